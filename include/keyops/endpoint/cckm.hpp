@@ -1,0 +1,383 @@
+#ifndef KEYOPS_ENDPOINT_CCKM_HPP
+#define KEYOPS_ENDPOINT_CCKM_HPP
+
+// CCKM job endpoints. The table of job kinds (docs/server-api.md) is data here: one small type
+// per kind, and four descriptor templates (list_jobs, get_job, cancel_job, start_job)
+// instantiated per kind.
+//
+//     auto req = keyops::build_request<cckm::get_job<cckm::oci>>(ctx, keyops::job_id(id));
+//
+//     cckm::list_query<cckm::oci> q;
+//     q.vaults = {"vault-1"};
+//     q.overall_status = keyops::job_state::in_progress;
+//     auto req = keyops::build_request<cckm::list_jobs<cckm::oci>>(ctx, q);
+
+#include <keyops/endpoint/descriptor.hpp>
+#include <keyops/error.hpp>
+#include <keyops/model/cckm.hpp>
+#include <keyops/model/status.hpp>
+#include <keyops/request/query_writer.hpp>
+
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace keyops::cckm {
+
+// --- resource filters: each cloud names its list filter differently ----------------------------
+
+/// Kinds without a documented resource filter.
+struct no_resource_filter {
+    static constexpr std::string_view filter_name = "";
+    void append_filter_to(query_writer&) const {}
+};
+
+#define KEYOPS_CCKM_RESOURCE_FILTER(type, member)                                                 \
+    struct type {                                                                                  \
+        static constexpr std::string_view filter_name = #member;                                   \
+        /** Jobs touching any of these resources; sent as repeated `member=` parameters. */       \
+        std::vector<std::string> member;                                                           \
+        void append_filter_to(query_writer& w) const {                                             \
+            for (const auto& v : member)                                                           \
+                w.add(filter_name, v);                                                             \
+        }                                                                                          \
+    }
+
+KEYOPS_CCKM_RESOURCE_FILTER(kms_filter, kms);
+KEYOPS_CCKM_RESOURCE_FILTER(key_vaults_filter, key_vaults);
+KEYOPS_CCKM_RESOURCE_FILTER(key_rings_filter, key_rings);
+KEYOPS_CCKM_RESOURCE_FILTER(vaults_filter, vaults);
+KEYOPS_CCKM_RESOURCE_FILTER(organizations_filter, organizations);
+KEYOPS_CCKM_RESOURCE_FILTER(domains_filter, domains);
+
+#undef KEYOPS_CCKM_RESOURCE_FILTER
+
+// --- start bodies -------------------------------------------------------------------------------
+
+namespace detail {
+inline boost::json::array to_json_array(const std::vector<std::string>& v) {
+    boost::json::array a;
+    a.reserve(v.size());
+    for (const auto& s : v)
+        a.emplace_back(s);
+    return a;
+}
+} // namespace detail
+
+/// Any JSON object as a start body, for kinds whose body is not modelled (and for all kinds, for
+/// callers that already hold JSON). Checked to be a JSON object when the request is built.
+struct raw_json_body {
+    std::string text;
+
+    error_code write_json(std::string& out) const {
+        boost::system::error_code ec;
+        auto v = boost::json::parse(text, ec);
+        if (ec || !v.is_object())
+            return make_error_code(error::invalid_argument);
+        out = text;
+        return {};
+    }
+};
+
+/// Start body for AWS key synchronization.
+struct aws_sync_body {
+    std::vector<std::string> kms;     ///< KMS names or ids
+    std::vector<std::string> regions; ///< regions; empty: all of the KMS's regions
+    bool synchronize_all = false;
+
+    error_code write_json(std::string& out) const {
+        boost::json::object o;
+        o["kms"] = detail::to_json_array(kms);
+        if (!regions.empty())
+            o["regions"] = detail::to_json_array(regions);
+        o["synchronize_all"] = synchronize_all;
+        out = boost::json::serialize(o);
+        return {};
+    }
+};
+
+/// Start body for Azure key, certificate and secret synchronization.
+struct azure_sync_body {
+    std::vector<std::string> key_vaults;
+    bool synchronize_all = false;
+
+    error_code write_json(std::string& out) const {
+        boost::json::object o;
+        o["key_vaults"] = detail::to_json_array(key_vaults);
+        o["synchronize_all"] = synchronize_all;
+        out = boost::json::serialize(o);
+        return {};
+    }
+};
+
+/// Start body for Google key synchronization.
+struct google_sync_body {
+    std::vector<std::string> key_rings;
+    bool synchronize_all = false;
+
+    error_code write_json(std::string& out) const {
+        boost::json::object o;
+        o["key_rings"] = detail::to_json_array(key_rings);
+        o["synchronize_all"] = synchronize_all;
+        out = boost::json::serialize(o);
+        return {};
+    }
+};
+
+enum class key_version_operation { enable, disable, schedule_destroy, cancel_destroy };
+
+constexpr std::string_view to_string(key_version_operation op) noexcept {
+    switch (op) {
+    case key_version_operation::enable: return "enable";
+    case key_version_operation::disable: return "disable";
+    case key_version_operation::schedule_destroy: return "schedule_destroy";
+    case key_version_operation::cancel_destroy: return "cancel_destroy";
+    }
+    return "";
+}
+
+/// Start body for a Google update-all-versions job.
+struct update_all_versions_body {
+    std::string key_id;
+    key_version_operation operation = key_version_operation::enable;
+
+    error_code write_json(std::string& out) const {
+        if (key_id.empty())
+            return make_error_code(error::invalid_argument);
+        boost::json::object o;
+        o["key_id"] = key_id;
+        o["operation"] = to_string(operation);
+        out = boost::json::serialize(o);
+        return {};
+    }
+};
+
+// --- job kinds ----------------------------------------------------------------------------------
+
+/// Runtime names of the kinds, for command lines and configuration.
+enum class job_kind {
+    aws,
+    aws_custom_key_stores,
+    aws_bulk,
+    azure,
+    azure_certificates,
+    azure_secrets,
+    azure_bulk,
+    google,
+    google_update_all_versions,
+    oci,
+    sap,
+    sfdc_keys,
+    sfdc_certificates,
+    dsm,
+    luna_refresh,
+    luna_sync,
+    external_cm,
+};
+
+// One line per kind: its runtime tag, its command-line name, its path under /api, its resource
+// filter, whether it can be listed and cancelled, and its modelled start body (raw_json_body
+// where the body is not documented; every kind accepts raw_json_body too).
+#define KEYOPS_CCKM_KIND(type, name_, path_, filter, listable, cancellable, body)                \
+    struct type {                                                                                  \
+        static constexpr job_kind kind = job_kind::type;                                           \
+        static constexpr std::string_view name = name_;                                            \
+        static constexpr auto base_path = fixed_string(path_);                                     \
+        using resource_filter = filter;                                                            \
+        static constexpr bool has_list = listable;                                                 \
+        static constexpr bool has_cancel = cancellable;                                            \
+        using start_body = body;                                                                   \
+    }
+
+KEYOPS_CCKM_KIND(aws, "aws", "/v1/cckm/aws/synchronization-jobs", kms_filter, true, true,
+                 aws_sync_body);
+KEYOPS_CCKM_KIND(aws_custom_key_stores, "aws-custom-key-stores",
+                 "/v1/cckm/aws/custom-key-stores/synchronization-jobs", no_resource_filter, true,
+                 true, raw_json_body);
+KEYOPS_CCKM_KIND(aws_bulk, "aws-bulk", "/v1/cckm/aws/bulkjob", no_resource_filter, true, true,
+                 raw_json_body);
+KEYOPS_CCKM_KIND(azure, "azure", "/v1/cckm/azure/synchronization-jobs", key_vaults_filter, true,
+                 true, azure_sync_body);
+KEYOPS_CCKM_KIND(azure_certificates, "azure-certificates",
+                 "/v1/cckm/azure/certificates/synchronization-jobs", key_vaults_filter, true, true,
+                 azure_sync_body);
+KEYOPS_CCKM_KIND(azure_secrets, "azure-secrets", "/v1/cckm/azure/secrets/synchronization-jobs",
+                 key_vaults_filter, true, true, azure_sync_body);
+KEYOPS_CCKM_KIND(azure_bulk, "azure-bulk", "/v1/cckm/azure/bulkjobs", no_resource_filter, true,
+                 true, raw_json_body);
+KEYOPS_CCKM_KIND(google, "google", "/v1/cckm/google/synchronization-jobs", key_rings_filter, true,
+                 true, google_sync_body);
+KEYOPS_CCKM_KIND(google_update_all_versions, "google-update-all-versions",
+                 "/v1/cckm/google/update-all-versions-jobs", no_resource_filter, false, false,
+                 update_all_versions_body);
+KEYOPS_CCKM_KIND(oci, "oci", "/v1/cckm/oci/synchronization-jobs", vaults_filter, true, true,
+                 raw_json_body);
+KEYOPS_CCKM_KIND(sap, "sap", "/v1/cckm/sap/synchronization-jobs", no_resource_filter, true, true,
+                 raw_json_body);
+KEYOPS_CCKM_KIND(sfdc_keys, "sfdc-keys", "/v1/cckm/sfdc/keys/synchronization-jobs",
+                 organizations_filter, true, true, raw_json_body);
+KEYOPS_CCKM_KIND(sfdc_certificates, "sfdc-certificates",
+                 "/v1/cckm/sfdc/certificates/synchronization-jobs", organizations_filter, true,
+                 true, raw_json_body);
+KEYOPS_CCKM_KIND(dsm, "dsm", "/v1/cckm/dsm/refresh", domains_filter, true, true, raw_json_body);
+KEYOPS_CCKM_KIND(luna_refresh, "luna-refresh", "/v1/cckm/hsm/luna/refresh", no_resource_filter,
+                 true, true, raw_json_body);
+KEYOPS_CCKM_KIND(luna_sync, "luna-sync", "/v1/cckm/hsm/luna/synchronize", no_resource_filter,
+                 true, true, raw_json_body);
+KEYOPS_CCKM_KIND(external_cm, "external-cm", "/v1/cckm/external-cm/refresh", no_resource_filter,
+                 true, true, raw_json_body);
+
+#undef KEYOPS_CCKM_KIND
+
+/// Every kind, in the order of job_kind.
+using all_kinds = std::tuple<aws, aws_custom_key_stores, aws_bulk, azure, azure_certificates,
+                             azure_secrets, azure_bulk, google, google_update_all_versions, oci, sap,
+                             sfdc_keys, sfdc_certificates, dsm, luna_refresh, luna_sync, external_cm>;
+
+/// Calls `f(Kind{})` with the kind type matching the runtime tag; returns what f returns.
+template <class F>
+decltype(auto) visit_kind(job_kind k, F&& f) {
+    switch (k) {
+    case job_kind::aws: return f(aws{});
+    case job_kind::aws_custom_key_stores: return f(aws_custom_key_stores{});
+    case job_kind::aws_bulk: return f(aws_bulk{});
+    case job_kind::azure: return f(azure{});
+    case job_kind::azure_certificates: return f(azure_certificates{});
+    case job_kind::azure_secrets: return f(azure_secrets{});
+    case job_kind::azure_bulk: return f(azure_bulk{});
+    case job_kind::google: return f(google{});
+    case job_kind::google_update_all_versions: return f(google_update_all_versions{});
+    case job_kind::oci: return f(oci{});
+    case job_kind::sap: return f(sap{});
+    case job_kind::sfdc_keys: return f(sfdc_keys{});
+    case job_kind::sfdc_certificates: return f(sfdc_certificates{});
+    case job_kind::dsm: return f(dsm{});
+    case job_kind::luna_refresh: return f(luna_refresh{});
+    case job_kind::luna_sync: return f(luna_sync{});
+    case job_kind::external_cm: break;
+    }
+    return f(external_cm{});
+}
+
+/// The kind named `name` on command lines ("aws", "azure-certificates", ...), if any.
+inline std::optional<job_kind> kind_from_name(std::string_view name) noexcept {
+    std::optional<job_kind> out;
+    std::apply([&](auto... k) { ((name == decltype(k)::name ? (out = k.kind, 0) : 0), ...); },
+               all_kinds{});
+    return out;
+}
+
+template <class T, class = void>
+inline constexpr bool is_job_kind = false;
+template <class T>
+inline constexpr bool is_job_kind<T, std::void_t<decltype(T::kind), decltype(T::base_path),
+                                                 typename T::resource_filter>> = true;
+
+// --- list query ---------------------------------------------------------------------------------
+
+/// Filters, paging and order of a job list. The kind's resource filter appears as a member named
+/// as the server names it (`vaults` for OCI, `kms` for AWS, ...); kinds without one have none.
+template <class Kind>
+struct list_query : Kind::resource_filter {
+    /// Only these job ids (repeated `id=` parameters).
+    std::vector<std::string> id;
+    std::optional<job_state> overall_status;
+    std::optional<std::uint64_t> skip;
+    std::optional<std::uint64_t> limit;
+    /// Comma-separated fields, `-` for descending, e.g. "-createdAt".
+    std::string sort;
+    /// Further parameters sent as given, for filters newer servers add.
+    std::vector<std::pair<std::string, std::string>> extra;
+
+    void append_to(query_writer& w) const {
+        for (const auto& v : id)
+            w.add("id", v);
+        if (overall_status && *overall_status != job_state::unknown)
+            w.add("overall_status", to_string(*overall_status));
+        this->append_filter_to(w);
+        if (skip)
+            w.add("skip", *skip);
+        if (limit)
+            w.add("limit", *limit);
+        if (!sort.empty())
+            w.add("sort", sort);
+        for (const auto& [name, value] : extra)
+            w.add(name, value);
+    }
+};
+
+// --- descriptors --------------------------------------------------------------------------------
+
+/// GET a page of jobs of one kind.
+template <class Kind>
+struct list_jobs {
+    static_assert(is_job_kind<Kind>, "keyops: cckm::list_jobs<K> needs a kind such as cckm::oci");
+    static_assert(Kind::has_list, "keyops: this kind of job has no list endpoint");
+    static constexpr http_method method = http_method::get;
+    static constexpr api_service service = api_service::ciphertrust;
+    static constexpr auto path = Kind::base_path;
+    using path_params = std::tuple<>;
+    using query = list_query<Kind>;
+    using bodies = std::tuple<>;
+    static constexpr bool body_required = false;
+    using response = job_list;
+    static constexpr idempotency retry = idempotency::idempotent;
+};
+
+/// GET one job.
+template <class Kind>
+struct get_job {
+    static_assert(is_job_kind<Kind>, "keyops: cckm::get_job<K> needs a kind such as cckm::oci");
+    static constexpr http_method method = http_method::get;
+    static constexpr api_service service = api_service::ciphertrust;
+    static constexpr auto path = Kind::base_path + fixed_string("/{id}");
+    using path_params = std::tuple<job_id>;
+    using query = no_query;
+    using bodies = std::tuple<>;
+    static constexpr bool body_required = false;
+    using response = job;
+    static constexpr idempotency retry = idempotency::idempotent;
+};
+
+/// POST a cancel for an in-progress job. Repeating a cancel changes nothing, so it is retried.
+template <class Kind>
+struct cancel_job {
+    static_assert(is_job_kind<Kind>, "keyops: cckm::cancel_job<K> needs a kind such as cckm::oci");
+    static_assert(Kind::has_cancel, "keyops: this kind of job cannot be cancelled");
+    static constexpr http_method method = http_method::post;
+    static constexpr api_service service = api_service::ciphertrust;
+    static constexpr auto path = Kind::base_path + fixed_string("/{id}/cancel");
+    using path_params = std::tuple<job_id>;
+    using query = no_query;
+    using bodies = std::tuple<>;
+    static constexpr bool body_required = false;
+    using response = job;
+    static constexpr idempotency retry = idempotency::idempotent;
+};
+
+/// POST a new job. Never retried once it may have reached the server: it would start two.
+template <class Kind>
+struct start_job {
+    static_assert(is_job_kind<Kind>, "keyops: cckm::start_job<K> needs a kind such as cckm::oci");
+    static constexpr http_method method = http_method::post;
+    static constexpr api_service service = api_service::ciphertrust;
+    static constexpr auto path = Kind::base_path;
+    using path_params = std::tuple<>;
+    using query = no_query;
+    using bodies = std::conditional_t<std::is_same_v<typename Kind::start_body, raw_json_body>,
+                                      std::tuple<raw_json_body>,
+                                      std::tuple<typename Kind::start_body, raw_json_body>>;
+    static constexpr bool body_required = true;
+    using response = job;
+    static constexpr idempotency retry = idempotency::not_idempotent;
+};
+
+} // namespace keyops::cckm
+
+#endif

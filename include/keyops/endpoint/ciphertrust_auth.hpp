@@ -1,0 +1,78 @@
+#ifndef KEYOPS_ENDPOINT_CIPHERTRUST_AUTH_HPP
+#define KEYOPS_ENDPOINT_CIPHERTRUST_AUTH_HPP
+
+// CipherTrust Manager token endpoint: password and refresh-token grants.
+
+#include <keyops/endpoint/descriptor.hpp>
+#include <keyops/error.hpp>
+#include <keyops/model/auth.hpp>
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <string>
+#include <tuple>
+
+namespace keyops::ctm {
+
+/// `grant_type=password`. The password is only ever written into the request body.
+struct password_grant {
+    std::string username;
+    std::string password;
+    std::string domain;           ///< optional
+    std::string auth_domain_path; ///< optional
+    std::string connection;       ///< optional; the server's default is "local_account"
+
+    error_code write_json(std::string& out) const {
+        if (username.empty())
+            return make_error_code(error::invalid_argument);
+        boost::json::object o;
+        o["grant_type"] = "password";
+        o["username"] = username;
+        o["password"] = password;
+        if (!domain.empty())
+            o["domain"] = domain;
+        if (!auth_domain_path.empty())
+            o["auth_domain_path"] = auth_domain_path;
+        if (!connection.empty())
+            o["connection"] = connection;
+        out = boost::json::serialize(o);
+        return {};
+    }
+};
+
+/// `grant_type=refresh_token`.
+struct refresh_grant {
+    std::string refresh_token;
+    /// Ask for a new refresh token too (the old one is then revoked).
+    bool renew_refresh_token = false;
+
+    error_code write_json(std::string& out) const {
+        if (refresh_token.empty())
+            return make_error_code(error::invalid_argument);
+        boost::json::object o;
+        o["grant_type"] = "refresh_token";
+        o["refresh_token"] = refresh_token;
+        if (renew_refresh_token)
+            o["renew_refresh_token"] = true;
+        out = boost::json::serialize(o);
+        return {};
+    }
+};
+
+/// POST /api/v1/auth/tokens. Repeating a grant only mints another token, so it is retried.
+struct create_token {
+    static constexpr http_method method = http_method::post;
+    static constexpr api_service service = api_service::ciphertrust;
+    static constexpr auto path = fixed_string("/v1/auth/tokens");
+    using path_params = std::tuple<>;
+    using query = no_query;
+    using bodies = std::tuple<password_grant, refresh_grant>;
+    static constexpr bool body_required = true;
+    using response = token;
+    static constexpr idempotency retry = idempotency::idempotent;
+};
+
+} // namespace keyops::ctm
+
+#endif

@@ -1,0 +1,112 @@
+#ifndef KEYOPS_ENDPOINT_NETWORK_INSIGHT_HPP
+#define KEYOPS_ENDPOINT_NETWORK_INSIGHT_HPP
+
+// Network Insight endpoints: token create and delete, proxy key rotation, status and details.
+// Paths are under the service base (`/api/ni` on premises, `/ni/api/ni` on SaaS).
+
+#include <keyops/endpoint/descriptor.hpp>
+#include <keyops/error.hpp>
+#include <keyops/model/auth.hpp>
+#include <keyops/model/network_insight.hpp>
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <string>
+#include <tuple>
+
+namespace keyops::ni {
+
+enum class domain_type { local, ldap };
+
+/// Body of POST /auth/token.
+struct credentials {
+    std::string username;
+    std::string password;
+    domain_type domain = domain_type::local;
+    std::string domain_value = "local"; ///< the LDAP domain, or "local"
+
+    error_code write_json(std::string& out) const {
+        if (username.empty())
+            return make_error_code(error::invalid_argument);
+        boost::json::object d;
+        d["domain_type"] = domain == domain_type::ldap ? "LDAP" : "LOCAL";
+        d["value"] = domain_value;
+        boost::json::object o;
+        o["username"] = username;
+        o["password"] = password;
+        o["domain"] = std::move(d);
+        out = boost::json::serialize(o);
+        return {};
+    }
+};
+
+/// POST /auth/token: a token with its expiry. At most 100 live tokens per user.
+struct create_token {
+    static constexpr http_method method = http_method::post;
+    static constexpr api_service service = api_service::network_insight;
+    static constexpr auto path = fixed_string("/auth/token");
+    using path_params = std::tuple<>;
+    using query = no_query;
+    using bodies = std::tuple<credentials>;
+    static constexpr bool body_required = true;
+    using response = token;
+    static constexpr idempotency retry = idempotency::idempotent;
+};
+
+/// DELETE /auth/token: releases the token the request is authorised with.
+struct delete_token {
+    static constexpr http_method method = http_method::delete_;
+    static constexpr api_service service = api_service::network_insight;
+    static constexpr auto path = fixed_string("/auth/token");
+    using path_params = std::tuple<>;
+    using query = no_query;
+    using bodies = std::tuple<>;
+    static constexpr bool body_required = false;
+    using response = empty_response;
+    static constexpr idempotency retry = idempotency::idempotent;
+};
+
+/// POST: starts a proxy key rotation. Not retried: a repeat may find it running (409).
+struct rotate_proxy_key {
+    static constexpr http_method method = http_method::post;
+    static constexpr api_service service = api_service::network_insight;
+    static constexpr auto path = fixed_string("/customers/collector/data-encryption-cert/update");
+    using path_params = std::tuple<>;
+    using query = no_query;
+    using bodies = std::tuple<>;
+    static constexpr bool body_required = false;
+    using response = rotation_status;
+    static constexpr idempotency retry = idempotency::not_idempotent;
+};
+
+/// GET the state of the latest rotation.
+struct proxy_key_rotation_status {
+    static constexpr http_method method = http_method::get;
+    static constexpr api_service service = api_service::network_insight;
+    static constexpr auto path =
+        fixed_string("/customers/collector/data-encryption-cert/update/status");
+    using path_params = std::tuple<>;
+    using query = no_query;
+    using bodies = std::tuple<>;
+    static constexpr bool body_required = false;
+    using response = rotation_status;
+    static constexpr idempotency retry = idempotency::idempotent;
+};
+
+/// GET the current proxy key's details.
+struct proxy_key_details {
+    static constexpr http_method method = http_method::get;
+    static constexpr api_service service = api_service::network_insight;
+    static constexpr auto path = fixed_string("/customers/collector/data-encryption-cert/details");
+    using path_params = std::tuple<>;
+    using query = no_query;
+    using bodies = std::tuple<>;
+    static constexpr bool body_required = false;
+    using response = key_details;
+    static constexpr idempotency retry = idempotency::idempotent;
+};
+
+} // namespace keyops::ni
+
+#endif

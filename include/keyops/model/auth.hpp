@@ -1,0 +1,77 @@
+#ifndef KEYOPS_MODEL_AUTH_HPP
+#define KEYOPS_MODEL_AUTH_HPP
+
+// Token responses of both servers. These hold secrets: keyops never logs them or copies them
+// into diagnostics, and neither should their users.
+
+#include <keyops/parse/schema.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace keyops {
+
+namespace ctm {
+
+/// CipherTrust Manager `POST /api/v1/auth/tokens` response.
+struct token {
+    std::string_view jwt;
+    std::optional<std::int64_t> duration; ///< access token lifetime in seconds
+    std::string_view token_type;          ///< "Bearer"
+    std::string_view refresh_token;
+    std::string_view refresh_token_id;
+    std::string_view client_id;
+    std::optional<std::int64_t> refresh_token_expires_in;
+};
+
+} // namespace ctm
+
+namespace ni {
+
+/// Network Insight `POST /api/ni/auth/token` response.
+struct token {
+    std::string_view token;
+    /// Epoch time of expiry, documented in seconds but sent in milliseconds; see expires_at().
+    std::optional<std::int64_t> expiry;
+
+    /// The expiry as a time point: values above 1e12 are milliseconds, others seconds.
+    std::optional<std::chrono::system_clock::time_point> expires_at() const noexcept {
+        if (!expiry)
+            return std::nullopt;
+        using namespace std::chrono;
+        const std::int64_t e = *expiry;
+        if (e > 1000000000000LL)
+            return system_clock::time_point(duration_cast<system_clock::duration>(milliseconds(e)));
+        return system_clock::time_point(duration_cast<system_clock::duration>(seconds(e)));
+    }
+};
+
+} // namespace ni
+} // namespace keyops
+
+template <>
+struct keyops::json_schema<keyops::ctm::token> {
+    using T = ctm::token;
+    static constexpr field_entry fields[] = {
+        field<&T::jwt>("jwt"),
+        field<&T::duration>("duration"),
+        field<&T::token_type>("token_type"),
+        field<&T::refresh_token>("refresh_token"),
+        field<&T::refresh_token_id>("refresh_token_id"),
+        field<&T::client_id>("client_id"),
+        field<&T::refresh_token_expires_in>("refresh_token_expires_in"),
+    };
+};
+
+template <>
+struct keyops::json_schema<keyops::ni::token> {
+    using T = ni::token;
+    static constexpr field_entry fields[] = {
+        field<&T::token>("token"),
+        field<&T::expiry>("expiry"),
+    };
+};
+
+#endif

@@ -1,0 +1,137 @@
+#ifndef KEYOPS_MODEL_CCKM_HPP
+#define KEYOPS_MODEL_CCKM_HPP
+
+// CCKM response types: a job, a page of jobs, and the error body. Every field of the documented
+// job object is here; a field the server left out (or sent as null) is empty.
+
+#include <keyops/model/status.hpp>
+#include <keyops/parse/json_view.hpp>
+#include <keyops/parse/schema.hpp>
+#include <keyops/parse/timestamp.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace keyops::cckm {
+
+/// A synchronization, refresh or update-all-versions job, as GET, start and cancel return it.
+struct job {
+    std::string_view id;
+    std::string_view uri;         ///< e.g. `kylo:kylo:cckm:synchronize:<id>`
+    std::string_view account;
+    std::string_view application;
+    std::string_view dev_account; ///< `devAccount`
+    timestamp created_at;         ///< `createdAt`
+    timestamp updated_at;         ///< `updatedAt`
+    timestamp completed_at;       ///< `completed_at`: only once the job is done
+    job_status overall_status;
+    /// Usually resource name -> text, but values may be any JSON (update-all-versions jobs hold
+    /// `"completed": ["2","1"]`). `detailed_status.string(name)` reads a text value.
+    json_object_view detailed_status;
+    std::string_view cloud;
+    /// True once a cancel was asked for; a cancelled job ends `completed` with abort set.
+    bool abort = false;
+    std::string_view sync_item; ///< Azure certificates and secrets jobs
+
+    // The resource list, named per cloud. resources() answers whichever is present.
+    string_list key_vaults;
+    string_list vaults;
+    string_list key_rings;
+    string_list kms;
+    string_list domains;
+    string_list organizations;
+    string_list regions;
+
+    // Google update-all-versions jobs.
+    std::string_view job_id;
+    std::string_view key_id;
+    std::optional<std::int64_t> version_count;
+    std::string_view operation;
+
+    /// The first non-empty resource list of the job.
+    string_list resources() const noexcept {
+        for (const string_list* l :
+             {&key_vaults, &vaults, &key_rings, &kms, &domains, &organizations})
+            if (!l->empty())
+                return *l;
+        return {};
+    }
+
+    /// Done: completed (possibly aborted) or failed. Unknown words are not terminal.
+    bool done() const noexcept { return is_terminal(overall_status.state); }
+};
+
+/// One page of a job list.
+struct job_list {
+    std::optional<std::int64_t> skip;
+    std::optional<std::int64_t> limit;
+    std::optional<std::int64_t> total;
+    std::vector<job> resources;
+};
+
+/// The body of a CCKM error response, e.g. `{"code":16,"codeDesc":"NCERRResourceNotFound: ..."}`.
+struct error_body {
+    std::optional<std::int32_t> code;
+    std::string_view code_desc; ///< `codeDesc`
+    std::string_view message;
+    std::string_view request_id; ///< `requestID`
+};
+
+} // namespace keyops::cckm
+
+template <>
+struct keyops::json_schema<keyops::cckm::job> {
+    using T = cckm::job;
+    static constexpr field_entry fields[] = {
+        field<&T::id>("id"),
+        field<&T::uri>("uri"),
+        field<&T::account>("account"),
+        field<&T::application>("application"),
+        field<&T::dev_account>("devAccount"),
+        field<&T::created_at>("createdAt"),
+        field<&T::updated_at>("updatedAt"),
+        field<&T::completed_at>("completed_at"),
+        field<&T::overall_status>("overall_status"),
+        field<&T::detailed_status>("detailed_status"),
+        field<&T::cloud>("cloud"),
+        field<&T::key_vaults>("key_vaults"),
+        field<&T::abort>("abort"),
+        field<&T::sync_item>("sync_item"),
+        field<&T::vaults>("vaults"),
+        field<&T::key_rings>("key_rings"),
+        field<&T::kms>("kms"),
+        field<&T::domains>("domains"),
+        field<&T::organizations>("organizations"),
+        field<&T::regions>("regions"),
+        field<&T::job_id>("job_id"),
+        field<&T::key_id>("key_id"),
+        field<&T::version_count>("version_count"),
+        field<&T::operation>("operation"),
+    };
+};
+
+template <>
+struct keyops::json_schema<keyops::cckm::job_list> {
+    using T = cckm::job_list;
+    static constexpr field_entry fields[] = {
+        field<&T::skip>("skip"),
+        field<&T::limit>("limit"),
+        field<&T::total>("total"),
+        field<&T::resources>("resources"),
+    };
+};
+
+template <>
+struct keyops::json_schema<keyops::cckm::error_body> {
+    using T = cckm::error_body;
+    static constexpr field_entry fields[] = {
+        field<&T::code>("code"),
+        field<&T::code_desc>("codeDesc"),
+        field<&T::message>("message"),
+        field<&T::request_id>("requestID"),
+    };
+};
+
+#endif

@@ -1,0 +1,85 @@
+#ifndef KEYOPS_MODEL_STATUS_HPP
+#define KEYOPS_MODEL_STATUS_HPP
+
+// Status words of both servers, normalised to enums that agree on meaning (see
+// docs/server-api.md, "Status words, side by side"). The raw word is always kept: a newer server
+// may add words, which map to `unknown` rather than to an error.
+
+#include <cstdint>
+#include <string_view>
+
+namespace keyops {
+
+/// The state of a CCKM job (`overall_status`). A cancelled job ends `completed` with abort set.
+enum class job_state : std::uint8_t { unknown, in_progress, completed, failed };
+
+/// The state of a Network Insight proxy key rotation (`status`).
+enum class rotation_state : std::uint8_t { unknown, submitted, in_progress, success, failed };
+
+constexpr job_state job_state_from_word(std::string_view w) noexcept {
+    if (w == "in_progress")
+        return job_state::in_progress;
+    if (w == "completed")
+        return job_state::completed;
+    if (w == "failed")
+        return job_state::failed;
+    return job_state::unknown;
+}
+
+constexpr rotation_state rotation_state_from_word(std::string_view w) noexcept {
+    if (w == "SUBMITTED")
+        return rotation_state::submitted;
+    if (w == "IN_PROGRESS")
+        return rotation_state::in_progress;
+    if (w == "SUCCESS")
+        return rotation_state::success;
+    if (w == "FAILED")
+        return rotation_state::failed;
+    return rotation_state::unknown;
+}
+
+constexpr std::string_view to_string(job_state s) noexcept {
+    switch (s) {
+    case job_state::in_progress: return "in_progress";
+    case job_state::completed: return "completed";
+    case job_state::failed: return "failed";
+    case job_state::unknown: break;
+    }
+    return "unknown";
+}
+
+constexpr std::string_view to_string(rotation_state s) noexcept {
+    switch (s) {
+    case rotation_state::submitted: return "SUBMITTED";
+    case rotation_state::in_progress: return "IN_PROGRESS";
+    case rotation_state::success: return "SUCCESS";
+    case rotation_state::failed: return "FAILED";
+    case rotation_state::unknown: break;
+    }
+    return "unknown";
+}
+
+/// True when the job will not change any more.
+constexpr bool is_terminal(job_state s) noexcept {
+    return s == job_state::completed || s == job_state::failed;
+}
+constexpr bool is_terminal(rotation_state s) noexcept {
+    return s == rotation_state::success || s == rotation_state::failed;
+}
+
+/// A status word as sent, with its normalised meaning.
+template <class State>
+struct status_word {
+    State state = State::unknown;
+    /// The word as the server sent it; empty when absent or null.
+    std::string_view raw;
+
+    bool has_value() const noexcept { return !raw.empty(); }
+};
+
+using job_status = status_word<job_state>;
+using rotation_status_word = status_word<rotation_state>;
+
+} // namespace keyops
+
+#endif

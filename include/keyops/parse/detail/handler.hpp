@@ -1,0 +1,356 @@
+#ifndef KEYOPS_PARSE_DETAIL_HANDLER_HPP
+#define KEYOPS_PARSE_DETAIL_HANDLER_HPP
+
+// The boost::json::basic_parser handler that fills C++ types from their schemas, with no DOM.
+// Strings without escapes are views into the body; escaped ones are decoded by basic_parser into
+// its buffer and copied once into the arena. Values nobody asked for are skipped with a counter.
+
+#include <keyops/parse/detail/parse_state.hpp>
+#include <keyops/parse/schema.hpp>
+
+#include <boost/json/basic_parser.hpp>
+
+#include <cstddef>
+#include <string>
+
+namespace keyops {
+namespace detail {
+
+class schema_handler {
+    using string_view_type = boost::json::string_view;
+
+public:
+    static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
+    static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
+    static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
+    static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
+
+    schema_handler(parse_state& st, const object_schema* root, void* root_target) noexcept
+        : st_(st), root_(root), root_target_(root_target) {}
+
+    bool on_document_begin(error_code&) { return true; }
+    bool on_document_end(error_code&) { return true; }
+
+    bool on_object_begin(error_code& ec) { return begin_container(ec, true); }
+    bool on_array_begin(error_code& ec) { return begin_container(ec, false); }
+
+    bool on_object_end(std::size_t, error_code&) { return end_container(true); }
+    bool on_array_end(std::size_t, error_code&) { return end_container(false); }
+
+    bool on_key_part(string_view_type part, std::size_t, error_code&) {
+        if (st_.skip_depth())
+            return true;
+        if (!key_parted_) {
+            st_.key_text().clear();
+            key_parted_ = true;
+        }
+        st_.key_text().append(part.data(), part.size());
+        return true;
+    }
+
+    bool on_key(string_view_type last, std::size_t, error_code&) {
+        if (st_.skip_depth())
+            return true;
+        std::string_view key(last.data(), last.size());
+        bool stable = true;
+        if (key_parted_ || !st_.in_body(key)) {
+            auto& kt = st_.key_text();
+            if (!key_parted_)
+                kt.clear();
+            kt.append(key.data(), key.size());
+            key = kt;
+            stable = false;
+        }
+        key_parted_ = false;
+        frame& f = st_.frames().back();
+        f.has_key = true;
+        if (f.kind == frame_kind::object) {
+            f.field = f.schema->find(key);
+            f.key = f.field ? f.field->name : key;
+            return true;
+        }
+        // A generic object keeps its keys, so they must outlive the scratch buffer.
+        if (!stable)
+            key = st_.keep(key);
+        f.key = key;
+        json_node n;
+        n.kind = json_kind::string;
+        n.string = key.data();
+        n.size = key.size();
+        st_.nodes().push_back(n);
+        return true;
+    }
+
+    bool on_string_part(string_view_type part, std::size_t, error_code&) {
+        if (st_.skip_depth() || !wants_value())
+            return true;
+        if (!string_parted_) {
+            st_.text().clear();
+            string_parted_ = true;
+        }
+        st_.text().append(part.data(), part.size());
+        return true;
+    }
+
+    bool on_string(string_view_type last, std::size_t, error_code& ec) {
+        if (st_.skip_depth())
+            return true;
+        if (!wants_value()) {
+            string_parted_ = false;
+            return scalar_without_target(ec, "a string");
+        }
+        std::string_view s(last.data(), last.size());
+        if (string_parted_ || !st_.in_body(s)) {
+            auto& t = st_.text();
+            if (!string_parted_)
+                t.clear();
+            t.append(s.data(), s.size());
+            s = st_.keep(t);
+        }
+        string_parted_ = false;
+
+        frame& f = st_.frames().back();
+        switch (f.kind) {
+        case frame_kind::object:
+            return deliver(ec, f, f.field->sink->on_string, "a string", s);
+        case frame_kind::string_array:
+            ++f.count;
+            st_.strings().push_back(s);
+            return true;
+        case frame_kind::object_array:
+            ++f.count;
+            return type_error(ec, "an object", "a string");
+        case frame_kind::generic_object:
+        case frame_kind::generic_array: {
+            json_node n;
+            n.kind = json_kind::string;
+            n.string = s.data();
+            n.size = s.size();
+            return push_node(f, n);
+        }
+        }
+        return true;
+    }
+
+    bool on_number_part(string_view_type, error_code&) { return true; }
+
+    bool on_int64(std::int64_t v, string_view_type, error_code& ec) {
+        return scalar(ec, &value_sink::on_int64, "a number", v, [v](json_node& n) {
+            n.kind = json_kind::int64;
+            n.int64 = v;
+        });
+    }
+    bool on_uint64(std::uint64_t v, string_view_type, error_code& ec) {
+        return scalar(ec, &value_sink::on_uint64, "a number", v, [v](json_node& n) {
+            n.kind = json_kind::uint64;
+            n.uint64 = v;
+        });
+    }
+    bool on_double(double v, string_view_type, error_code& ec) {
+        return scalar(ec, &value_sink::on_double, "a number", v, [v](json_node& n) {
+            n.kind = json_kind::double_;
+            n.double_ = v;
+        });
+    }
+    bool on_bool(bool v, error_code& ec) {
+        return scalar(ec, &value_sink::on_bool, "a boolean", v, [v](json_node& n) {
+            n.kind = json_kind::boolean;
+            n.boolean = v;
+        });
+    }
+    bool on_null(error_code& ec) {
+        if (st_.skip_depth())
+            return true;
+        if (st_.frames().empty())
+            return type_error(ec, "an object", "null");
+        frame& f = st_.frames().back();
+        if (f.kind == frame_kind::object) {
+            if (!f.field)
+                return true;
+            return deliver(ec, f, f.field->sink->on_null, "null");
+        }
+        return scalar_in_array_or_generic(ec, f, "null", [](json_node& n) {
+            n.kind = json_kind::null;
+        });
+    }
+
+    bool on_comment_part(string_view_type, error_code&) { return true; }
+    bool on_comment(string_view_type, error_code&) { return true; }
+
+private:
+    // A value in an object field the schema does not know is dropped without being copied.
+    bool wants_value() const noexcept {
+        const auto& fr = st_.frames();
+        if (fr.empty())
+            return false;
+        const frame& f = fr.back();
+        return !(f.kind == frame_kind::object && f.field == nullptr) &&
+               f.kind != frame_kind::object_array;
+    }
+
+    // A string that wants_value() rejected: fine in an unknown field, an error elsewhere.
+    bool scalar_without_target(error_code& ec, const char* found) {
+        auto& fr = st_.frames();
+        if (fr.empty())
+            return type_error(ec, "an object", found);
+        frame& f = fr.back();
+        if (f.kind == frame_kind::object_array) {
+            ++f.count;
+            return type_error(ec, "an object", found);
+        }
+        return true;
+    }
+
+    template <class Fn, class... Args>
+    bool deliver(error_code& ec, frame& f, Fn fn, const char* found, Args... args) {
+        const value_sink& sink = *f.field->sink;
+        if (fn == nullptr)
+            return type_error(ec, sink.expected, found);
+        if (!fn(st_, f.field->member(f.target), args...)) {
+            ec = make_error_code(st_.failure());
+            return false;
+        }
+        return true;
+    }
+
+    template <class Member, class V, class Fill>
+    bool scalar(error_code& ec, Member member, const char* found, V v, Fill fill) {
+        if (st_.skip_depth())
+            return true;
+        if (st_.frames().empty())
+            return type_error(ec, "an object", found);
+        frame& f = st_.frames().back();
+        if (f.kind == frame_kind::object) {
+            if (!f.field)
+                return true;
+            return deliver(ec, f, f.field->sink->*member, found, v);
+        }
+        return scalar_in_array_or_generic(ec, f, found, fill);
+    }
+
+    template <class Fill>
+    bool scalar_in_array_or_generic(error_code& ec, frame& f, const char* found, Fill fill) {
+        switch (f.kind) {
+        case frame_kind::object_array:
+            ++f.count;
+            return type_error(ec, "an object", found);
+        case frame_kind::string_array:
+            ++f.count;
+            return type_error(ec, "a string", found);
+        default: {
+            json_node n;
+            fill(n);
+            return push_node(f, n);
+        }
+        }
+    }
+
+    bool push_node(frame& f, const json_node& n) {
+        if (f.kind == frame_kind::generic_array)
+            ++f.count;
+        st_.nodes().push_back(n);
+        return true;
+    }
+
+    bool begin_container(error_code& ec, bool is_object) {
+        const char* found = is_object ? "an object" : "an array";
+        auto& sd = st_.skip_depth();
+        if (sd) {
+            ++sd;
+            return true;
+        }
+        auto& fr = st_.frames();
+        if (fr.empty()) {
+            if (!is_object)
+                return type_error(ec, "an object", found);
+            st_.push_object(root_, root_target_);
+            return true;
+        }
+        frame& f = fr.back();
+        switch (f.kind) {
+        case frame_kind::object:
+            if (!f.field) {
+                sd = 1;
+                return true;
+            }
+            return deliver(ec, f, is_object ? f.field->sink->on_object : f.field->sink->on_array,
+                           found);
+        case frame_kind::object_array: {
+            ++f.count;
+            if (!is_object)
+                return type_error(ec, "an object", found);
+            const object_schema* schema = f.schema;
+            void* element = f.emplace(f.target);
+            st_.push_object(schema, element); // invalidates f
+            return true;
+        }
+        case frame_kind::string_array:
+            ++f.count;
+            return type_error(ec, "a string", found);
+        case frame_kind::generic_object:
+        case frame_kind::generic_array:
+            if (f.kind == frame_kind::generic_array)
+                ++f.count;
+            st_.push_generic(is_object, generic_target::none, nullptr); // invalidates f
+            return true;
+        }
+        return true;
+    }
+
+    bool end_container(bool is_object) {
+        auto& sd = st_.skip_depth();
+        if (sd) {
+            --sd;
+            return true;
+        }
+        auto& fr = st_.frames();
+        const frame f = fr.back();
+        fr.pop_back();
+        switch (f.kind) {
+        case frame_kind::string_array: {
+            const std::size_t n = st_.strings().size() - f.mark;
+            *static_cast<string_list*>(f.target) = string_list(st_.settle(st_.strings(), f.mark), n);
+            return true;
+        }
+        case frame_kind::generic_object:
+        case frame_kind::generic_array: {
+            const std::size_t n = st_.nodes().size() - f.mark;
+            json_node c;
+            c.kind = is_object ? json_kind::object : json_kind::array;
+            c.size = is_object ? n / 2 : n;
+            c.children = st_.settle(st_.nodes(), f.mark);
+            switch (f.target_kind) {
+            case generic_target::none: st_.nodes().push_back(c); break;
+            case generic_target::object_view:
+                *static_cast<json_object_view*>(f.target) = json_object_view(c.children, c.size);
+                break;
+            case generic_target::view: {
+                json_node* node = st_.make_node();
+                *node = c;
+                *static_cast<json_view*>(f.target) = json_view(node);
+                break;
+            }
+            }
+            return true;
+        }
+        default: return true;
+        }
+    }
+
+    bool type_error(error_code& ec, const char* expected, const char* found) {
+        st_.fail(error::wrong_type, std::string("expected ") + expected + ", found " + found);
+        ec = make_error_code(error::wrong_type);
+        return false;
+    }
+
+    parse_state& st_;
+    const object_schema* root_;
+    void* root_target_;
+    bool key_parted_ = false;
+    bool string_parted_ = false;
+};
+
+} // namespace detail
+} // namespace keyops
+
+#endif

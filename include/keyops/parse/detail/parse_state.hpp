@@ -1,0 +1,198 @@
+#ifndef KEYOPS_PARSE_DETAIL_PARSE_STATE_HPP
+#define KEYOPS_PARSE_DETAIL_PARSE_STATE_HPP
+
+// The state of one schema-directed parse: a stack of frames (one per open object or array that
+// the schema cares about), scratch stacks for lists being collected, and the arena that receives
+// escaped strings and finished lists. Sinks (schema.hpp) and the basic_parser handler
+// (handler.hpp) both work on it.
+
+#include <keyops/error.hpp>
+#include <keyops/parse/json_view.hpp>
+
+#include <boost/json/monotonic_resource.hpp>
+
+#include <cstddef>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace keyops {
+
+namespace detail {
+class parse_state;
+}
+
+/// How a C++ member type consumes JSON values. A null entry means the JSON type is not accepted
+/// there, which the parser reports as error::wrong_type naming `expected`.
+struct value_sink {
+    const char* expected;
+    bool (*on_string)(detail::parse_state&, void* member, std::string_view value);
+    bool (*on_int64)(detail::parse_state&, void* member, std::int64_t value);
+    bool (*on_uint64)(detail::parse_state&, void* member, std::uint64_t value);
+    bool (*on_double)(detail::parse_state&, void* member, double value);
+    bool (*on_bool)(detail::parse_state&, void* member, bool value);
+    bool (*on_null)(detail::parse_state&, void* member);
+    bool (*on_object)(detail::parse_state&, void* member); // pushes a frame
+    bool (*on_array)(detail::parse_state&, void* member);  // pushes a frame
+};
+
+/// One JSON member of a C++ type: its name, where it lives, how it is read.
+struct field_entry {
+    std::string_view name;
+    void* (*member)(void* object);
+    const value_sink* sink;
+};
+
+/// The fields of a C++ type, generated from json_schema<T>.
+struct object_schema {
+    const field_entry* fields;
+    std::size_t size;
+
+    const field_entry* find(std::string_view key) const noexcept {
+        for (std::size_t i = 0; i < size; ++i)
+            if (fields[i].name.size() == key.size() &&
+                std::memcmp(fields[i].name.data(), key.data(), key.size()) == 0)
+                return &fields[i];
+        return nullptr;
+    }
+};
+
+namespace detail {
+
+enum class frame_kind : std::uint8_t {
+    object,         // a C++ struct with a schema
+    object_array,   // a std::vector of such structs
+    string_array,   // a string_list
+    generic_object, // a JSON object kept as json nodes
+    generic_array,  // a JSON array kept as json nodes
+};
+
+enum class generic_target : std::uint8_t { none, view, object_view };
+
+struct frame {
+    frame_kind kind = frame_kind::object;
+    generic_target target_kind = generic_target::none; // generic frames only
+    bool has_key = false;
+    const object_schema* schema = nullptr; // object: fields; object_array: element fields
+    void* target = nullptr;
+    const field_entry* field = nullptr; // object: the field of the next value (null: skip it)
+    std::string_view key;               // object, generic_object: the current key
+    std::size_t count = 0;              // arrays: elements begun so far
+    std::size_t mark = 0;               // string_array, generic: scratch position at the start
+    void* (*emplace)(void* vec) = nullptr; // object_array: appends an element, returns it
+};
+
+class parse_state {
+public:
+    parse_state(boost::json::monotonic_resource& arena, const char* body, std::size_t size,
+                std::size_t max_depth)
+        : arena_(arena), body_begin_(body), body_end_(body + size) {
+        frames_.reserve(max_depth + 1);
+    }
+
+    // --- used by sinks --------------------------------------------------------------------
+
+    bool fail(error e, std::string detail) {
+        error_ = e;
+        detail_ = std::move(detail);
+        return false;
+    }
+
+    bool type_error(const value_sink& sink, const char* found) {
+        return fail(error::wrong_type, std::string("expected ") + sink.expected + ", found " + found);
+    }
+
+    void push_object(const object_schema* schema, void* target) {
+        frame f;
+        f.kind = frame_kind::object;
+        f.schema = schema;
+        f.target = target;
+        frames_.push_back(f);
+    }
+
+    void push_object_array(const object_schema* schema, void* vec, void* (*emplace)(void*)) {
+        frame f;
+        f.kind = frame_kind::object_array;
+        f.schema = schema;
+        f.target = vec;
+        f.emplace = emplace;
+        frames_.push_back(f);
+    }
+
+    void push_string_array(string_list* target) {
+        frame f;
+        f.kind = frame_kind::string_array;
+        f.target = target;
+        f.mark = strings_.size();
+        frames_.push_back(f);
+    }
+
+    void push_generic(bool is_object, generic_target kind, void* target) {
+        frame f;
+        f.kind = is_object ? frame_kind::generic_object : frame_kind::generic_array;
+        f.target_kind = kind;
+        f.target = target;
+        f.mark = nodes_.size();
+        frames_.push_back(f);
+    }
+
+    /// A node that outlives the parse (for json_view members holding a scalar).
+    json_node* make_node() {
+        return ::new (arena_.allocate(sizeof(json_node), alignof(json_node))) json_node();
+    }
+
+    // --- used by the handler -----------------------------------------------------------
+
+    std::vector<frame>& frames() noexcept { return frames_; }
+    std::vector<json_node>& nodes() noexcept { return nodes_; }
+    std::vector<std::string_view>& strings() noexcept { return strings_; }
+    std::string& text() noexcept { return text_; }
+    std::string& key_text() noexcept { return key_text_; }
+    std::size_t& skip_depth() noexcept { return skip_depth_; }
+    error failure() const noexcept { return error_; }
+    std::string& failure_detail() noexcept { return detail_; }
+
+    bool in_body(std::string_view s) const noexcept {
+        return s.data() >= body_begin_ && s.data() + s.size() <= body_end_;
+    }
+
+    /// A copy of `s` in the arena.
+    std::string_view keep(std::string_view s) {
+        if (s.empty())
+            return std::string_view();
+        auto* p = static_cast<char*>(arena_.allocate(s.size(), 1));
+        std::memcpy(p, s.data(), s.size());
+        return std::string_view(p, s.size());
+    }
+
+    /// Moves the last `n` elements of a scratch stack into the arena, contiguously.
+    template <class T>
+    const T* settle(std::vector<T>& stack, std::size_t mark) {
+        const std::size_t n = stack.size() - mark;
+        if (n == 0)
+            return nullptr;
+        auto* p = static_cast<T*>(arena_.allocate(n * sizeof(T), alignof(T)));
+        std::memcpy(static_cast<void*>(p), stack.data() + mark, n * sizeof(T));
+        stack.resize(mark);
+        return p;
+    }
+
+private:
+    boost::json::monotonic_resource& arena_;
+    const char* body_begin_;
+    const char* body_end_;
+    std::vector<frame> frames_;
+    std::vector<json_node> nodes_;
+    std::vector<std::string_view> strings_;
+    std::string text_;
+    std::string key_text_;
+    std::size_t skip_depth_ = 0;
+    error error_ = error::malformed_json;
+    std::string detail_;
+};
+
+} // namespace detail
+} // namespace keyops
+
+#endif

@@ -1,0 +1,249 @@
+#ifndef KEYOPS_PARSE_PARSE_HPP
+#define KEYOPS_PARSE_PARSE_HPP
+
+// Parsing a response body into a typed, zero-copy view.
+//
+//     keyops::error_code ec;
+//     keyops::diagnostics diag;
+//     auto list = keyops::parse<keyops::cckm::job_list>(std::move(body), ec, diag);
+//     for (const auto& job : list->resources) use(job.id, job.overall_status.state);
+//
+// The result owns the body and an arena; every string_view in it points into one of the two,
+// so the views stay valid for as long as the keyops::parsed object lives, moves included.
+
+#include <keyops/diagnostics.hpp>
+#include <keyops/error.hpp>
+#include <keyops/parse/detail/handler.hpp>
+#include <keyops/parse/detail/parse_state.hpp>
+#include <keyops/parse/schema.hpp>
+
+#include <boost/json/basic_parser_impl.hpp>
+#include <boost/json/error.hpp>
+#include <boost/json/monotonic_resource.hpp>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace keyops {
+
+/// Limits applied to every response body. The defaults suit every documented response.
+struct parse_options {
+    /// Larger bodies fail with error::body_too_large before any parsing.
+    std::size_t max_body_size = 16 * 1024 * 1024;
+    /// Deeper nesting fails with error::too_deep.
+    std::size_t max_depth = 32;
+};
+
+namespace detail {
+
+struct document_storage {
+    explicit document_storage(std::size_t arena_block) : arena(arena_block) {}
+    std::string body; // empty when the caller keeps the body (parse_borrowed)
+    boost::json::monotonic_resource arena;
+};
+
+// JSON Pointer (RFC 6901) of the parser's position.
+inline std::string json_pointer(const std::vector<frame>& frames) {
+    std::string out;
+    for (const frame& f : frames) {
+        switch (f.kind) {
+        case frame_kind::object:
+        case frame_kind::generic_object:
+            if (!f.has_key)
+                break;
+            out += '/';
+            for (char c : f.key) {
+                if (c == '~')
+                    out += "~0";
+                else if (c == '/')
+                    out += "~1";
+                else
+                    out += c;
+            }
+            break;
+        default:
+            if (f.count > 0) {
+                out += '/';
+                out += std::to_string(f.count - 1);
+            }
+            break;
+        }
+    }
+    return out;
+}
+
+// Offset of the first byte that is not valid UTF-8, or npos.
+inline std::size_t first_invalid_utf8(std::string_view s) noexcept {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const std::size_t n = s.size();
+    std::size_t i = 0;
+    while (i < n) {
+        const unsigned c = p[i];
+        std::size_t len;
+        unsigned min;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            len = 2;
+            min = 0x80;
+        } else if ((c & 0xF0) == 0xE0) {
+            len = 3;
+            min = 0x800;
+        } else if ((c & 0xF8) == 0xF0) {
+            len = 4;
+            min = 0x10000;
+        } else {
+            return i;
+        }
+        if (i + len > n)
+            return i;
+        unsigned cp = c & (0x7F >> len);
+        for (std::size_t k = 1; k < len; ++k) {
+            if ((p[i + k] & 0xC0) != 0x80)
+                return i;
+            cp = (cp << 6) | (p[i + k] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return i;
+        i += len;
+    }
+    return static_cast<std::size_t>(-1);
+}
+
+template <class T>
+bool parse_into(T& out, boost::json::monotonic_resource& arena, std::string_view body,
+                error_code& ec, diagnostics& diag, const parse_options& opt) {
+    ec.clear();
+    diag.clear();
+    if (body.size() > opt.max_body_size) {
+        ec = error::body_too_large;
+        diag.json_offset = opt.max_body_size;
+        diag.detail = "the body has " + std::to_string(body.size()) + " bytes, the limit is " +
+                      std::to_string(opt.max_body_size);
+        return false;
+    }
+    if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+        ec = error::empty_body;
+        diag.detail = "expected a JSON object";
+        return false;
+    }
+
+    parse_state st(arena, body.data(), body.size(), opt.max_depth);
+    boost::json::parse_options popt;
+    popt.max_depth = opt.max_depth;
+    boost::json::basic_parser<schema_handler> parser(popt, st, &schema_of<T>,
+                                                     static_cast<void*>(&out));
+    error_code jec;
+    const std::size_t n = parser.write_some(false, body.data(), body.size(), jec);
+    if (!jec && n == body.size())
+        return true;
+
+    diag.json_offset = n;
+    diag.json_path = json_pointer(st.frames());
+    if (!jec) {
+        ec = error::malformed_json;
+        diag.detail = "unexpected bytes after the JSON document";
+    } else if (jec.category() == error_category()) {
+        ec = jec;
+        diag.detail = std::move(st.failure_detail());
+    } else if (jec == boost::json::error::incomplete) {
+        ec = error::incomplete_json;
+        diag.detail = "the body ends inside the JSON document";
+    } else if (jec == boost::json::error::too_deep) {
+        ec = error::too_deep;
+        diag.detail = "nesting deeper than " + std::to_string(opt.max_depth);
+    } else {
+        const std::size_t bad = first_invalid_utf8(body);
+        if (bad != static_cast<std::size_t>(-1) && bad <= n + 4) {
+            ec = error::invalid_utf8;
+            diag.json_offset = bad;
+            diag.detail = "a byte sequence that is not UTF-8";
+        } else {
+            ec = error::malformed_json;
+            diag.detail = jec.message();
+        }
+    }
+    return false;
+}
+
+} // namespace detail
+
+/// A parsed response: the typed value plus the storage its views point into. Movable, not
+/// copyable. Not thread-safe for modification; concurrent reads are fine.
+template <class T>
+class parsed {
+public:
+    parsed() = default;
+
+    const T& value() const noexcept { return value_; }
+    const T& operator*() const noexcept { return value_; }
+    const T* operator->() const noexcept { return &value_; }
+
+    /// The body the value was parsed from.
+    std::string_view body() const noexcept { return body_; }
+
+private:
+    template <class U>
+    friend parsed<U> parse(std::string, error_code&, diagnostics&, const parse_options&);
+    template <class U>
+    friend parsed<U> parse_borrowed(std::string_view, error_code&, diagnostics&,
+                                    const parse_options&);
+
+    std::unique_ptr<detail::document_storage> storage_;
+    std::string_view body_;
+    T value_{};
+};
+
+namespace detail {
+// An arena block big enough for the lists and escaped strings of a typical body in one go.
+inline std::size_t arena_block_for(std::size_t body_size) noexcept {
+    return body_size / 8 + 512;
+}
+} // namespace detail
+
+/// Parses `body`, which the result then owns. On failure `ec` and `diag` say what and where, and
+/// the result is empty. Throws only std::bad_alloc.
+template <class T>
+parsed<T> parse(std::string body, error_code& ec, diagnostics& diag,
+                const parse_options& opt = {}) {
+    parsed<T> out;
+    out.storage_ = std::make_unique<detail::document_storage>(detail::arena_block_for(body.size()));
+    // The storage is on the heap and never moves, so even a short body kept in std::string's
+    // inline buffer stays put.
+    out.storage_->body = std::move(body);
+    out.body_ = out.storage_->body;
+    if (!detail::parse_into(out.value_, out.storage_->arena, out.body_, ec, diag, opt))
+        return parsed<T>();
+    return out;
+}
+
+/// As above, but the caller keeps `body` alive and unchanged for as long as the result lives:
+/// nothing is copied.
+template <class T>
+parsed<T> parse_borrowed(std::string_view body, error_code& ec, diagnostics& diag,
+                         const parse_options& opt = {}) {
+    parsed<T> out;
+    out.storage_ = std::make_unique<detail::document_storage>(detail::arena_block_for(body.size()));
+    out.body_ = body;
+    if (!detail::parse_into(out.value_, out.storage_->arena, body, ec, diag, opt))
+        return parsed<T>();
+    return out;
+}
+
+/// Throwing form: keyops::exception carries the error code and diagnostics.
+template <class T>
+parsed<T> parse(std::string body, const parse_options& opt = {}) {
+    error_code ec;
+    diagnostics diag;
+    auto out = parse<T>(std::move(body), ec, diag, opt);
+    if (ec)
+        throw exception(ec, std::move(diag));
+    return out;
+}
+
+} // namespace keyops
+
+#endif

@@ -1,0 +1,350 @@
+#ifndef KEYOPS_PARSE_SCHEMA_HPP
+#define KEYOPS_PARSE_SCHEMA_HPP
+
+// Schemas: which JSON members a C++ type reads, and how each member type consumes JSON.
+//
+// A response type T becomes parseable by specialising keyops::json_schema<T>:
+//
+//     template <> struct keyops::json_schema<my_type> {
+//         static constexpr keyops::field_entry fields[] = {
+//             keyops::field<&my_type::id>("id"),
+//             keyops::field<&my_type::count>("count"),
+//         };
+//     };
+//
+// Member types understood: std::string_view, bool, std::optional<bool>, std::int64_t,
+// std::optional<std::int64_t>, std::optional<std::int32_t>, timestamp, status_word<S>,
+// string_list, json_view, json_object_view, any type with a json_schema, and std::vector of such
+// a type. Every member is optional: absent or null leaves it empty. Members not in the schema
+// are skipped, at any depth.
+
+#include <keyops/model/status.hpp>
+#include <keyops/parse/detail/parse_state.hpp>
+#include <keyops/parse/json_view.hpp>
+#include <keyops/parse/timestamp.hpp>
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <type_traits>
+#include <vector>
+
+namespace keyops {
+
+/// Specialise for each type read from JSON; see the top of this header.
+template <class T>
+struct json_schema;
+
+namespace detail {
+
+template <class T, class = void>
+struct has_json_schema : std::false_type {};
+template <class T>
+struct has_json_schema<T, std::void_t<decltype(json_schema<T>::fields)>> : std::true_type {};
+
+template <class T>
+inline constexpr object_schema schema_of{
+    json_schema<T>::fields, sizeof(json_schema<T>::fields) / sizeof(json_schema<T>::fields[0])};
+
+template <class T>
+constexpr T& as(void* p) noexcept {
+    return *static_cast<T*>(p);
+}
+
+// --- integers -------------------------------------------------------------------------------
+
+template <class Int>
+bool store_int(parse_state& st, void* m, std::int64_t v) {
+    if (v < static_cast<std::int64_t>(std::numeric_limits<Int>::min()) ||
+        v > static_cast<std::int64_t>(std::numeric_limits<Int>::max()))
+        return st.fail(error::number_out_of_range,
+                       sizeof(Int) == 4 ? "expected a 32-bit integer" : "expected an integer");
+    as<std::optional<Int>>(m) = static_cast<Int>(v);
+    return true;
+}
+
+template <class Int>
+constexpr value_sink int_sink{
+    sizeof(Int) == 4 ? "a 32-bit integer" : "an integer",
+    nullptr,
+    [](parse_state& st, void* m, std::int64_t v) { return store_int<Int>(st, m, v); },
+    [](parse_state& st, void* m, std::uint64_t v) {
+        if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+            return st.fail(error::number_out_of_range, "expected an integer, found a larger number");
+        return store_int<Int>(st, m, static_cast<std::int64_t>(v));
+    },
+    [](parse_state& st, void*, double v) {
+        // Boost.JSON hands over integers beyond 64 bits, fractions and exponents as doubles.
+        if (v >= 9.2e18 || v <= -9.2e18)
+            return st.fail(error::number_out_of_range,
+                           "expected an integer, found a number beyond 64 bits");
+        return st.fail(error::wrong_type,
+                       "expected an integer, found a number with a fraction or an exponent");
+    },
+    nullptr,
+    [](parse_state&, void* m) {
+        as<std::optional<Int>>(m).reset();
+        return true;
+    },
+    nullptr,
+    nullptr,
+};
+
+// --- sink selection by member type ------------------------------------------------------------
+
+template <class M, class = void>
+struct sink_for {
+    static_assert(sizeof(M) == 0,
+                  "keyops::json_schema: this member type cannot be read from JSON; use "
+                  "std::string_view, bool, std::optional<bool>, std::optional<std::int64_t>, "
+                  "std::optional<std::int32_t>, timestamp, status_word<S>, string_list, "
+                  "json_view, json_object_view, a type with a json_schema, or a std::vector of one");
+};
+
+template <>
+struct sink_for<std::string_view> {
+    static constexpr value_sink value{
+        "a string",
+        [](parse_state&, void* m, std::string_view s) {
+            as<std::string_view>(m) = s;
+            return true;
+        },
+        nullptr, nullptr, nullptr, nullptr,
+        [](parse_state&, void* m) {
+            as<std::string_view>(m) = {};
+            return true;
+        },
+        nullptr, nullptr};
+};
+
+template <>
+struct sink_for<timestamp> {
+    static constexpr value_sink value{
+        "an RFC 3339 timestamp string",
+        [](parse_state& st, void* m, std::string_view s) {
+            auto t = parse_rfc3339(s);
+            if (!t)
+                return st.fail(error::invalid_timestamp, "expected an RFC 3339 timestamp");
+            as<timestamp>(m) = timestamp{s, *t};
+            return true;
+        },
+        nullptr, nullptr, nullptr, nullptr,
+        [](parse_state&, void* m) {
+            as<timestamp>(m) = {};
+            return true;
+        },
+        nullptr, nullptr};
+};
+
+template <class State>
+struct status_parser;
+template <>
+struct status_parser<job_state> {
+    static constexpr job_state (*from_word)(std::string_view) noexcept = &job_state_from_word;
+};
+template <>
+struct status_parser<rotation_state> {
+    static constexpr rotation_state (*from_word)(std::string_view) noexcept =
+        &rotation_state_from_word;
+};
+
+template <class State>
+struct sink_for<status_word<State>> {
+    static constexpr value_sink value{
+        "a status word string",
+        [](parse_state&, void* m, std::string_view s) {
+            as<status_word<State>>(m) = {status_parser<State>::from_word(s), s};
+            return true;
+        },
+        nullptr, nullptr, nullptr, nullptr,
+        [](parse_state&, void* m) {
+            as<status_word<State>>(m) = {};
+            return true;
+        },
+        nullptr, nullptr};
+};
+
+template <>
+struct sink_for<bool> {
+    static constexpr value_sink value{"a boolean", nullptr, nullptr, nullptr, nullptr,
+                                      [](parse_state&, void* m, bool b) {
+                                          as<bool>(m) = b;
+                                          return true;
+                                      },
+                                      [](parse_state&, void* m) {
+                                          as<bool>(m) = false;
+                                          return true;
+                                      },
+                                      nullptr, nullptr};
+};
+
+template <>
+struct sink_for<std::optional<bool>> {
+    static constexpr value_sink value{"a boolean", nullptr, nullptr, nullptr, nullptr,
+                                      [](parse_state&, void* m, bool b) {
+                                          as<std::optional<bool>>(m) = b;
+                                          return true;
+                                      },
+                                      [](parse_state&, void* m) {
+                                          as<std::optional<bool>>(m).reset();
+                                          return true;
+                                      },
+                                      nullptr, nullptr};
+};
+
+template <>
+struct sink_for<std::optional<std::int64_t>> {
+    static constexpr const value_sink& value = int_sink<std::int64_t>;
+};
+template <>
+struct sink_for<std::optional<std::int32_t>> {
+    static constexpr const value_sink& value = int_sink<std::int32_t>;
+};
+
+template <>
+struct sink_for<string_list> {
+    static constexpr value_sink value{
+        "an array of strings",
+        nullptr, nullptr, nullptr, nullptr, nullptr,
+        [](parse_state&, void* m) {
+            as<string_list>(m) = {};
+            return true;
+        },
+        nullptr,
+        [](parse_state& st, void* m) {
+            st.push_string_array(static_cast<string_list*>(m));
+            return true;
+        }};
+};
+
+// A general JSON value: every JSON type is accepted; scalars get a node of their own.
+template <>
+struct sink_for<json_view> {
+    template <class F>
+    static bool scalar(parse_state& st, void* m, F&& fill) {
+        json_node* n = st.make_node();
+        fill(*n);
+        as<json_view>(m) = json_view(n);
+        return true;
+    }
+    static constexpr value_sink value{
+        "any JSON value",
+        [](parse_state& st, void* m, std::string_view s) {
+            return scalar(st, m, [&](json_node& n) {
+                n.kind = json_kind::string;
+                n.string = s.data();
+                n.size = s.size();
+            });
+        },
+        [](parse_state& st, void* m, std::int64_t v) {
+            return scalar(st, m, [&](json_node& n) {
+                n.kind = json_kind::int64;
+                n.int64 = v;
+            });
+        },
+        [](parse_state& st, void* m, std::uint64_t v) {
+            return scalar(st, m, [&](json_node& n) {
+                n.kind = json_kind::uint64;
+                n.uint64 = v;
+            });
+        },
+        [](parse_state& st, void* m, double v) {
+            return scalar(st, m, [&](json_node& n) {
+                n.kind = json_kind::double_;
+                n.double_ = v;
+            });
+        },
+        [](parse_state& st, void* m, bool v) {
+            return scalar(st, m, [&](json_node& n) {
+                n.kind = json_kind::boolean;
+                n.boolean = v;
+            });
+        },
+        [](parse_state& st, void* m) {
+            return scalar(st, m, [](json_node& n) { n.kind = json_kind::null; });
+        },
+        [](parse_state& st, void* m) {
+            st.push_generic(true, generic_target::view, m);
+            return true;
+        },
+        [](parse_state& st, void* m) {
+            st.push_generic(false, generic_target::view, m);
+            return true;
+        }};
+};
+
+template <>
+struct sink_for<json_object_view> {
+    static constexpr value_sink value{
+        "an object",
+        nullptr, nullptr, nullptr, nullptr, nullptr,
+        [](parse_state&, void* m) {
+            as<json_object_view>(m) = {};
+            return true;
+        },
+        [](parse_state& st, void* m) {
+            st.push_generic(true, generic_target::object_view, m);
+            return true;
+        },
+        nullptr};
+};
+
+// A nested type with a schema of its own.
+template <class T>
+struct sink_for<T, std::enable_if_t<has_json_schema<T>::value>> {
+    static constexpr value_sink value{"an object",
+                                      nullptr, nullptr, nullptr, nullptr, nullptr,
+                                      [](parse_state&, void* m) {
+                                          as<T>(m) = T{};
+                                          return true;
+                                      },
+                                      [](parse_state& st, void* m) {
+                                          st.push_object(&schema_of<T>, m);
+                                          return true;
+                                      },
+                                      nullptr};
+};
+
+template <class T>
+struct sink_for<std::vector<T>, std::enable_if_t<has_json_schema<T>::value>> {
+    static void* emplace(void* vec) { return &as<std::vector<T>>(vec).emplace_back(); }
+    static constexpr value_sink value{"an array of objects",
+                                      nullptr, nullptr, nullptr, nullptr, nullptr,
+                                      [](parse_state&, void* m) {
+                                          as<std::vector<T>>(m).clear();
+                                          return true;
+                                      },
+                                      nullptr,
+                                      [](parse_state& st, void* m) {
+                                          as<std::vector<T>>(m).clear();
+                                          st.push_object_array(&schema_of<T>, m, &emplace);
+                                          return true;
+                                      }};
+};
+
+template <class M>
+struct member_pointer_traits;
+template <class C, class M>
+struct member_pointer_traits<M C::*> {
+    using class_type = C;
+    using member_type = M;
+};
+
+template <auto Member>
+void* member_of(void* object) {
+    using traits = member_pointer_traits<decltype(Member)>;
+    return &(static_cast<typename traits::class_type*>(object)->*Member);
+}
+
+} // namespace detail
+
+/// One entry of a json_schema: the JSON member `name` is read into `Member`.
+template <auto Member>
+constexpr field_entry field(std::string_view name) noexcept {
+    using M = typename detail::member_pointer_traits<decltype(Member)>::member_type;
+    return field_entry{name, &detail::member_of<Member>, &detail::sink_for<M>::value};
+}
+
+} // namespace keyops
+
+#endif

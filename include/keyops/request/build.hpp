@@ -1,0 +1,223 @@
+#ifndef KEYOPS_REQUEST_BUILD_HPP
+#define KEYOPS_REQUEST_BUILD_HPP
+
+// The request builder: an endpoint descriptor plus its arguments in, a Beast request out. Pure:
+// no I/O, no clock, no global state; safe to call from any thread.
+//
+//     keyops::request_context ctx;
+//     ctx.host = "cm.example.com";
+//     auto req = keyops::build_request<keyops::cckm::get_job<keyops::cckm::oci>>(
+//         ctx, keyops::job_id("45f1c056-ad1f-41b7-bf68-2b2909e51ab9"));
+//
+// Arguments are matched by type: the endpoint's path parameters (keyops::job_id), its query
+// type, and at most one of its body types, in any order. A missing path parameter or an
+// argument of a type the endpoint does not take is a compile error with a keyops: message.
+// Authorization is not set here: the auth policy adds it just before sending.
+
+#include <keyops/diagnostics.hpp>
+#include <keyops/endpoint/descriptor.hpp>
+#include <keyops/error.hpp>
+#include <keyops/request/query_writer.hpp>
+#include <keyops/version.hpp>
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+
+namespace keyops {
+
+using http_request = boost::beast::http::request<boost::beast::http::string_body>;
+
+/// Where requests go and how they present themselves. Plain data; copy it freely.
+struct request_context {
+    /// The Host header: `cm.example.com`, `10.0.0.5:8443`, `[::1]:8443`. See host_header().
+    std::string host;
+    /// Base path of CipherTrust Manager's API.
+    std::string ciphertrust_base = "/api";
+    /// Base path of Network Insight's API: `/api/ni` on premises, `/ni/api/ni` on SaaS.
+    std::string network_insight_base = "/api/ni";
+    std::string user_agent = "keyops/" KEYOPS_VERSION_STRING;
+    /// Accept-Encoding; empty to send none. The transport must decode what it asks for.
+    std::string accept_encoding = "gzip, deflate";
+};
+
+/// The Host header value for a host and port: IPv6 literals get brackets, and the scheme's
+/// default port is left out.
+inline std::string host_header(std::string_view host, unsigned short port, bool tls) {
+    std::string out;
+    const bool ipv6 = host.find(':') != std::string_view::npos && host.front() != '[';
+    if (ipv6)
+        out += '[';
+    out += host;
+    if (ipv6)
+        out += ']';
+    if (port != (tls ? 443 : 80)) {
+        out += ':';
+        out += std::to_string(port);
+    }
+    return out;
+}
+
+namespace detail {
+
+template <class E, class... Args>
+struct argument_rules {
+    using path_params = typename E::path_params;
+    using query = typename E::query;
+    using bodies = typename E::bodies;
+
+    template <class P>
+    static constexpr bool path_param_given() {
+        static_assert(count_of<P, Args...> != 0,
+                      "keyops: missing path parameter: this endpoint's path has a placeholder "
+                      "such as {id}; pass it typed, e.g. keyops::job_id(\"...\")");
+        return true;
+    }
+
+    template <class A>
+    static constexpr bool argument_accepted() {
+        constexpr bool is_path = in_tuple<A, path_params>::value;
+        constexpr bool is_query = std::is_same_v<A, query> && !std::is_same_v<A, no_query>;
+        constexpr bool is_body = in_tuple<A, bodies>::value;
+        static_assert(is_path || is_query || is_body,
+                      "keyops: an argument's type is not accepted by this endpoint: pass its path "
+                      "parameters (e.g. keyops::job_id), its query type, or one of its bodies");
+        static_assert(count_of<A, Args...> == 1, "keyops: an argument type is passed twice");
+        return true;
+    }
+
+    template <class... P>
+    static constexpr bool all_path_params(std::tuple<P...>*) {
+        return (path_param_given<P>() && ...);
+    }
+
+    static constexpr bool check() {
+        check_descriptor<E>();
+        constexpr std::size_t body_args = (std::size_t(0) + ... +
+                                           (in_tuple<Args, bodies>::value ? 1 : 0));
+        static_assert(body_args <= 1, "keyops: pass at most one request body");
+        static_assert(!E::body_required || body_args == 1,
+                      "keyops: this endpoint needs a request body: pass one of its body types");
+        return all_path_params(static_cast<path_params*>(nullptr)) &&
+               (argument_accepted<Args>() && ...);
+    }
+};
+
+// Appends the value of the path parameter whose placeholder is `name`.
+template <class... Args>
+bool append_path_param(std::string& target, std::string_view name, const Args&... args) {
+    bool found = false, empty = false;
+    [[maybe_unused]] auto one = [&](const auto& a) {
+        using A = std::decay_t<decltype(a)>;
+        if constexpr (std::is_same_v<A, job_id>) {
+            if (!found && A::placeholder == name) {
+                found = true;
+                empty = a.value.empty();
+                const std::size_t n =
+                    boost::urls::encoded_size(a.value, boost::urls::unreserved_chars);
+                const std::size_t at = target.size();
+                target.resize(at + n);
+                boost::urls::encode(&target[at], n, a.value, boost::urls::unreserved_chars);
+            }
+        }
+    };
+    (one(args), ...);
+    return found && !empty;
+}
+
+template <class E, class... Args>
+const char* build_into(http_request& req, const request_context& ctx, error_code& ec,
+                       const Args&... args) {
+    static_assert(argument_rules<E, Args...>::check());
+    ec.clear();
+    if (ctx.host.empty()) {
+        ec = error::invalid_argument;
+        return "the request context has no host";
+    }
+
+    std::string target = E::service == api_service::ciphertrust ? ctx.ciphertrust_base
+                                                                : ctx.network_insight_base;
+    if (!target.empty() && target.back() == '/')
+        target.pop_back();
+    const std::string_view path = E::path.view();
+    for (std::size_t i = 0; i < path.size();) {
+        const std::size_t open = path.find('{', i);
+        target.append(path.substr(i, open - i));
+        if (open == std::string_view::npos)
+            break;
+        const std::size_t close = path.find('}', open);
+        if (!append_path_param(target, path.substr(open, close - open + 1), args...)) {
+            ec = error::invalid_argument;
+            return "a path parameter is empty";
+        }
+        i = close + 1;
+    }
+    if constexpr (!std::is_same_v<typename E::query, no_query>) {
+        query_writer w(target);
+        [[maybe_unused]] auto one = [&](const auto& a) {
+            if constexpr (std::is_same_v<std::decay_t<decltype(a)>, typename E::query>)
+                a.append_to(w);
+        };
+        (one(args), ...);
+    }
+
+    req = http_request();
+    req.version(11);
+    req.method(E::method);
+    req.target(target);
+    namespace http = boost::beast::http;
+    req.set(http::field::host, ctx.host);
+    req.set(http::field::user_agent, ctx.user_agent);
+    req.set(http::field::accept, "application/json");
+    if (!ctx.accept_encoding.empty())
+        req.set(http::field::accept_encoding, ctx.accept_encoding);
+
+    const char* failure = nullptr;
+    [[maybe_unused]] auto body = [&](const auto& a) {
+        if constexpr (in_tuple<std::decay_t<decltype(a)>, typename E::bodies>::value) {
+            if (auto bec = a.write_json(req.body())) {
+                ec = bec;
+                failure = "the request body is invalid (a raw body must be a JSON object)";
+            }
+            req.set(http::field::content_type, "application/json");
+        }
+    };
+    (body(args), ...);
+    if (failure)
+        return failure;
+    // POSTs without a body still say Content-Length: 0, which some proxies insist on.
+    req.prepare_payload();
+    return nullptr;
+}
+
+} // namespace detail
+
+/// Builds the request for endpoint E. On an invalid argument (an empty host, an empty path
+/// parameter, a raw body that is not a JSON object) sets `ec` to error::invalid_argument.
+template <class E, class... Args>
+http_request build_request(const request_context& ctx, error_code& ec, const Args&... args) {
+    http_request req;
+    detail::build_into<E>(req, ctx, ec, args...);
+    return req;
+}
+
+/// As above; throws keyops::exception on an invalid argument.
+template <class E, class... Args>
+http_request build_request(const request_context& ctx, const Args&... args) {
+    http_request req;
+    error_code ec;
+    if (const char* what = detail::build_into<E>(req, ctx, ec, args...)) {
+        diagnostics diag;
+        diag.detail = what;
+        throw exception(ec, std::move(diag));
+    }
+    return req;
+}
+
+} // namespace keyops
+
+#endif

@@ -1,0 +1,46 @@
+#ifndef KEYOPS_REQUEST_QUERY_WRITER_HPP
+#define KEYOPS_REQUEST_QUERY_WRITER_HPP
+
+// Appends percent-encoded query parameters to a request target.
+//
+// Everything outside RFC 3986's unreserved set is percent-encoded, `+` included: the servers
+// decode query strings with form semantics, where a bare `+` would read as a space.
+
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace keyops {
+
+class query_writer {
+public:
+    explicit query_writer(std::string& target) noexcept : target_(target) {}
+
+    void add(std::string_view name, std::string_view value) {
+        target_ += first_ ? '?' : '&';
+        first_ = false;
+        append_encoded(name);
+        target_ += '=';
+        append_encoded(value);
+    }
+
+    void add(std::string_view name, std::uint64_t value) { add(name, std::to_string(value)); }
+
+private:
+    void append_encoded(std::string_view s) {
+        const std::size_t n = boost::urls::encoded_size(s, boost::urls::unreserved_chars);
+        const std::size_t at = target_.size();
+        target_.resize(at + n);
+        boost::urls::encode(&target_[at], n, s, boost::urls::unreserved_chars);
+    }
+
+    std::string& target_;
+    bool first_ = true;
+};
+
+} // namespace keyops
+
+#endif
