@@ -117,6 +117,19 @@ private:
 std::string rfc3339(Time t);
 std::string http_date(Time t);
 
+struct ServerOptions {
+    std::string host = "127.0.0.1";
+    unsigned short port = 0;
+    bool plain = false;
+    std::string cert_pem; // certificate chain and key, PEM, unless plain
+    std::string key_pem;
+    std::string port_file;
+    std::FILE* log = stderr;
+};
+
+// Serves until SIGINT or SIGTERM; returns the exit status. Throws on setup errors.
+int run_server(const ServerOptions& options, Sim& sim);
+
 } // namespace keyops_sim
 
 #endif

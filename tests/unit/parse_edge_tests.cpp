@@ -1,0 +1,425 @@
+// The parser on everything but the happy path: escapes, unknown and missing fields, nulls, wrong
+// types, numbers out of range, nesting, truncation at every byte, invalid UTF-8, size limits.
+
+#include "fixtures.hpp"
+
+#include <keyops/keyops.hpp>
+
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+using keyops::error;
+using keyops_test::fixture;
+
+namespace {
+
+struct outcome {
+    keyops::error_code ec;
+    keyops::diagnostics diag;
+};
+
+template <class T>
+outcome parse_fails(const std::string& body, const keyops::parse_options& opt = {}) {
+    outcome o;
+    auto r = keyops::parse<T>(body, o.ec, o.diag, opt);
+    BOOST_TEST(o.ec.failed(), "expected a parse error for: " << body.substr(0, 200));
+    return o;
+}
+
+template <class T>
+keyops::parsed<T> parses(const std::string& body, const keyops::parse_options& opt = {}) {
+    keyops::error_code ec;
+    keyops::diagnostics diag;
+    auto r = keyops::parse<T>(body, ec, diag, opt);
+    BOOST_TEST_REQUIRE(!ec, diag.describe(ec) << " for: " << body.substr(0, 200));
+    return r;
+}
+
+bool inside(std::string_view part, std::string_view whole) {
+    return part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size();
+}
+
+std::string trimmed_fixture(const std::string& name) {
+    std::string s = fixture(name);
+    while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r'))
+        s.pop_back();
+    return s;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(escapes)
+
+BOOST_AUTO_TEST_CASE(escaped_values_are_decoded) {
+    auto j = parses<keyops::cckm::job>(
+        R"({"id":"a\"b\\c\u003cd\u003e\u0026","cloud":"\ud83d\ude00!","account":"\/x\n\t"})");
+    BOOST_TEST(j->id == "a\"b\\c<d>&");
+    BOOST_TEST(j->cloud == "\xF0\x9F\x98\x80!");
+    BOOST_TEST(j->account == "/x\n\t");
+}
+
+BOOST_AUTO_TEST_CASE(escaped_keys_match_fields) {
+    auto j = parses<keyops::cckm::job>(R"({"\u0069d":"x","overall\u005fstatus":"failed"})");
+    BOOST_TEST(j->id == "x");
+    BOOST_TEST((j->overall_status.state == keyops::job_state::failed));
+}
+
+BOOST_AUTO_TEST_CASE(escaped_keys_in_general_objects) {
+    auto j = parses<keyops::cckm::job>(
+        R"({"detailed_status":{"vault\u003c1\u003e":"ok","a\"b":"q","plain":"p"}})");
+    BOOST_TEST(j->detailed_status.string("vault<1>") == "ok");
+    BOOST_TEST(j->detailed_status.string("a\"b") == "q");
+    BOOST_TEST(j->detailed_status.string("plain") == "p");
+}
+
+BOOST_AUTO_TEST_CASE(plain_strings_point_into_the_body_escaped_ones_do_not) {
+    auto j = parses<keyops::cckm::job>(R"({"id":"plain-id","cloud":"esc\u003caped"})");
+    BOOST_TEST(inside(j->id, j.body()));
+    BOOST_TEST(!inside(j->cloud, j.body()));
+    BOOST_TEST(j->cloud == "esc<aped");
+}
+
+BOOST_AUTO_TEST_CASE(borrowed_parse_does_not_copy) {
+    const std::string body = fixture("oci_sync_list.json");
+    keyops::error_code ec;
+    keyops::diagnostics diag;
+    auto l = keyops::parse_borrowed<keyops::cckm::job_list>(body, ec, diag);
+    BOOST_TEST_REQUIRE(!ec);
+    BOOST_TEST(l.body().data() == body.data());
+    BOOST_TEST(inside(l->resources[0].id, body));
+    BOOST_TEST(inside(l->resources[0].key_vaults[0], body));
+}
+
+BOOST_AUTO_TEST_CASE(long_escaped_string) {
+    std::string value;
+    std::string expected;
+    for (int i = 0; i < 5000; ++i) {
+        value += "ab\\u003c";
+        expected += "ab<";
+    }
+    auto j = parses<keyops::cckm::job>("{\"id\":\"" + value + "\"}");
+    BOOST_TEST(j->id == expected);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(lifetimes)
+
+BOOST_AUTO_TEST_CASE(views_survive_moves) {
+    std::vector<keyops::parsed<keyops::cckm::job_list>> kept;
+    for (int i = 0; i < 20; ++i) // the vector reallocates, moving every element
+        kept.push_back(parses<keyops::cckm::job_list>(fixture("oci_sync_list.json")));
+    for (const auto& l : kept) {
+        const auto& j = l->resources.at(0);
+        BOOST_TEST(j.id == "45f1c056-ad1f-41b7-bf68-2b2909e51ab9");
+        BOOST_TEST(j.key_vaults[0] == "5e9ee2f1-1b90-4b7d-b319-2b0848e78e75");
+        BOOST_TEST(j.detailed_status.string(
+                       "cckmqa-automation/5e9ee2f1-1b90-4b7d-b319-2b0848e78e75") ==
+                   "vault synchronized successfully");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(short_bodies_survive_moves) {
+    // Short enough for std::string's inline buffer: the body must still not move.
+    auto a = parses<keyops::cckm::job>(R"({"id":"a"})");
+    auto b = std::move(a);
+    keyops::parsed<keyops::cckm::job> c;
+    c = std::move(b);
+    BOOST_TEST(c->id == "a");
+    BOOST_TEST(c.body() == R"({"id":"a"})");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(schema_tolerance)
+
+BOOST_AUTO_TEST_CASE(unknown_fields_at_any_depth_are_skipped) {
+    auto l = parses<keyops::cckm::job_list>(
+        R"({"new_top":{"a":[{"b":{"c":[1,2.5,-3,true,null,{"d":"x\u003c"}]}}]},)"
+        R"("resources":[{"id":"right","future":{"id":"wrong","resources":[{"id":"no"}]},)"
+        R"("labels":["a","b"],"n":1e300,"abort":true}],"total":1,"next":null})");
+    BOOST_TEST_REQUIRE(l->resources.size() == 1u);
+    BOOST_TEST(l->resources[0].id == "right");
+    BOOST_TEST(l->resources[0].abort == true);
+    BOOST_TEST(*l->total == 1);
+}
+
+BOOST_AUTO_TEST_CASE(missing_fields_are_empty) {
+    auto j = parses<keyops::cckm::job>("{}");
+    BOOST_TEST(j->id.empty());
+    BOOST_TEST(!j->created_at.has_value());
+    BOOST_TEST(!j->overall_status.has_value());
+    BOOST_TEST((j->overall_status.state == keyops::job_state::unknown));
+    BOOST_TEST(j->detailed_status.empty());
+    BOOST_TEST(j->key_vaults.empty());
+    BOOST_TEST(!j->version_count.has_value());
+    BOOST_TEST(j->abort == false);
+    BOOST_TEST(!j->done());
+    auto l = parses<keyops::cckm::job_list>("{}");
+    BOOST_TEST(l->resources.empty());
+    BOOST_TEST(!l->total.has_value());
+}
+
+BOOST_AUTO_TEST_CASE(nulls_are_accepted_for_optional_fields) {
+    auto j = parses<keyops::cckm::job>(
+        R"({"id":null,"createdAt":null,"completed_at":null,"overall_status":null,)"
+        R"("detailed_status":null,"key_vaults":null,"abort":null,"version_count":null,)"
+        R"("cloud":null})");
+    BOOST_TEST(j->id.empty());
+    BOOST_TEST(!j->completed_at.has_value());
+    BOOST_TEST(j->detailed_status.empty());
+    BOOST_TEST(j->key_vaults.empty());
+    BOOST_TEST(!j->version_count.has_value());
+    auto l = parses<keyops::cckm::job_list>(R"({"resources":null,"total":null})");
+    BOOST_TEST(l->resources.empty());
+    auto e = parses<keyops::ni::error_body>(R"({"code":null,"details":[{"target":null}]})");
+    BOOST_TEST(e->details.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(later_duplicate_keys_win) {
+    auto j = parses<keyops::cckm::job>(R"({"id":"first","id":"second"})");
+    BOOST_TEST(j->id == "second");
+}
+
+BOOST_AUTO_TEST_CASE(general_values_in_detailed_status) {
+    auto j = parses<keyops::cckm::job>(
+        R"({"detailed_status":{"s":"text","i":-5,"u":18446744073709551615,"d":2.5,)"
+        R"("t":true,"n":null,"a":[1,[2,[3]],{"k":"v"}],"o":{"x":{"y":"z"}},"e":{},"ea":[]}})");
+    const auto& ds = j->detailed_status;
+    BOOST_TEST(ds.size() == 10u);
+    BOOST_TEST(ds.string("s") == "text");
+    BOOST_TEST(ds.find("i").as_int64() == -5);
+    BOOST_TEST((ds.find("u").kind() == keyops::json_kind::uint64));
+    BOOST_TEST(ds.find("d").as_double() == 2.5);
+    BOOST_TEST(ds.find("t").as_bool());
+    BOOST_TEST(ds.find("n").present());
+    BOOST_TEST(ds.find("n").is_null());
+    BOOST_TEST(!ds.find("missing").present());
+    auto a = ds.find("a").as_array();
+    BOOST_TEST_REQUIRE(a.size() == 3u);
+    BOOST_TEST(a[0].as_int64() == 1);
+    BOOST_TEST(a[1].as_array()[1].as_array()[0].as_int64() == 3);
+    BOOST_TEST(a[2].as_object().string("k") == "v");
+    BOOST_TEST(ds.find("o").as_object().find("x").as_object().string("y") == "z");
+    BOOST_TEST(ds.find("e").as_object().empty());
+    BOOST_TEST(ds.find("ea").as_array().empty());
+    std::vector<std::string> keys;
+    for (auto m : ds)
+        keys.emplace_back(m.key);
+    BOOST_TEST(keys == (std::vector<std::string>{"s", "i", "u", "d", "t", "n", "a", "o", "e", "ea"}));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(errors)
+
+BOOST_AUTO_TEST_CASE(wrong_types_name_the_path) {
+    struct row {
+        const char* body;
+        const char* path;
+    };
+    const row rows[] = {
+        {R"({"resources":[{"id":"a"},{"id":"b","overall_status":7}]})", "/resources/1/overall_status"},
+        {R"({"resources":[{"key_vaults":["a","b",3]}]})", "/resources/0/key_vaults/2"},
+        {R"({"resources":{"id":"a"}})", "/resources"},
+        {R"({"resources":["a"]})", "/resources/0"},
+        {R"({"resources":[{"abort":"yes"}]})", "/resources/0/abort"},
+        {R"({"resources":[{"detailed_status":["x"]}]})", "/resources/0/detailed_status"},
+        {R"({"resources":[{"version_count":"2"}]})", "/resources/0/version_count"},
+        {R"({"resources":[{"version_count":2.5}]})", "/resources/0/version_count"},
+        {R"({"resources":[{"id":{"nested":true}}]})", "/resources/0/id"},
+        {R"({"resources":[{"key_vaults":"a"}]})", "/resources/0/key_vaults"},
+        {R"({"total":"1"})", "/total"},
+        {R"([1,2])", ""},
+        {R"("text")", ""},
+    };
+    for (const auto& r : rows) {
+        auto o = parse_fails<keyops::cckm::job_list>(r.body);
+        BOOST_TEST((o.ec == error::wrong_type), r.body << ": " << o.ec.message());
+        BOOST_TEST(o.diag.json_path == r.path, r.body);
+        BOOST_TEST(o.diag.detail.find("expected") != std::string::npos);
+        BOOST_TEST(o.diag.json_offset <= std::string(r.body).size());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(json_pointer_escapes_keys) {
+    auto o = parse_fails<keyops::cckm::job>(R"({"detailed_status":{"a/b~c":1},"abort":1})");
+    BOOST_TEST(o.diag.json_path == "/abort");
+    auto p = parse_fails<keyops::ni::error_body>(R"({"details":[{"target":[1]}]})");
+    BOOST_TEST(p.diag.json_path == "/details/0/target/0");
+}
+
+BOOST_AUTO_TEST_CASE(numbers_out_of_range) {
+    auto big = parse_fails<keyops::cckm::job>(R"({"version_count":99999999999999999999})");
+    BOOST_TEST((big.ec == error::number_out_of_range));
+    BOOST_TEST(big.diag.json_path == "/version_count");
+    auto u64 = parse_fails<keyops::cckm::job>(R"({"version_count":18446744073709551615})");
+    BOOST_TEST((u64.ec == error::number_out_of_range));
+    auto i32 = parse_fails<keyops::ni::rotation_status>(R"({"customerId":2147483648})");
+    BOOST_TEST((i32.ec == error::number_out_of_range));
+    auto neg32 = parse_fails<keyops::ni::rotation_status>(R"({"customerId":-2147483649})");
+    BOOST_TEST((neg32.ec == error::number_out_of_range));
+    auto ok = parses<keyops::ni::rotation_status>(R"({"customerId":-2147483648})");
+    BOOST_TEST(*ok->customer_id == -2147483648LL);
+    auto max64 = parses<keyops::cckm::job>(R"({"version_count":9223372036854775807})");
+    BOOST_TEST(*max64->version_count == 9223372036854775807LL);
+}
+
+BOOST_AUTO_TEST_CASE(malformed_json) {
+    for (const char* body : {R"({"id":})", R"({'id':1})", R"({"id":"a"} x)", R"({"id":"a",})",
+                             R"({"id" "a"})", "{\"id\":\"a\"}\n// comment", R"({"n":01})",
+                             R"({"n":1.})", R"({"s":"\x"})", "{\"s\":\"a\nb\"}", R"({"n":-})"}) {
+        auto o = parse_fails<keyops::cckm::job>(body);
+        BOOST_TEST((o.ec == error::malformed_json), body << ": " << o.ec.message());
+        BOOST_TEST(!o.diag.detail.empty());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(empty_bodies) {
+    for (const char* body : {"", " ", "\r\n\t "}) {
+        auto o = parse_fails<keyops::cckm::job>(body);
+        BOOST_TEST((o.ec == error::empty_body));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(invalid_utf8) {
+    for (const char* body : {"{\"id\":\"a\xff\"}", "{\"id\":\"\xc0\xaf\"}",
+                             "{\"id\":\"\xed\xa0\x80\"}", "{\"unknown\":\"\xfe\"}",
+                             "{\"detailed_status\":{\"k\xff\":\"v\"}}"}) {
+        auto o = parse_fails<keyops::cckm::job>(body);
+        BOOST_TEST((o.ec == error::invalid_utf8), o.ec.message());
+    }
+    auto o = parse_fails<keyops::cckm::job>("{\"id\":\"abc\xff\"}");
+    BOOST_TEST(o.diag.json_offset == 10u);
+}
+
+BOOST_AUTO_TEST_CASE(timestamps) {
+    auto bad = parse_fails<keyops::cckm::job>(R"({"createdAt":"yesterday"})");
+    BOOST_TEST((bad.ec == error::invalid_timestamp));
+    BOOST_TEST(bad.diag.json_path == "/createdAt");
+    for (const char* t : {"2021-02-29T00:00:00Z", "2021-13-01T00:00:00Z", "2021-01-01T24:00:00Z",
+                          "2021-01-01T00:00:00", "2021-01-01T00:00:00.Z", "2021-01-01T00:00:00Zx",
+                          "2021-01-01T00:00:00+2:00"})
+        BOOST_TEST(!keyops::parse_rfc3339(t).has_value(), t);
+    using namespace std::chrono;
+    auto leap = keyops::parse_rfc3339("2020-02-29T23:59:59.123456789Z");
+    BOOST_TEST_REQUIRE(leap.has_value());
+    BOOST_TEST(duration_cast<nanoseconds>(leap->time_since_epoch()).count() ==
+               1583020799123456789LL);
+    auto offset = keyops::parse_rfc3339("2021-03-03T11:22:15+02:00");
+    auto utc = keyops::parse_rfc3339("2021-03-03T09:22:15Z");
+    BOOST_TEST((offset == utc));
+    auto negative = keyops::parse_rfc3339("1969-12-31T23:59:59Z");
+    BOOST_TEST(duration_cast<seconds>(negative->time_since_epoch()).count() == -1);
+}
+
+BOOST_AUTO_TEST_CASE(size_limit) {
+    keyops::parse_options opt;
+    opt.max_body_size = 64;
+    std::string body = R"({"id":")" + std::string(100, 'x') + R"("})";
+    auto o = parse_fails<keyops::cckm::job>(body, opt);
+    BOOST_TEST((o.ec == error::body_too_large));
+    BOOST_TEST(o.diag.detail.find("limit is 64") != std::string::npos);
+    opt.max_body_size = body.size();
+    auto j = parses<keyops::cckm::job>(body, opt);
+    BOOST_TEST(j->id.size() == 100u);
+}
+
+BOOST_AUTO_TEST_CASE(depth_limit) {
+    auto nest = [](int depth) {
+        std::string s = R"({"id":"x","unknown":)";
+        for (int i = 0; i < depth; ++i)
+            s += "[";
+        for (int i = 0; i < depth; ++i)
+            s += "]";
+        return s + "}";
+    };
+    parses<keyops::cckm::job>(nest(30));
+    auto o = parse_fails<keyops::cckm::job>(nest(40));
+    BOOST_TEST((o.ec == error::too_deep));
+    auto deep_status = std::string(R"({"detailed_status":)") + std::string(50, '[') +
+                       std::string(50, ']') + "}";
+    auto d = parse_fails<keyops::cckm::job>(deep_status);
+    BOOST_TEST((d.ec == error::wrong_type || d.ec == error::too_deep));
+    keyops::parse_options opt;
+    opt.max_depth = 64;
+    parses<keyops::cckm::job>(nest(40), opt);
+    auto huge = parse_fails<keyops::cckm::job>(nest(100000));
+    BOOST_TEST((huge.ec == error::too_deep));
+}
+
+BOOST_AUTO_TEST_CASE(every_truncation_fails_cleanly) {
+    for (const char* name : {"oci_sync_list.json", "dsm_refresh_list.json",
+                             "azure_certificates_job.json", "google_update_all_versions_job.json",
+                             "ni_rotation_status.json", "ni_error_401.json"}) {
+        const std::string whole = trimmed_fixture(name);
+        for (std::size_t n = 0; n < whole.size(); ++n) {
+            keyops::error_code ec;
+            keyops::diagnostics diag;
+            // Each type, so that truncation is seen by every schema, not just the right one.
+            auto a = keyops::parse<keyops::cckm::job_list>(whole.substr(0, n), ec, diag);
+            BOOST_TEST_REQUIRE(ec.failed(), name << " cut at " << n);
+            BOOST_TEST((ec == error::incomplete_json || ec == error::empty_body),
+                       name << " cut at " << n << ": " << ec.message());
+            BOOST_TEST(diag.json_offset <= n);
+            auto b = keyops::parse<keyops::cckm::job>(whole.substr(0, n), ec, diag);
+            BOOST_TEST(ec.failed());
+            auto c = keyops::parse<keyops::ni::error_body>(whole.substr(0, n), ec, diag);
+            BOOST_TEST(ec.failed());
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(truncated_escapes_and_utf8) {
+    const std::string whole = "{\"id\":\"a\\u003cb\\ud83d\\ude00\xc3\xa9\"}";
+    for (std::size_t n = 0; n < whole.size(); ++n) {
+        keyops::error_code ec;
+        keyops::diagnostics diag;
+        auto r = keyops::parse<keyops::cckm::job>(whole.substr(0, n), ec, diag);
+        BOOST_TEST(ec.failed(), "cut at " << n);
+    }
+    auto full = parses<keyops::cckm::job>(whole);
+    BOOST_TEST(full->id == "a<b\xF0\x9F\x98\x80\xc3\xa9");
+}
+
+BOOST_AUTO_TEST_CASE(diagnostics_never_hold_values) {
+    const std::string secret = "s3cr3t-refresh-token-value";
+    for (const std::string& body :
+         {R"({"jwt":")" + secret + R"(","duration":"300"})",
+          R"({"refresh_token":")" + secret + R"(","jwt":)" + "7}",
+          R"({"refresh_token":")" + secret + R"(" "x"})",
+          R"({"refresh_token":")" + secret}) {
+        auto o = parse_fails<keyops::ctm::token>(body);
+        BOOST_TEST(o.diag.describe(o.ec).find(secret) == std::string::npos);
+        BOOST_TEST(o.diag.describe(o.ec).find("s3cr3t") == std::string::npos);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(throwing_form) {
+    try {
+        auto r = keyops::parse<keyops::cckm::job_list>(R"({"resources":[{"abort":"no"}]})");
+        BOOST_FAIL("no exception");
+    } catch (const keyops::exception& e) {
+        BOOST_TEST((e.code() == error::wrong_type));
+        BOOST_TEST(e.get_diagnostics().json_path == "/resources/0/abort");
+        BOOST_TEST(std::string(e.what()).find("/resources/0/abort") != std::string::npos);
+        BOOST_TEST(std::string(e.what()).find("expected a boolean, found a string") !=
+                   std::string::npos);
+    }
+    auto ok = keyops::parse<keyops::cckm::job>(R"({"id":"z"})");
+    BOOST_TEST(ok->id == "z");
+}
+
+BOOST_AUTO_TEST_CASE(error_codes_have_messages) {
+    for (int e = static_cast<int>(error::malformed_json);
+         e <= static_cast<int>(error::invalid_argument); ++e) {
+        keyops::error_code ec = static_cast<error>(e);
+        BOOST_TEST(ec.message() != "unknown keyops error");
+        BOOST_TEST(std::string(ec.category().name()) == "keyops");
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
