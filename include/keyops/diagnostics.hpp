@@ -11,12 +11,24 @@
 #include <boost/system/system_error.hpp>
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace keyops {
 
+/// One entry of a Network Insight error body's `details`.
+struct server_error_detail {
+    std::optional<std::int32_t> code;
+    std::string message;
+    std::vector<std::string> target;
+};
+
 class diagnostics {
 public:
+    // --- where a response body failed to parse ---------------------------------------------
+
     /// JSON Pointer (RFC 6901) of the value where parsing stopped, e.g. `/resources/3/abort`;
     /// empty for the whole document.
     std::string json_path;
@@ -25,10 +37,31 @@ public:
     /// A human-readable detail, e.g. "expected a string, found a number".
     std::string detail;
 
+    // --- what the server said ---------------------------------------------------------------
+
+    /// The HTTP status of the last response, 0 when none arrived.
+    unsigned http_status = 0;
+    /// The error body's `code` (CCKM and Network Insight).
+    std::optional<std::int32_t> server_code;
+    /// CCKM `codeDesc`, e.g. "NCERRResourceNotFound: Resource not found".
+    std::string server_code_desc;
+    /// The error body's `message`.
+    std::string server_message;
+    /// CCKM `requestID`.
+    std::string request_id;
+    /// Network Insight `details`, with their targets.
+    std::vector<server_error_detail> server_details;
+
+    // --- how the call went ------------------------------------------------------------------
+
+    /// Attempts made (requests sent or tried), token requests not counted.
+    unsigned attempts = 0;
+    /// Why the last attempt ended, and why no further one was made, e.g.
+    /// "503 Service Unavailable; Retry-After 2 s exceeds the deadline".
+    std::string last_attempt;
+
     void clear() {
-        json_path.clear();
-        json_offset = 0;
-        detail.clear();
+        *this = diagnostics();
     }
 
     /// One line for logs and exception texts, e.g.
@@ -46,6 +79,47 @@ public:
         if (!detail.empty()) {
             out += ": ";
             out += detail;
+        }
+        if (http_status != 0) {
+            out += " [HTTP ";
+            out += std::to_string(http_status);
+            out += ']';
+        }
+        if (server_code) {
+            out += " code ";
+            out += std::to_string(*server_code);
+        }
+        if (!server_code_desc.empty()) {
+            out += ": ";
+            out += server_code_desc;
+        }
+        if (!server_message.empty()) {
+            out += server_code_desc.empty() ? ": " : " - ";
+            out += server_message;
+        }
+        for (const auto& d : server_details) {
+            out += "; ";
+            out += d.message;
+            for (const auto& t : d.target) {
+                out += " [";
+                out += t;
+                out += ']';
+            }
+        }
+        if (!request_id.empty()) {
+            out += " (request ";
+            out += request_id;
+            out += ')';
+        }
+        if (attempts > 1) {
+            out += " after ";
+            out += std::to_string(attempts);
+            out += " attempts";
+        }
+        if (!last_attempt.empty()) {
+            out += " (";
+            out += last_attempt;
+            out += ')';
         }
         return out;
     }

@@ -415,7 +415,7 @@ BOOST_AUTO_TEST_CASE(throwing_form) {
 
 BOOST_AUTO_TEST_CASE(error_codes_have_messages) {
     for (int e = static_cast<int>(error::malformed_json);
-         e <= static_cast<int>(error::invalid_argument); ++e) {
+         e <= static_cast<int>(error::retry_budget_exhausted); ++e) {
         keyops::error_code ec = static_cast<error>(e);
         BOOST_TEST(ec.message() != "unknown keyops error");
         BOOST_TEST(std::string(ec.category().name()) == "keyops");

@@ -316,7 +316,11 @@ struct sink_for<std::vector<T>, std::enable_if_t<has_json_schema<T>::value>> {
                                       },
                                       nullptr,
                                       [](parse_state& st, void* m) {
-                                          as<std::vector<T>>(m).clear();
+                                          auto& v = as<std::vector<T>>(m);
+                                          v.clear();
+                                          // A guess from the body size saves the regrowths
+                                          // (and their copies) of long lists.
+                                          v.reserve(st.body_size() / 512);
                                           st.push_object_array(&schema_of<T>, m, &emplace);
                                           return true;
                                       }};

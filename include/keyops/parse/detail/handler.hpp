@@ -65,7 +65,7 @@ public:
         frame& f = st_.frames().back();
         f.has_key = true;
         if (f.kind == frame_kind::object) {
-            f.field = f.schema->find(key);
+            f.field = f.schema->find(key, f.hint);
             f.key = f.field ? f.field->name : key;
             return true;
         }

@@ -49,11 +49,18 @@ struct object_schema {
     const field_entry* fields;
     std::size_t size;
 
-    const field_entry* find(std::string_view key) const noexcept {
-        for (std::size_t i = 0; i < size; ++i)
-            if (fields[i].name.size() == key.size() &&
-                std::memcmp(fields[i].name.data(), key.data(), key.size()) == 0)
-                return &fields[i];
+    /// The field named `key`, searching from `hint` on and wrapping around: servers send
+    /// members in a stable order, so starting after the last match usually hits at once.
+    const field_entry* find(std::string_view key, std::size_t& hint) const noexcept {
+        for (std::size_t n = 0, i = hint < size ? hint : 0; n < size; ++n) {
+            const field_entry& f = fields[i];
+            if (f.name.size() == key.size() &&
+                std::memcmp(f.name.data(), key.data(), key.size()) == 0) {
+                hint = i + 1;
+                return &f;
+            }
+            i = i + 1 == size ? 0 : i + 1;
+        }
         return nullptr;
     }
 };
@@ -80,6 +87,7 @@ struct frame {
     std::string_view key;               // object, generic_object: the current key
     std::size_t count = 0;              // arrays: elements begun so far
     std::size_t mark = 0;               // string_array, generic: scratch position at the start
+    std::size_t hint = 0;               // object: where the next key is likely in the schema
     void* (*emplace)(void* vec) = nullptr; // object_array: appends an element, returns it
 };
 
@@ -152,6 +160,10 @@ public:
     std::size_t& skip_depth() noexcept { return skip_depth_; }
     error failure() const noexcept { return error_; }
     std::string& failure_detail() noexcept { return detail_; }
+
+    std::size_t body_size() const noexcept {
+        return static_cast<std::size_t>(body_end_ - body_begin_);
+    }
 
     bool in_body(std::string_view s) const noexcept {
         return s.data() >= body_begin_ && s.data() + s.size() <= body_end_;
