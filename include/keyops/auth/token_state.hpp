@@ -1,0 +1,214 @@
+#ifndef KEYOPS_AUTH_TOKEN_STATE_HPP
+#define KEYOPS_AUTH_TOKEN_STATE_HPP
+
+// The auth logic as I/O-free state machines: which grant to ask for next, when a token is due
+// for renewal, what a refused grant or a 401 changes. The async policies in policies.hpp drive
+// them; tests resume them by hand with explicit clocks.
+
+#include <keyops/model/auth.hpp>
+#include <keyops/parse/parse.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace keyops {
+
+namespace detail {
+
+struct jwt_claims {
+    std::optional<std::int64_t> iat;
+    std::optional<std::int64_t> exp;
+};
+
+} // namespace detail
+
+template <>
+struct json_schema<detail::jwt_claims> {
+    using T = detail::jwt_claims;
+    static constexpr field_entry fields[] = {field<&T::iat>("iat"), field<&T::exp>("exp")};
+};
+
+namespace detail {
+
+inline bool base64url_decode(std::string_view in, std::string& out) {
+    auto value = [](char c) -> int {
+        if (c >= 'A' && c <= 'Z')
+            return c - 'A';
+        if (c >= 'a' && c <= 'z')
+            return c - 'a' + 26;
+        if (c >= '0' && c <= '9')
+            return c - '0' + 52;
+        if (c == '-' || c == '+')
+            return 62;
+        if (c == '_' || c == '/')
+            return 63;
+        return -1;
+    };
+    while (!in.empty() && in.back() == '=')
+        in.remove_suffix(1);
+    out.clear();
+    std::uint32_t acc = 0;
+    int bits = 0;
+    for (char c : in) {
+        const int v = value(c);
+        if (v < 0)
+            return false;
+        acc = (acc << 6) | static_cast<std::uint32_t>(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out += static_cast<char>((acc >> bits) & 0xFF);
+        }
+    }
+    return true;
+}
+
+} // namespace detail
+
+/// `iat` and `exp` of a JWT's payload, without verifying it (the server does that).
+inline std::optional<detail::jwt_claims> jwt_times(std::string_view jwt) {
+    const auto a = jwt.find('.');
+    const auto b = a == std::string_view::npos ? a : jwt.find('.', a + 1);
+    if (b == std::string_view::npos)
+        return std::nullopt;
+    std::string payload;
+    if (!detail::base64url_decode(jwt.substr(a + 1, b - a - 1), payload))
+        return std::nullopt;
+    error_code ec;
+    diagnostics diag;
+    auto claims = parse<detail::jwt_claims>(std::move(payload), ec, diag);
+    if (ec)
+        return std::nullopt;
+    return *claims;
+}
+
+/// When to renew: `margin` before expiry, but never more than a fifth of the token's life, so
+/// that short-lived tokens are still used for most of their life.
+constexpr std::chrono::seconds renewal_margin(std::chrono::seconds margin,
+                                              std::chrono::seconds lifetime) noexcept {
+    return std::min(margin, lifetime / 5);
+}
+
+/// CipherTrust Manager tokens: password grant, refresh grant, renewal before expiry.
+class ciphertrust_token_state {
+public:
+    using clock = std::chrono::system_clock;
+    enum class step { ready, password_grant, refresh_grant, failed };
+
+    explicit ciphertrust_token_state(std::chrono::seconds margin = std::chrono::seconds(30))
+        : margin_(margin) {}
+
+    /// What to do before the next request.
+    step next(clock::time_point now) const {
+        if (!access_.empty() && now < renew_at_)
+            return step::ready;
+        if (!refresh_.empty())
+            return step::refresh_grant;
+        return step::password_grant;
+    }
+
+    /// A grant succeeded. The lifetime comes from `duration`, else from the JWT (exp - iat,
+    /// else exp), never from a constant unless the server gave neither (then 60 s).
+    void on_token(const ctm::token& t, clock::time_point now) {
+        access_.assign(t.jwt.data(), t.jwt.size());
+        if (!t.refresh_token.empty())
+            refresh_.assign(t.refresh_token.data(), t.refresh_token.size());
+        std::chrono::seconds life(60);
+        if (t.duration && *t.duration > 0) {
+            life = std::chrono::seconds(*t.duration);
+        } else if (auto claims = jwt_times(t.jwt); claims && claims->exp) {
+            if (claims->iat && *claims->exp > *claims->iat)
+                life = std::chrono::seconds(*claims->exp - *claims->iat);
+            else
+                life = std::chrono::duration_cast<std::chrono::seconds>(
+                    clock::time_point(std::chrono::seconds(*claims->exp)) - now);
+        }
+        if (life.count() < 1)
+            life = std::chrono::seconds(1);
+        expires_at_ = now + life;
+        renew_at_ = expires_at_ - renewal_margin(margin_, life);
+    }
+
+    /// A grant was refused (4xx). A refused refresh token falls back to the password grant;
+    /// a refused password is final.
+    step on_refused(step which) {
+        if (which == step::refresh_grant) {
+            refresh_.clear();
+            access_.clear();
+            return step::password_grant;
+        }
+        return step::failed;
+    }
+
+    /// A request sent with `used` got 401: forget that token (not a newer one) so that the next
+    /// request renews it. True when renewing can help.
+    bool on_unauthorized(std::string_view used) {
+        if (used.empty() || used != access_)
+            return !access_.empty() || !refresh_.empty() || used.empty();
+        access_.clear();
+        return true;
+    }
+
+    const std::string& access_token() const noexcept { return access_; }
+    const std::string& refresh_token() const noexcept { return refresh_; }
+    clock::time_point expires_at() const noexcept { return expires_at_; }
+    clock::time_point renew_at() const noexcept { return renew_at_; }
+
+private:
+    std::chrono::seconds margin_;
+    std::string access_;
+    std::string refresh_;
+    clock::time_point expires_at_{};
+    clock::time_point renew_at_{};
+};
+
+/// Network Insight tokens: one grant, an absolute expiry (seconds or milliseconds).
+class network_insight_token_state {
+public:
+    using clock = std::chrono::system_clock;
+    enum class step { ready, create_token, failed };
+
+    explicit network_insight_token_state(std::chrono::seconds margin = std::chrono::seconds(30))
+        : margin_(margin) {}
+
+    step next(clock::time_point now) const {
+        return !token_.empty() && now < renew_at_ ? step::ready : step::create_token;
+    }
+
+    void on_token(const ni::token& t, clock::time_point now) {
+        token_.assign(t.token.data(), t.token.size());
+        auto expiry = t.expires_at().value_or(now + std::chrono::seconds(60));
+        auto life = std::chrono::duration_cast<std::chrono::seconds>(expiry - now);
+        if (life.count() < 1)
+            life = std::chrono::seconds(1);
+        expires_at_ = now + life;
+        renew_at_ = expires_at_ - renewal_margin(margin_, life);
+    }
+
+    bool on_unauthorized(std::string_view used) {
+        if (used.empty() || used != token_)
+            return true;
+        token_.clear();
+        return true;
+    }
+
+    /// The token was released (DELETE) or must not be used any more.
+    void forget() noexcept { token_.clear(); }
+
+    const std::string& token() const noexcept { return token_; }
+    clock::time_point expires_at() const noexcept { return expires_at_; }
+
+private:
+    std::chrono::seconds margin_;
+    std::string token_;
+    clock::time_point expires_at_{};
+    clock::time_point renew_at_{};
+};
+
+} // namespace keyops
+
+#endif

@@ -1,0 +1,387 @@
+#ifndef KEYOPS_CLIENT_CLIENT_HPP
+#define KEYOPS_CLIENT_CLIENT_HPP
+
+// keyops::client: runs an endpoint descriptor to a finished call.
+//   build the request -> auth -> transport -> on failure, retry policy -> parse the response.
+//
+//     boost::asio::io_context io;
+//     keyops::transport_options topt;
+//     keyops::parse_server_url("https://cm.example.com", topt);
+//     keyops::client<keyops::beast_transport, keyops::ciphertrust_auth> cm(
+//         keyops::beast_transport(io.get_executor(), topt),
+//         keyops::ciphertrust_auth({"admin", password}));
+//
+//     // sync, throwing keyops::exception (with diagnostics):
+//     auto job = cm.call<cckm::get_job<cckm::oci>>(keyops::job_id(id));
+//     // sync, with error_code and diagnostics:
+//     auto page = cm.call<cckm::list_jobs<cckm::oci>>(query, ec, diag);
+//     // async, any completion token; signature void(error_code, keyops::parsed<Response>):
+//     cm.async_call<cckm::get_job<cckm::oci>>(keyops::job_id(id), diag, boost::asio::use_future);
+//
+// Thread-safety: none; like a Beast stream, a client is used from one thread or one strand.
+// Concurrent async calls are allowed: each takes its own connection from the transport's pool
+// (see beast_transport.hpp); auth fetches one token at a time for all of them.
+// Sync calls run the client's io_context until the call completes: they need the transport's
+// executor to belong to an io_context that no other thread is running meanwhile.
+// Lifetime: the client, and a diagnostics passed to async_call, must outlive the operation.
+// Errors: transport errors (Asio, SSL, keyops::error::timeout ...), HTTP statuses as
+// keyops::error::unauthorized / not_found / conflict / rate_limited / server_error /
+// http_status, parse errors, deadline_exceeded and retry_budget_exhausted when retries stop,
+// and boost::asio::error::operation_aborted when cancelled.
+
+#include <keyops/auth/policies.hpp>
+#include <keyops/client/detail/server_error.hpp>
+#include <keyops/diagnostics.hpp>
+#include <keyops/endpoint/descriptor.hpp>
+#include <keyops/parse/parse.hpp>
+#include <keyops/request/build.hpp>
+#include <keyops/retry/policies.hpp>
+#include <keyops/transport/exchange.hpp>
+
+#include <boost/asio/compose.hpp>
+#include <boost/asio/coroutine.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+namespace keyops {
+
+struct client_options {
+    std::string ciphertrust_base = "/api";
+    std::string network_insight_base = "/api/ni";
+    std::string user_agent = "keyops/" KEYOPS_VERSION_STRING;
+    /// Accept-Encoding sent; the transport decodes gzip and deflate. Empty sends none.
+    std::string accept_encoding = "gzip, deflate";
+    /// Limit for a whole call: token requests, every attempt and every wait between them.
+    std::chrono::milliseconds call_timeout{120000};
+    parse_options parse;
+};
+
+/// The value a call produces: the parsed response (empty_response for bodiless answers).
+template <class E>
+using call_result = parsed<typename E::response>;
+
+template <>
+class parsed<empty_response> {
+public:
+    const empty_response& value() const noexcept { return value_; }
+
+private:
+    empty_response value_;
+};
+
+template <class Transport, class Auth = no_auth, class Retry = exponential_backoff>
+class client {
+    static_assert(detail::is_transport<Transport>::value,
+                  "keyops: the Transport policy must provide executor_type, get_executor(), "
+                  "host_header(), close() and async_exchange(); see keyops/transport/exchange.hpp");
+    static_assert(detail::is_auth_policy<Auth>::value,
+                  "keyops: the Auth policy must provide try_authorize(http_request&), "
+                  "on_unauthorized(const http_request&), async_authorize() and async_release(); "
+                  "see keyops/auth/policies.hpp");
+    static_assert(detail::is_retry_policy<Retry>::value,
+                  "keyops: the Retry policy must provide on_failure(unsigned, const "
+                  "attempt_outcome&, duration) returning retry_decision, and on_success(); see "
+                  "keyops/retry/policies.hpp");
+
+public:
+    using executor_type = typename Transport::executor_type;
+    using transport_type = Transport;
+    using auth_type = Auth;
+    using retry_type = Retry;
+
+    explicit client(Transport transport, Auth auth = Auth(), Retry retry = Retry(),
+                    client_options opt = {})
+        : transport_(std::move(transport)), auth_(std::move(auth)), retry_(std::move(retry)),
+          opt_(std::move(opt)) {
+        ctx_.host = transport_.host_header();
+        ctx_.ciphertrust_base = opt_.ciphertrust_base;
+        ctx_.network_insight_base = opt_.network_insight_base;
+        ctx_.user_agent = opt_.user_agent;
+        ctx_.accept_encoding = opt_.accept_encoding;
+    }
+
+    client(const client&) = delete;
+    client& operator=(const client&) = delete;
+
+    executor_type get_executor() const { return transport_.get_executor(); }
+    Transport& transport() noexcept { return transport_; }
+    Auth& auth() noexcept { return auth_; }
+    Retry& retry() noexcept { return retry_; }
+    const request_context& context() const noexcept { return ctx_; }
+    const client_options& options() const noexcept { return opt_; }
+
+    /// Sync call. Arguments as for build_request, optionally followed by
+    /// `(error_code&, diagnostics&)`; without them, failures throw keyops::exception.
+    template <class E, class... Args>
+    call_result<E> call(Args&&... args) {
+        constexpr std::size_t n = sizeof...(Args);
+        if constexpr (ends_with_error_refs<Args...>()) {
+            auto all = std::forward_as_tuple(std::forward<Args>(args)...);
+            return call_first<E>(all, std::get<n - 2>(all), std::get<n - 1>(all),
+                                 std::make_index_sequence<n - 2>());
+        } else {
+            error_code ec;
+            diagnostics diag;
+            auto r = call_with<E>(ec, diag, args...);
+            if (ec)
+                throw exception(ec, std::move(diag));
+            return r;
+        }
+    }
+
+    /// Async call. Arguments as for build_request, optionally followed by a `diagnostics&`
+    /// that must outlive the operation, then a completion token.
+    /// Signature: void(error_code, call_result<E>). Honours per-operation cancellation
+    /// (terminal): the call ends with boost::asio::error::operation_aborted.
+    template <class E, class... Args>
+    auto async_call(Args&&... args) {
+        constexpr std::size_t n = sizeof...(Args);
+        static_assert(n >= 1, "keyops: async_call needs a completion token as last argument");
+        auto all = std::forward_as_tuple(std::forward<Args>(args)...);
+        if constexpr (n >= 2 && std::is_same_v<std::decay_t<std::tuple_element_t<
+                                                   n - 2, std::tuple<Args...>>>,
+                                               diagnostics>) {
+            return async_first<E>(all, &std::get<n - 2>(all), std::get<n - 1>(all),
+                                  std::make_index_sequence<n - 2>());
+        } else {
+            return async_first<E>(all, nullptr, std::get<n - 1>(all),
+                                  std::make_index_sequence<n - 1>());
+        }
+    }
+
+    /// Releases server-side credentials (Network Insight tokens) and drops idle connections.
+    /// Signature void(error_code).
+    template <class Token>
+    auto async_close(diagnostics& diag, Token&& token) {
+        return boost::asio::async_compose<Token, void(error_code)>(
+            [this, &diag, started = false](auto& self, error_code ec = {}) mutable {
+                if (!started) {
+                    started = true;
+                    auth_.async_release(transport_,
+                                        auth_call{ctx_, diag,
+                                                  std::chrono::steady_clock::now() +
+                                                      opt_.call_timeout},
+                                        std::move(self));
+                    return;
+                }
+                transport_.close();
+                self.complete(ec);
+            },
+            token, get_executor());
+    }
+
+    /// Sync close; errors (a token that could not be released) are reported, not thrown.
+    void close(error_code& ec, diagnostics& diag) {
+        ec.clear();
+        bool done = false;
+        async_close(diag, [&](error_code e) {
+            ec = e;
+            done = true;
+        });
+        run_until(done, ec);
+    }
+
+private:
+    template <class... Args>
+    static constexpr bool ends_with_error_refs() {
+        constexpr std::size_t n = sizeof...(Args);
+        if constexpr (n < 2) {
+            return false;
+        } else {
+            using tuple = std::tuple<Args...>;
+            return std::is_same_v<std::tuple_element_t<n - 2, tuple>, error_code&> &&
+                   std::is_same_v<std::tuple_element_t<n - 1, tuple>, diagnostics&>;
+        }
+    }
+
+    template <class E, class Tuple, std::size_t... I>
+    call_result<E> call_first(Tuple& all, error_code& ec, diagnostics& diag,
+                              std::index_sequence<I...>) {
+        return call_with<E>(ec, diag, std::get<I>(all)...);
+    }
+
+    template <class E, class Tuple, class Token, std::size_t... I>
+    auto async_first(Tuple& all, diagnostics* diag, Token&& token, std::index_sequence<I...>) {
+        error_code ec;
+        auto st = std::make_unique<call_state>(get_executor());
+        st->req = build_request<E>(ctx_, ec, std::get<I>(all)...);
+        st->diag = diag ? diag : &st->own_diag;
+        st->diag->clear();
+        st->build_error = ec;
+        if (ec)
+            st->diag->detail = "the request arguments are invalid";
+        st->deadline = std::chrono::steady_clock::now() + opt_.call_timeout;
+        return boost::asio::async_compose<Token, void(error_code, call_result<E>)>(
+            call_op<E>{{}, *this, std::move(st)}, token, get_executor());
+    }
+
+    template <class E, class... A>
+    call_result<E> call_with(error_code& ec, diagnostics& diag, const A&... args) {
+        ec.clear();
+        std::optional<call_result<E>> out;
+        bool done = false;
+        async_call<E>(args..., diag, [&](error_code e, call_result<E> r) {
+            ec = e;
+            out.emplace(std::move(r));
+            done = true;
+        });
+        run_until(done, ec);
+        return out ? std::move(*out) : call_result<E>();
+    }
+
+    void run_until(bool& done, error_code& ec) {
+        boost::asio::io_context* io = nullptr;
+        auto ex = get_executor();
+        if constexpr (std::is_same_v<executor_type, boost::asio::io_context::executor_type>) {
+            io = &ex.context();
+        } else if constexpr (std::is_same_v<executor_type, boost::asio::any_io_executor>) {
+            if (auto* target = ex.template target<boost::asio::io_context::executor_type>())
+                io = &target->context();
+        }
+        if (!io) {
+            ec = make_error_code(error::invalid_argument); // sync calls need an io_context
+            return;
+        }
+        io->restart();
+        while (!done && io->run_one() != 0) {
+        }
+        if (!done)
+            ec = boost::asio::error::shut_down;
+    }
+
+    struct call_state {
+        explicit call_state(executor_type ex) : timer(std::move(ex)) {}
+        http_request req;
+        http_response res;
+        boost::asio::steady_timer timer;
+        diagnostics own_diag;
+        diagnostics* diag = nullptr;
+        error_code build_error;
+        std::chrono::steady_clock::time_point deadline;
+        unsigned attempts = 0;
+        bool reauthorized = false;
+    };
+
+    template <class E>
+    struct call_op : boost::asio::coroutine {
+        client& c;
+        std::unique_ptr<call_state> st;
+
+        static constexpr bool idempotent = E::retry == idempotency::idempotent;
+        using response = typename E::response;
+
+        template <class Self>
+        void finish(Self& self, error_code ec) {
+            self.complete(ec, call_result<E>());
+        }
+
+        template <class Self>
+        bool cancelled(Self& self) const {
+            return self.get_cancellation_state().cancelled() != boost::asio::cancellation_type::none;
+        }
+
+        template <class Self>
+        void operator()(Self& self, error_code ec = {}) {
+            BOOST_ASIO_CORO_REENTER(*this) {
+                if (st->build_error) {
+                    BOOST_ASIO_CORO_YIELD boost::asio::post(std::move(self));
+                    return finish(self, st->build_error);
+                }
+                for (;;) {
+                    st->diag->attempts = ++st->attempts;
+                    if (!c.auth_.try_authorize(st->req)) {
+                        BOOST_ASIO_CORO_YIELD c.auth_.async_authorize(
+                            c.transport_, auth_call{c.ctx_, *st->diag, st->deadline}, st->req,
+                            std::move(self));
+                        if (ec)
+                            return finish(self, ec);
+                    }
+                    if (cancelled(self))
+                        return finish(self, boost::asio::error::operation_aborted);
+                    st->res = http_response();
+                    BOOST_ASIO_CORO_YIELD c.transport_.async_exchange(
+                        st->req, st->res, exchange_options{st->deadline, idempotent},
+                        std::move(self));
+                    if (cancelled(self) || ec == boost::asio::error::operation_aborted)
+                        return finish(self, boost::asio::error::operation_aborted);
+                    {
+                        attempt_outcome outcome;
+                        outcome.idempotent = idempotent;
+                        if (!ec) {
+                            const unsigned status = st->res.result_int();
+                            st->diag->http_status = status;
+                            if (status / 100 == 2) {
+                                c.retry_.on_success();
+                                return complete_ok(self);
+                            }
+                            if (status == 401 && !st->reauthorized &&
+                                c.auth_.on_unauthorized(st->req)) {
+                                // The token was refused: one more try with a fresh one.
+                                st->reauthorized = true;
+                                st->diag->last_attempt = "401: renewing the credentials";
+                                continue;
+                            }
+                            detail::fill_server_error(*st->diag, E::service, st->res);
+                            outcome.ec = detail::status_error(status);
+                            outcome.http_status = status;
+                            outcome.retry_after = detail::retry_after_of(st->res);
+                        } else {
+                            st->diag->http_status = 0;
+                            outcome.ec = ec;
+                        }
+                        const auto now = std::chrono::steady_clock::now();
+                        retry_decision d = c.retry_.on_failure(
+                            st->attempts, outcome,
+                            st->deadline > now ? st->deadline - now
+                                               : std::chrono::steady_clock::duration::zero());
+                        st->diag->last_attempt =
+                            (outcome.http_status ? detail::status_text(outcome.http_status)
+                                                 : outcome.ec.message()) +
+                            "; " + d.reason;
+                        if (!d.retry)
+                            return finish(self, d.give_up_error ? d.give_up_error : outcome.ec);
+                        st->timer.expires_after(d.delay);
+                    }
+                    BOOST_ASIO_CORO_YIELD st->timer.async_wait(std::move(self));
+                    if (ec || cancelled(self))
+                        return finish(self, boost::asio::error::operation_aborted);
+                }
+            }
+        }
+
+        template <class Self>
+        void complete_ok(Self& self) {
+            if constexpr (std::is_same_v<response, empty_response>) {
+                self.complete(error_code(), call_result<E>());
+            } else {
+                error_code ec;
+                diagnostics where; // only the JSON location, kept apart from the call's story
+                auto r = parse<response>(std::move(st->res.body()), ec, where, c.opt_.parse);
+                if (ec) {
+                    st->diag->json_path = std::move(where.json_path);
+                    st->diag->json_offset = where.json_offset;
+                    st->diag->detail = std::move(where.detail);
+                }
+                self.complete(ec, std::move(r));
+            }
+        }
+    };
+
+    Transport transport_;
+    Auth auth_;
+    Retry retry_;
+    client_options opt_;
+    request_context ctx_;
+};
+
+} // namespace keyops
+
+#endif

@@ -1,0 +1,252 @@
+#ifndef KEYOPS_RETRY_POLICIES_HPP
+#define KEYOPS_RETRY_POLICIES_HPP
+
+// Retry policies, sans-io: the client tells the policy how an attempt failed, the policy answers
+// whether to try again and after how long. Waiting is the client's job (an Asio timer, never a
+// blocking sleep).
+//
+// A policy type R provides:
+//   retry_decision on_failure(unsigned attempts_made, const attempt_outcome& outcome,
+//                             std::chrono::steady_clock::duration time_left);
+//   void on_success();
+// One policy object serves every call of one client, so its state (the retry budget) is shared.
+
+#include <keyops/error.hpp>
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/ssl/error.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace keyops {
+
+/// How an attempt failed.
+struct attempt_outcome {
+    error_code ec;             ///< transport error, or the keyops error for the HTTP status
+    unsigned http_status = 0;  ///< 0 when no response arrived
+    /// The server's Retry-After, already converted to a delay.
+    std::optional<std::chrono::milliseconds> retry_after;
+    bool idempotent = true; ///< may the request be repeated safely?
+};
+
+struct retry_decision {
+    bool retry = false;
+    std::chrono::milliseconds delay{0};
+    /// Why not, when retry is false (or what the delay is based on): for diagnostics.
+    std::string reason;
+    /// The error to report when giving up, if different from the attempt's own.
+    error_code give_up_error{};
+};
+
+/// Transport errors that prove the request never left: safe to retry even when not idempotent.
+inline bool failed_before_sending(error_code ec) {
+    namespace ae = boost::asio::error;
+    return ec == ae::connection_refused || ec == ae::host_not_found ||
+           ec == ae::host_not_found_try_again || ec == ae::network_unreachable ||
+           ec == ae::host_unreachable || ec == error::proxy_refused;
+}
+
+/// Transport errors worth another attempt at all: connection trouble and time-outs, not TLS
+/// verification failures, size limits or undecodable bodies, which would fail again.
+inline bool transient_transport_error(error_code ec) {
+    if (ec.category() == boost::asio::error::get_ssl_category() ||
+        ec.category() == boost::asio::ssl::error::get_stream_category())
+        return false;
+    if (ec.category() == error_category())
+        return ec == error::timeout || ec == error::proxy_refused;
+    return true;
+}
+
+/// The HTTP statuses retried: 408, 429, 500, 502, 503, 504.
+constexpr bool retryable_status(unsigned status) noexcept {
+    return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 ||
+           status == 504;
+}
+
+/// Whether the outcome may be retried at all, and if not, why.
+inline const char* retry_refusal(const attempt_outcome& o) {
+    if (o.http_status != 0) {
+        if (!retryable_status(o.http_status))
+            return "the status is not retried";
+        if (!o.idempotent)
+            return "the operation is not idempotent and reached the server";
+        return nullptr;
+    }
+    if (!transient_transport_error(o.ec))
+        return "the error is not transient";
+    if (!o.idempotent && !failed_before_sending(o.ec))
+        return "the operation is not idempotent and may have reached the server";
+    return nullptr;
+}
+
+/// Parses Retry-After: delay-seconds or an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT").
+/// A date in the past gives zero.
+inline std::optional<std::chrono::milliseconds>
+parse_retry_after(std::string_view v, std::chrono::system_clock::time_point now) {
+    while (!v.empty() && v.front() == ' ')
+        v.remove_prefix(1);
+    while (!v.empty() && v.back() == ' ')
+        v.remove_suffix(1);
+    if (v.empty())
+        return std::nullopt;
+    if (std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        if (v.size() > 9)
+            return std::chrono::milliseconds(std::chrono::hours(24 * 365));
+        std::int64_t s = 0;
+        for (char c : v)
+            s = s * 10 + (c - '0');
+        return std::chrono::milliseconds(s * 1000);
+    }
+    // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
+    if (v.size() != 29 || v[3] != ',' || v.substr(26) != "GMT")
+        return std::nullopt;
+    static constexpr std::string_view months = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    auto num = [&](std::size_t pos, std::size_t n, int& out) {
+        out = 0;
+        for (std::size_t i = pos; i < pos + n; ++i) {
+            if (v[i] < '0' || v[i] > '9')
+                return false;
+            out = out * 10 + (v[i] - '0');
+        }
+        return true;
+    };
+    int day, year, hour, minute, second;
+    const auto m = months.find(v.substr(8, 3));
+    if (m == std::string_view::npos || m % 3 != 0 || !num(5, 2, day) || !num(12, 4, year) ||
+        !num(17, 2, hour) || !num(20, 2, minute) || !num(23, 2, second) || v[16] != ' ' ||
+        v[19] != ':' || v[22] != ':' || day < 1 || day > 31 || hour > 23 || minute > 59 ||
+        second > 60)
+        return std::nullopt;
+    const unsigned month = static_cast<unsigned>(m / 3 + 1);
+    // Days from civil, as in parse/timestamp.hpp.
+    std::int64_t y = year - (month <= 2 ? 1 : 0);
+    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const auto yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + static_cast<unsigned>(day) - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    const std::int64_t days = era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+    const auto when = std::chrono::system_clock::time_point(
+        std::chrono::seconds(days * 86400 + hour * 3600 + minute * 60 + second));
+    if (when <= now)
+        return std::chrono::milliseconds(0);
+    return std::chrono::duration_cast<std::chrono::milliseconds>(when - now);
+}
+
+/// Never retries.
+class no_retry {
+public:
+    retry_decision on_failure(unsigned, const attempt_outcome&,
+                              std::chrono::steady_clock::duration) {
+        return {false, {}, "retries are disabled", {}};
+    }
+    void on_success() noexcept {}
+};
+
+/// A token bucket shared by all calls of one client: every retry takes a token, every success
+/// puts back a fraction of one. When an outage makes every call fail, retries stop once the
+/// bucket is empty instead of multiplying the load.
+class retry_budget {
+public:
+    explicit retry_budget(double capacity = 10, double refill_per_success = 0.1) noexcept
+        : capacity_(capacity), tokens_(capacity), refill_(refill_per_success) {}
+    bool try_take() noexcept {
+        if (tokens_ < 1)
+            return false;
+        tokens_ -= 1;
+        return true;
+    }
+    void on_success() noexcept { tokens_ = std::min(capacity_, tokens_ + refill_); }
+    double tokens() const noexcept { return tokens_; }
+
+private:
+    double capacity_;
+    double tokens_;
+    double refill_;
+};
+
+struct backoff_options {
+    std::chrono::milliseconds initial_delay{200};
+    std::chrono::milliseconds max_delay{10000};
+    double multiplier = 2.0;
+    /// Attempts in all, the first included.
+    unsigned max_attempts = 5;
+    /// Server-chosen delays (Retry-After) longer than this are cut to it.
+    std::chrono::milliseconds max_retry_after{60000};
+    /// Retry budget: size of the bucket and the refill per successful call.
+    double budget_capacity = 10;
+    double budget_refill_per_success = 0.1;
+};
+
+/// Exponential backoff with full jitter: the n-th retry waits a uniformly random time in
+/// [0, min(max_delay, initial_delay * multiplier^(n-1))], unless the server said Retry-After,
+/// which wins (capped). Not thread-safe: one per client, used from the client's executor.
+class exponential_backoff {
+public:
+    explicit exponential_backoff(backoff_options opt = {}, std::uint64_t seed = std::random_device{}())
+        : opt_(opt), budget_(opt.budget_capacity, opt.budget_refill_per_success), rng_(seed) {}
+
+    retry_decision on_failure(unsigned attempts_made, const attempt_outcome& o,
+                              std::chrono::steady_clock::duration time_left) {
+        if (const char* why = retry_refusal(o))
+            return {false, {}, why, {}};
+        if (attempts_made >= opt_.max_attempts)
+            return {false, {}, "gave up after " + std::to_string(attempts_made) + " attempts", {}};
+        std::chrono::milliseconds delay;
+        std::string basis;
+        if (o.retry_after) {
+            delay = std::min(*o.retry_after, opt_.max_retry_after);
+            basis = "Retry-After " + std::to_string(delay.count()) + " ms";
+        } else {
+            const double cap = std::min<double>(
+                static_cast<double>(opt_.max_delay.count()),
+                static_cast<double>(opt_.initial_delay.count()) *
+                    std::pow(opt_.multiplier, static_cast<double>(attempts_made - 1)));
+            std::uniform_real_distribution<double> dist(0.0, std::max(cap, 0.0));
+            delay = std::chrono::milliseconds(static_cast<std::int64_t>(dist(rng_)));
+            basis = "backoff " + std::to_string(delay.count()) + " ms";
+        }
+        if (delay >= time_left)
+            return {false, delay, basis + " would pass the deadline",
+                    make_error_code(error::deadline_exceeded)};
+        if (!budget_.try_take())
+            return {false, delay, "the retry budget is empty",
+                    make_error_code(error::retry_budget_exhausted)};
+        return {true, delay, basis, {}};
+    }
+
+    void on_success() noexcept { budget_.on_success(); }
+    const retry_budget& budget() const noexcept { return budget_; }
+    const backoff_options& options() const noexcept { return opt_; }
+
+private:
+    backoff_options opt_;
+    retry_budget budget_;
+    std::mt19937_64 rng_;
+};
+
+namespace detail {
+template <class R, class = void>
+struct is_retry_policy : std::false_type {};
+template <class R>
+struct is_retry_policy<
+    R, std::void_t<decltype(std::declval<R&>().on_failure(
+                       1u, std::declval<const attempt_outcome&>(),
+                       std::declval<std::chrono::steady_clock::duration>())),
+                   decltype(std::declval<R&>().on_success())>>
+    : std::is_convertible<decltype(std::declval<R&>().on_failure(
+                              1u, std::declval<const attempt_outcome&>(),
+                              std::declval<std::chrono::steady_clock::duration>())),
+                          retry_decision> {};
+} // namespace detail
+
+} // namespace keyops
+
+#endif

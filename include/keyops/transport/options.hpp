@@ -1,0 +1,178 @@
+#ifndef KEYOPS_TRANSPORT_OPTIONS_HPP
+#define KEYOPS_TRANSPORT_OPTIONS_HPP
+
+// Configuration of the Beast transport: where to connect, how long to wait, what to trust.
+// Plain structs with documented defaults; build them by hand or from a URL.
+
+#include <keyops/error.hpp>
+
+#include <boost/url/parse.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace keyops {
+
+enum class log_level { debug, info, warning };
+
+/// Receives the transport's and client's log lines. Never called with a secret.
+using log_function = std::function<void(log_level, std::string_view)>;
+
+struct tls_options {
+    /// Extra trust anchors: a PEM file, and/or a directory of hashed certificates. The system
+    /// store is used too unless `use_system_store` is false.
+    std::string ca_file;
+    std::string ca_directory;
+    bool use_system_store = true;
+    /// Skips certificate and host-name verification. Only for throwaway test setups: the
+    /// transport logs a warning each time it connects this way.
+    bool insecure_skip_verify = false;
+};
+
+struct proxy_options {
+    std::string host;
+    unsigned short port = 3128;
+};
+
+struct transport_options {
+    /// Server host name or IP literal (IPv6 with or without brackets).
+    std::string host;
+    unsigned short port = 443;
+    bool use_tls = true;
+
+    std::chrono::milliseconds connect_timeout{10000};  ///< resolve, TCP, proxy and TLS setup
+    std::chrono::milliseconds request_timeout{30000};  ///< writing the request, reading the response
+    std::size_t max_body_size = 16 * 1024 * 1024;      ///< after decompression
+    std::size_t max_header_size = 64 * 1024;
+    /// Kept-alive connections held for reuse; concurrent calls open more, up to no limit.
+    std::size_t max_idle_connections = 4;
+
+    tls_options tls;
+    /// An HTTP proxy reached with CONNECT. When empty and `proxy_from_environment` is true,
+    /// HTTPS_PROXY / HTTP_PROXY and NO_PROXY decide.
+    std::optional<proxy_options> proxy;
+    bool proxy_from_environment = true;
+
+    log_function log;
+};
+
+namespace detail {
+
+inline std::string_view strip_brackets(std::string_view host) noexcept {
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+        return host.substr(1, host.size() - 2);
+    return host;
+}
+
+inline bool iequals(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size())
+        return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z')
+            x = static_cast<char>(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = static_cast<char>(y - 'A' + 'a');
+        if (x != y)
+            return false;
+    }
+    return true;
+}
+
+inline const char* getenv_either(const char* upper, const char* lower) {
+    if (const char* v = std::getenv(lower); v && *v)
+        return v;
+    if (const char* v = std::getenv(upper); v && *v)
+        return v;
+    return nullptr;
+}
+
+} // namespace detail
+
+/// True when NO_PROXY (comma-separated host names, domain suffixes such as `.example.com` or
+/// `example.com`, or `*`) exempts `host`.
+inline bool no_proxy_matches(std::string_view no_proxy, std::string_view host) {
+    host = detail::strip_brackets(host);
+    while (!no_proxy.empty()) {
+        const auto comma = no_proxy.find(',');
+        std::string_view entry = no_proxy.substr(0, comma);
+        no_proxy = comma == std::string_view::npos ? std::string_view() : no_proxy.substr(comma + 1);
+        while (!entry.empty() && entry.front() == ' ')
+            entry.remove_prefix(1);
+        while (!entry.empty() && entry.back() == ' ')
+            entry.remove_suffix(1);
+        if (entry.empty())
+            continue;
+        if (entry == "*")
+            return true;
+        entry = detail::strip_brackets(entry);
+        if (entry.front() == '.')
+            entry.remove_prefix(1);
+        if (detail::iequals(host, entry))
+            return true;
+        if (host.size() > entry.size() && host[host.size() - entry.size() - 1] == '.' &&
+            detail::iequals(host.substr(host.size() - entry.size()), entry))
+            return true;
+    }
+    return false;
+}
+
+/// The proxy the environment asks for when connecting to `host`, if any: HTTPS_PROXY (or
+/// HTTP_PROXY for plain HTTP), lower case first, minus hosts listed in NO_PROXY. Proxy URLs are
+/// `http://host:port`; credentials in them are not supported and make this return nothing.
+inline std::optional<proxy_options> environment_proxy(std::string_view host, bool tls) {
+    const char* url = tls ? detail::getenv_either("HTTPS_PROXY", "https_proxy")
+                          : detail::getenv_either("HTTP_PROXY", "http_proxy");
+    if (!url)
+        return std::nullopt;
+    if (const char* no = detail::getenv_either("NO_PROXY", "no_proxy"); no && no_proxy_matches(no, host))
+        return std::nullopt;
+    std::string text = url;
+    if (text.find("://") == std::string::npos)
+        text = "http://" + text;
+    auto u = boost::urls::parse_uri(text);
+    if (!u || u->host().empty() || u->has_userinfo() || u->scheme() != "http")
+        return std::nullopt;
+    proxy_options p;
+    p.host = std::string(detail::strip_brackets(u->encoded_host_address()));
+    if (u->has_port())
+        p.port = u->port_number();
+    return p;
+}
+
+/// Fills host, port and use_tls from `https://host[:port]` or `http://host[:port]`; the path,
+/// if any, is returned through `base_path`. Returns error::invalid_argument for anything else.
+inline error_code parse_server_url(std::string_view url, transport_options& opt,
+                                   std::string* base_path = nullptr) {
+    auto u = boost::urls::parse_uri(url);
+    if (!u || u->host().empty() || u->has_userinfo() || u->has_query() || u->has_fragment())
+        return make_error_code(error::invalid_argument);
+    if (u->scheme() == "https")
+        opt.use_tls = true;
+    else if (u->scheme() == "http")
+        opt.use_tls = false;
+    else
+        return make_error_code(error::invalid_argument);
+    opt.host = std::string(detail::strip_brackets(u->encoded_host_address()));
+    if (u->has_port()) {
+        if (u->port_number() == 0)
+            return make_error_code(error::invalid_argument);
+        opt.port = u->port_number();
+    } else {
+        opt.port = opt.use_tls ? 443 : 80;
+    }
+    if (base_path) {
+        *base_path = std::string(u->encoded_path());
+        while (!base_path->empty() && base_path->back() == '/')
+            base_path->pop_back();
+    }
+    return {};
+}
+
+} // namespace keyops
+
+#endif
