@@ -1,0 +1,1 @@
+// The client against nginx on loopback (filled by tests/nginx/run.sh's environment).
