@@ -88,9 +88,10 @@ inline std::optional<detail::jwt_claims> jwt_times(std::string_view jwt) {
 
 /// When to renew: `margin` before expiry, but never more than a fifth of the token's life, so
 /// that short-lived tokens are still used for most of their life.
-constexpr std::chrono::seconds renewal_margin(std::chrono::seconds margin,
-                                              std::chrono::seconds lifetime) noexcept {
-    return std::min(margin, lifetime / 5);
+constexpr std::chrono::milliseconds renewal_margin(std::chrono::seconds margin,
+                                                   std::chrono::seconds lifetime) noexcept {
+    return std::min<std::chrono::milliseconds>(
+        margin, std::chrono::duration_cast<std::chrono::milliseconds>(lifetime) / 5);
 }
 
 /// CipherTrust Manager tokens: password grant, refresh grant, renewal before expiry.

@@ -334,19 +334,48 @@ struct member_pointer_traits<M C::*> {
     using member_type = M;
 };
 
+// The sink of one field: the member's sink with the member access folded in, so that the
+// parser makes a single indirect call per value.
 template <auto Member>
-void* member_of(void* object) {
+struct field_sink {
     using traits = member_pointer_traits<decltype(Member)>;
-    return &(static_cast<typename traits::class_type*>(object)->*Member);
-}
+    using C = typename traits::class_type;
+    static constexpr const value_sink& inner = sink_for<typename traits::member_type>::value;
+
+    static void* member(void* object) noexcept { return &(static_cast<C*>(object)->*Member); }
+
+    static constexpr value_sink value{
+        inner.expected,
+        inner.on_string ? +[](parse_state& st, void* o, std::string_view v) {
+            return inner.on_string(st, member(o), v);
+        } : nullptr,
+        inner.on_int64 ? +[](parse_state& st, void* o, std::int64_t v) {
+            return inner.on_int64(st, member(o), v);
+        } : nullptr,
+        inner.on_uint64 ? +[](parse_state& st, void* o, std::uint64_t v) {
+            return inner.on_uint64(st, member(o), v);
+        } : nullptr,
+        inner.on_double ? +[](parse_state& st, void* o, double v) {
+            return inner.on_double(st, member(o), v);
+        } : nullptr,
+        inner.on_bool ? +[](parse_state& st, void* o, bool v) {
+            return inner.on_bool(st, member(o), v);
+        } : nullptr,
+        inner.on_null ? +[](parse_state& st, void* o) { return inner.on_null(st, member(o)); }
+                      : nullptr,
+        inner.on_object ? +[](parse_state& st, void* o) { return inner.on_object(st, member(o)); }
+                        : nullptr,
+        inner.on_array ? +[](parse_state& st, void* o) { return inner.on_array(st, member(o)); }
+                       : nullptr,
+    };
+};
 
 } // namespace detail
 
 /// One entry of a json_schema: the JSON member `name` is read into `Member`.
 template <auto Member>
 constexpr field_entry field(std::string_view name) noexcept {
-    using M = typename detail::member_pointer_traits<decltype(Member)>::member_type;
-    return field_entry{name, &detail::member_of<Member>, &detail::sink_for<M>::value};
+    return field_entry{name, &detail::field_sink<Member>::value};
 }
 
 } // namespace keyops

@@ -28,7 +28,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/asio/ssl/stream.hpp>
 
 #include <openssl/ssl.h>
 #include <sys/socket.h>
@@ -93,7 +93,9 @@ private:
             return secure ? boost::beast::get_lowest_layer(*secure) : *plain;
         }
         std::optional<boost::beast::tcp_stream> plain;
-        std::optional<boost::beast::ssl_stream<boost::beast::tcp_stream>> secure;
+        // asio's stream rather than beast::ssl_stream: the latter's write path in Boost 1.81 can end a
+        // large write early.
+        std::optional<boost::asio::ssl::stream<boost::beast::tcp_stream>> secure;
         boost::beast::flat_buffer buffer;
         // Outside the composed operation, which is moved while its steps run.
         boost::asio::ip::tcp::resolver::results_type endpoints;

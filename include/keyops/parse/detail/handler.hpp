@@ -206,7 +206,7 @@ private:
         const value_sink& sink = *f.field->sink;
         if (fn == nullptr)
             return type_error(ec, sink.expected, found);
-        if (!fn(st_, f.field->member(f.target), args...)) {
+        if (!fn(st_, f.target, args...)) {
             ec = make_error_code(st_.failure());
             return false;
         }

@@ -24,7 +24,9 @@ class parse_state;
 }
 
 /// How a C++ member type consumes JSON values. A null entry means the JSON type is not accepted
-/// there, which the parser reports as error::wrong_type naming `expected`.
+/// there, which the parser reports as error::wrong_type naming `expected`. The `void*` is the
+/// member itself for a type's sink (sink_for), and the enclosing object for a field's sink
+/// (field_sink), which applies the member pointer.
 struct value_sink {
     const char* expected;
     bool (*on_string)(detail::parse_state&, void* member, std::string_view value);
@@ -37,10 +39,9 @@ struct value_sink {
     bool (*on_array)(detail::parse_state&, void* member);  // pushes a frame
 };
 
-/// One JSON member of a C++ type: its name, where it lives, how it is read.
+/// One JSON member of a C++ type: its name, and how it is read into the object.
 struct field_entry {
     std::string_view name;
-    void* (*member)(void* object);
     const value_sink* sink;
 };
 

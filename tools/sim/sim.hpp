@@ -1,0 +1,133 @@
+// keyops-sim: the parts shared by its three translation units. api.cpp holds the simulated
+// servers (no Asio in it), server.cpp the Beast transport, main.cpp the command line and the
+// certificate. This header stays free of Boost so that each unit pays only for what it uses.
+#ifndef KEYOPS_SIM_SIM_HPP
+#define KEYOPS_SIM_SIM_HPP
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace keyops_sim {
+
+using Clock = std::chrono::system_clock;
+using Time = Clock::time_point;
+
+enum class FaultKind {
+    latency,
+    status,
+    close_before,
+    close_mid_body,
+    truncate,
+    slow_body,
+    malformed,
+    oversize,
+    expire_tokens,
+};
+
+// One fault rule. `count` 0 means "every matching request until cleared".
+struct Fault {
+    long id = 0;
+    std::string route = "*"; // "*" or a path prefix
+    std::string method;      // empty: any method
+    FaultKind kind = FaultKind::status;
+    int status = 503;
+    std::string retry_after; // "", seconds, "date:N" or a literal HTTP date
+    std::string body;        // status fault only: "" (JSON error), "empty" or "html"
+    long count = 0;
+    long remaining = 0;
+    long ms = 0;
+    long long bytes = 0;
+};
+
+// Parses the --fault flag form ROUTE:FAULT[:key=value,...].
+bool parse_fault_spec(std::string_view spec, Fault& out, std::string& error);
+
+struct User {
+    std::string name;
+    std::string password;
+};
+
+struct Config {
+    std::vector<User> users;    // CipherTrust Manager
+    std::vector<User> ni_users; // Network Insight
+    long token_ttl = 300;
+    long refresh_ttl = 3600;
+    double job_seconds = 5;
+    std::uint64_t seed = 0;
+    std::vector<Fault> faults; // installed at start and again on reset
+};
+
+// What the transport hands over: only the headers the simulator reads.
+struct Request {
+    std::string method;
+    std::string target;
+    std::string authorization;
+    std::string accept;
+    std::string accept_encoding;
+    std::string body;
+    bool has_authorization = false;
+    bool loopback = false;
+};
+
+// How the transport must put the reply on the wire.
+enum class Wire { normal, close_before, close_mid_body, truncate, slow_body };
+
+struct Plan {
+    long latency_ms = 0;
+    bool has_action = false;
+    Fault action;
+};
+
+struct Reply {
+    int status = 200;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+    Wire wire = Wire::normal;
+    std::size_t cut = 0; // truncate / close_mid_body: body bytes sent before closing
+    long ms = 0;         // slow_body: delay between bytes
+    std::string note;    // fault name for the log line
+};
+
+class Sim {
+public:
+    explicit Sim(Config config);
+    ~Sim();
+    Sim(const Sim&) = delete;
+    Sim& operator=(const Sim&) = delete;
+
+    // Counts the request and picks the faults it meets (latency applies before respond()).
+    Plan begin(const Request& request);
+    Reply respond(const Request& request, const Plan& plan);
+    // A reply for a request the transport could not parse, in the error shape of `path`.
+    Reply transport_error(int status, std::string_view path, std::string_view text) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+std::string rfc3339(Time t);
+std::string http_date(Time t);
+
+struct ServerOptions {
+    std::string host = "127.0.0.1";
+    unsigned short port = 0;
+    bool plain = false;
+    std::string cert_pem; // certificate chain and key, PEM, unless plain
+    std::string key_pem;
+    std::string port_file;
+    std::FILE* log = stderr;
+};
+
+// Serves until SIGINT or SIGTERM; returns the exit status. Throws on setup errors.
+int run_server(const ServerOptions& options, Sim& sim);
+
+} // namespace keyops_sim
+
+#endif
