@@ -25,6 +25,8 @@
 #include <keyops/request/build.hpp>
 #include <keyops/transport/exchange.hpp>
 
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/compose.hpp>
 #include <boost/asio/coroutine.hpp>
 #include <boost/asio/post.hpp>
@@ -51,7 +53,7 @@ auto async_done(Executor ex, error_code ec, Token&& token) {
         [ec, posted = false](auto& self, error_code = {}) mutable {
             if (!posted) {
                 posted = true;
-                boost::asio::post(std::move(self));
+                boost::asio::post(self.get_io_executor(), std::move(self));
                 return;
             }
             self.complete(ec);
@@ -135,7 +137,7 @@ struct authorize_op : boost::asio::coroutine {
                 step = policy.pending_step();
                 if (step == 0) {
                     policy.apply(req);
-                    BOOST_ASIO_CORO_YIELD boost::asio::post(std::move(self));
+                    BOOST_ASIO_CORO_YIELD boost::asio::post(self.get_io_executor(), std::move(self));
                     return self.complete(error_code());
                 }
                 if (policy.fetching_) {
@@ -153,7 +155,7 @@ struct authorize_op : boost::asio::coroutine {
                 build_error = policy.build_grant(step, call.ctx, *grant_req);
                 if (build_error) {
                     call.diag.last_attempt = "the credentials cannot be sent";
-                    BOOST_ASIO_CORO_YIELD boost::asio::post(std::move(self));
+                    BOOST_ASIO_CORO_YIELD boost::asio::post(self.get_io_executor(), std::move(self));
                     return self.complete(build_error);
                 }
                 grant_res = std::make_unique<http_response>();
@@ -206,9 +208,14 @@ public:
 
     template <class Transport, class Token>
     auto async_authorize(Transport& t, const auth_call& call, http_request& req, Token&& token) {
-        return boost::asio::async_compose<Token, void(error_code)>(
-            detail::authorize_op<ciphertrust_auth, Transport>{{}, *this, t, call, req},
-            token, t.get_executor());
+        return boost::asio::async_initiate<Token, void(error_code)>(
+            [this, &t, call, &req](auto handler) {
+                auto erased = detail::erase_handler(std::move(handler), t.get_executor());
+                boost::asio::async_compose<detail::erased_handler, void(error_code)>(
+                    detail::authorize_op<ciphertrust_auth, Transport>{{}, *this, t, call, req}, erased,
+                    t.get_executor());
+            },
+            token);
     }
 
     bool on_unauthorized(const http_request& req) {
@@ -313,9 +320,14 @@ public:
 
     template <class Transport, class Token>
     auto async_authorize(Transport& t, const auth_call& call, http_request& req, Token&& token) {
-        return boost::asio::async_compose<Token, void(error_code)>(
-            detail::authorize_op<network_insight_auth, Transport>{{}, *this, t, call, req},
-            token, t.get_executor());
+        return boost::asio::async_initiate<Token, void(error_code)>(
+            [this, &t, call, &req](auto handler) {
+                auto erased = detail::erase_handler(std::move(handler), t.get_executor());
+                boost::asio::async_compose<detail::erased_handler, void(error_code)>(
+                    detail::authorize_op<network_insight_auth, Transport>{{}, *this, t, call, req}, erased,
+                    t.get_executor());
+            },
+            token);
     }
 
     bool on_unauthorized(const http_request& req) {
@@ -353,7 +365,7 @@ private:
         void operator()(Self& self, error_code ec = {}) {
             BOOST_ASIO_CORO_REENTER(*this) {
                 if (!policy.has_token()) {
-                    BOOST_ASIO_CORO_YIELD boost::asio::post(std::move(self));
+                    BOOST_ASIO_CORO_YIELD boost::asio::post(self.get_io_executor(), std::move(self));
                     return self.complete(error_code());
                 }
                 req = std::make_unique<http_request>(

@@ -292,7 +292,7 @@ private:
         void operator()(Self& self, error_code ec = {}) {
             BOOST_ASIO_CORO_REENTER(*this) {
                 if (st->build_error) {
-                    BOOST_ASIO_CORO_YIELD boost::asio::post(std::move(self));
+                    BOOST_ASIO_CORO_YIELD boost::asio::post(self.get_io_executor(), std::move(self));
                     return finish(self, st->build_error);
                 }
                 for (;;) {

@@ -15,6 +15,7 @@
 #include <keyops/transport/exchange.hpp>
 #include <keyops/transport/options.hpp>
 
+#include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/compose.hpp>
 #include <boost/asio/coroutine.hpp>
@@ -77,11 +78,23 @@ public:
     template <class Token>
     auto async_exchange(http_request& req, http_response& res, const exchange_options& opt,
                         Token&& token) {
-        return boost::asio::async_compose<Token, void(error_code)>(
-            exchange_op{{}, *this, req, res, opt}, token, ex_);
+        return boost::asio::async_initiate<Token, void(error_code)>(
+            [this, &req, &res, opt](auto handler) {
+                start_exchange(req, res, opt, detail::erase_handler(std::move(handler), ex_));
+            },
+            token);
     }
 
 private:
+    // The exchange is compiled once, for a type-erased handler, not once per caller: callers'
+    // handlers are deep composed-operation types, and instantiating the exchange for each of
+    // them costs minutes of compile time and megabytes of code.
+    void start_exchange(http_request& req, http_response& res, const exchange_options& opt,
+                        detail::erased_handler handler) {
+        boost::asio::async_compose<detail::erased_handler, void(error_code)>(
+            exchange_op{{}, *this, req, res, opt}, handler, ex_);
+    }
+
     struct connection {
         explicit connection(beast_transport& t) {
             if (t.opt_.use_tls)

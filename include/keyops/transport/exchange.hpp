@@ -16,6 +16,11 @@
 #include <keyops/request/build.hpp>
 #include <keyops/transport/detail/response_finish.hpp>
 
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/bind_executor.hpp>
+
 #include <chrono>
 #include <type_traits>
 #include <utility>
@@ -32,6 +37,20 @@ struct exchange_options {
 };
 
 namespace detail {
+
+// Asynchronous steps that are compiled once rather than once per caller take their handler
+// type-erased. The erased handler is re-bound to the caller's own executor (as an
+// any_io_executor): Boost 1.81's any_completion_executor cannot be required to be non-blocking,
+// which Beast's operations ask of the handler's executor.
+using erased_handler = boost::asio::executor_binder<
+    boost::asio::any_completion_handler<void(error_code)>, boost::asio::any_io_executor>;
+
+template <class Handler, class Executor>
+erased_handler erase_handler(Handler&& handler, const Executor& fallback) {
+    boost::asio::any_io_executor ex = boost::asio::get_associated_executor(handler, fallback);
+    return boost::asio::bind_executor(
+        ex, boost::asio::any_completion_handler<void(error_code)>(std::forward<Handler>(handler)));
+}
 
 template <class T, class = void>
 struct is_transport : std::false_type {};

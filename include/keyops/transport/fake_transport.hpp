@@ -17,7 +17,9 @@
 #include <keyops/error.hpp>
 #include <keyops/transport/exchange.hpp>
 
+#include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/compose.hpp>
 #include <boost/asio/coroutine.hpp>
 #include <boost/asio/post.hpp>
@@ -90,11 +92,17 @@ public:
             s = std::move(steps_.front());
             steps_.pop_front();
         }
-        return boost::asio::async_compose<Token, void(error_code)>(
-            play_op{{}, *this, res, opt, std::move(s), scripted, nullptr}, token, ex_);
+        return boost::asio::async_initiate<Token, void(error_code)>(
+            [this, &res, opt, s = std::move(s), scripted](auto handler) mutable {
+                auto erased = detail::erase_handler(std::move(handler), ex_);
+                boost::asio::async_compose<detail::erased_handler, void(error_code)>(
+                    play_op{{}, *this, res, opt, std::move(s), scripted, nullptr}, erased, ex_);
+            },
+            token);
     }
 
 private:
+
     struct play_op : boost::asio::coroutine {
         fake_transport& t;
         http_response& res;
