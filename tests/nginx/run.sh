@@ -278,6 +278,7 @@ for attempt in 1 2 3 4 5; do
     candidate="$(pick_port)"
     write_conf "$candidate"
     : >"$work/error.log"
+    rm -f "$work/nginx.pid"
     "$nginx_bin" -p "$work" -c "$work/nginx.conf" -e "$work/error.log" \
         >"$work/nginx.stdout" 2>&1 &
     nginx_pid=$!
@@ -285,7 +286,9 @@ for attempt in 1 2 3 4 5; do
         if ! kill -0 "$nginx_pid" 2>/dev/null; then
             break
         fi
-        if port_answers "$candidate"; then
+        # nginx writes its pid file once it listens; only then is the port its own.
+        if [ "$(cat "$work/nginx.pid" 2>/dev/null)" = "$nginx_pid" ] &&
+            port_answers "$candidate"; then
             port="$candidate"
             break
         fi
