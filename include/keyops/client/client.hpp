@@ -342,10 +342,11 @@ private:
                             st->attempts, outcome,
                             st->deadline > now ? st->deadline - now
                                                : std::chrono::steady_clock::duration::zero());
+                        // The error itself is reported by the code; say what else happened.
                         st->diag->last_attempt =
-                            (outcome.http_status ? detail::status_text(outcome.http_status)
-                                                 : outcome.ec.message()) +
-                            "; " + d.reason;
+                            outcome.http_status
+                                ? detail::status_text(outcome.http_status) + "; " + d.reason
+                                : d.reason;
                         if (!d.retry)
                             return finish(self, d.give_up_error ? d.give_up_error : outcome.ec);
                         st->timer.expires_after(d.delay);
