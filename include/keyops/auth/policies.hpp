@@ -178,6 +178,38 @@ struct authorize_op : boost::asio::coroutine {
     }
 };
 
+// What ciphertrust_auth and network_insight_auth share: authorizing without I/O when the token
+// is fresh, and otherwise one token fetch at a time through authorize_op.
+template <class Derived>
+class token_auth_base {
+public:
+    bool try_authorize(http_request& req) {
+        if (self().pending_step() != 0)
+            return false;
+        self().apply(req);
+        return true;
+    }
+
+    template <class Transport, class Token>
+    auto async_authorize(Transport& t, const auth_call& call, http_request& req, Token&& token) {
+        return boost::asio::async_initiate<Token, void(error_code)>(
+            [this, &t, call, &req](auto handler) {
+                auto erased = detail::erase_handler(std::move(handler), t.get_executor());
+                boost::asio::async_compose<detail::erased_handler, void(error_code)>(
+                    authorize_op<Derived, Transport>{{}, self(), t, call, req}, erased,
+                    t.get_executor());
+            },
+            token);
+    }
+
+protected:
+    bool fetching_ = false;
+    std::unique_ptr<boost::asio::steady_timer> fetched_;
+
+private:
+    Derived& self() noexcept { return static_cast<Derived&>(*this); }
+};
+
 } // namespace detail
 
 struct ciphertrust_credentials {
@@ -194,29 +226,10 @@ struct ciphertrust_credentials {
 /// CipherTrust Manager: password grant, then refresh grants before the token expires; a 401
 /// drops the token and the client retries once; a refused refresh token falls back to the
 /// password grant.
-class ciphertrust_auth {
+class ciphertrust_auth : public detail::token_auth_base<ciphertrust_auth> {
 public:
     explicit ciphertrust_auth(ciphertrust_credentials c)
         : creds_(std::move(c)), state_(creds_.renew_margin) {}
-
-    bool try_authorize(http_request& req) {
-        if (pending_step() != 0)
-            return false;
-        apply(req);
-        return true;
-    }
-
-    template <class Transport, class Token>
-    auto async_authorize(Transport& t, const auth_call& call, http_request& req, Token&& token) {
-        return boost::asio::async_initiate<Token, void(error_code)>(
-            [this, &t, call, &req](auto handler) {
-                auto erased = detail::erase_handler(std::move(handler), t.get_executor());
-                boost::asio::async_compose<detail::erased_handler, void(error_code)>(
-                    detail::authorize_op<ciphertrust_auth, Transport>{{}, *this, t, call, req}, erased,
-                    t.get_executor());
-            },
-            token);
-    }
 
     bool on_unauthorized(const http_request& req) {
         auto it = req.find(boost::beast::http::field::authorization);
@@ -236,6 +249,7 @@ public:
 private:
     template <class, class>
     friend struct detail::authorize_op;
+    friend class detail::token_auth_base<ciphertrust_auth>;
     using step = ciphertrust_token_state::step;
 
     int pending_step() const {
@@ -291,8 +305,6 @@ private:
 
     ciphertrust_credentials creds_;
     ciphertrust_token_state state_;
-    bool fetching_ = false;
-    std::unique_ptr<boost::asio::steady_timer> fetched_;
 };
 
 struct network_insight_credentials {
@@ -306,29 +318,10 @@ struct network_insight_credentials {
 /// Network Insight on premises: a token with an expiry, `Authorization: NetworkInsight <token>`;
 /// a 401 re-authenticates once; async_release deletes the token on the server (each user may hold
 /// at most 100).
-class network_insight_auth {
+class network_insight_auth : public detail::token_auth_base<network_insight_auth> {
 public:
     explicit network_insight_auth(network_insight_credentials c)
         : creds_(std::move(c)), state_(creds_.renew_margin) {}
-
-    bool try_authorize(http_request& req) {
-        if (pending_step() != 0)
-            return false;
-        apply(req);
-        return true;
-    }
-
-    template <class Transport, class Token>
-    auto async_authorize(Transport& t, const auth_call& call, http_request& req, Token&& token) {
-        return boost::asio::async_initiate<Token, void(error_code)>(
-            [this, &t, call, &req](auto handler) {
-                auto erased = detail::erase_handler(std::move(handler), t.get_executor());
-                boost::asio::async_compose<detail::erased_handler, void(error_code)>(
-                    detail::authorize_op<network_insight_auth, Transport>{{}, *this, t, call, req}, erased,
-                    t.get_executor());
-            },
-            token);
-    }
 
     bool on_unauthorized(const http_request& req) {
         auto it = req.find(boost::beast::http::field::authorization);
@@ -352,6 +345,7 @@ public:
 private:
     template <class, class>
     friend struct detail::authorize_op;
+    friend class detail::token_auth_base<network_insight_auth>;
 
     template <class Transport>
     struct release_op : boost::asio::coroutine {
@@ -447,8 +441,6 @@ private:
 
     network_insight_credentials creds_;
     network_insight_token_state state_;
-    bool fetching_ = false;
-    std::unique_ptr<boost::asio::steady_timer> fetched_;
 };
 
 namespace detail {
