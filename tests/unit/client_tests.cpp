@@ -6,6 +6,7 @@
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_future.hpp>
@@ -290,6 +291,21 @@ BOOST_AUTO_TEST_CASE(async_forms) {
     auto fut = f.c.async_call<cckm::get_job<cckm::oci>>(job_id("j1"), boost::asio::use_future);
     f.io.run();
     BOOST_TEST(fut.get()->overall_status.raw == "completed");
+}
+
+BOOST_AUTO_TEST_CASE(deferred_token) {
+    fixture<> f;
+    f.fake().push_response(200, job_body);
+    auto op = f.c.async_call<cckm::get_job<cckm::oci>>(job_id("j1"), boost::asio::deferred);
+    BOOST_TEST(f.fake().requests().empty()); // nothing is sent before the launch...
+    std::string id;
+    std::move(op)([&](keyops::error_code ec, keyops::parsed<cckm::job> j) {
+        BOOST_TEST(!ec);
+        id = std::string(j->id);
+    });
+    f.io.run();
+    BOOST_TEST(f.fake().requests().size() == 1u); // ...and one request after it
+    BOOST_TEST(id == "j1");
 }
 
 BOOST_AUTO_TEST_CASE(cancellation_during_backoff) {
