@@ -12,6 +12,7 @@
 // One policy object serves every call of one client, so its state (the retry budget) is shared.
 
 #include <keyops/error.hpp>
+#include <keyops/parse/timestamp.hpp>
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
@@ -126,13 +127,7 @@ parse_retry_after(std::string_view v, std::chrono::system_clock::time_point now)
         second > 60)
         return std::nullopt;
     const unsigned month = static_cast<unsigned>(m / 3 + 1);
-    // Days from civil, as in parse/timestamp.hpp.
-    std::int64_t y = year - (month <= 2 ? 1 : 0);
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + static_cast<unsigned>(day) - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    const std::int64_t days = era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+    const std::int64_t days = detail::days_from_civil(year, month, static_cast<unsigned>(day));
     const auto when = std::chrono::system_clock::time_point(
         std::chrono::seconds(days * 86400 + hour * 3600 + minute * 60 + second));
     if (when <= now)
