@@ -1,9 +1,7 @@
 // The client end to end over HTTPS against keyops-sim (started by integration/with_sim.sh, which
 // sets KEYOPS_SIM_URL and KEYOPS_SIM_CA; access tokens live 2 s, jobs run 2 s).
 
-#include <keyops/client/client.hpp>
-#include <keyops/keyops.hpp>
-#include <keyops/transport/beast_transport.hpp>
+#include "sim_support.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/test/unit_test.hpp>
@@ -17,135 +15,7 @@ namespace cckm = keyops::cckm;
 using namespace std::chrono_literals;
 using keyops::job_id;
 
-// The simulator's admin API as descriptors of this test: adding an endpoint is a few lines.
-namespace sim {
-
-struct json_text {
-    std::string text;
-    keyops::error_code write_json(std::string& out) const {
-        out = text;
-        return {};
-    }
-};
-
-struct stats {
-    std::optional<std::int64_t> total;
-    keyops::json_object_view requests;
-};
-
-template <keyops::http_method M, class Response, bool HasBody>
-struct admin_endpoint {
-    static constexpr keyops::http_method method = M;
-    static constexpr keyops::api_service service = keyops::api_service::ciphertrust;
-    using path_params = std::tuple<>;
-    using query = keyops::no_query;
-    using bodies = std::conditional_t<HasBody, std::tuple<json_text>, std::tuple<>>;
-    static constexpr bool body_required = HasBody;
-    using response = Response;
-    static constexpr keyops::idempotency retry = keyops::idempotency::not_idempotent;
-};
-
-struct add_fault : admin_endpoint<keyops::http_method::post, keyops::empty_response, true> {
-    static constexpr auto path = keyops::fixed_string("/__sim/faults");
-};
-struct clear_faults : admin_endpoint<keyops::http_method::delete_, keyops::empty_response, false> {
-    static constexpr auto path = keyops::fixed_string("/__sim/faults");
-};
-struct get_stats : admin_endpoint<keyops::http_method::get, stats, false> {
-    static constexpr auto path = keyops::fixed_string("/__sim/stats");
-};
-struct reset : admin_endpoint<keyops::http_method::post, keyops::empty_response, false> {
-    static constexpr auto path = keyops::fixed_string("/__sim/reset");
-};
-struct expire_tokens : admin_endpoint<keyops::http_method::post, keyops::empty_response, false> {
-    static constexpr auto path = keyops::fixed_string("/__sim/expire-tokens");
-};
-
-} // namespace sim
-
-template <>
-struct keyops::json_schema<sim::stats> {
-    static constexpr field_entry fields[] = {field<&sim::stats::total>("total"),
-                                             field<&sim::stats::requests>("requests")};
-};
-
-namespace {
-
-std::string env(const char* name) {
-    const char* v = std::getenv(name);
-    if (!v || !*v)
-        throw std::runtime_error(std::string(name) + " is not set: run through with_sim.sh");
-    return v;
-}
-
-keyops::transport_options sim_transport() {
-    keyops::transport_options o;
-    BOOST_TEST_REQUIRE(!keyops::parse_server_url(env("KEYOPS_SIM_URL"), o));
-    o.tls.ca_file = env("KEYOPS_SIM_CA");
-    o.tls.use_system_store = false;
-    o.proxy_from_environment = false;
-    return o;
-}
-
-keyops::backoff_options quick_retries() {
-    keyops::backoff_options b;
-    b.initial_delay = 20ms;
-    b.max_delay = 200ms;
-    b.max_attempts = 4;
-    return b;
-}
-
-using cm_client = keyops::client<keyops::beast_transport, keyops::ciphertrust_auth>;
-using ni_client = keyops::client<keyops::beast_transport, keyops::network_insight_auth>;
-using admin_client = keyops::client<keyops::beast_transport, keyops::no_auth, keyops::no_retry>;
-
-struct sim_fixture {
-    boost::asio::io_context io;
-    admin_client admin;
-    cm_client cm;
-    keyops::error_code ec;
-    keyops::diagnostics diag;
-
-    static keyops::client_options admin_options() {
-        keyops::client_options o;
-        o.ciphertrust_base = "";
-        return o;
-    }
-
-    sim_fixture()
-        : admin(keyops::beast_transport(io.get_executor(), sim_transport()), {}, {},
-                admin_options()),
-          cm(make_cm()) {
-        admin.call<sim::reset>();
-    }
-
-    cm_client make_cm(keyops::transport_options t = sim_transport()) {
-        keyops::ciphertrust_credentials c;
-        c.username = "admin";
-        c.password = "admin";
-        return cm_client(keyops::beast_transport(io.get_executor(), t),
-                         keyops::ciphertrust_auth(c),
-                         keyops::exponential_backoff(quick_retries(), 11));
-    }
-
-    ni_client make_ni() {
-        keyops::network_insight_credentials c;
-        c.username = "admin";
-        c.password = "admin";
-        return ni_client(keyops::beast_transport(io.get_executor(), sim_transport()),
-                         keyops::network_insight_auth(c),
-                         keyops::exponential_backoff(quick_retries(), 12));
-    }
-
-    void fault(const std::string& rule) { admin.call<sim::add_fault>(sim::json_text{rule}); }
-
-    std::int64_t seen(std::string_view key) {
-        auto s = admin.call<sim::get_stats>();
-        return s->requests.find(key).as_int64();
-    }
-};
-
-} // namespace
+using namespace sim_support;
 
 BOOST_AUTO_TEST_SUITE(sim)
 
@@ -179,8 +49,9 @@ BOOST_FIXTURE_TEST_CASE(seed_job_round_trip, sim_fixture) {
     BOOST_TEST(j->uri == "kylo:kylo:cckm:synchronize:45f1c056-ad1f-41b7-bf68-2b2909e51ab9");
     BOOST_TEST(j->completed_at.raw == "2022-02-03T04:20:06.015547Z");
     BOOST_TEST(j->key_vaults[0] == "5e9ee2f1-1b90-4b7d-b319-2b0848e78e75");
-    BOOST_TEST(j->detailed_status.string("cckmqa-automation/5e9ee2f1-1b90-4b7d-b319-2b0848e78e75") ==
-               "vault synchronized successfully");
+    BOOST_TEST(
+        j->detailed_status.string("cckmqa-automation/5e9ee2f1-1b90-4b7d-b319-2b0848e78e75") ==
+        "vault synchronized successfully");
     auto u = cm.call<cckm::get_job<cckm::google_update_all_versions>>(
         job_id("778a1024-dc18-49cb-833b-cfd6c000c090"));
     BOOST_TEST(*u->version_count == 2);
@@ -279,8 +150,8 @@ BOOST_FIXTURE_TEST_CASE(retry_after_503, sim_fixture) {
     cm.call<cckm::get_job<cckm::oci>>(job_id("45f1c056-ad1f-41b7-bf68-2b2909e51ab9")); // token
     fault(R"({"route":"/api/v1/cckm/oci","fault":"503","retry_after":"1","count":1})");
     const auto start = std::chrono::steady_clock::now();
-    auto j = cm.call<cckm::get_job<cckm::oci>>(job_id("45f1c056-ad1f-41b7-bf68-2b2909e51ab9"), ec,
-                                               diag);
+    auto j =
+        cm.call<cckm::get_job<cckm::oci>>(job_id("45f1c056-ad1f-41b7-bf68-2b2909e51ab9"), ec, diag);
     BOOST_TEST_REQUIRE(!ec, diag.describe(ec));
     BOOST_TEST(diag.attempts == 2u);
     BOOST_TEST((std::chrono::steady_clock::now() - start >= 900ms)); // waited as told

@@ -53,6 +53,31 @@
 
 namespace keyops {
 
+namespace detail {
+/// Runs the io_context behind `ex` one handler at a time until `done` is set: the engine of the
+/// sync forms. Fails with error::invalid_argument when `ex` is not an io_context executor, and
+/// with boost::asio::error::shut_down when the context ran out of work first.
+template <class Executor>
+void run_io_until(const Executor& ex, bool& done, error_code& ec) {
+    boost::asio::io_context* io = nullptr;
+    if constexpr (std::is_same_v<Executor, boost::asio::io_context::executor_type>) {
+        io = &ex.context();
+    } else if constexpr (std::is_same_v<Executor, boost::asio::any_io_executor>) {
+        if (auto* target = ex.template target<boost::asio::io_context::executor_type>())
+            io = &target->context();
+    }
+    if (!io) {
+        ec = make_error_code(error::invalid_argument); // sync calls need an io_context
+        return;
+    }
+    io->restart();
+    while (!done && io->run_one() != 0) {
+    }
+    if (!done)
+        ec = boost::asio::error::shut_down;
+}
+} // namespace detail
+
 struct client_options {
     std::string ciphertrust_base = "/api";
     std::string network_insight_base = "/api/ni";
@@ -146,13 +171,17 @@ public:
         constexpr std::size_t n = sizeof...(Args);
         static_assert(n >= 1, "keyops: async_call needs a completion token as last argument");
         auto all = std::forward_as_tuple(std::forward<Args>(args)...);
-        if constexpr (n >= 2 && std::is_same_v<std::decay_t<std::tuple_element_t<
-                                                   n - 2, std::tuple<Args...>>>,
-                                               diagnostics>) {
-            return async_first<E>(all, &std::get<n - 2>(all), std::get<n - 1>(all),
+        // The token keeps its value category: a composed operation passing `std::move(self)`
+        // is moved, never copied.
+        using token_type = std::tuple_element_t<n - 1, std::tuple<Args...>>;
+        if constexpr (n >= 2 &&
+                      std::is_same_v<std::decay_t<std::tuple_element_t<n - 2, std::tuple<Args...>>>,
+                                     diagnostics>) {
+            return async_first<E>(all, &std::get<n - 2>(all),
+                                  std::forward<token_type>(std::get<n - 1>(all)),
                                   std::make_index_sequence<n - 2>());
         } else {
-            return async_first<E>(all, nullptr, std::get<n - 1>(all),
+            return async_first<E>(all, nullptr, std::forward<token_type>(std::get<n - 1>(all)),
                                   std::make_index_sequence<n - 1>());
         }
     }
@@ -165,11 +194,10 @@ public:
             [this, &diag, started = false](auto& self, error_code ec = {}) mutable {
                 if (!started) {
                     started = true;
-                    auth_.async_release(transport_,
-                                        auth_call{ctx_, diag,
-                                                  std::chrono::steady_clock::now() +
-                                                      opt_.call_timeout},
-                                        std::move(self));
+                    auth_.async_release(
+                        transport_,
+                        auth_call{ctx_, diag, std::chrono::steady_clock::now() + opt_.call_timeout},
+                        std::move(self));
                     return;
                 }
                 transport_.close();
@@ -237,25 +265,7 @@ private:
         return out ? std::move(*out) : call_result<E>();
     }
 
-    void run_until(bool& done, error_code& ec) {
-        boost::asio::io_context* io = nullptr;
-        auto ex = get_executor();
-        if constexpr (std::is_same_v<executor_type, boost::asio::io_context::executor_type>) {
-            io = &ex.context();
-        } else if constexpr (std::is_same_v<executor_type, boost::asio::any_io_executor>) {
-            if (auto* target = ex.template target<boost::asio::io_context::executor_type>())
-                io = &target->context();
-        }
-        if (!io) {
-            ec = make_error_code(error::invalid_argument); // sync calls need an io_context
-            return;
-        }
-        io->restart();
-        while (!done && io->run_one() != 0) {
-        }
-        if (!done)
-            ec = boost::asio::error::shut_down;
-    }
+    void run_until(bool& done, error_code& ec) { detail::run_io_until(get_executor(), done, ec); }
 
     struct call_state {
         explicit call_state(executor_type ex) : timer(std::move(ex)) {}
@@ -285,14 +295,16 @@ private:
 
         template <class Self>
         bool cancelled(Self& self) const {
-            return self.get_cancellation_state().cancelled() != boost::asio::cancellation_type::none;
+            return self.get_cancellation_state().cancelled() !=
+                   boost::asio::cancellation_type::none;
         }
 
         template <class Self>
         void operator()(Self& self, error_code ec = {}) {
             BOOST_ASIO_CORO_REENTER(*this) {
                 if (st->build_error) {
-                    BOOST_ASIO_CORO_YIELD boost::asio::post(self.get_io_executor(), std::move(self));
+                    BOOST_ASIO_CORO_YIELD boost::asio::post(self.get_io_executor(),
+                                                            std::move(self));
                     return finish(self, st->build_error);
                 }
                 for (;;) {

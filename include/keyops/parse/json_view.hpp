@@ -34,7 +34,16 @@ private:
     std::size_t size_ = 0;
 };
 
-enum class json_kind : std::uint8_t { null, boolean, int64, uint64, double_, string, array, object };
+enum class json_kind : std::uint8_t {
+    null,
+    boolean,
+    int64,
+    uint64,
+    double_,
+    string,
+    array,
+    object
+};
 
 namespace detail {
 // One JSON value in a parsed response. Containers point to their children, stored contiguously
@@ -82,18 +91,26 @@ public:
     bool as_bool() const noexcept { return kind() == json_kind::boolean && node_->boolean; }
     std::int64_t as_int64() const noexcept {
         switch (kind()) {
-        case json_kind::int64: return node_->int64;
-        case json_kind::uint64: return static_cast<std::int64_t>(node_->uint64);
-        case json_kind::double_: return static_cast<std::int64_t>(node_->double_);
-        default: return 0;
+        case json_kind::int64:
+            return node_->int64;
+        case json_kind::uint64:
+            return static_cast<std::int64_t>(node_->uint64);
+        case json_kind::double_:
+            return static_cast<std::int64_t>(node_->double_);
+        default:
+            return 0;
         }
     }
     double as_double() const noexcept {
         switch (kind()) {
-        case json_kind::int64: return static_cast<double>(node_->int64);
-        case json_kind::uint64: return static_cast<double>(node_->uint64);
-        case json_kind::double_: return node_->double_;
-        default: return 0;
+        case json_kind::int64:
+            return static_cast<double>(node_->int64);
+        case json_kind::uint64:
+            return static_cast<double>(node_->uint64);
+        case json_kind::double_:
+            return node_->double_;
+        default:
+            return 0;
         }
     }
     inline json_array_view as_array() const noexcept;
@@ -217,6 +234,58 @@ inline json_array_view json_view::as_array() const noexcept {
 }
 inline json_object_view json_view::as_object() const noexcept {
     return is_object() ? json_object_view(node_->children, node_->size) : json_object_view();
+}
+
+inline bool equal(json_object_view a, json_object_view b) noexcept;
+
+/// Deep equality of two JSON values: same kind (numbers compare by value across int64, uint64
+/// and double), same strings, same elements in order, same members in order.
+inline bool equal(json_view a, json_view b) noexcept {
+    if (a.is_number() && b.is_number()) {
+        if (a.kind() == json_kind::double_ || b.kind() == json_kind::double_)
+            return a.as_double() == b.as_double();
+        if (a.kind() == b.kind() || (a.as_int64() >= 0 && b.as_int64() >= 0))
+            return a.as_int64() == b.as_int64();
+        return false;
+    }
+    if (a.kind() != b.kind())
+        return false;
+    switch (a.kind()) {
+    case json_kind::null:
+        return true;
+    case json_kind::boolean:
+        return a.as_bool() == b.as_bool();
+    case json_kind::string:
+        return a.as_string() == b.as_string();
+    case json_kind::array: {
+        auto x = a.as_array();
+        auto y = b.as_array();
+        if (x.size() != y.size())
+            return false;
+        for (std::size_t i = 0; i < x.size(); ++i)
+            if (!equal(x[i], y[i]))
+                return false;
+        return true;
+    }
+    case json_kind::object:
+        return equal(a.as_object(), b.as_object());
+    default:
+        return false;
+    }
+}
+
+/// Deep equality of two objects, member by member in document order.
+inline bool equal(json_object_view a, json_object_view b) noexcept {
+    if (a.size() != b.size())
+        return false;
+    auto j = b.begin();
+    for (auto i = a.begin(); i != a.end(); ++i, ++j) {
+        auto x = *i;
+        auto y = *j;
+        if (x.key != y.key || !equal(x.value, y.value))
+            return false;
+    }
+    return true;
 }
 
 } // namespace keyops
