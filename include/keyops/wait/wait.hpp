@@ -126,18 +126,23 @@ constexpr bool is_terminal(wait_outcome o) noexcept {
 class job_snapshot {
 public:
     job_snapshot() = default;
-    job_snapshot(std::shared_ptr<const void> owner, const cckm::job* job) noexcept
-        : owner_(std::move(owner)), job_(job) {}
+    job_snapshot(std::shared_ptr<const void> owner, const cckm::job* job,
+                 std::string_view body) noexcept
+        : owner_(std::move(owner)), job_(job), body_(body) {}
 
     bool has_value() const noexcept { return job_ != nullptr; }
     explicit operator bool() const noexcept { return has_value(); }
     const cckm::job& operator*() const noexcept { return *job_; }
     const cckm::job* operator->() const noexcept { return job_; }
     const cckm::job* get() const noexcept { return job_; }
+    /// The response body the job was read from: the job object itself (GET, cancel), or the
+    /// whole list page that holds it (waits on several jobs).
+    std::string_view body() const noexcept { return body_; }
 
 private:
     std::shared_ptr<const void> owner_;
     const cckm::job* job_ = nullptr;
+    std::string_view body_;
 };
 
 /// The end of a wait for one job.
@@ -326,7 +331,7 @@ public:
                 const std::size_t k = s.pending[i];
                 if (!s.ended[k] && s.results[k].id == j.id) {
                     s.seen[k] = true;
-                    update(k, job_snapshot(owner, &j));
+                    update(k, job_snapshot(owner, &j, owner->body()));
                 }
             }
         }
@@ -366,7 +371,7 @@ public:
             } else {
                 auto owner = std::make_shared<parsed<cckm::job>>(std::move(job));
                 const cckm::job* p = &owner->value();
-                update(k, job_snapshot(std::move(owner), p));
+                update(k, job_snapshot(owner, p, owner->body()));
             }
             ++s.cursor;
             return send_cancel(self);
@@ -379,7 +384,7 @@ public:
         } else {
             auto owner = std::make_shared<parsed<cckm::job>>(std::move(job));
             const cckm::job* p = &owner->value();
-            update(k, job_snapshot(std::move(owner), p));
+            update(k, job_snapshot(owner, p, owner->body()));
         }
         ++s.cursor;
         request_get(self);
