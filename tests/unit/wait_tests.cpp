@@ -1,0 +1,175 @@
+// Waiting, against the scripted fake transport: the wait's state machine without a socket (this
+// binary also runs under ASan and UBSan).
+
+#include <keyops/transport/fake_transport.hpp>
+#include <keyops/wait/wait.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+#include <vector>
+
+namespace cckm = keyops::cckm;
+using namespace std::chrono_literals;
+using keyops::wait_outcome;
+
+namespace {
+
+std::string job(const std::string& id, const std::string& state, const std::string& detail,
+                bool abort = false) {
+    return R"({"id":")" + id + R"(","overall_status":")" + state + R"(","abort":)" +
+           (abort ? "true" : "false") + R"(,"detailed_status":)" + detail +
+           R"(,"key_rings":["r1","r2"]})";
+}
+
+keyops::wait_options fast() {
+    keyops::wait_options w;
+    w.polling.first_interval = 1ms;
+    w.polling.growth = 1.0;
+    w.polling.max_interval = 1ms;
+    w.polling.deadline = 10s;
+    return w;
+}
+
+struct fixture {
+    boost::asio::io_context io;
+    keyops::client<keyops::fake_transport, keyops::no_auth, keyops::no_retry> c{
+        keyops::fake_transport(io.get_executor(), "cm.test")};
+    keyops::fake_transport& fake() { return c.transport(); }
+    std::string target(std::size_t i) { return std::string(fake().requests().at(i).target()); }
+};
+
+keyops::parsed<cckm::job> parse_job(const std::string& body) {
+    keyops::error_code ec;
+    keyops::diagnostics d;
+    return keyops::parse<cckm::job>(body, ec, d);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(wait_fake_transport)
+
+BOOST_AUTO_TEST_CASE(json_view_equality) {
+    auto a = parse_job(job("a", "in_progress", R"({"x":"1","n":[1,2.5,{"k":null}]})"));
+    auto b = parse_job(job("b", "in_progress", R"({"x":"1","n":[1,2.5,{"k":null}]})"));
+    auto c = parse_job(job("c", "in_progress", R"({"x":"1","n":[1,2.5,{"k":false}]})"));
+    auto d = parse_job(job("d", "in_progress", R"({"n":[1,2.5,{"k":null}],"x":"1"})"));
+    auto e = parse_job(job("e", "in_progress", R"({"x":"1","n":[1.0,2.5,{"k":null}]})"));
+    BOOST_TEST(keyops::equal(a->detailed_status, b->detailed_status));
+    BOOST_TEST(!keyops::equal(a->detailed_status, c->detailed_status));
+    BOOST_TEST(!keyops::equal(a->detailed_status, d->detailed_status)); // order matters
+    BOOST_TEST(keyops::equal(a->detailed_status, e->detailed_status));  // 1 == 1.0
+}
+
+BOOST_AUTO_TEST_CASE(polling_interval_grows_to_its_cap) {
+    keyops::polling_policy p;
+    p.first_interval = 100ms;
+    p.growth = 2.0;
+    p.max_interval = 350ms;
+    BOOST_TEST(p.next(100ms).count() == 200);
+    BOOST_TEST(p.next(200ms).count() == 350);
+    BOOST_TEST(p.next(350ms).count() == 350);
+    p.growth = 0.5; // never shrinks
+    BOOST_TEST(p.next(100ms).count() == 100);
+}
+
+BOOST_AUTO_TEST_CASE(progress_is_reported_on_changes_only) {
+    fixture f;
+    f.fake().push_response(200, job("j1", "in_progress", R"({"r1":"synchronizing"})"));
+    f.fake().push_response(200, job("j1", "in_progress", R"({"r1":"synchronizing"})"));
+    f.fake().push_response(200, job("j1", "in_progress", R"({"r1":"done","r2":"synchronizing"})"));
+    f.fake().push_response(200, job("j1", "completed", R"({"r1":"done","r2":"done"})"));
+    std::vector<std::size_t> sizes;
+    auto w = fast();
+    w.on_job_progress = [&](const cckm::job& j, auto) {
+        sizes.push_back(j.detailed_status.size());
+    };
+    auto r = keyops::wait_for_job<cckm::google>(f.c, "j1", w);
+    BOOST_TEST((r.outcome == wait_outcome::completed));
+    BOOST_TEST(r.polls == 4u);
+    BOOST_TEST(r.attempts == 4u);
+    BOOST_TEST((sizes == std::vector<std::size_t>{1, 2, 2}));
+    BOOST_TEST(f.target(0) == "/api/v1/cckm/google/synchronization-jobs/j1");
+    // The snapshot keeps its response alive, and names the body it came from.
+    BOOST_TEST(r.job->detailed_status.string("r2") == "done");
+    BOOST_TEST(r.job.body().find(R"("overall_status":"completed")") != std::string_view::npos);
+}
+
+BOOST_AUTO_TEST_CASE(many_jobs_follow_the_servers_pages) {
+    fixture f;
+    const std::string a = job("a", "completed", "{}");
+    const std::string b = job("b", "failed", "{}");
+    const std::string c = job("c", "completed", "{}", true);
+    f.fake().push_response(200,
+                           R"({"skip":0,"limit":2,"total":3,"resources":[)" + a + "," + b + "]}");
+    f.fake().push_response(200, R"({"skip":2,"limit":2,"total":3,"resources":[)" + c + "]}");
+    auto results = keyops::wait_for_jobs<cckm::oci>(f.c, {"a", "b", "c"}, fast());
+    BOOST_TEST_REQUIRE(results.size() == 3u);
+    BOOST_TEST((results[0].outcome == wait_outcome::completed));
+    BOOST_TEST((results[1].outcome == wait_outcome::failed));
+    BOOST_TEST((results[2].outcome == wait_outcome::completed_aborted));
+    BOOST_TEST(f.fake().requests().size() == 2u);
+    BOOST_TEST(f.target(0) == "/api/v1/cckm/oci/synchronization-jobs?id=a&id=b&id=c&limit=3");
+    BOOST_TEST(f.target(1) ==
+               "/api/v1/cckm/oci/synchronization-jobs?id=a&id=b&id=c&skip=2&limit=3");
+    // Each job's view points into the page that carried it.
+    BOOST_TEST(results[2].job->abort);
+    BOOST_TEST(results[2].job.body().find(R"("skip":2)") != std::string_view::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_poll_ends_the_wait_with_its_diagnostics) {
+    fixture f;
+    f.fake().push_response(200, job("j1", "in_progress", "{}"));
+    f.fake().push_response(500, R"({"code":14,"codeDesc":"NCERRInternalServerError: boom"})");
+    auto r = keyops::wait_for_job<cckm::aws>(f.c, "j1", fast());
+    BOOST_TEST((r.outcome == wait_outcome::error));
+    BOOST_TEST((r.ec == keyops::error::server_error));
+    BOOST_TEST(r.diag.http_status == 500u);
+    BOOST_TEST(r.diag.server_code_desc == "NCERRInternalServerError: boom");
+    BOOST_TEST(r.polls == 2u);
+    BOOST_TEST(r.job.has_value()); // the last good view is kept
+}
+
+BOOST_AUTO_TEST_CASE(cancel_on_deadline_sends_the_cancel) {
+    fixture f;
+    // Whether the deadline passes during the first poll or at the end of the pause (cut short
+    // to end at the deadline), the wait ends with the cancel.
+    f.fake().push_response(200, job("j1", "in_progress", "{}"));
+    f.fake().push_response(200, job("j1", "in_progress", "{}", true));
+    auto w = fast();
+    w.polling.first_interval = w.polling.max_interval = 1h;
+    w.polling.deadline = 1ms;
+    w.cancel_on_deadline = true;
+    f.fake().push_response(200, job("j1", "in_progress", "{}", true));
+    auto r = keyops::wait_for_job<cckm::azure>(f.c, "j1", w);
+    BOOST_TEST((r.outcome == wait_outcome::deadline));
+    BOOST_TEST((r.ec == keyops::error::deadline_exceeded));
+    BOOST_TEST(r.cancel_sent);
+    const auto& reqs = f.fake().requests();
+    BOOST_TEST_REQUIRE(reqs.size() >= 2u);
+    BOOST_TEST(std::string(reqs.back().target()) ==
+               "/api/v1/cckm/azure/synchronization-jobs/j1/cancel");
+    BOOST_TEST((reqs.back().method() == boost::beast::http::verb::post));
+}
+
+BOOST_AUTO_TEST_CASE(rotation_failed_lists_collectors) {
+    fixture f;
+    f.fake().push_response(200, R"({"customerId":1,"status":"SUBMITTED","failedCollectorIds":[]})");
+    f.fake().push_response(
+        200, R"({"customerId":1,"status":"FAILED","failedCollectorIds":["c1","c2"]})");
+    std::vector<std::string> seen;
+    auto w = fast();
+    w.on_rotation_progress = [&](const keyops::ni::rotation_status& s, auto) {
+        seen.emplace_back(s.status.raw);
+    };
+    auto r = keyops::wait_for_rotation(f.c, w);
+    BOOST_TEST((r.outcome == wait_outcome::rotation_failed));
+    BOOST_TEST(!r.ec);
+    BOOST_TEST((r.failed_collector_ids == std::vector<std::string>{"c1", "c2"}));
+    BOOST_TEST((seen == std::vector<std::string>{"SUBMITTED", "FAILED"}));
+    BOOST_TEST(f.target(0) == "/api/ni/customers/collector/data-encryption-cert/update/status");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
