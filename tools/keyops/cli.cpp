@@ -344,6 +344,39 @@ void report_error(const std::string& what, const keyops::error_code& ec,
     std::cerr << "keyops: " << what << ": " << diag.describe(ec) << '\n';
 }
 
+void verbose_note(const global_options& g, const std::string& what,
+                  const keyops::diagnostics& diag) {
+    if (!g.verbose)
+        return;
+    std::cerr << "keyops: " << what << ": HTTP " << diag.http_status << ", " << diag.attempts
+              << (diag.attempts == 1 ? " attempt" : " attempts");
+    if (!diag.last_attempt.empty())
+        std::cerr << " (" << diag.last_attempt << ')';
+    std::cerr << '\n';
+}
+
+std::string_view outcome_name(keyops::wait_outcome o) {
+    switch (o) {
+    case keyops::wait_outcome::completed:
+        return "completed";
+    case keyops::wait_outcome::completed_aborted:
+        return "completed_aborted";
+    case keyops::wait_outcome::failed:
+        return "failed";
+    case keyops::wait_outcome::rotation_success:
+        return "SUCCESS";
+    case keyops::wait_outcome::rotation_failed:
+        return "FAILED";
+    case keyops::wait_outcome::deadline:
+        return "deadline";
+    case keyops::wait_outcome::cancelled:
+        return "cancelled";
+    case keyops::wait_outcome::error:
+        break;
+    }
+    return "error";
+}
+
 void print_json_body(std::string_view body) {
     // The body as sent, minus surrounding white space, then a newline.
     while (!body.empty() && (body.back() == '\n' || body.back() == '\r' || body.back() == ' '))
@@ -463,10 +496,11 @@ void print_job_table(const std::vector<const cckm::job*>& jobs) {
 }
 
 void print_rotation_block(const keyops::ni::rotation_status& s) {
-    line("status:", s.status.raw);
+    std::printf("%-20s%.*s\n", "status:", static_cast<int>(s.status.raw.size()),
+                s.status.raw.data());
     if (s.customer_id)
-        std::printf("%-16s%d\n", "customer_id:", static_cast<int>(*s.customer_id));
-    std::printf("%-16s%s\n", "failed_collectors:",
+        std::printf("%-20s%d\n", "customer_id:", static_cast<int>(*s.customer_id));
+    std::printf("%-20s%s\n", "failed_collectors:",
                 s.failed_collector_ids.empty() ? "none" : joined(s.failed_collector_ids).c_str());
 }
 

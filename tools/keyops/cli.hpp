@@ -90,6 +90,14 @@ int exit_code_for(const keyops::error_code& ec);
 int exit_code_for(const keyops::job_wait_result& r);
 int exit_code_for(const keyops::rotation_wait_result& r);
 
+/// With -v: how a call went (status, attempts, retries), to stderr. Never a secret: diagnostics
+/// hold none.
+void verbose_note(const global_options& g, const std::string& what,
+                  const keyops::diagnostics& diag);
+
+/// The outcome's name in `wait --json` output.
+std::string_view outcome_name(keyops::wait_outcome o);
+
 /// Prints `keyops: <what>: <error and diagnostics>` to stderr.
 void report_error(const std::string& what, const keyops::error_code& ec,
                   const keyops::diagnostics& diag);

@@ -237,6 +237,7 @@ int jobs_list(cm_client& c, const global_options& g, const command_args& a) {
         keyops::diagnostics diag;
         if (!a.has("--all")) {
             auto page = c.call<cckm::list_jobs<K>>(q, ec, diag);
+            verbose_note(g, "GET " + std::string(K::name) + " jobs", diag);
             if (ec) {
                 report_error(std::string("listing ") + std::string(K::name) + " jobs", ec, diag);
                 return exit_code_for(ec);
@@ -250,12 +251,12 @@ int jobs_list(cm_client& c, const global_options& g, const command_args& a) {
                 jobs.push_back(&j);
             print_job_table(jobs);
             const auto skip = page->skip.value_or(0);
-            std::printf("%zu of %lld %s jobs (skip %lld)%s\n", jobs.size(),
-                        static_cast<long long>(page->total.value_or(0)),
-                        std::string(K::name).c_str(), static_cast<long long>(skip),
-                        page->total && skip + static_cast<std::int64_t>(jobs.size()) < *page->total
-                            ? "; more with --skip or --all"
-                            : "");
+            std::fprintf(stderr, "%zu of %lld %s jobs (skip %lld)%s\n", jobs.size(),
+                         static_cast<long long>(page->total.value_or(0)),
+                         std::string(K::name).c_str(), static_cast<long long>(skip),
+                         page->total && skip + static_cast<std::int64_t>(jobs.size()) < *page->total
+                             ? "; more with --skip or --all"
+                             : "");
             return exit_ok;
         }
         // Every page: from --skip on, --limit per request (default 100).
@@ -268,6 +269,8 @@ int jobs_list(cm_client& c, const global_options& g, const command_args& a) {
         for (;;) {
             q.skip = skip;
             auto page = c.call<cckm::list_jobs<K>>(q, ec, diag);
+            verbose_note(g, "GET " + std::string(K::name) + " jobs, skip " + std::to_string(skip),
+                         diag);
             if (ec) {
                 report_error(std::string("listing ") + std::string(K::name) + " jobs (skip " +
                                  std::to_string(skip) + ")",
@@ -297,7 +300,8 @@ int jobs_list(cm_client& c, const global_options& g, const command_args& a) {
             std::cout << boost::json::serialize(all) << '\n';
         else {
             print_job_table(jobs);
-            std::printf("%zu %s jobs\n", jobs.size(), std::string(K::name).c_str());
+            std::fprintf(stderr, "%zu %s jobs in %zu pages\n", jobs.size(),
+                         std::string(K::name).c_str(), pages.size());
         }
         return exit_ok;
     }
@@ -308,6 +312,7 @@ int jobs_get(cm_client& c, const global_options& g, const std::string& id) {
     keyops::error_code ec;
     keyops::diagnostics diag;
     auto j = c.call<cckm::get_job<K>>(keyops::job_id(id), ec, diag);
+    verbose_note(g, "GET " + std::string(K::name) + " job " + id, diag);
     if (ec) {
         report_error("getting " + std::string(K::name) + " job " + id, ec, diag);
         return exit_code_for(ec);
@@ -324,6 +329,7 @@ int jobs_start(cm_client& c, const global_options& g, const std::string& body) {
     keyops::error_code ec;
     keyops::diagnostics diag;
     auto j = c.call<cckm::start_job<K>>(cckm::raw_json_body{body}, ec, diag);
+    verbose_note(g, "POST a new " + std::string(K::name) + " job", diag);
     if (ec) {
         report_error("starting a " + std::string(K::name) + " job", ec, diag);
         return exit_code_for(ec);
@@ -331,8 +337,6 @@ int jobs_start(cm_client& c, const global_options& g, const std::string& body) {
     if (g.json) {
         print_json_body(j.body());
     } else {
-        std::printf("started %s job %.*s\n", std::string(K::name).c_str(),
-                    static_cast<int>(j->id.size()), j->id.data());
         print_job_block(*j);
     }
     return exit_ok;
@@ -346,6 +350,7 @@ int jobs_cancel(cm_client& c, const global_options& g, const std::string& id) {
         keyops::error_code ec;
         keyops::diagnostics diag;
         auto j = c.call<cckm::cancel_job<K>>(keyops::job_id(id), ec, diag);
+        verbose_note(g, "POST cancel of " + std::string(K::name) + " job " + id, diag);
         if (ec) {
             report_error("cancelling " + std::string(K::name) + " job " + id, ec, diag);
             return exit_code_for(ec);
@@ -353,8 +358,6 @@ int jobs_cancel(cm_client& c, const global_options& g, const std::string& id) {
         if (g.json) {
             print_json_body(j.body());
         } else {
-            std::printf("cancel requested for %s job %s\n", std::string(K::name).c_str(),
-                        id.c_str());
             print_job_block(*j);
         }
         return exit_ok;
@@ -464,12 +467,13 @@ int jobs_wait(cm_client& c, const global_options& g, const std::vector<std::stri
     boost::json::array out_json;
     for (const auto& r : results) {
         code = worse(code, exit_code_for(r));
+        if (g.verbose)
+            std::cerr << "keyops: waited for " << r.id << ": " << r.polls << " polls, "
+                      << r.attempts << " HTTP attempts\n";
         if (g.json) {
             boost::json::object o;
             o["id"] = r.id;
-            o["outcome"] = r.outcome == keyops::wait_outcome::completed_aborted
-                               ? "completed_aborted"
-                               : std::string(keyops::to_string(r.outcome));
+            o["outcome"] = outcome_name(r.outcome);
             o["job"] = r.job ? job_object_from(r.job.body(), r.id) : boost::json::value(nullptr);
             if (r.ec)
                 o["error"] = r.diag.describe(r.ec);
@@ -602,6 +606,7 @@ int run_proxy_key(const global_options& g, const std::vector<std::string>& rest)
     keyops::diagnostics diag;
     if (sub == "details") {
         auto d = c.call<ni::proxy_key_details>(ec, diag);
+        verbose_note(g, "GET proxy key details", diag);
         if (ec) {
             report_error("reading the proxy key details", ec, diag);
             return finish_ni(c, exit_code_for(ec));
@@ -614,6 +619,7 @@ int run_proxy_key(const global_options& g, const std::vector<std::string>& rest)
     }
     if (sub == "status") {
         auto s = c.call<ni::proxy_key_rotation_status>(ec, diag);
+        verbose_note(g, "GET proxy key rotation status", diag);
         if (ec) {
             report_error("reading the proxy key rotation status", ec, diag);
             return finish_ni(c, exit_code_for(ec));
@@ -625,6 +631,7 @@ int run_proxy_key(const global_options& g, const std::vector<std::string>& rest)
         return finish_ni(c, exit_ok);
     }
     auto s = c.call<ni::rotate_proxy_key>(ec, diag);
+    verbose_note(g, "POST proxy key rotation", diag);
     if (ec) {
         report_error("rotating the proxy key", ec, diag);
         return finish_ni(c, exit_code_for(ec));
@@ -648,6 +655,9 @@ int run_proxy_key(const global_options& g, const std::vector<std::string>& rest)
     };
     auto r = keyops::wait_for_rotation(c, w);
     view.end();
+    if (g.verbose)
+        std::cerr << "keyops: waited for the rotation: " << r.polls << " polls, " << r.attempts
+                  << " HTTP attempts\n";
     if (r.outcome == keyops::wait_outcome::error) {
         report_error("waiting for the proxy key rotation", r.ec, r.diag);
     } else if (g.json) {

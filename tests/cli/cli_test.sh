@@ -1,0 +1,943 @@
+#!/usr/bin/env bash
+# End-to-end test of the keyops command-line tool against keyops-sim: every command, the --json
+# output compared with what curl reads from the simulator, the table/block/plain outputs, every exit
+# code, the environment forms of the options, a wait across token expiry, a wait on ten jobs (one
+# list request per round), and that no password or token is ever printed, even with -v.
+#
+# usage: cli_test.sh KEYOPS_BINARY KEYOPS_SIM_BINARY
+# Prints one line per check (`ok - ...` / `FAIL - ...` with the command, its exit code, stdout and
+# stderr) and stops at the first failure with a non-zero status. KEEP_GOING=1 runs on past failures
+# (a diagnostic mode: later checks may then fail as a consequence) and exits non-zero at the end.
+# TLS is verified with the certificate the simulator writes (curl --cacert, never -k).
+set -euo pipefail
+
+if [[ $# -ne 2 ]]; then
+    echo "usage: cli_test.sh KEYOPS_BINARY KEYOPS_SIM_BINARY" >&2
+    exit 2
+fi
+abspath() { (cd "$(dirname "$1")" && printf '%s/%s\n' "$(pwd)" "$(basename "$1")"); }
+KEYOPS=$(abspath "$1")
+SIM=$(abspath "$2")
+[[ -x $KEYOPS ]] || { echo "cli_test: $1 is not an executable file" >&2; exit 2; }
+[[ -x $SIM ]] || { echo "cli_test: $2 is not an executable file" >&2; exit 2; }
+for tool in curl python3 timeout; do
+    command -v "$tool" >/dev/null || { echo "cli_test: $tool is required" >&2; exit 2; }
+done
+# The interpreter itself, not a wrapper such as a pyenv shim: the script runs it many times.
+PY=$(python3 -c 'import sys; print(sys.executable)')
+[[ -x $PY ]] || PY=python3
+KEEP_GOING=${KEEP_GOING:-0}
+
+# The tool must see only what each check gives it.
+unset KEYOPS_URL KEYOPS_PASSWORD KEYOPS_TOKEN KEYOPS_NI_PASSWORD
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/keyops-cli-test.XXXXXX")
+SIM_PID=
+BG_PIDS=()
+cleanup() {
+    local p
+    for p in "${BG_PIDS[@]}"; do
+        kill "$p" 2>/dev/null || true
+    done
+    if [[ -n $SIM_PID ]]; then
+        kill "$SIM_PID" 2>/dev/null || true
+        wait "$SIM_PID" 2>/dev/null || true
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+OUT=$WORK/stdout # the last keyops run's stdout
+ERR=$WORK/stderr # ... and its stderr
+KCMD=            # ... and its command line
+RC=              # ... and its exit code
+LEAK=0           # ... and whether it printed a secret
+CHECKS=0
+FAILS=0
+
+# Users made for the test, with passwords that appear nowhere else, so a leak can be found.
+CC_USER=cli-tester
+CC_PW='Cc-pw-Q7v3kX9w'
+NI_USER=ni-tester
+NI_PW='Ni-pw-M4t8zR2p'
+WRONG_PW='Wrong-pw-5fJ1'
+SECRETS=$WORK/secrets # every secret handed to the tool or met on the way: never printed
+printf '%s\n' "$CC_PW" "$NI_PW" "$WRONG_PW" >"$SECRETS"
+printf '%s' "$CC_PW" >"$WORK/cc.pw"
+printf '%s' "$NI_PW" >"$WORK/ni.pw"
+printf '%s' "$WRONG_PW" >"$WORK/wrong.pw"
+printf '%s' admin >"$WORK/admin.pw"
+
+# ------------------------------------------------------------------------------------------------
+# JSON helpers (python3)
+cat >"$WORK/j.py" <<'PY'
+import json, re, sys
+
+def load(p):
+    try:
+        with open(p, encoding="utf-8") as f:
+            return json.load(f)
+    except Exception as e:
+        with open(p, encoding="utf-8", errors="replace") as f:
+            t = f.read(300)
+        print(f"{p.rsplit('/', 1)[-1]} is not JSON ({e}): {t!r}")
+        sys.exit(1)
+
+def short(v):
+    s = json.dumps(v)
+    return s if len(s) < 160 else s[:160] + "..."
+
+def first_diff(a, b, path="$"):
+    if type(a) is not type(b):
+        return f"{path}: tool {short(a)} vs server {short(b)}"
+    if isinstance(a, dict):
+        if set(a) != set(b):
+            return (f"{path}: keys only in the tool's output {sorted(set(a) - set(b))}, "
+                    f"only in the server's {sorted(set(b) - set(a))}")
+        for k in a:
+            r = first_diff(a[k], b[k], f"{path}.{k}")
+            if r:
+                return r
+        return None
+    if isinstance(a, list):
+        if len(a) != len(b):
+            return f"{path}: {len(a)} items in the tool's output vs {len(b)} from the server"
+        for i, (x, y) in enumerate(zip(a, b)):
+            r = first_diff(x, y, f"{path}[{i}]")
+            if r:
+                return r
+        return None
+    return None if a == b else f"{path}: tool {short(a)} vs server {short(b)}"
+
+def lines(p):
+    with open(p, encoding="utf-8", errors="replace") as f:
+        return f.read()
+
+mode = sys.argv[1]
+if mode == "eq":  # eq TOOL SERVER: parsed JSON equality, else the first difference
+    r = first_diff(load(sys.argv[2]), load(sys.argv[3]))
+    if r:
+        print(r)
+        sys.exit(1)
+elif mode == "ev":  # ev EXPR FILE...: d, e, f are the files' JSON; strings print bare
+    docs = [load(p) for p in sys.argv[3:]]
+    env = dict(zip("def", docs), json=json, re=re)
+    v = eval(sys.argv[2], env)
+    print(v if isinstance(v, str) else json.dumps(v, separators=(",", ":")))
+elif mode == "table":  # table OUT JOBS: a header with ID and STATUS, then one line per job
+    text = lines(sys.argv[2])
+    jobs = load(sys.argv[3])
+    jobs = jobs["resources"] if isinstance(jobs, dict) else jobs
+    rows = [l for l in text.splitlines() if l.strip()]
+    if not rows or not re.search(r"\bID\b", rows[0]) or not re.search(r"\bSTATUS\b", rows[0]):
+        print(f"no header line naming ID and STATUS: first line {rows[0] if rows else ''!r}")
+        sys.exit(1)
+    if len(rows) != 1 + len(jobs):
+        print(f"{len(rows) - 1} lines after the header for {len(jobs)} jobs")
+        sys.exit(1)
+    for j, row in zip(jobs, rows[1:]):
+        if j["id"] not in row or j["overall_status"] not in row:
+            print(f"line {row!r} lacks job {j['id']} / {j['overall_status']} (server order)")
+            sys.exit(1)
+elif mode == "block":  # block OUT JOB: name: value lines with id: and overall_status:
+    text = lines(sys.argv[2])
+    job = load(sys.argv[3])
+    for l in text.splitlines():
+        if l.strip() and not l[0].isspace() and not re.match(r"^[A-Za-z_][\w .()/-]*:(\s|$)", l):
+            print(f"line {l!r} is not a 'name: value' line")
+            sys.exit(1)
+    for name in ("id", "overall_status"):
+        pat = r"^\s*" + name + r"\s*:\s*" + re.escape(job[name]) + r"\s*$"
+        if not re.search(pat, text, re.M):
+            print(f"no line '{name}: {job[name]}'")
+            sys.exit(1)
+elif mode == "blockid":  # blockid OUT: the value of the id: line
+    m = re.search(r"^\s*id\s*:\s*(\S+)\s*$", lines(sys.argv[2]), re.M)
+    print(m.group(1) if m else "")
+elif mode == "waittext":  # waittext OUT OUTCOME-REGEX ID...: plain lines, last names the outcome
+    text = lines(sys.argv[2])
+    if "\r" in text or "\x1b" in text:
+        print("carriage returns or escape sequences (a live line) although stdout is not a terminal")
+        sys.exit(1)
+    for i in sys.argv[4:]:
+        if i not in text:
+            print(f"id {i} not printed")
+            sys.exit(1)
+    rows = [l for l in text.splitlines() if l.strip()]
+    if not rows or not re.search(sys.argv[3], rows[-1], re.I):
+        print(f"last line {rows[-1] if rows else ''!r} does not name the outcome /{sys.argv[3]}/")
+        sys.exit(1)
+PY
+J() { "$PY" -S "$WORK/j.py" "$@"; }
+jv() { J ev "$@"; } # jv EXPR FILE...
+
+# ------------------------------------------------------------------------------------------------
+# Reporting
+indent() { sed -e 's/^/      /' | head -c 3000; }
+show_run() {
+    [[ -n $KCMD ]] || return 0
+    echo "    command:   $KCMD"
+    echo "    exit code: $RC"
+    echo "    stdout:"
+    indent <"$OUT"
+    echo
+    echo "    stderr:"
+    indent <"$ERR"
+    echo
+}
+ok() {
+    CHECKS=$((CHECKS + 1))
+    echo "ok - $*"
+}
+bad() { # bad DESCRIPTION [DETAIL...]
+    FAILS=$((FAILS + 1))
+    echo "FAIL - $1"
+    shift
+    local l
+    for l in "$@"; do
+        echo "    $l"
+    done
+    show_run
+    [[ $KEEP_GOING == 1 ]] || exit 1
+}
+note() { echo "note - $*"; }
+die() { # a failure of the harness or the simulator, not of the tool
+    echo "FAIL - harness: $*"
+    [[ -f $WORK/curl.err ]] && indent <"$WORK/curl.err"
+    exit 1
+}
+section() { echo "# $*"; }
+
+# ------------------------------------------------------------------------------------------------
+# Running keyops
+# ko [NAME=VALUE...] ARG...: runs keyops with those environment variables (under a 60 s guard
+# against hangs); sets RC, fills $OUT and $ERR, and fails if any known secret was printed.
+redact() { # the words, quoted for the shell, with every known secret replaced by <secret>
+    local w out=()
+    for w in "$@"; do
+        if grep -qxF -- "${w#*=}" "$SECRETS"; then
+            [[ $w == [A-Z_]*=* ]] && w="${w%%=*}=<secret>" || w='<secret>'
+            out+=("$w")
+        else
+            out+=("$(printf '%q' "$w")")
+        fi
+    done
+    echo "${out[*]}"
+}
+ko() {
+    local envs=()
+    while [[ $# -gt 0 && $1 =~ ^[A-Z_]+= ]]; do
+        envs+=("$1")
+        shift
+    done
+    KCMD=$(redact "${envs[@]}" keyops "$@")
+    LEAK=0
+    RC=0
+    env "${envs[@]}" timeout -k 5 60 "$KEYOPS" "$@" </dev/null >"$OUT" 2>"$ERR" || RC=$?
+    no_secrets
+    [[ " $* " != *" --json "*"jobs wait "* ]] || wait_members
+}
+no_secrets() {
+    if grep -qF -f "$SECRETS" "$OUT" "$ERR"; then
+        LEAK=1
+        bad "no secret printed by: $KCMD" "the output holds: $(grep -ohF -f "$SECRETS" "$OUT" "$ERR" | head -n1)"
+    fi
+    if grep -qE 'eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]+' "$OUT" "$ERR"; then
+        LEAK=1
+        bad "no token printed by: $KCMD" "the output holds a JWT"
+    fi
+    return 0
+}
+EXTRA_NOTED=0
+wait_members() { # notes (once) members of wait --json objects beyond id, outcome, job
+    local extra
+    extra=$(jv 'sorted({k for x in d for k in x} - {"id", "outcome", "job"}) if isinstance(d, list) else []' "$OUT" 2>/dev/null) || return 0
+    if [[ $extra != '[]' && $EXTRA_NOTED == 0 ]]; then
+        EXTRA_NOTED=1
+        note "jobs wait --json objects carry members beyond id, outcome, job: $extra"
+    fi
+}
+rc() { # rc WANT DESCRIPTION: the last run's exit code
+    local want=$1
+    shift
+    if [[ $RC == "$want" ]]; then
+        ok "$* (exit $RC)"
+    else
+        bad "$*" "expected exit code $want, got $RC"
+    fi
+}
+jeq() { # jeq DESCRIPTION TOOL-JSON-FILE SERVER-JSON-FILE
+    local msg
+    if msg=$(J eq "$2" "$3"); then
+        ok "$1"
+    else
+        bad "$1" "$msg"
+    fi
+}
+jis() { # jis DESCRIPTION EXPR EXPECTED FILE...: a value computed from JSON files
+    local desc=$1 expr=$2 want=$3 got
+    shift 3
+    got=$(jv "$expr" "$@" 2>&1 | tail -n 1) || true
+    if [[ $got == "$want" ]]; then
+        ok "$desc"
+    else
+        bad "$desc" "$expr: expected [$want], got [$got]"
+    fi
+}
+pyck() { # pyck DESCRIPTION MODE ARG...: a j.py check that prints its complaint
+    local desc=$1 msg
+    shift
+    if msg=$(J "$@"); then
+        ok "$desc"
+    else
+        bad "$desc" "$msg"
+    fi
+}
+usage_err() { # usage_err DESCRIPTION NEEDLE-REGEX ARG...: exit 2, stderr names it and the usage
+    local desc=$1 needle=$2
+    shift 2
+    ko "$@"
+    if [[ $RC != 2 ]]; then
+        bad "$desc" "expected exit code 2, got $RC"
+    elif ! grep -qE -- "$needle" "$ERR"; then
+        bad "$desc" "stderr does not name /$needle/"
+    elif ! grep -qi 'usage' "$ERR"; then
+        bad "$desc" "stderr does not show the usage"
+    else
+        ok "$desc (exit 2, names /$needle/, usage on stderr)"
+    fi
+}
+
+# ------------------------------------------------------------------------------------------------
+# The simulator and curl
+section "starting keyops-sim"
+CA=$WORK/ca.pem
+"$SIM" --listen 127.0.0.1:0 --port-file "$WORK/port" --write-ca "$CA" --token-ttl 2 \
+    --job-seconds 3 --seed 11 --log "$WORK/sim.log" \
+    --user admin:admin --user "$CC_USER:$CC_PW" --ni-user admin:admin --ni-user "$NI_USER:$NI_PW" \
+    >"$WORK/sim.out" 2>"$WORK/sim.err" &
+SIM_PID=$!
+for _ in $(seq 200); do
+    [[ -s $WORK/port ]] && break
+    kill -0 "$SIM_PID" 2>/dev/null || die "keyops-sim exited: $(cat "$WORK/sim.err")"
+    sleep 0.05
+done
+[[ -s $WORK/port ]] || die "keyops-sim wrote no port file in 10 s"
+PORT=$(cat "$WORK/port")
+BASE=https://127.0.0.1:$PORT
+echo "# keyops-sim at $BASE"
+
+CODE=
+cj() { # cj METHOD PATH OUTFILE [CURL ARG...]: sets CODE
+    local m=$1 p=$2 o=$3
+    shift 3
+    CODE=$(curl -sS -o "$o" -w '%{http_code}' --cacert "$CA" -X "$m" "$@" "$BASE$p" 2>"$WORK/curl.err") ||
+        die "curl $m $p failed"
+}
+member() { # member NAME FILE: a string member of a flat JSON object (a token), by pattern
+    local text
+    text=$(<"$2")
+    [[ $text =~ \"$1\":\"([^\"]+)\" ]] || die "no $1 in $text"
+    echo "${BASH_REMATCH[1]}"
+}
+now_ms() { local t=${EPOCHREALTIME/[.,]/}; echo $((t / 1000)); }
+JWT=
+JWT_AT=0   # when JWT was issued (ms): tokens live 2 s, so one is reused for at most 1 s
+NI_AT=0
+cc_jwt() { # a fresh CipherTrust token in JWT
+    cj POST /api/v1/auth/tokens "$WORK/tok.json" -H 'Accept: application/json' \
+        -d '{"grant_type":"password","username":"admin","password":"admin"}'
+    [[ $CODE == 200 ]] || die "CipherTrust login: HTTP $CODE"
+    JWT=$(member jwt "$WORK/tok.json")
+    JWT_AT=$(now_ms)
+    echo "$JWT" >>"$SECRETS"
+    member refresh_token "$WORK/tok.json" >>"$SECRETS"
+}
+NI_TOKEN=
+ni_tok() { # a fresh Network Insight token in NI_TOKEN
+    cj POST /api/ni/auth/token "$WORK/tok.json" \
+        -d '{"username":"admin","password":"admin","domain":{"domain_type":"LOCAL","value":"local"}}'
+    [[ $CODE == 200 ]] || die "Network Insight login: HTTP $CODE"
+    NI_TOKEN=$(member token "$WORK/tok.json")
+    NI_AT=$(now_ms)
+    echo "$NI_TOKEN" >>"$SECRETS"
+}
+cc() { # cc METHOD PATH OUTFILE [CURL ARG...]: a CipherTrust request with a token under 1 s old
+    (($(now_ms) - JWT_AT < 1000)) || cc_jwt
+    cj "$1" "$2" "$3" -H 'Accept: application/json' -H "Authorization: Bearer $JWT" "${@:4}"
+}
+ni() { # ni METHOD PATH OUTFILE: a Network Insight request with a token under 1 s old
+    (($(now_ms) - NI_AT < 1000)) || ni_tok
+    cj "$1" "$2" "$3" -H "Authorization: NetworkInsight $NI_TOKEN" "${@:4}"
+}
+admin() { # admin METHOD NAME [JSON]: the simulator's admin API
+    if [[ $# -ge 3 ]]; then
+        cj "$1" "/__sim/$2" "$WORK/admin.json" -d "$3"
+    else
+        cj "$1" "/__sim/$2" "$WORK/admin.json"
+    fi
+    [[ $CODE == 2?? ]] || die "$1 /__sim/$2: HTTP $CODE $(cat "$WORK/admin.json")"
+}
+reset() { # back to the start; tokens are dropped
+    admin POST reset
+    JWT_AT=0
+    NI_AT=0
+}
+server() { # server PATH OUTFILE: a CipherTrust GET that must answer 200
+    cc GET "$1" "$2"
+    [[ $CODE == 200 ]] || die "GET $1: HTTP $CODE $(head -c 300 "$2")"
+}
+cc_start() { # cc_start KIND BODY: starts a job with curl, prints its id
+    cc POST "${KPATH[$1]}" "$WORK/started.json" -d "$2"
+    [[ $CODE == 201 ]] || die "start $1 $2: HTTP $CODE $(cat "$WORK/started.json")"
+    jv 'd["id"]' "$WORK/started.json"
+}
+
+CCKM=/api/v1/cckm
+NIP=/api/ni/customers/collector/data-encryption-cert
+declare -A KPATH=(
+    [aws]=$CCKM/aws/synchronization-jobs
+    [aws-custom-key-stores]=$CCKM/aws/custom-key-stores/synchronization-jobs
+    [aws-bulk]=$CCKM/aws/bulkjob
+    [azure]=$CCKM/azure/synchronization-jobs
+    [azure-certificates]=$CCKM/azure/certificates/synchronization-jobs
+    [azure-secrets]=$CCKM/azure/secrets/synchronization-jobs
+    [azure-bulk]=$CCKM/azure/bulkjobs
+    [google]=$CCKM/google/synchronization-jobs
+    [google-update-all-versions]=$CCKM/google/update-all-versions-jobs
+    [oci]=$CCKM/oci/synchronization-jobs
+    [sap]=$CCKM/sap/synchronization-jobs
+    [sfdc-keys]=$CCKM/sfdc/keys/synchronization-jobs
+    [sfdc-certificates]=$CCKM/sfdc/certificates/synchronization-jobs
+    [dsm]=$CCKM/dsm/refresh
+    [luna-refresh]=$CCKM/hsm/luna/refresh
+    [luna-sync]=$CCKM/hsm/luna/synchronize
+    [external-cm]=$CCKM/external-cm/refresh
+)
+LISTABLE=(aws aws-custom-key-stores aws-bulk azure azure-certificates azure-secrets azure-bulk google
+    oci sap sfdc-keys sfdc-certificates dsm luna-refresh luna-sync external-cm)
+UNKNOWN_ID=00000000-0000-4000-8000-000000000000
+started_id() { # started_id KIND BODY: the id of the job keyops just started (--json), or (after a
+    # failure, for KEEP_GOING) of one started with curl
+    local id
+    id=$(jv 'd["id"] if isinstance(d, dict) and "id" in d else ""' "$OUT" 2>/dev/null) || id=
+    [[ $RC == 0 && $id =~ ^[0-9a-f-]{36}$ ]] || id=$(cc_start "$1" "$2")
+    echo "$id"
+}
+
+# The usual global options and credentials.
+G=(--url "$BASE" --cacert "$CA")
+CC=(--user "$CC_USER" --password-file "$WORK/cc.pw")
+NI=(--ni-user "$NI_USER" --ni-password-file "$WORK/ni.pw" --ni-domain-type LOCAL --ni-domain local)
+
+# ------------------------------------------------------------------------------------------------
+section "usage errors: exit 2, the culprit named, the usage on stderr"
+admin DELETE stats
+usage_err "no command" 'usage|Usage|USAGE' "${G[@]}" "${CC[@]}"
+usage_err "unknown global flag" '--bogus-flag' "${G[@]}" "${CC[@]}" --bogus-flag jobs list dsm
+usage_err "unknown command" 'frobnicate' "${G[@]}" "${CC[@]}" frobnicate
+usage_err "unknown jobs subcommand" 'frobnicate' "${G[@]}" "${CC[@]}" jobs frobnicate dsm
+usage_err "unknown KIND" 'nosuchkind' "${G[@]}" "${CC[@]}" jobs list nosuchkind
+usage_err "unknown KIND for get" 'nosuchkind' "${G[@]}" "${CC[@]}" jobs get nosuchkind "$UNKNOWN_ID"
+usage_err "unknown flag after the command" '--bogus-flag' "${G[@]}" "${CC[@]}" jobs list dsm --bogus-flag
+usage_err "--limit abc" '--limit|abc' "${G[@]}" "${CC[@]}" jobs list dsm --limit abc
+usage_err "--skip abc" '--skip|abc' "${G[@]}" "${CC[@]}" jobs list dsm --skip abc
+usage_err "--status bogus" '--status|bogus' "${G[@]}" "${CC[@]}" jobs list dsm --status bogus
+usage_err "--filter without =" '--filter|novalue' "${G[@]}" "${CC[@]}" jobs list dsm --filter novalue
+usage_err "--limit without a value" '--limit' "${G[@]}" "${CC[@]}" jobs list dsm --limit
+usage_err "jobs get without ID" 'ID|id' "${G[@]}" "${CC[@]}" jobs get dsm
+usage_err "jobs cancel without ID" 'ID|id' "${G[@]}" "${CC[@]}" jobs cancel oci
+usage_err "jobs wait without ID" 'ID|id' "${G[@]}" "${CC[@]}" jobs wait oci
+usage_err "jobs start without a body" '--body' "${G[@]}" "${CC[@]}" jobs start google
+usage_err "--body not JSON" '--body|JSON|json' "${G[@]}" "${CC[@]}" jobs start google --body 'not json'
+usage_err "--body a JSON array, not an object" '--body|object' "${G[@]}" "${CC[@]}" jobs start google --body '["r1"]'
+usage_err "--interval abc" '--interval|abc' "${G[@]}" "${CC[@]}" jobs wait oci "$UNKNOWN_ID" --interval abc
+usage_err "--deadline xyz" '--deadline|xyz' "${G[@]}" "${CC[@]}" jobs wait oci "$UNKNOWN_ID" --deadline xyz
+usage_err "--timeout abc" '--timeout|abc' "${G[@]}" "${CC[@]}" --timeout abc jobs list dsm
+usage_err "--ni-domain-type FOO" '--ni-domain-type|FOO' "${G[@]}" --ni-user "$NI_USER" \
+    --ni-password-file "$WORK/ni.pw" --ni-domain-type FOO proxy-key status
+usage_err "unknown proxy-key subcommand" 'spin' "${G[@]}" "${NI[@]}" proxy-key spin
+usage_err "proxy-key rotate --deadline abc" '--deadline|abc' "${G[@]}" "${NI[@]}" proxy-key rotate --wait --deadline abc
+admin GET stats
+[[ $(jv 'd["total"]' "$WORK/admin.json") == 0 ]] ||
+    note "usage errors sent requests to the server: $(jv 'd["requests"]' "$WORK/admin.json")"
+
+# ------------------------------------------------------------------------------------------------
+section "jobs list: --json equals the server's page"
+reset
+for kind in "${LISTABLE[@]}"; do
+    ko "${G[@]}" "${CC[@]}" --json jobs list "$kind"
+    server "${KPATH[$kind]}" "$WORK/page.json"
+    if [[ $RC == 0 ]]; then
+        jeq "jobs list $kind --json: exit 0, the page GET ${KPATH[$kind]} returns" "$OUT" "$WORK/page.json"
+    else
+        rc 0 "jobs list $kind --json"
+    fi
+done
+# list_vs TOOL-ARGS... -- QUERY: the tool's page against curl's for QUERY on dsm/oci/google
+list_vs() {
+    local kind=$1 args=() q
+    shift
+    while [[ $1 != -- ]]; do
+        args+=("$1")
+        shift
+    done
+    q=$2
+    ko "${G[@]}" "${CC[@]}" --json jobs list "$kind" "${args[@]}"
+    server "${KPATH[$kind]}?$q" "$WORK/page.json"
+    if [[ $RC == 0 ]]; then
+        jeq "jobs list $kind ${args[*]} --json equals GET ?$q (total $(jv 'd["total"]' "$WORK/page.json"))" \
+            "$OUT" "$WORK/page.json"
+    else
+        rc 0 "jobs list $kind ${args[*]} --json"
+    fi
+}
+server "${KPATH[dsm]}?limit=100" "$WORK/dsm-all.json"
+DSM_A=$(jv 'd["resources"][0]["id"]' "$WORK/dsm-all.json")
+DSM_B=$(jv 'd["resources"][2]["id"]' "$WORK/dsm-all.json")
+DSM_VENDOR=$(jv '[r["id"] for r in d["resources"] if r["id"].startswith("d4cbd38e")][0]' "$WORK/dsm-all.json")
+server "${KPATH[azure-certificates]}?limit=100" "$WORK/azc-all.json"
+AZC_VENDOR=$(jv '[r["id"] for r in d["resources"] if r["id"].startswith("1f413972")][0]' "$WORK/azc-all.json")
+list_vs dsm --status failed -- 'overall_status=failed'
+list_vs dsm --status completed -- 'overall_status=completed'
+list_vs dsm --status in_progress -- 'overall_status=in_progress'
+list_vs dsm --id "$DSM_A" -- "id=$DSM_A"
+list_vs dsm --id "$DSM_A" --id "$DSM_B" -- "id=$DSM_A&id=$DSM_B"
+list_vs oci --filter vaults=5e9ee2f1-1b90-4b7d-b319-2b0848e78e75 -- 'vaults=5e9ee2f1-1b90-4b7d-b319-2b0848e78e75'
+list_vs dsm --filter domains=domain-fail-demo -- 'domains=domain-fail-demo'
+list_vs dsm --sort createdAt -- 'sort=createdAt'
+list_vs dsm --sort -createdAt -- 'sort=-createdAt'
+list_vs dsm --sort overall_status,-id -- 'sort=overall_status,-id'
+list_vs dsm --limit 2 -- 'limit=2'
+list_vs dsm --limit 2 --skip 1 -- 'limit=2&skip=1'
+list_vs dsm --skip 3 -- 'skip=3'
+list_vs google --status completed --sort id --limit 1 --skip 1 -- 'overall_status=completed&sort=id&limit=1&skip=1'
+
+ko "${G[@]}" "${CC[@]}" jobs list dsm
+server "${KPATH[dsm]}" "$WORK/page.json"
+rc 0 "jobs list dsm (table)"
+pyck "jobs list dsm without --json: a header with ID and STATUS, one line per job" table "$OUT" "$WORK/page.json"
+ko "${G[@]}" "${CC[@]}" jobs list dsm --status failed
+server "${KPATH[dsm]}?overall_status=failed" "$WORK/page.json"
+pyck "jobs list dsm --status failed (table): one line per job" table "$OUT" "$WORK/page.json"
+
+# ------------------------------------------------------------------------------------------------
+section "jobs get"
+for pair in "dsm $DSM_VENDOR" "dsm $DSM_B" "azure-certificates $AZC_VENDOR" \
+    "google-update-all-versions 778a1024-dc18-49cb-833b-cfd6c000c090" \
+    "oci 45f1c056-ad1f-41b7-bf68-2b2909e51ab9"; do
+    read -r kind id <<<"$pair"
+    ko "${G[@]}" "${CC[@]}" --json jobs get "$kind" "$id"
+    server "${KPATH[$kind]}/$id" "$WORK/job.json"
+    if [[ $RC == 0 ]]; then
+        jeq "jobs get $kind $id --json: exit 0, equals the server's job" "$OUT" "$WORK/job.json"
+    else
+        rc 0 "jobs get $kind $id --json"
+    fi
+done
+ko "${G[@]}" "${CC[@]}" jobs get dsm "$DSM_VENDOR"
+server "${KPATH[dsm]}/$DSM_VENDOR" "$WORK/job.json"
+rc 0 "jobs get dsm ID (block)"
+pyck "jobs get without --json: name: value lines with id: and overall_status:" block "$OUT" "$WORK/job.json"
+ko "${G[@]}" "${CC[@]}" jobs get dsm "$UNKNOWN_ID"
+rc 4 "jobs get an unknown id"
+ko "${G[@]}" "${CC[@]}" --json jobs get oci "$UNKNOWN_ID"
+rc 4 "jobs get --json an unknown id"
+ko "${G[@]}" "${CC[@]}" jobs cancel oci "$UNKNOWN_ID"
+rc 4 "jobs cancel an unknown id"
+# Cases the spec gives no exit code for: reported, not judged.
+ko "${G[@]}" "${CC[@]}" jobs cancel dsm "$DSM_VENDOR"
+note "jobs cancel of a finished job (server 409): exit $RC"
+ko "${G[@]}" "${CC[@]}" jobs list google-update-all-versions
+note "jobs list google-update-all-versions (no list route, server 405): exit $RC"
+ko "${G[@]}" "${CC[@]}" jobs start google --body '{"synchronize_all":false}'
+note "jobs start with a body the server refuses (400 NCERRInvalidParamValue): exit $RC"
+
+# ------------------------------------------------------------------------------------------------
+section "jobs start, cancel, wait: outcomes and exit codes"
+reset
+ko "${G[@]}" "${CC[@]}" --json jobs start google --body '{"key_rings":["r1","r2"]}'
+rc 0 "jobs start google --body"
+cp "$OUT" "$WORK/g1.json"
+G1=$(started_id google '{"key_rings":["r1","r2"]}')
+jis "  ... prints the new job: in_progress, key_rings r1 r2, cloud gcp" \
+    '[d["overall_status"], d["key_rings"], d["cloud"], d["abort"]]' '["in_progress",["r1","r2"],"gcp",false]' "$WORK/g1.json"
+server "${KPATH[google]}/$G1" "$WORK/job.json"
+jis "  ... the same job the server holds (id, uri, createdAt, key_rings)" \
+    '[d[k] == e[k] for k in ("id", "uri", "createdAt", "key_rings", "cloud")]' '[true,true,true,true,true]' \
+    "$WORK/g1.json" "$WORK/job.json"
+
+printf '%s' '{"key_rings":["ring-fail"]}' >"$WORK/gfail.body"
+ko "${G[@]}" "${CC[@]}" --json jobs start google --body-file "$WORK/gfail.body"
+rc 0 "jobs start google --body-file (key ring ring-fail)"
+GF=$(started_id google '{"key_rings":["ring-fail"]}')
+jis "  ... key_rings [ring-fail]" 'd["key_rings"]' '["ring-fail"]' "$OUT"
+
+printf '%s\n' '{"vaults":["v1"]}' >"$WORK/oci.body"
+ko "${G[@]}" "${CC[@]}" --json jobs start oci --body-file "$WORK/oci.body"
+rc 0 "jobs start oci --body-file"
+O1=$(started_id oci '{"vaults":["v1"]}')
+jis "  ... key_vaults [v1], cloud oci" '[d["key_vaults"], d["cloud"]]' '[["v1"],"oci"]' "$OUT"
+
+ko "${G[@]}" "${CC[@]}" jobs start oci --body '{"vaults":["v2"]}'
+rc 0 "jobs start oci --body (block output)"
+O2=$(J blockid "$OUT")
+if [[ -n $O2 ]]; then
+    cp "$OUT" "$WORK/o2.txt"
+    server "${KPATH[oci]}/$O2" "$WORK/job.json"
+    echo '{"id":"'"$O2"'","overall_status":"in_progress"}' >"$WORK/o2.json"
+    pyck "  ... a block of name: value lines with id: and overall_status: in_progress" block "$WORK/o2.txt" "$WORK/o2.json"
+else
+    bad "  ... an id: line" "no 'id: ...' line in stdout"
+    O2=$(cc_start oci '{"vaults":["v2"]}')
+fi
+
+ko "${G[@]}" "${CC[@]}" --json jobs cancel oci "$O2"
+rc 0 "jobs cancel oci ID"
+jis "  ... prints the job: abort true, still in_progress" '[d["id"], d["abort"], d["overall_status"]]' \
+    "[\"$O2\",true,\"in_progress\"]" "$OUT"
+
+ko "${G[@]}" "${CC[@]}" --json jobs wait google "$G1"
+rc 0 "jobs wait google ID (completed)"
+server "${KPATH[google]}/$G1" "$WORK/job.json"
+jis "  ... [{id, outcome completed, job}]" '[[x["id"], x["outcome"], sorted(x)] for x in d]' \
+    "[[\"$G1\",\"completed\",[\"id\",\"job\",\"outcome\"]]]" "$OUT"
+jv 'd[0]["job"]' "$OUT" >"$WORK/waited.json" 2>/dev/null || echo null >"$WORK/waited.json"
+jeq "  ... the job equals the server's after it ended" "$WORK/waited.json" "$WORK/job.json"
+
+ko "${G[@]}" "${CC[@]}" --json jobs get google "$G1"
+jeq "jobs get google --json after the end equals the server's job" "$OUT" "$WORK/job.json"
+
+ko "${G[@]}" "${CC[@]}" --json jobs wait google "$GF" "$G1"
+rc 1 "jobs wait failed+completed: worst wins"
+server "${KPATH[google]}/$GF" "$WORK/jobf.json"
+jis "  ... outcomes failed, completed" '{x["id"]: x["outcome"] for x in d} == {e["a"]: "failed", e["b"]: "completed"}' true \
+    "$OUT" <(echo "{\"a\":\"$GF\",\"b\":\"$G1\"}")
+jv '[x["job"] for x in d if x["id"] == e["id"]][0]' "$OUT" "$WORK/jobf.json" >"$WORK/waited.json" 2>/dev/null || echo null >"$WORK/waited.json"
+jeq "  ... the failed job equals the server's" "$WORK/waited.json" "$WORK/jobf.json"
+jis "  ... the server's job: failed, ring-fail detail" '[d["overall_status"], "simulated failure" in d["detailed_status"]["ring-fail"]]' \
+    '["failed",true]' "$WORK/jobf.json"
+
+ko "${G[@]}" "${CC[@]}" jobs wait google "$GF"
+rc 1 "jobs wait google ID (failed, text)"
+pyck "  ... plain lines with the id, the last naming the outcome" waittext "$OUT" 'fail' "$GF"
+ko "${G[@]}" "${CC[@]}" jobs wait google "$G1"
+rc 0 "jobs wait google ID (completed, text)"
+pyck "  ... plain lines with the id, the last naming the outcome" waittext "$OUT" 'complete' "$G1"
+
+ko "${G[@]}" "${CC[@]}" --json jobs wait oci "$O2"
+rc 6 "jobs wait after cancel (completed but aborted)"
+server "${KPATH[oci]}/$O2" "$WORK/job.json"
+jis "  ... outcome completed_aborted" '[[x["id"], x["outcome"]] for x in d]' "[[\"$O2\",\"completed_aborted\"]]" "$OUT"
+jv 'd[0]["job"]' "$OUT" >"$WORK/waited.json" 2>/dev/null || echo null >"$WORK/waited.json"
+jeq "  ... the job equals the server's (completed, abort true)" "$WORK/waited.json" "$WORK/job.json"
+jis "  ... the server's job: completed, abort true" '[d["overall_status"], d["abort"]]' '["completed",true]' "$WORK/job.json"
+
+ko "${G[@]}" "${CC[@]}" --json jobs wait oci "$O2" "$O1"
+rc 6 "jobs wait aborted+completed: worst wins"
+jis "  ... outcomes" '{x["id"]: x["outcome"] for x in d} == {e["a"]: "completed_aborted", e["b"]: "completed"}' true \
+    "$OUT" <(echo "{\"a\":\"$O2\",\"b\":\"$O1\"}")
+ko "${G[@]}" "${CC[@]}" jobs wait oci "$O2"
+rc 6 "jobs wait after cancel (text)"
+pyck "  ... plain lines with the id, the last naming the outcome" waittext "$OUT" 'abort' "$O2"
+
+ko "${G[@]}" "${CC[@]}" --json jobs wait oci "$UNKNOWN_ID"
+rc 4 "jobs wait an unknown id"
+jis "  ... outcome error, job null" '[[x["id"], x["outcome"], x["job"]] for x in d]' "[[\"$UNKNOWN_ID\",\"error\",null]]" "$OUT"
+ko "${G[@]}" "${CC[@]}" jobs wait oci "$O1" "$UNKNOWN_ID"
+rc 4 "jobs wait completed+unknown: worst wins"
+
+# --deadline: a 3 s job, a 1 s deadline
+G3=$(cc_start google '{"key_rings":["r3"]}')
+ko "${G[@]}" "${CC[@]}" --json jobs wait google "$G3" --deadline 1
+rc 5 "jobs wait --deadline 1 on a 3 s job"
+jis "  ... outcome deadline, the job as last read (in_progress)" '[[x["id"], x["outcome"], x["job"]["overall_status"]] for x in d]' \
+    "[[\"$G3\",\"deadline\",\"in_progress\"]]" "$OUT"
+server "${KPATH[google]}/$G3" "$WORK/job.json"
+jis "  ... the job on the server is not cancelled (abort false)" 'd["abort"]' false "$WORK/job.json"
+
+G4=$(cc_start google '{"key_rings":["r4"]}')
+ko "${G[@]}" "${CC[@]}" jobs wait google "$G4" --deadline 1
+rc 5 "jobs wait --deadline 1 (text)"
+pyck "  ... plain lines with the id, the last naming the outcome" waittext "$OUT" 'deadline' "$G4"
+
+G5=$(cc_start google '{"key_rings":["r5"]}')
+ko "${G[@]}" "${CC[@]}" --json jobs wait google "$G5" "$GF" --deadline 1
+rc 5 "jobs wait deadline+failed: worst wins"
+
+G6=$(cc_start google '{"key_rings":["r6"]}')
+ko "${G[@]}" "${CC[@]}" --json jobs wait google "$G6" --deadline 1 --cancel-on-deadline
+rc 5 "jobs wait --deadline 1 --cancel-on-deadline"
+jis "  ... outcome deadline or cancelled" '[x["outcome"] in ("deadline", "cancelled") for x in d]' '[true]' "$OUT"
+server "${KPATH[google]}/$G6" "$WORK/job.json"
+jis "  ... the job on the server has abort true" 'd["abort"]' true "$WORK/job.json"
+
+# ------------------------------------------------------------------------------------------------
+section "jobs wait on ten jobs: one list request per round"
+reset
+TEN=()
+for i in $(seq 10); do
+    TEN+=("$(cc_start oci "{\"vaults\":[\"ten-$i\"]}")")
+done
+admin DELETE stats
+ko "${G[@]}" "${CC[@]}" --json jobs wait oci "${TEN[@]}" --interval 1
+admin GET stats
+cp "$WORK/admin.json" "$WORK/stats.json"
+rc 0 "jobs wait on ten oci jobs --interval 1"
+jis "  ... ten outcomes, all completed" 'sorted((x["id"], x["outcome"]) for x in d) == sorted((i, "completed") for i in e["ids"])' \
+    true "$OUT" <(printf '{"ids":["%s"]}' "$(IFS=,; echo "${TEN[*]}" | sed 's/,/","/g')")
+LISTS=$(jv 'd["requests"].get("GET '"${KPATH[oci]}"'", 0)' "$WORK/stats.json")
+PERJOB=$(jv '[k for k in d["requests"] if k.startswith("GET '"${KPATH[oci]}"'/")]' "$WORK/stats.json")
+if [[ $LISTS -ge 1 && $LISTS -le 5 ]]; then
+    ok "  ... GET ${KPATH[oci]} counted $LISTS times (1..5 for 3 s jobs polled every 1 s)"
+else
+    bad "  ... GET ${KPATH[oci]} counted $LISTS times, expected 1..5" "stats: $(cat "$WORK/stats.json")"
+fi
+if [[ $PERJOB == '[]' ]]; then
+    ok "  ... no per-job GETs"
+else
+    bad "  ... no per-job GETs" "stats: $(cat "$WORK/stats.json")"
+fi
+ALLSAME=1
+for id in "${TEN[@]}"; do
+    server "${KPATH[oci]}/$id" "$WORK/job.json"
+    jv '[x["job"] for x in d if x["id"] == e["id"]][0]' "$OUT" "$WORK/job.json" >"$WORK/waited.json" 2>/dev/null ||
+        echo null >"$WORK/waited.json"
+    if ! msg=$(J eq "$WORK/waited.json" "$WORK/job.json"); then
+        ALLSAME=0
+        bad "  ... job $id equals the server's" "$msg"
+        break
+    fi
+done
+[[ $ALLSAME == 1 ]] && ok "  ... every job equals the server's after it ended"
+
+section "jobs list --all across pages"
+server "${KPATH[oci]}?limit=1000" "$WORK/all.json"
+jv 'd["resources"]' "$WORK/all.json" >"$WORK/all-resources.json"
+admin DELETE stats
+ko "${G[@]}" "${CC[@]}" --json jobs list oci --all --limit 2
+rc 0 "jobs list oci --all --limit 2 ($(jv 'd["total"]' "$WORK/all.json") jobs)"
+jeq "  ... one array equal to GET ?limit=1000's resources" "$OUT" "$WORK/all-resources.json"
+admin GET stats
+PAGES=$(jv 'd["requests"].get("GET '"${KPATH[oci]}"'", 0)' "$WORK/admin.json")
+WANT_PAGES=$(jv '(d["total"] + 1) // 2' "$WORK/all.json")
+if [[ $PAGES -ge $WANT_PAGES && $PAGES -le $((WANT_PAGES + 1)) ]]; then
+    ok "  ... fetched in $PAGES pages of 2"
+else
+    bad "  ... fetched in pages of 2" "expected $WANT_PAGES or $((WANT_PAGES + 1)) list requests, got $PAGES"
+fi
+server "${KPATH[oci]}?limit=1000&overall_status=completed" "$WORK/all.json"
+jv 'd["resources"]' "$WORK/all.json" >"$WORK/all-resources.json"
+ko "${G[@]}" "${CC[@]}" --json jobs list oci --all --limit 3 --status completed
+rc 0 "jobs list oci --all --limit 3 --status completed"
+jeq "  ... equals GET ?limit=1000&overall_status=completed" "$OUT" "$WORK/all-resources.json"
+server "${KPATH[oci]}?limit=1000" "$WORK/all.json"
+ko "${G[@]}" "${CC[@]}" jobs list oci --all --limit 4
+rc 0 "jobs list oci --all --limit 4 (table)"
+pyck "  ... a header and one line per job of every page" table "$OUT" "$WORK/all.json"
+
+# ------------------------------------------------------------------------------------------------
+section "a wait across token expiry (tokens live 2 s, the job 3 s, plus /__sim/expire-tokens)"
+reset
+EXP=$(cc_start oci '{"vaults":["expiry"]}')
+KCMD=$(redact keyops "${G[@]}" "${CC[@]}" --json jobs wait oci "$EXP" --interval 1)
+RC=0
+timeout -k 5 60 "$KEYOPS" "${G[@]}" "${CC[@]}" --json jobs wait oci "$EXP" --interval 1 \
+    </dev/null >"$OUT" 2>"$ERR" &
+BG=$!
+BG_PIDS+=("$BG")
+sleep 1
+admin POST expire-tokens
+JWT_AT=0
+NI_AT=0
+EXPIRED=$(jv 'd["expired"]["cckm"]' "$WORK/admin.json")
+wait "$BG" || RC=$?
+no_secrets
+rc 0 "jobs wait with tokens expired under it (expire-tokens expired $EXPIRED CCKM tokens)"
+jis "  ... outcome completed" '[x["outcome"] for x in d]' '["completed"]' "$OUT"
+
+# ------------------------------------------------------------------------------------------------
+section "proxy-key"
+reset
+ko "${G[@]}" "${NI[@]}" --json proxy-key details
+rc 0 "proxy-key details --json"
+ni GET "$NIP/details" "$WORK/details.json"
+jeq "  ... equals the server's details" "$OUT" "$WORK/details.json"
+ko "${G[@]}" "${NI[@]}" proxy-key details
+rc 0 "proxy-key details (text)"
+if grep -q "$(jv 'd["remainingValidity"]' "$WORK/details.json")" "$OUT"; then
+    ok "  ... shows remainingValidity"
+else
+    bad "  ... shows remainingValidity" "not in stdout"
+fi
+ko "${G[@]}" "${NI[@]}" --json proxy-key status
+rc 4 "proxy-key status before any rotation (server 404)"
+
+ko "${G[@]}" "${NI[@]}" --json proxy-key rotate --wait
+rc 0 "proxy-key rotate --wait (SUCCESS)"
+ni GET "$NIP/update/status" "$WORK/status.json"
+jis "  ... the last status object: SUCCESS" 'd.get("status")' SUCCESS "$OUT"
+jeq "  ... equals the server's status" "$OUT" "$WORK/status.json"
+ko "${G[@]}" "${NI[@]}" --json proxy-key status
+rc 0 "proxy-key status --json"
+jeq "  ... equals the server's status" "$OUT" "$WORK/status.json"
+ko "${G[@]}" "${NI[@]}" --json proxy-key details
+ni GET "$NIP/details" "$WORK/details.json"
+jeq "proxy-key details --json after a rotation equals the server's" "$OUT" "$WORK/details.json"
+jis "  ... lastUpdatedBy is the rotating user" 'd["lastUpdatedBy"]' "$NI_USER" "$WORK/details.json"
+
+ko "${G[@]}" "${NI[@]}" --json proxy-key rotate
+rc 0 "proxy-key rotate (no wait)"
+printf '%s' '{"customerId":1,"status":"SUBMITTED","failedCollectorIds":[]}' >"$WORK/submitted.json"
+jeq "  ... prints the server's object" "$OUT" "$WORK/submitted.json"
+ko "${G[@]}" "${NI[@]}" proxy-key rotate
+note "proxy-key rotate while a rotation runs (server 409): exit $RC (the spec names no code)"
+
+reset
+admin POST rotation-fail
+ko "${G[@]}" "${NI[@]}" --json proxy-key rotate --wait
+rc 1 "proxy-key rotate --wait (FAILED)"
+ni GET "$NIP/update/status" "$WORK/status.json"
+jis "  ... status FAILED, failedCollectorIds" '[d.get("status"), d.get("failedCollectorIds")]' \
+    '["FAILED",["collector-1","collector-2"]]' "$OUT"
+jeq "  ... equals the server's status" "$OUT" "$WORK/status.json"
+ko "${G[@]}" "${NI[@]}" --json proxy-key status
+[[ $RC == 1 ]] || note "proxy-key status when the last rotation FAILED: exit $RC"
+jeq "proxy-key status --json after a failed rotation equals the server's" "$OUT" "$WORK/status.json"
+
+reset
+ko "${G[@]}" "${NI[@]}" proxy-key rotate --wait --deadline 1
+rc 5 "proxy-key rotate --wait --deadline 1 on a 3 s rotation"
+
+# ------------------------------------------------------------------------------------------------
+section "credentials, environment forms, --insecure"
+reset
+ko "${G[@]}" --user admin --password-file "$WORK/admin.pw" jobs list dsm
+rc 0 "--user admin --password-file"
+ko "${G[@]}" --user "$CC_USER" --password-file "$WORK/cc.pw" --domain root jobs list dsm
+rc 0 "--domain root"
+ko KEYOPS_PASSWORD="$CC_PW" "${G[@]}" --user "$CC_USER" jobs list dsm
+rc 0 "KEYOPS_PASSWORD"
+ko KEYOPS_URL="$BASE" --cacert "$CA" "${CC[@]}" --json jobs list dsm
+rc 0 "KEYOPS_URL instead of --url"
+server "${KPATH[dsm]}" "$WORK/page.json"
+jeq "  ... the same page" "$OUT" "$WORK/page.json"
+cc_jwt
+ko "${G[@]}" --token "$JWT" --json jobs get dsm "$DSM_VENDOR"
+rc 0 "--token (a bearer JWT from curl)"
+cc_jwt
+ko KEYOPS_TOKEN="$JWT" "${G[@]}" --json jobs get dsm "$DSM_VENDOR"
+rc 0 "KEYOPS_TOKEN"
+ko --url "$BASE" --insecure "${CC[@]}" jobs list dsm
+rc 0 "--insecure without --cacert"
+ko KEYOPS_NI_PASSWORD="$NI_PW" "${G[@]}" --ni-user "$NI_USER" --ni-domain-type LOCAL --ni-domain local proxy-key details
+rc 0 "KEYOPS_NI_PASSWORD"
+ko "${G[@]}" --ni-user "$NI_USER" --ni-password-file "$WORK/ni.pw" --ni-domain-type LDAP --ni-domain corp.example proxy-key details
+rc 0 "--ni-domain-type LDAP --ni-domain corp.example"
+ni_tok
+ko "${G[@]}" --ni-token "$NI_TOKEN" --json proxy-key details
+rc 0 "--ni-token (a token from curl)"
+
+section "authentication failures: exit 3"
+ko "${G[@]}" --user "$CC_USER" --password-file "$WORK/wrong.pw" jobs list dsm
+rc 3 "wrong password (--password-file)"
+ko KEYOPS_PASSWORD="$WRONG_PW" "${G[@]}" --user "$CC_USER" jobs wait oci "$UNKNOWN_ID"
+rc 3 "wrong password (KEYOPS_PASSWORD), jobs wait"
+ko "${G[@]}" --token not-a-jwt jobs list dsm
+rc 3 "--token not-a-jwt"
+FOREIGN='eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJleHAiOjE2MTQ3NTIxNTF9.c2ln'
+echo "$FOREIGN" >>"$SECRETS"
+ko "${G[@]}" --token "$FOREIGN" jobs get dsm "$DSM_VENDOR"
+rc 3 "--token an expired foreign JWT"
+ko KEYOPS_TOKEN=not-a-jwt "${G[@]}" jobs list dsm
+rc 3 "KEYOPS_TOKEN not-a-jwt"
+ko "${G[@]}" --ni-user "$NI_USER" --ni-password-file "$WORK/wrong.pw" --ni-domain-type LOCAL --ni-domain local proxy-key details
+rc 3 "wrong Network Insight password"
+echo "NiBogusToken0123456789abcdefXYZ" >>"$SECRETS"
+ko "${G[@]}" --ni-token NiBogusToken0123456789abcdefXYZ proxy-key status
+rc 3 "bad --ni-token"
+
+# ------------------------------------------------------------------------------------------------
+section "network, TLS and server errors: exit 7"
+admin POST faults '{"route":"/api/v1/cckm","fault":"status","status":500}'
+ko "${G[@]}" "${CC[@]}" --timeout 5 jobs list dsm
+rc 7 "server answers 500 on /api/v1/cckm: jobs list"
+ko "${G[@]}" "${CC[@]}" --timeout 5 jobs get dsm "$DSM_VENDOR"
+rc 7 "server answers 500: jobs get"
+ko "${G[@]}" "${CC[@]}" --timeout 5 --json jobs wait dsm "$DSM_VENDOR"
+rc 7 "server answers 500: jobs wait"
+jis "  ... outcome error" '[x["outcome"] for x in d]' '["error"]' "$OUT"
+admin DELETE faults
+admin POST faults '{"route":"/api/ni","fault":"status","status":500}'
+ko "${G[@]}" "${NI[@]}" --timeout 5 proxy-key details
+rc 7 "server answers 500 on /api/ni: proxy-key details"
+admin DELETE faults
+admin POST faults '{"route":"/api/v1/cckm","fault":"close_before"}'
+ko "${G[@]}" "${CC[@]}" --timeout 5 jobs list dsm
+rc 7 "the server closes the connection without a response"
+admin DELETE faults
+admin POST faults '{"route":"/api/v1/cckm","fault":"malformed"}'
+ko "${G[@]}" "${CC[@]}" --timeout 5 jobs list dsm
+rc 7 "the server's body is not JSON"
+admin DELETE faults
+if command -v openssl >/dev/null; then
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
+        -keyout "$WORK/other.key" -out "$WORK/other.pem" -subj /CN=localhost \
+        -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1 || die "openssl req failed"
+else
+    # Any bundle without the simulator's certificate will do.
+    cp /etc/ssl/certs/ca-certificates.crt "$WORK/other.pem" 2>/dev/null || die "no openssl and no CA bundle"
+fi
+ko --url "$BASE" --cacert "$WORK/other.pem" "${CC[@]}" --timeout 5 jobs list dsm
+rc 7 "--cacert a certificate that did not sign the server's (TLS failure)"
+ko --url "$BASE" "${CC[@]}" --timeout 5 jobs list dsm
+rc 7 "no --cacert, no --insecure: the self-signed certificate is refused"
+CLOSED=$("$PY" -S -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+ko --url "https://127.0.0.1:$CLOSED" --cacert "$CA" "${CC[@]}" --timeout 5 jobs list dsm
+rc 7 "a closed port"
+ko --url "https://127.0.0.1:$CLOSED" --cacert "$CA" "${NI[@]}" --timeout 5 proxy-key status
+rc 7 "a closed port: proxy-key status"
+
+# ------------------------------------------------------------------------------------------------
+section "-v never prints a password or a token"
+reset
+vcheck() { # vcheck DESCRIPTION ARG...: a -v run (the secret scan runs on every run)
+    local desc=$1
+    shift
+    ko "$@"
+    if [[ $LEAK == 1 ]]; then
+        return 0 # already reported
+    elif [[ ! -s $ERR && ! -s $OUT ]]; then
+        bad "$desc" "no output at all"
+    else
+        ok "$desc: exit $RC, no secret in $(wc -c <"$OUT") bytes of stdout, $(wc -c <"$ERR") of stderr"
+        [[ -s $ERR ]] || VQUIET=$((VQUIET + 1))
+    fi
+}
+VQUIET=0
+vcheck "-v --password-file jobs list" "${G[@]}" -v "${CC[@]}" jobs list dsm
+vcheck "-v KEYOPS_PASSWORD jobs get" KEYOPS_PASSWORD="$CC_PW" "${G[@]}" -v --user "$CC_USER" jobs get dsm "$DSM_VENDOR"
+vcheck "-v wrong password" "${G[@]}" -v --user "$CC_USER" --password-file "$WORK/wrong.pw" jobs list dsm
+cc_jwt
+vcheck "-v --token" "${G[@]}" -v --token "$JWT" --json jobs list dsm
+cc_jwt
+vcheck "-v KEYOPS_TOKEN" KEYOPS_TOKEN="$JWT" "${G[@]}" -v jobs list dsm
+vcheck "-v --token not-a-jwt" "${G[@]}" -v --token not-a-jwt jobs list dsm
+O9=$(cc_start oci '{"vaults":["verbose"]}')
+vcheck "-v jobs wait (through a token expiry)" "${G[@]}" -v "${CC[@]}" jobs wait oci "$O9" --interval 1
+vcheck "-v --ni-password-file proxy-key rotate --wait" "${G[@]}" -v "${NI[@]}" proxy-key rotate --wait
+rc 0 "  ... proxy-key rotate --wait (text, SUCCESS)"
+vcheck "-v KEYOPS_NI_PASSWORD proxy-key details" KEYOPS_NI_PASSWORD="$NI_PW" "${G[@]}" -v --ni-user "$NI_USER" \
+    --ni-domain-type LOCAL --ni-domain local proxy-key details
+ni_tok
+vcheck "-v --ni-token proxy-key status" "${G[@]}" -v --ni-token "$NI_TOKEN" proxy-key status
+vcheck "-v wrong Network Insight password" "${G[@]}" -v --ni-user "$NI_USER" --ni-password-file "$WORK/wrong.pw" \
+    --ni-domain-type LOCAL --ni-domain local proxy-key details
+((VQUIET == 0)) || note "$VQUIET of the -v runs printed nothing at all on stderr (so the secret scan saw no verbose log there)"
+if grep -qF -f "$SECRETS" "$WORK/sim.log"; then
+    die "the simulator's log holds a secret"
+fi
+
+echo "# $CHECKS checks passed, $FAILS failed"
+[[ $FAILS == 0 ]]
