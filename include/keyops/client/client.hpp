@@ -146,9 +146,9 @@ public:
         constexpr std::size_t n = sizeof...(Args);
         static_assert(n >= 1, "keyops: async_call needs a completion token as last argument");
         auto all = std::forward_as_tuple(std::forward<Args>(args)...);
-        if constexpr (n >= 2 && std::is_same_v<std::decay_t<std::tuple_element_t<
-                                                   n - 2, std::tuple<Args...>>>,
-                                               diagnostics>) {
+        if constexpr (n >= 2 &&
+                      std::is_same_v<std::decay_t<std::tuple_element_t<n - 2, std::tuple<Args...>>>,
+                                     diagnostics>) {
             return async_first<E>(all, &std::get<n - 2>(all), std::get<n - 1>(all),
                                   std::make_index_sequence<n - 2>());
         } else {
@@ -165,11 +165,10 @@ public:
             [this, &diag, started = false](auto& self, error_code ec = {}) mutable {
                 if (!started) {
                     started = true;
-                    auth_.async_release(transport_,
-                                        auth_call{ctx_, diag,
-                                                  std::chrono::steady_clock::now() +
-                                                      opt_.call_timeout},
-                                        std::move(self));
+                    auth_.async_release(
+                        transport_,
+                        auth_call{ctx_, diag, std::chrono::steady_clock::now() + opt_.call_timeout},
+                        std::move(self));
                     return;
                 }
                 transport_.close();
@@ -285,14 +284,16 @@ private:
 
         template <class Self>
         bool cancelled(Self& self) const {
-            return self.get_cancellation_state().cancelled() != boost::asio::cancellation_type::none;
+            return self.get_cancellation_state().cancelled() !=
+                   boost::asio::cancellation_type::none;
         }
 
         template <class Self>
         void operator()(Self& self, error_code ec = {}) {
             BOOST_ASIO_CORO_REENTER(*this) {
                 if (st->build_error) {
-                    BOOST_ASIO_CORO_YIELD boost::asio::post(self.get_io_executor(), std::move(self));
+                    BOOST_ASIO_CORO_YIELD boost::asio::post(self.get_io_executor(),
+                                                            std::move(self));
                     return finish(self, st->build_error);
                 }
                 for (;;) {
@@ -336,6 +337,10 @@ private:
                         } else {
                             st->diag->http_status = 0;
                             outcome.ec = ec;
+                            if (ec == error::proxy_refused) {
+                                outcome.proxy_status = st->res.result_int();
+                                detail::note_proxy_refusal(*st->diag, st->res);
+                            }
                         }
                         const auto now = std::chrono::steady_clock::now();
                         retry_decision d = c.retry_.on_failure(
