@@ -15,6 +15,7 @@
 
 #include <zlib.h>
 
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -61,14 +62,16 @@ struct fixture {
 
     explicit fixture(Auth auth = Auth(), Retry retry = Retry(fast_backoff(), 7),
                      keyops::client_options opt = {})
-        : c(keyops::fake_transport(io.get_executor(), "cm.test"), std::move(auth),
-            std::move(retry), opt) {}
+        : c(keyops::fake_transport(io.get_executor(), "cm.test"), std::move(auth), std::move(retry),
+            opt) {}
 
     keyops::fake_transport& fake() { return c.transport(); }
     const keyops::http_request& sent(std::size_t i) { return fake().requests().at(i); }
 };
 
-keyops::static_token bearer() { return {keyops::static_token::scheme::bearer, "tok-1"}; }
+keyops::static_token bearer() {
+    return {keyops::static_token::scheme::bearer, "tok-1"};
+}
 
 } // namespace
 
@@ -153,7 +156,8 @@ BOOST_AUTO_TEST_CASE(server_error_fields_reach_the_diagnostics) {
 BOOST_AUTO_TEST_CASE(network_insight_error_details) {
     fixture<> f;
     f.fake().push_response(
-        409, R"({"code":409,"message":"rotation running","details":[{"code":1,"message":"busy","target":["collector-1"]}]})");
+        409,
+        R"({"code":409,"message":"rotation running","details":[{"code":1,"message":"busy","target":["collector-1"]}]})");
     f.c.call<keyops::ni::rotate_proxy_key>(f.ec, f.diag);
     BOOST_TEST((f.ec == keyops::error::conflict));
     BOOST_TEST(f.diag.server_message == "rotation running");
@@ -184,7 +188,9 @@ BOOST_AUTO_TEST_CASE(split_reads_and_chunked_bodies) {
                            return s.str();
                        }() +
                        "\r\n" + job_body.substr(16) + "\r\n0\r\n\r\n",
-                   1, {}, {}});
+                   1,
+                   {},
+                   {}});
     auto j = f.c.call<cckm::get_job<cckm::oci>>(job_id("j1"), f.ec, f.diag);
     BOOST_TEST_REQUIRE(!f.ec, f.diag.describe(f.ec));
     BOOST_TEST(j->overall_status.raw == "completed");
@@ -231,8 +237,10 @@ BOOST_AUTO_TEST_CASE(body_limits_apply_after_decompression) {
 BOOST_AUTO_TEST_CASE(truncated_bodies_are_errors_and_retried_when_idempotent) {
     fixture<> f;
     // Content-Length promises 500 bytes; the connection ends after 10.
-    f.fake().push({"HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n{\"id\":\"j1\"", 7,
-                   boost::asio::error::eof, {}});
+    f.fake().push({"HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n{\"id\":\"j1\"",
+                   7,
+                   boost::asio::error::eof,
+                   {}});
     f.fake().push_response(200, job_body);
     auto j = f.c.call<cckm::get_job<cckm::oci>>(job_id("j1"), f.ec, f.diag);
     BOOST_TEST_REQUIRE(!f.ec, f.diag.describe(f.ec));
@@ -278,12 +286,12 @@ BOOST_AUTO_TEST_CASE(async_forms) {
     f.fake().push_response(200, job_body);
     bool called = false;
     keyops::diagnostics diag;
-    f.c.async_call<cckm::get_job<cckm::oci>>(job_id("j1"), diag,
-                                             [&](keyops::error_code ec, keyops::parsed<cckm::job> j) {
-                                                 BOOST_TEST(!ec);
-                                                 BOOST_TEST(j->id == "j1");
-                                                 called = true;
-                                             });
+    f.c.async_call<cckm::get_job<cckm::oci>>(
+        job_id("j1"), diag, [&](keyops::error_code ec, keyops::parsed<cckm::job> j) {
+            BOOST_TEST(!ec);
+            BOOST_TEST(j->id == "j1");
+            called = true;
+        });
     BOOST_TEST(!called); // never from inside the initiating function
     f.io.run();
     BOOST_TEST(called);
@@ -317,12 +325,12 @@ BOOST_AUTO_TEST_CASE(cancellation_during_backoff) {
     boost::asio::cancellation_signal signal;
     keyops::error_code result;
     f.c.async_call<cckm::get_job<cckm::oci>>(
-        job_id("j1"), boost::asio::bind_cancellation_slot(
-                          signal.slot(), [&](keyops::error_code ec, keyops::parsed<cckm::job>) {
-                              result = ec;
-                          }));
+        job_id("j1"),
+        boost::asio::bind_cancellation_slot(
+            signal.slot(), [&](keyops::error_code ec, keyops::parsed<cckm::job>) { result = ec; }));
     boost::asio::steady_timer t(f.io, 50ms);
-    t.async_wait([&](keyops::error_code) { signal.emit(boost::asio::cancellation_type::terminal); });
+    t.async_wait(
+        [&](keyops::error_code) { signal.emit(boost::asio::cancellation_type::terminal); });
     const auto start = std::chrono::steady_clock::now();
     f.io.run();
     BOOST_TEST((result == boost::asio::error::operation_aborted));
@@ -392,7 +400,8 @@ BOOST_AUTO_TEST_CASE(password_grant_then_bearer) {
 BOOST_AUTO_TEST_CASE(a_401_refreshes_once_and_retries) {
     fixture<keyops::ciphertrust_auth> f{keyops::ciphertrust_auth(cm_creds())};
     f.fake().push_response(200, R"({"jwt":"jwt-1","duration":300,"refresh_token":"ref-1"})");
-    f.fake().push_response(401, R"({"code":1,"codeDesc":"NCERRUnauthorized: Token is expired by 5s"})");
+    f.fake().push_response(401,
+                           R"({"code":1,"codeDesc":"NCERRUnauthorized: Token is expired by 5s"})");
     f.fake().push_response(200, R"({"jwt":"jwt-2","duration":300})");
     f.fake().push_response(200, job_body);
     f.c.call<cckm::get_job<cckm::oci>>(job_id("j1"), f.ec, f.diag);
@@ -420,7 +429,8 @@ BOOST_AUTO_TEST_CASE(refused_refresh_token_falls_back_to_password) {
     fixture<keyops::ciphertrust_auth> f{keyops::ciphertrust_auth(cm_creds())};
     f.fake().push_response(200, R"({"jwt":"jwt-1","duration":300,"refresh_token":"ref-1"})");
     f.fake().push_response(401, "");
-    f.fake().push_response(401, R"({"code":1,"codeDesc":"NCERRUnauthorized: refresh token expired"})");
+    f.fake().push_response(401,
+                           R"({"code":1,"codeDesc":"NCERRUnauthorized: refresh token expired"})");
     f.fake().push_response(200, R"({"jwt":"jwt-3","duration":300,"refresh_token":"ref-3"})");
     f.fake().push_response(200, job_body);
     f.c.call<cckm::get_job<cckm::oci>>(job_id("j1"), f.ec, f.diag);
@@ -433,7 +443,8 @@ BOOST_AUTO_TEST_CASE(refused_refresh_token_falls_back_to_password) {
 
 BOOST_AUTO_TEST_CASE(wrong_password_is_reported_without_secrets) {
     fixture<keyops::ciphertrust_auth> f{keyops::ciphertrust_auth(cm_creds())};
-    f.fake().push_response(401, R"({"code":1,"codeDesc":"NCERRUnauthorized: invalid credentials"})");
+    f.fake().push_response(401,
+                           R"({"code":1,"codeDesc":"NCERRUnauthorized: invalid credentials"})");
     try {
         f.c.call<cckm::get_job<cckm::oci>>(job_id("j1"));
         BOOST_FAIL("no exception");
@@ -519,9 +530,27 @@ BOOST_AUTO_TEST_CASE(network_insight_token_reauth_and_release) {
     BOOST_TEST(f.fake().close_calls() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(async_call_with_only_a_completion_token) {
+    // An endpoint without arguments, and no diagnostics: the token is the only argument.
+    fixture<keyops::static_token> f{bearer()};
+    f.fake().push_response(200, R"({"customerId":1,"status":"IN_PROGRESS"})");
+    std::optional<keyops::error_code> got;
+    bool in_progress = false;
+    f.c.async_call<keyops::ni::proxy_key_rotation_status>(
+        [&](keyops::error_code e, keyops::call_result<keyops::ni::proxy_key_rotation_status> r) {
+            got = e;
+            in_progress = !e && r->status.state == keyops::rotation_state::in_progress;
+        });
+    f.io.run();
+    BOOST_TEST_REQUIRE(got.has_value());
+    BOOST_TEST(!*got, got->message());
+    BOOST_TEST(in_progress);
+}
+
 BOOST_AUTO_TEST_CASE(network_insight_token_cap_is_reported_as_such) {
     fixture<keyops::network_insight_auth> f{keyops::network_insight_auth(ni_creds())};
-    f.fake().push_response(401, R"({"code":401,"message":"Token limit reached for user","details":[]})");
+    f.fake().push_response(401,
+                           R"({"code":401,"message":"Token limit reached for user","details":[]})");
     f.c.call<keyops::ni::proxy_key_details>(f.ec, f.diag);
     BOOST_TEST((f.ec == keyops::error::token_limit_reached));
     BOOST_TEST(f.diag.describe(f.ec).find("ni-secret") == std::string::npos);

@@ -146,9 +146,7 @@ public:
         constexpr std::size_t n = sizeof...(Args);
         static_assert(n >= 1, "keyops: async_call needs a completion token as last argument");
         auto all = std::forward_as_tuple(std::forward<Args>(args)...);
-        if constexpr (n >= 2 &&
-                      std::is_same_v<std::decay_t<std::tuple_element_t<n - 2, std::tuple<Args...>>>,
-                                     diagnostics>) {
+        if constexpr (diagnostics_before_token<Args...>()) {
             return async_first<E>(all, &std::get<n - 2>(all), std::get<n - 1>(all),
                                   std::make_index_sequence<n - 2>());
         } else {
@@ -189,6 +187,19 @@ public:
     }
 
 private:
+    // A separate function: in one `n >= 2 && ...` condition, tuple_element_t<n - 2> would be
+    // instantiated even for n == 1 (a call with only a completion token), and fail to compile.
+    template <class... Args>
+    static constexpr bool diagnostics_before_token() {
+        constexpr std::size_t n = sizeof...(Args);
+        if constexpr (n < 2) {
+            return false;
+        } else {
+            return std::is_same_v<std::decay_t<std::tuple_element_t<n - 2, std::tuple<Args...>>>,
+                                  diagnostics>;
+        }
+    }
+
     template <class... Args>
     static constexpr bool ends_with_error_refs() {
         constexpr std::size_t n = sizeof...(Args);
