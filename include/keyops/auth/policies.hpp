@@ -15,6 +15,11 @@
 //   template <class Transport, class Token>
 //   auto async_release(Transport& t, const auth_call& call, Token&& token);
 //        Gives back what the server holds for us (Network Insight tokens). void(error_code).
+// Optionally:
+//   bool needs_release() const;
+//        True while the server holds something for us that async_release gives back; a client
+//        destroyed without close() then releases it, best effort (see ~client in client.hpp).
+//        A policy providing it must be move-constructible.
 // Policies hold secrets: they never log them, and never put them in diagnostics. They are used
 // from the client's executor only (not thread-safe) and must outlive the client's operations.
 
@@ -347,6 +352,8 @@ public:
     }
 
     bool has_token() const noexcept { return !state_.token().empty(); }
+    /// A token the server still counts against the user's 100: released on destruction.
+    bool needs_release() const noexcept { return has_token(); }
     const network_insight_token_state& state() const noexcept { return state_; }
 
 private:
@@ -461,6 +468,12 @@ struct is_auth_policy<
     A,
     std::void_t<decltype(std::declval<A&>().try_authorize(std::declval<http_request&>())),
                 decltype(std::declval<A&>().on_unauthorized(std::declval<const http_request&>()))>>
+    : std::true_type {};
+
+template <class A, class = void>
+struct needs_release_on_destroy : std::false_type {};
+template <class A>
+struct needs_release_on_destroy<A, std::void_t<decltype(std::declval<const A&>().needs_release())>>
     : std::true_type {};
 } // namespace detail
 

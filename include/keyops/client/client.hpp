@@ -44,6 +44,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -61,6 +62,10 @@ struct client_options {
     std::string accept_encoding = "gzip, deflate";
     /// Limit for a whole call: token requests, every attempt and every wait between them.
     std::chrono::milliseconds call_timeout{120000};
+    /// Destroying a client that still holds a server-side credential (a Network Insight token)
+    /// without close() releases it, best effort, within this time; 0 disables that release.
+    /// See ~client().
+    std::chrono::milliseconds release_on_destroy_timeout{2000};
     parse_options parse;
 };
 
@@ -110,6 +115,28 @@ public:
 
     client(const client&) = delete;
     client& operator=(const client&) = delete;
+
+    /// Best-effort release of what the server still holds for this client, when the auth
+    /// policy says it holds something (network_insight_auth with a token not yet released by
+    /// close()); nothing happens otherwise, and nothing is ever thrown. Then:
+    ///  - A release that owns the transport, the policy and a copy of the request context is
+    ///    started (posted) on the client's executor, detached, with a deadline of
+    ///    `release_on_destroy_timeout`: it sends DELETE /auth/token and is then freed.
+    ///  - If the last thing the client did was a sync call (so, by the contract of sync calls,
+    ///    no other thread runs its io_context), the destructor is not itself running inside
+    ///    that io_context, and the executor belongs to an io_context, the destructor runs that
+    ///    io_context, as a sync call would (restarting it if it had stopped), until the release
+    ///    finishes or the timeout passes. Other handlers ready in that context may run
+    ///    meanwhile, as during any sync call.
+    ///  - Otherwise (async use) the destructor returns at once; the release goes on the next
+    ///    time the io_context runs: a client destroyed in a handler while io_context::run()
+    ///    goes on is released before run() returns (the release is outstanding work).
+    /// It cannot happen if the io_context is never run again, or is destroyed first: the
+    /// release's handlers are then destroyed without running (no memory leaks, no access to the
+    /// destroyed context) and the token stays until it expires on the server. Release errors
+    /// are not reported; call close() to learn them. As for any Asio object, the io_context
+    /// must outlive the client itself.
+    ~client() { release_on_destroy(); }
 
     executor_type get_executor() const { return transport_.get_executor(); }
     Transport& transport() noexcept { return transport_; }
@@ -220,6 +247,7 @@ private:
 
     template <class E, class Tuple, class Token, std::size_t... I>
     auto async_first(Tuple& all, diagnostics* diag, Token&& token, std::index_sequence<I...>) {
+        ran_sync_ = false; // call_with sets it again when this call is a sync one
         error_code ec;
         auto st = std::make_unique<call_state>(get_executor());
         st->req = build_request<E>(ctx_, ec, std::get<I>(all)...);
@@ -247,15 +275,62 @@ private:
         return out ? std::move(*out) : call_result<E>();
     }
 
-    void run_until(bool& done, error_code& ec) {
-        boost::asio::io_context* io = nullptr;
-        auto ex = get_executor();
+    static boost::asio::io_context* io_context_of(const executor_type& ex) noexcept {
         if constexpr (std::is_same_v<executor_type, boost::asio::io_context::executor_type>) {
-            io = &ex.context();
+            return &ex.context();
         } else if constexpr (std::is_same_v<executor_type, boost::asio::any_io_executor>) {
             if (auto* target = ex.template target<boost::asio::io_context::executor_type>())
-                io = &target->context();
+                return &target->context();
         }
+        return nullptr;
+    }
+
+    // What a release on destruction owns: the client's transport and auth policy are moved in.
+    struct release_job {
+        Transport transport;
+        Auth auth;
+        request_context ctx;
+        diagnostics diag;
+    };
+
+    void release_on_destroy() noexcept {
+        if constexpr (detail::needs_release_on_destroy<Auth>::value &&
+                      std::is_move_constructible_v<Transport> &&
+                      std::is_move_constructible_v<Auth>) {
+            try {
+                if (opt_.release_on_destroy_timeout.count() <= 0 || !auth_.needs_release())
+                    return;
+                const auto deadline =
+                    std::chrono::steady_clock::now() + opt_.release_on_destroy_timeout;
+                const executor_type ex = get_executor();
+                auto done = std::make_shared<std::atomic<bool>>(false);
+                auto job = std::make_unique<release_job>(
+                    release_job{std::move(transport_), std::move(auth_), ctx_, diagnostics()});
+                boost::asio::post(ex, [job = std::move(job), done, deadline]() mutable {
+                    release_job& j = *job;
+                    j.auth.async_release(j.transport, auth_call{j.ctx, j.diag, deadline},
+                                         [job = std::move(job), done](error_code) mutable {
+                                             job.reset(); // the transport goes with it
+                                             done->store(true);
+                                         });
+                });
+                boost::asio::io_context* io = io_context_of(ex);
+                if (!ran_sync_ || !io || io->get_executor().running_in_this_thread())
+                    return;
+                if (io->stopped())
+                    io->restart();
+                while (!done->load() && std::chrono::steady_clock::now() < deadline &&
+                       io->run_one_until(deadline) != 0) {
+                }
+            } catch (...) {
+                // Best effort: the token then expires on the server.
+            }
+        }
+    }
+
+    void run_until(bool& done, error_code& ec) {
+        boost::asio::io_context* io = io_context_of(get_executor());
+        ran_sync_ = true;
         if (!io) {
             ec = make_error_code(error::invalid_argument); // sync calls need an io_context
             return;
@@ -397,6 +472,7 @@ private:
     Retry retry_;
     client_options opt_;
     request_context ctx_;
+    bool ran_sync_ = false; // the last call was a sync one (see ~client)
 };
 
 } // namespace keyops
