@@ -15,10 +15,12 @@
 
 #include <zlib.h>
 
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace cckm = keyops::cckm;
 namespace http = boost::beast::http;
@@ -545,6 +547,111 @@ BOOST_AUTO_TEST_CASE(async_call_with_only_a_completion_token) {
     BOOST_TEST_REQUIRE(got.has_value());
     BOOST_TEST(!*got, got->message());
     BOOST_TEST(in_progress);
+}
+
+// The fake transport moves into the release started by ~client: this wrapper keeps a log of
+// what was sent where the test can still read it.
+struct logged_transport {
+    using executor_type = keyops::fake_transport::executor_type;
+    keyops::fake_transport fake;
+    std::shared_ptr<std::vector<std::string>> sent;
+
+    executor_type get_executor() const { return fake.get_executor(); }
+    std::string host_header() const { return fake.host_header(); }
+    void close() { fake.close(); }
+    template <class Token>
+    auto async_exchange(keyops::http_request& req, keyops::http_response& res,
+                        const keyops::exchange_options& opt, Token&& token) {
+        sent->push_back(std::string(req.method_string()) + " " + std::string(req.target()) + " " +
+                        std::string(req[http::field::authorization]));
+        return fake.async_exchange(req, res, opt, std::forward<Token>(token));
+    }
+};
+
+struct destroyed_ni_client {
+    using client_type =
+        keyops::client<logged_transport, keyops::network_insight_auth, keyops::no_retry>;
+    std::shared_ptr<std::vector<std::string>> sent = std::make_shared<std::vector<std::string>>();
+
+    std::unique_ptr<client_type> make(boost::asio::io_context& io, bool answer_delete = true) {
+        logged_transport t{keyops::fake_transport(io.get_executor(), "ni.test"), sent};
+        const auto expiry = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                (std::chrono::system_clock::now() + 1h).time_since_epoch())
+                                .count();
+        t.fake.push_response(200, R"({"token":"ni-1","expiry":)" + std::to_string(expiry) + "}");
+        t.fake.push_response(200, R"({"customerId":1,"status":"IN_PROGRESS"})");
+        if (answer_delete)
+            t.fake.push_response(204, "");
+        return std::make_unique<client_type>(std::move(t),
+                                             keyops::network_insight_auth(ni_creds()));
+    }
+    static std::string delete_line() { return "DELETE /api/ni/auth/token NetworkInsight ni-1"; }
+};
+
+BOOST_AUTO_TEST_CASE(network_insight_token_released_by_the_destructor) {
+    destroyed_ni_client d;
+    keyops::error_code ec;
+    keyops::diagnostics diag;
+    {
+        // Sync use: the destructor itself runs the io_context until the DELETE is done.
+        boost::asio::io_context io;
+        auto c = d.make(io);
+        c->call<keyops::ni::proxy_key_rotation_status>(ec, diag);
+        BOOST_TEST_REQUIRE(!ec, diag.describe(ec));
+        BOOST_TEST(d.sent->size() == 2u);
+        c.reset();
+        BOOST_TEST_REQUIRE(d.sent->size() == 3u);
+        BOOST_TEST(d.sent->back() == d.delete_line());
+    }
+    {
+        // A release that fails (nothing scripted for it) is not reported, and does not throw.
+        boost::asio::io_context io;
+        auto c = d.make(io, false);
+        c->call<keyops::ni::proxy_key_rotation_status>(ec, diag);
+        BOOST_TEST_REQUIRE(!ec, diag.describe(ec));
+        c.reset();
+        BOOST_TEST(d.sent->size() == 6u);
+    }
+    d.sent->clear();
+    {
+        // Async use: the release waits for the io_context to run again, and runs then.
+        boost::asio::io_context io;
+        auto c = d.make(io);
+        bool done = false;
+        c->async_call<keyops::ni::proxy_key_rotation_status>(
+            [&](keyops::error_code, auto) { done = true; });
+        io.run();
+        BOOST_TEST_REQUIRE(done);
+        c.reset();
+        BOOST_TEST(d.sent->size() == 2u);
+        io.restart();
+        io.run();
+        BOOST_TEST_REQUIRE(d.sent->size() == 3u);
+        BOOST_TEST(d.sent->back() == d.delete_line());
+    }
+    d.sent->clear();
+    {
+        // Destroyed inside a handler while run() goes on: released before run() returns.
+        boost::asio::io_context io;
+        auto c = d.make(io);
+        c->async_call<keyops::ni::proxy_key_rotation_status>(
+            [&](keyops::error_code, auto) { c.reset(); });
+        io.run();
+        BOOST_TEST(!c);
+        BOOST_TEST_REQUIRE(d.sent->size() == 3u);
+        BOOST_TEST(d.sent->back() == d.delete_line());
+    }
+    d.sent->clear();
+    {
+        // Async use, and the io_context is never run again: nothing is sent, and destroying
+        // the io_context frees the pending release (the sanitizer build checks for leaks).
+        boost::asio::io_context io;
+        auto c = d.make(io);
+        c->async_call<keyops::ni::proxy_key_rotation_status>([](keyops::error_code, auto) {});
+        io.run();
+        c.reset();
+    }
+    BOOST_TEST(d.sent->size() == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(network_insight_token_cap_is_reported_as_such) {
