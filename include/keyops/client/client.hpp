@@ -23,7 +23,9 @@
 // (see beast_transport.hpp); auth fetches one token at a time for all of them.
 // Sync calls run the client's io_context until the call completes: they need the transport's
 // executor to belong to an io_context that no other thread is running meanwhile.
-// Lifetime: the client, and a diagnostics passed to async_call, must outlive the operation.
+// Lifetime: the client, and a diagnostics passed to async_call, must outlive the operation; the
+// io_context must outlive the client. Destroying a client that still holds a Network Insight
+// token releases it, best effort: see ~client() for exactly when.
 // Errors: transport errors (Asio, SSL, keyops::error::timeout ...), HTTP statuses as
 // keyops::error::unauthorized / not_found / conflict / rate_limited / server_error /
 // http_status, parse errors, deadline_exceeded and retry_budget_exhausted when retries stop,
