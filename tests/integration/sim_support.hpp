@@ -63,6 +63,13 @@ struct expire_tokens : admin_endpoint<keyops::http_method::post, keyops::empty_r
     static constexpr auto path = keyops::fixed_string("/__sim/expire-tokens");
 };
 
+struct live_tokens {
+    std::optional<std::int64_t> cckm;
+    std::optional<std::int64_t> ni;
+};
+struct get_tokens : admin_endpoint<keyops::http_method::get, live_tokens, false> {
+    static constexpr auto path = keyops::fixed_string("/__sim/tokens");
+};
 struct clear_stats : admin_endpoint<keyops::http_method::delete_, keyops::empty_response, false> {
     static constexpr auto path = keyops::fixed_string("/__sim/stats");
 };
@@ -76,6 +83,11 @@ template <>
 struct keyops::json_schema<sim::stats> {
     static constexpr field_entry fields[] = {field<&sim::stats::total>("total"),
                                              field<&sim::stats::requests>("requests")};
+};
+template <>
+struct keyops::json_schema<sim::live_tokens> {
+    static constexpr field_entry fields[] = {field<&sim::live_tokens::cckm>("cckm"),
+                                             field<&sim::live_tokens::ni>("ni")};
 };
 
 namespace sim_support {
@@ -138,14 +150,18 @@ struct sim_fixture {
                          keyops::exponential_backoff(quick_retries(), 11));
     }
 
-    ni_client make_ni() {
+    ni_client make_ni() { return make_ni_on(io); }
+
+    static ni_client make_ni_on(boost::asio::io_context& ctx) {
         keyops::network_insight_credentials c;
         c.username = "admin";
         c.password = "admin";
-        return ni_client(keyops::beast_transport(io.get_executor(), sim_transport()),
+        return ni_client(keyops::beast_transport(ctx.get_executor(), sim_transport()),
                          keyops::network_insight_auth(c),
                          keyops::exponential_backoff(quick_retries(), 12));
     }
+
+    std::int64_t live_ni_tokens() { return *admin.call<sim::get_tokens>()->ni; }
 
     void fault(const std::string& rule) { admin.call<sim::add_fault>(sim::json_text{rule}); }
 

@@ -1,15 +1,27 @@
 // The client end to end over HTTPS against keyops-sim (started by integration/with_sim.sh, which
-// sets KEYOPS_SIM_URL and KEYOPS_SIM_CA; access tokens live 2 s, jobs run 2 s).
+// sets KEYOPS_SIM_URL and KEYOPS_SIM_CA; access tokens live 2 s, jobs run 2 s). Some cases go
+// through connect_proxy.hpp, a CONNECT proxy run by the test itself.
 
 #include "sim_support.hpp"
+
+#include "connect_proxy.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/test/unit_test.hpp>
 
+#if defined(BOOST_ASIO_HAS_CO_AWAIT)
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#endif
+
 #include <chrono>
 #include <cstdlib>
+#include <exception>
+#include <map>
+#include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace cckm = keyops::cckm;
 using namespace std::chrono_literals;
@@ -210,5 +222,332 @@ BOOST_FIXTURE_TEST_CASE(slow_bodies_hit_the_timeout, sim_fixture) {
     BOOST_TEST((std::chrono::steady_clock::now() - start < 30s));
     admin.call<sim::clear_faults>();
 }
+
+// --- through an HTTP proxy (CONNECT) -----------------------------------------------------------
+
+namespace {
+
+const char* const oci_seed_job = "45f1c056-ad1f-41b7-bf68-2b2909e51ab9";
+
+// The request line the transport sends to reach the simulator through a proxy.
+std::string connect_line() {
+    const auto t = sim_transport();
+    return "CONNECT " + t.host + ":" + std::to_string(t.port) + " HTTP/1.1";
+}
+
+// Sets the proxy variables for one test case and puts back what was there before.
+class proxy_environment {
+public:
+    explicit proxy_environment(const std::map<std::string, std::string>& set) {
+        for (const char* name :
+             {"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"}) {
+            const char* v = std::getenv(name);
+            saved_.emplace_back(name, v ? std::optional<std::string>(v) : std::nullopt);
+            ::unsetenv(name);
+        }
+        for (const auto& [name, value] : set)
+            ::setenv(name.c_str(), value.c_str(), 1);
+    }
+    ~proxy_environment() {
+        for (const auto& [name, value] : saved_) {
+            if (value)
+                ::setenv(name.c_str(), value->c_str(), 1);
+            else
+                ::unsetenv(name.c_str());
+        }
+    }
+    proxy_environment(const proxy_environment&) = delete;
+    proxy_environment& operator=(const proxy_environment&) = delete;
+
+private:
+    std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
+};
+
+using plain_client =
+    keyops::client<keyops::beast_transport, keyops::no_auth, keyops::exponential_backoff>;
+
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(https_through_a_connect_proxy, sim_fixture) {
+    keyops_test::connect_proxy proxy;
+    auto t = sim_transport();
+    t.proxy = keyops::proxy_options{"127.0.0.1", proxy.port()};
+    auto via = make_cm(t);
+    auto j = via.call<cckm::get_job<cckm::oci>>(job_id(oci_seed_job), ec, diag);
+    BOOST_TEST_REQUIRE(!ec, diag.describe(ec));
+    BOOST_TEST(j->id == oci_seed_job);
+    // The token request and the call share one tunnel, opened with the simulator's authority;
+    // TLS ran inside it (the certificate of 127.0.0.1 was verified against the simulator's CA).
+    const auto seen_by_proxy = proxy.requests();
+    BOOST_TEST_REQUIRE(seen_by_proxy.size() == 1u);
+    BOOST_TEST(seen_by_proxy[0] == connect_line());
+    BOOST_TEST(proxy.tunnels() == 1u);
+    BOOST_TEST(via.transport().connections_opened() == 1u);
+    via.call<cckm::get_job<cckm::oci>>(job_id(oci_seed_job), ec, diag);
+    BOOST_TEST(!ec, diag.describe(ec));
+    BOOST_TEST(proxy.tunnels() == 1u); // kept alive through the tunnel
+    BOOST_TEST(seen("GET /api/v1/cckm/oci/synchronization-jobs/" + std::string(oci_seed_job)) == 2);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_refused_connect, sim_fixture) {
+    keyops_test::connect_proxy proxy;
+    proxy.refuse(407);
+    auto t = sim_transport();
+    t.proxy = keyops::proxy_options{"127.0.0.1", proxy.port()};
+    auto via = make_cm(t);
+    via.call<cckm::get_job<cckm::oci>>(job_id(oci_seed_job), ec, diag);
+    BOOST_TEST((ec == keyops::error::proxy_refused), diag.describe(ec));
+    const std::string text = diag.describe(ec);
+    BOOST_TEST(text.find("proxy refused the tunnel") != std::string::npos, text);
+    BOOST_TEST(text.find("407 Proxy Authentication Required to CONNECT") != std::string::npos,
+               text);
+    BOOST_TEST(diag.http_status == 0u); // the server never answered
+    BOOST_TEST(proxy.tunnels() == 0u);
+
+    // Without a token to fetch, the retry policy decides: a 403 or 407 is not asked again...
+    plain_client plain(keyops::beast_transport(io.get_executor(), t), {},
+                       keyops::exponential_backoff(quick_retries(), 13),
+                       sim_fixture::admin_options());
+    proxy.refuse(403);
+    plain.call<sim::get_stats>(ec, diag);
+    BOOST_TEST((ec == keyops::error::proxy_refused));
+    BOOST_TEST(diag.attempts == 1u);
+    BOOST_TEST(diag.describe(ec).find("403 Forbidden to CONNECT") != std::string::npos,
+               diag.describe(ec));
+    BOOST_TEST(diag.last_attempt.find("not retried") != std::string::npos, diag.last_attempt);
+    BOOST_TEST(proxy.requests().size() == 2u);
+    // ...while a proxy's 503 is, even for a request that is not idempotent: it never left.
+    proxy.refuse(503);
+    plain.call<sim::get_stats>(ec, diag);
+    BOOST_TEST((ec == keyops::error::proxy_refused));
+    BOOST_TEST(diag.attempts == 4u);
+    BOOST_TEST(proxy.requests().size() == 6u);
+    for (const auto& line : proxy.requests())
+        BOOST_TEST(line == connect_line());
+    // Nothing of it reached the simulator.
+    BOOST_TEST(seen("GET /api/v1/cckm/oci/synchronization-jobs/" + std::string(oci_seed_job)) == 0);
+    BOOST_TEST(*admin.call<sim::get_stats>()->total == 0);
+}
+
+BOOST_FIXTURE_TEST_CASE(https_proxy_from_the_environment, sim_fixture) {
+    keyops_test::connect_proxy proxy;
+    const std::string url = "http://127.0.0.1:" + std::to_string(proxy.port());
+    auto t = sim_transport();
+    t.proxy_from_environment = true; // read when the transport is constructed
+    {
+        // NO_PROXY entries that do not match the host leave the proxy in use.
+        proxy_environment vars({{"HTTPS_PROXY", url}, {"NO_PROXY", "example.com,.internal"}});
+        auto via = make_cm(t);
+        BOOST_TEST_REQUIRE(via.transport().options().proxy.has_value());
+        BOOST_TEST(via.transport().options().proxy->port == proxy.port());
+        via.call<cckm::get_job<cckm::oci>>(job_id(oci_seed_job), ec, diag);
+        BOOST_TEST(!ec, diag.describe(ec));
+        BOOST_TEST(proxy.tunnels() == 1u);
+        BOOST_TEST_REQUIRE(proxy.requests().size() == 1u);
+        BOOST_TEST(proxy.requests()[0] == connect_line());
+    }
+    {
+        // The lower-case form counts too, and wins over the upper-case one.
+        proxy_environment vars({{"https_proxy", url}, {"HTTPS_PROXY", "http://127.0.0.1:9"}});
+        auto via = make_cm(t);
+        via.call<cckm::get_job<cckm::oci>>(job_id(oci_seed_job), ec, diag);
+        BOOST_TEST(!ec, diag.describe(ec));
+        BOOST_TEST(proxy.tunnels() == 2u);
+    }
+    {
+        // HTTP_PROXY is for plain HTTP only: an HTTPS server is reached directly.
+        proxy_environment vars({{"HTTP_PROXY", url}});
+        auto direct = make_cm(t);
+        BOOST_TEST(!direct.transport().options().proxy.has_value());
+    }
+    BOOST_TEST(proxy.requests().size() == 2u);
+}
+
+BOOST_FIXTURE_TEST_CASE(no_proxy_bypasses_the_proxy, sim_fixture) {
+    keyops_test::connect_proxy proxy;
+    const std::string url = "http://127.0.0.1:" + std::to_string(proxy.port());
+    auto t = sim_transport();
+    t.proxy_from_environment = true;
+    for (const char* no_proxy : {"localhost, 127.0.0.1", "*", "127.0.0.1"}) {
+        proxy_environment vars({{"HTTPS_PROXY", url}, {"no_proxy", no_proxy}});
+        auto direct = make_cm(t);
+        BOOST_TEST(!direct.transport().options().proxy.has_value(), no_proxy);
+        direct.call<cckm::get_job<cckm::oci>>(job_id(oci_seed_job), ec, diag);
+        BOOST_TEST(!ec, diag.describe(ec));
+    }
+    BOOST_TEST(proxy.requests().empty());
+    // A proxy set in the options is used whatever NO_PROXY says.
+    proxy_environment vars(std::map<std::string, std::string>{{"NO_PROXY", "*"}});
+    t.proxy = keyops::proxy_options{"127.0.0.1", proxy.port()};
+    auto via = make_cm(t);
+    via.call<cckm::get_job<cckm::oci>>(job_id(oci_seed_job), ec, diag);
+    BOOST_TEST(!ec, diag.describe(ec));
+    BOOST_TEST(proxy.requests().size() == 1u);
+}
+
+// --- kept-alive connections the server closed ----------------------------------------------------
+
+BOOST_FIXTURE_TEST_CASE(a_kept_connection_closed_by_the_server, sim_fixture) {
+    const std::string get_path =
+        "GET /api/v1/cckm/oci/synchronization-jobs/" + std::string(oci_seed_job);
+    cm.call<cckm::get_job<cckm::oci>>(job_id(oci_seed_job)); // a token and a kept connection
+    BOOST_TEST_REQUIRE(cm.transport().idle_connections() == 1u);
+    const auto opened = cm.transport().connections_opened();
+    // Answered as if the connection stayed open, then closed by the server, as an idle timeout
+    // would: the client keeps it, and learns of the close only when it wants it again.
+    fault(R"({"route":"/api/v1/cckm/oci","fault":"close_after","count":1})");
+    cm.call<cckm::get_job<cckm::oci>>(job_id(oci_seed_job), ec, diag);
+    BOOST_TEST_REQUIRE(!ec, diag.describe(ec));
+    BOOST_TEST(cm.transport().idle_connections() == 1u);
+    BOOST_TEST(cm.transport().connections_opened() == opened);
+    // The next call goes out on a new connection: one attempt, no error, nothing sent twice.
+    cm.call<cckm::get_job<cckm::oci>>(job_id(oci_seed_job), ec, diag);
+    BOOST_TEST_REQUIRE(!ec, diag.describe(ec));
+    BOOST_TEST(diag.attempts == 1u);
+    BOOST_TEST(diag.last_attempt.empty(), diag.last_attempt);
+    BOOST_TEST(cm.transport().connections_opened() == opened + 1);
+    BOOST_TEST(seen(get_path) == 3);
+
+    // The server reads a GET on the kept connection and closes it without an answer: the GET
+    // is idempotent, so the transport sends it again on a new connection, within one attempt.
+    fault(R"({"route":"/api/v1/cckm/oci","fault":"close_before","count":1})");
+    cm.call<cckm::get_job<cckm::oci>>(job_id(oci_seed_job), ec, diag);
+    BOOST_TEST_REQUIRE(!ec, diag.describe(ec));
+    BOOST_TEST(diag.attempts == 1u);
+    BOOST_TEST(seen(get_path) == 5); // the server saw it twice
+    BOOST_TEST(cm.transport().connections_opened() == opened + 2);
+
+    // The same with a POST that starts a job: it may have been acted on, so it is not sent
+    // again, neither by the transport nor by the retry policy.
+    fault(R"({"route":"/api/v1/cckm/google","method":"POST","fault":"close_before","count":1})");
+    BOOST_TEST_REQUIRE(cm.transport().idle_connections() == 1u);
+    cckm::google_sync_body body;
+    body.key_rings = {"ring-a"};
+    cm.call<cckm::start_job<cckm::google>>(body, ec, diag);
+    BOOST_TEST(ec.failed());
+    BOOST_TEST(keyops::detail::is_connection_closed(ec), ec.message());
+    BOOST_TEST(diag.attempts == 1u);
+    BOOST_TEST(diag.last_attempt.find("not idempotent") != std::string::npos, diag.last_attempt);
+    BOOST_TEST(seen("POST /api/v1/cckm/google/synchronization-jobs") == 1);
+    BOOST_TEST(cm.transport().connections_opened() == opened + 2);
+    // A POST whose kept connection the server had closed before it was written goes out on a
+    // new connection. (The round trip to the admin API in between makes sure the close has
+    // arrived: the simulator handles its events in order, on one thread.)
+    fault(R"({"route":"/api/v1/cckm/oci","fault":"close_after","count":1})");
+    cm.call<cckm::get_job<cckm::oci>>(job_id(oci_seed_job), ec, diag);
+    BOOST_TEST_REQUIRE(!ec, diag.describe(ec));
+    BOOST_TEST(seen(get_path) == 6);
+    auto started = cm.call<cckm::start_job<cckm::google>>(body, ec, diag);
+    BOOST_TEST_REQUIRE(!ec, diag.describe(ec));
+    BOOST_TEST(diag.attempts == 1u);
+    BOOST_TEST(started->key_rings.size() == 1u);
+    BOOST_TEST(seen("POST /api/v1/cckm/google/synchronization-jobs") == 2);
+    BOOST_TEST(cm.transport().connections_opened() == opened + 4);
+}
+
+// --- Network Insight tokens released when the client is destroyed --------------------------------
+
+BOOST_FIXTURE_TEST_CASE(network_insight_token_released_on_destruction, sim_fixture) {
+    {
+        auto ni = make_ni();
+        ni.call<keyops::ni::proxy_key_details>();
+        BOOST_TEST(ni.auth().has_token());
+        BOOST_TEST(live_ni_tokens() == 1);
+    } // destroyed after sync calls: the destructor runs the io_context for the release
+    BOOST_TEST(seen("DELETE /api/ni/auth/token") == 1);
+    BOOST_TEST(live_ni_tokens() == 0);
+
+    // Used asynchronously, on an io_context of its own: the release waits for that context.
+    boost::asio::io_context other;
+    {
+        auto ni = make_ni_on(other);
+        std::optional<keyops::error_code> got;
+        ni.async_call<keyops::ni::proxy_key_details>(
+            [&](keyops::error_code e, keyops::call_result<keyops::ni::proxy_key_details>) {
+                got = e;
+            });
+        other.run();
+        BOOST_TEST_REQUIRE(got.has_value());
+        BOOST_TEST(!*got, got->message());
+        BOOST_TEST(live_ni_tokens() == 1);
+    }
+    BOOST_TEST(live_ni_tokens() == 1); // nothing ran `other` yet
+    BOOST_TEST(seen("DELETE /api/ni/auth/token") == 1);
+    other.restart();
+    other.run(); // the release is outstanding work: run() returns once it is done
+    BOOST_TEST(seen("DELETE /api/ni/auth/token") == 2);
+    BOOST_TEST(live_ni_tokens() == 0);
+
+    // Closed clients, and clients that never got a token, release nothing more.
+    {
+        auto ni = make_ni();
+        ni.call<keyops::ni::proxy_key_details>();
+        ni.close(ec, diag);
+        BOOST_TEST(!ec, diag.describe(ec));
+    }
+    { auto unused = make_ni(); }
+    BOOST_TEST(seen("DELETE /api/ni/auth/token") == 3);
+    BOOST_TEST(seen("POST /api/ni/auth/token") == 3);
+    BOOST_TEST(live_ni_tokens() == 0);
+
+    // Disabled by its option: the token stays live.
+    {
+        keyops::client_options o;
+        o.release_on_destroy_timeout = std::chrono::milliseconds(0);
+        keyops::network_insight_credentials c;
+        c.username = "admin";
+        c.password = "admin";
+        ni_client ni(keyops::beast_transport(io.get_executor(), sim_transport()),
+                     keyops::network_insight_auth(c),
+                     keyops::exponential_backoff(quick_retries(), 14), o);
+        ni.call<keyops::ni::proxy_key_details>();
+    }
+    BOOST_TEST(live_ni_tokens() == 1);
+    BOOST_TEST(seen("DELETE /api/ni/auth/token") == 3);
+}
+
+// --- C++20 coroutines
+// -------------------------------------------------------------------------------
+
+// Registered only where Asio has co_await (C++20 builds); the C++17 builds do not list it.
+#if defined(BOOST_ASIO_HAS_CO_AWAIT)
+BOOST_FIXTURE_TEST_CASE(use_awaitable_in_a_coroutine, sim_fixture) {
+    auto ni = make_ni();
+    std::string uri;
+    std::string updated_by;
+    bool not_found = false;
+    bool finished = false;
+    std::exception_ptr failure;
+    boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<void> {
+            auto job = co_await cm.async_call<cckm::get_job<cckm::oci>>(job_id(oci_seed_job),
+                                                                        boost::asio::use_awaitable);
+            uri = std::string(job->uri);
+            keyops::diagnostics d;
+            auto details = co_await ni.async_call<keyops::ni::proxy_key_details>(
+                d, boost::asio::use_awaitable);
+            updated_by = std::string(details->last_updated_by);
+            try {
+                co_await cm.async_call<cckm::get_job<cckm::oci>>(job_id("no-such-job"), d,
+                                                                 boost::asio::use_awaitable);
+            } catch (const boost::system::system_error& e) {
+                not_found = e.code() == keyops::error::not_found && d.http_status == 404;
+            }
+            finished = true;
+        },
+        [&](std::exception_ptr e) { failure = e; });
+    io.restart();
+    io.run();
+    BOOST_TEST(!failure);
+    BOOST_TEST(finished);
+    BOOST_TEST(uri == "kylo:kylo:cckm:synchronize:" + std::string(oci_seed_job));
+    BOOST_TEST(updated_by == "admin");
+    BOOST_TEST(not_found);
+    BOOST_TEST(seen("GET /api/ni/customers/collector/data-encryption-cert/details") == 1);
+    ni.close(ec, diag);
+    BOOST_TEST(!ec, diag.describe(ec));
+}
+#endif
 
 BOOST_AUTO_TEST_SUITE_END()

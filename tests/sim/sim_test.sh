@@ -132,9 +132,9 @@ fault() { # fault JSON: installs a fault rule
 section "help and start-up"
 "$SIM" --help >"$WORK/help.txt" || fail "--help exited non-zero"
 for word in --listen --port-file --plain --cert --key --write-ca --user --ni-user --token-ttl \
-    --job-seconds --seed --log --fault latency status close_before close_mid_body truncate \
+    --job-seconds --seed --log --fault latency status close_before close_after close_mid_body truncate \
     slow_body malformed oversize expire_tokens /__sim/faults /__sim/reset /__sim/expire-tokens \
-    /__sim/stats /__sim/rotation-fail /api/v1/auth/tokens /api/ni/auth/token bulkjob \
+    /__sim/stats /__sim/tokens /__sim/rotation-fail /api/v1/auth/tokens /api/ni/auth/token bulkjob \
     update-all-versions-jobs hsm/luna/synchronize external-cm/refresh data-encryption-cert/details; do
     grep -q -- "$word" "$WORK/help.txt" || fail "--help does not mention $word"
 done
@@ -481,6 +481,13 @@ admin POST /__sim/expire-tokens
 check "admin: expire-tokens counts the live tokens" "$CODE/$(jget 'd["expired"]["ni"] >= 100')" 200/true
 req POST /api/ni/auth/token -d "$CAP_BODY"
 check "expired tokens do not count against the cap" "$CODE" 200
+CAP_LAST=$(jget 'd["token"]')
+admin GET /__sim/tokens
+check "admin: tokens counts the live NI tokens" "$CODE/$(jget 'd["ni"]')" 200/1
+req DELETE /api/ni/auth/token -H "Authorization: NetworkInsight $CAP_LAST"
+check "DELETE the last one" "$CODE" 204
+admin GET /__sim/tokens
+check "admin: a released NI token is not live" "$(jget 'd["ni"]')" 0
 
 # ---------------------------------------------------------------------------------------------
 section "token expiry"
@@ -591,6 +598,16 @@ check "an empty 503" "$CODE/$(wc -c <"$B" | tr -d ' ')" 503/0
 fault '{"route":"/api/v1/cckm/dsm","fault":"close_before","count":1}'
 req GET $DSM "${AUTH[@]}"
 check "close_before: curl sees an empty reply (52)" "$RC" 52
+
+# close_after: a normal answer that does not announce the close, then the server's close_notify
+# and FIN; curl, which reuses the connection for its second URL, has to reconnect.
+fault '{"route":"/api/v1/cckm/dsm","fault":"close_after","count":1}'
+CLOSE_AFTER=$(curl -sS --cacert "$CA" "${AUTH[@]}" -o /dev/null -o /dev/null \
+    -w '%{http_code} %{num_connects}\n' "$BASE$DSM" "$BASE$DSM" 2>"$WORK/curl.err" | tr '\n' ' ')
+check "close_after: both 200, the second on a new connection" "$CLOSE_AFTER" "200 1 200 1 "
+fault '{"route":"/api/v1/cckm/dsm","fault":"close_after","count":1}'
+req GET $DSM "${AUTH[@]}"
+check "close_after: 200 without Connection: close" "$CODE/$(grep -ci '^connection: close' "$H")" 200/0
 
 fault '{"route":"/api/v1/cckm/dsm","fault":"close_mid_body","count":1}'
 req GET "$DSM?limit=100" "${AUTH[@]}"

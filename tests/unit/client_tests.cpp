@@ -15,9 +15,12 @@
 
 #include <zlib.h>
 
+#include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace cckm = keyops::cckm;
 namespace http = boost::beast::http;
@@ -61,14 +64,16 @@ struct fixture {
 
     explicit fixture(Auth auth = Auth(), Retry retry = Retry(fast_backoff(), 7),
                      keyops::client_options opt = {})
-        : c(keyops::fake_transport(io.get_executor(), "cm.test"), std::move(auth),
-            std::move(retry), opt) {}
+        : c(keyops::fake_transport(io.get_executor(), "cm.test"), std::move(auth), std::move(retry),
+            opt) {}
 
     keyops::fake_transport& fake() { return c.transport(); }
     const keyops::http_request& sent(std::size_t i) { return fake().requests().at(i); }
 };
 
-keyops::static_token bearer() { return {keyops::static_token::scheme::bearer, "tok-1"}; }
+keyops::static_token bearer() {
+    return {keyops::static_token::scheme::bearer, "tok-1"};
+}
 
 } // namespace
 
@@ -153,7 +158,8 @@ BOOST_AUTO_TEST_CASE(server_error_fields_reach_the_diagnostics) {
 BOOST_AUTO_TEST_CASE(network_insight_error_details) {
     fixture<> f;
     f.fake().push_response(
-        409, R"({"code":409,"message":"rotation running","details":[{"code":1,"message":"busy","target":["collector-1"]}]})");
+        409,
+        R"({"code":409,"message":"rotation running","details":[{"code":1,"message":"busy","target":["collector-1"]}]})");
     f.c.call<keyops::ni::rotate_proxy_key>(f.ec, f.diag);
     BOOST_TEST((f.ec == keyops::error::conflict));
     BOOST_TEST(f.diag.server_message == "rotation running");
@@ -184,7 +190,9 @@ BOOST_AUTO_TEST_CASE(split_reads_and_chunked_bodies) {
                            return s.str();
                        }() +
                        "\r\n" + job_body.substr(16) + "\r\n0\r\n\r\n",
-                   1, {}, {}});
+                   1,
+                   {},
+                   {}});
     auto j = f.c.call<cckm::get_job<cckm::oci>>(job_id("j1"), f.ec, f.diag);
     BOOST_TEST_REQUIRE(!f.ec, f.diag.describe(f.ec));
     BOOST_TEST(j->overall_status.raw == "completed");
@@ -231,8 +239,10 @@ BOOST_AUTO_TEST_CASE(body_limits_apply_after_decompression) {
 BOOST_AUTO_TEST_CASE(truncated_bodies_are_errors_and_retried_when_idempotent) {
     fixture<> f;
     // Content-Length promises 500 bytes; the connection ends after 10.
-    f.fake().push({"HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n{\"id\":\"j1\"", 7,
-                   boost::asio::error::eof, {}});
+    f.fake().push({"HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n{\"id\":\"j1\"",
+                   7,
+                   boost::asio::error::eof,
+                   {}});
     f.fake().push_response(200, job_body);
     auto j = f.c.call<cckm::get_job<cckm::oci>>(job_id("j1"), f.ec, f.diag);
     BOOST_TEST_REQUIRE(!f.ec, f.diag.describe(f.ec));
@@ -278,12 +288,12 @@ BOOST_AUTO_TEST_CASE(async_forms) {
     f.fake().push_response(200, job_body);
     bool called = false;
     keyops::diagnostics diag;
-    f.c.async_call<cckm::get_job<cckm::oci>>(job_id("j1"), diag,
-                                             [&](keyops::error_code ec, keyops::parsed<cckm::job> j) {
-                                                 BOOST_TEST(!ec);
-                                                 BOOST_TEST(j->id == "j1");
-                                                 called = true;
-                                             });
+    f.c.async_call<cckm::get_job<cckm::oci>>(
+        job_id("j1"), diag, [&](keyops::error_code ec, keyops::parsed<cckm::job> j) {
+            BOOST_TEST(!ec);
+            BOOST_TEST(j->id == "j1");
+            called = true;
+        });
     BOOST_TEST(!called); // never from inside the initiating function
     f.io.run();
     BOOST_TEST(called);
@@ -317,12 +327,12 @@ BOOST_AUTO_TEST_CASE(cancellation_during_backoff) {
     boost::asio::cancellation_signal signal;
     keyops::error_code result;
     f.c.async_call<cckm::get_job<cckm::oci>>(
-        job_id("j1"), boost::asio::bind_cancellation_slot(
-                          signal.slot(), [&](keyops::error_code ec, keyops::parsed<cckm::job>) {
-                              result = ec;
-                          }));
+        job_id("j1"),
+        boost::asio::bind_cancellation_slot(
+            signal.slot(), [&](keyops::error_code ec, keyops::parsed<cckm::job>) { result = ec; }));
     boost::asio::steady_timer t(f.io, 50ms);
-    t.async_wait([&](keyops::error_code) { signal.emit(boost::asio::cancellation_type::terminal); });
+    t.async_wait(
+        [&](keyops::error_code) { signal.emit(boost::asio::cancellation_type::terminal); });
     const auto start = std::chrono::steady_clock::now();
     f.io.run();
     BOOST_TEST((result == boost::asio::error::operation_aborted));
@@ -392,7 +402,8 @@ BOOST_AUTO_TEST_CASE(password_grant_then_bearer) {
 BOOST_AUTO_TEST_CASE(a_401_refreshes_once_and_retries) {
     fixture<keyops::ciphertrust_auth> f{keyops::ciphertrust_auth(cm_creds())};
     f.fake().push_response(200, R"({"jwt":"jwt-1","duration":300,"refresh_token":"ref-1"})");
-    f.fake().push_response(401, R"({"code":1,"codeDesc":"NCERRUnauthorized: Token is expired by 5s"})");
+    f.fake().push_response(401,
+                           R"({"code":1,"codeDesc":"NCERRUnauthorized: Token is expired by 5s"})");
     f.fake().push_response(200, R"({"jwt":"jwt-2","duration":300})");
     f.fake().push_response(200, job_body);
     f.c.call<cckm::get_job<cckm::oci>>(job_id("j1"), f.ec, f.diag);
@@ -420,7 +431,8 @@ BOOST_AUTO_TEST_CASE(refused_refresh_token_falls_back_to_password) {
     fixture<keyops::ciphertrust_auth> f{keyops::ciphertrust_auth(cm_creds())};
     f.fake().push_response(200, R"({"jwt":"jwt-1","duration":300,"refresh_token":"ref-1"})");
     f.fake().push_response(401, "");
-    f.fake().push_response(401, R"({"code":1,"codeDesc":"NCERRUnauthorized: refresh token expired"})");
+    f.fake().push_response(401,
+                           R"({"code":1,"codeDesc":"NCERRUnauthorized: refresh token expired"})");
     f.fake().push_response(200, R"({"jwt":"jwt-3","duration":300,"refresh_token":"ref-3"})");
     f.fake().push_response(200, job_body);
     f.c.call<cckm::get_job<cckm::oci>>(job_id("j1"), f.ec, f.diag);
@@ -433,7 +445,8 @@ BOOST_AUTO_TEST_CASE(refused_refresh_token_falls_back_to_password) {
 
 BOOST_AUTO_TEST_CASE(wrong_password_is_reported_without_secrets) {
     fixture<keyops::ciphertrust_auth> f{keyops::ciphertrust_auth(cm_creds())};
-    f.fake().push_response(401, R"({"code":1,"codeDesc":"NCERRUnauthorized: invalid credentials"})");
+    f.fake().push_response(401,
+                           R"({"code":1,"codeDesc":"NCERRUnauthorized: invalid credentials"})");
     try {
         f.c.call<cckm::get_job<cckm::oci>>(job_id("j1"));
         BOOST_FAIL("no exception");
@@ -519,9 +532,132 @@ BOOST_AUTO_TEST_CASE(network_insight_token_reauth_and_release) {
     BOOST_TEST(f.fake().close_calls() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(async_call_with_only_a_completion_token) {
+    // An endpoint without arguments, and no diagnostics: the token is the only argument.
+    fixture<keyops::static_token> f{bearer()};
+    f.fake().push_response(200, R"({"customerId":1,"status":"IN_PROGRESS"})");
+    std::optional<keyops::error_code> got;
+    bool in_progress = false;
+    f.c.async_call<keyops::ni::proxy_key_rotation_status>(
+        [&](keyops::error_code e, keyops::call_result<keyops::ni::proxy_key_rotation_status> r) {
+            got = e;
+            in_progress = !e && r->status.state == keyops::rotation_state::in_progress;
+        });
+    f.io.run();
+    BOOST_TEST_REQUIRE(got.has_value());
+    BOOST_TEST(!*got, got->message());
+    BOOST_TEST(in_progress);
+}
+
+// The fake transport moves into the release started by ~client: this wrapper keeps a log of
+// what was sent where the test can still read it.
+struct logged_transport {
+    using executor_type = keyops::fake_transport::executor_type;
+    keyops::fake_transport fake;
+    std::shared_ptr<std::vector<std::string>> sent;
+
+    executor_type get_executor() const { return fake.get_executor(); }
+    std::string host_header() const { return fake.host_header(); }
+    void close() { fake.close(); }
+    template <class Token>
+    auto async_exchange(keyops::http_request& req, keyops::http_response& res,
+                        const keyops::exchange_options& opt, Token&& token) {
+        sent->push_back(std::string(req.method_string()) + " " + std::string(req.target()) + " " +
+                        std::string(req[http::field::authorization]));
+        return fake.async_exchange(req, res, opt, std::forward<Token>(token));
+    }
+};
+
+struct destroyed_ni_client {
+    using client_type =
+        keyops::client<logged_transport, keyops::network_insight_auth, keyops::no_retry>;
+    std::shared_ptr<std::vector<std::string>> sent = std::make_shared<std::vector<std::string>>();
+
+    std::unique_ptr<client_type> make(boost::asio::io_context& io, bool answer_delete = true) {
+        logged_transport t{keyops::fake_transport(io.get_executor(), "ni.test"), sent};
+        const auto expiry = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                (std::chrono::system_clock::now() + 1h).time_since_epoch())
+                                .count();
+        t.fake.push_response(200, R"({"token":"ni-1","expiry":)" + std::to_string(expiry) + "}");
+        t.fake.push_response(200, R"({"customerId":1,"status":"IN_PROGRESS"})");
+        if (answer_delete)
+            t.fake.push_response(204, "");
+        return std::make_unique<client_type>(std::move(t),
+                                             keyops::network_insight_auth(ni_creds()));
+    }
+    static std::string delete_line() { return "DELETE /api/ni/auth/token NetworkInsight ni-1"; }
+};
+
+BOOST_AUTO_TEST_CASE(network_insight_token_released_by_the_destructor) {
+    destroyed_ni_client d;
+    keyops::error_code ec;
+    keyops::diagnostics diag;
+    {
+        // Sync use: the destructor itself runs the io_context until the DELETE is done.
+        boost::asio::io_context io;
+        auto c = d.make(io);
+        c->call<keyops::ni::proxy_key_rotation_status>(ec, diag);
+        BOOST_TEST_REQUIRE(!ec, diag.describe(ec));
+        BOOST_TEST(d.sent->size() == 2u);
+        c.reset();
+        BOOST_TEST_REQUIRE(d.sent->size() == 3u);
+        BOOST_TEST(d.sent->back() == d.delete_line());
+    }
+    {
+        // A release that fails (nothing scripted for it) is not reported, and does not throw.
+        boost::asio::io_context io;
+        auto c = d.make(io, false);
+        c->call<keyops::ni::proxy_key_rotation_status>(ec, diag);
+        BOOST_TEST_REQUIRE(!ec, diag.describe(ec));
+        c.reset();
+        BOOST_TEST(d.sent->size() == 6u);
+    }
+    d.sent->clear();
+    {
+        // Async use: the release waits for the io_context to run again, and runs then.
+        boost::asio::io_context io;
+        auto c = d.make(io);
+        bool done = false;
+        c->async_call<keyops::ni::proxy_key_rotation_status>(
+            [&](keyops::error_code, auto) { done = true; });
+        io.run();
+        BOOST_TEST_REQUIRE(done);
+        c.reset();
+        BOOST_TEST(d.sent->size() == 2u);
+        io.restart();
+        io.run();
+        BOOST_TEST_REQUIRE(d.sent->size() == 3u);
+        BOOST_TEST(d.sent->back() == d.delete_line());
+    }
+    d.sent->clear();
+    {
+        // Destroyed inside a handler while run() goes on: released before run() returns.
+        boost::asio::io_context io;
+        auto c = d.make(io);
+        c->async_call<keyops::ni::proxy_key_rotation_status>(
+            [&](keyops::error_code, auto) { c.reset(); });
+        io.run();
+        BOOST_TEST(!c);
+        BOOST_TEST_REQUIRE(d.sent->size() == 3u);
+        BOOST_TEST(d.sent->back() == d.delete_line());
+    }
+    d.sent->clear();
+    {
+        // Async use, and the io_context is never run again: nothing is sent, and destroying
+        // the io_context frees the pending release (the sanitizer build checks for leaks).
+        boost::asio::io_context io;
+        auto c = d.make(io);
+        c->async_call<keyops::ni::proxy_key_rotation_status>([](keyops::error_code, auto) {});
+        io.run();
+        c.reset();
+    }
+    BOOST_TEST(d.sent->size() == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(network_insight_token_cap_is_reported_as_such) {
     fixture<keyops::network_insight_auth> f{keyops::network_insight_auth(ni_creds())};
-    f.fake().push_response(401, R"({"code":401,"message":"Token limit reached for user","details":[]})");
+    f.fake().push_response(401,
+                           R"({"code":401,"message":"Token limit reached for user","details":[]})");
     f.c.call<keyops::ni::proxy_key_details>(f.ec, f.diag);
     BOOST_TEST((f.ec == keyops::error::token_limit_reached));
     BOOST_TEST(f.diag.describe(f.ec).find("ni-secret") == std::string::npos);

@@ -135,11 +135,33 @@ BOOST_AUTO_TEST_CASE(retried_statuses) {
 BOOST_AUTO_TEST_CASE(posts_that_may_have_arrived_are_not_retried) {
     keyops::exponential_backoff b({}, 1);
     BOOST_TEST(!b.on_failure(1, status(503, false), hours(1)).retry);
-    BOOST_TEST(!b.on_failure(1, transport(boost::asio::error::connection_reset, false), hours(1)).retry);
+    BOOST_TEST(
+        !b.on_failure(1, transport(boost::asio::error::connection_reset, false), hours(1)).retry);
     BOOST_TEST(!b.on_failure(1, transport(keyops::error::timeout, false), hours(1)).retry);
     // Nothing was sent: safe even for a POST.
-    BOOST_TEST(b.on_failure(1, transport(boost::asio::error::connection_refused, false), hours(1)).retry);
-    BOOST_TEST(b.on_failure(1, transport(boost::asio::error::connection_reset, true), hours(1)).retry);
+    BOOST_TEST(
+        b.on_failure(1, transport(boost::asio::error::connection_refused, false), hours(1)).retry);
+    BOOST_TEST(
+        b.on_failure(1, transport(boost::asio::error::connection_reset, true), hours(1)).retry);
+}
+
+BOOST_AUTO_TEST_CASE(proxy_refusals) {
+    keyops::exponential_backoff b({}, 1);
+    auto refused = [](unsigned proxy_status, bool idempotent) {
+        auto o = transport(keyops::error::proxy_refused, idempotent);
+        o.proxy_status = proxy_status;
+        return o;
+    };
+    // 403 and 407 would come again: not retried.
+    auto d = b.on_failure(1, refused(407, true), hours(1));
+    BOOST_TEST(!d.retry);
+    BOOST_TEST(d.reason == "the proxy's refusal is not retried");
+    BOOST_TEST(!b.on_failure(1, refused(403, true), hours(1)).retry);
+    // A proxy's 502/503 may pass, and proves the request never left, even a POST.
+    BOOST_TEST(b.on_failure(1, refused(503, false), hours(1)).retry);
+    BOOST_TEST(b.on_failure(1, refused(502, true), hours(1)).retry);
+    // No status known (a transport of one's own): transient, as before.
+    BOOST_TEST(b.on_failure(1, refused(0, false), hours(1)).retry);
 }
 
 BOOST_AUTO_TEST_CASE(permanent_errors_are_not_retried) {

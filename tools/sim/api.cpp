@@ -731,6 +731,8 @@ const char* fault_name(FaultKind k) {
         return "status";
     case FaultKind::close_before:
         return "close_before";
+    case FaultKind::close_after:
+        return "close_after";
     case FaultKind::close_mid_body:
         return "close_mid_body";
     case FaultKind::truncate:
@@ -784,6 +786,8 @@ bool fault_from_json(const json::object& o, Fault& f, std::string& err) {
                     f.status = std::stoi(name);
             } else if (name == "close_before")
                 f.kind = FaultKind::close_before;
+            else if (name == "close_after")
+                f.kind = FaultKind::close_after;
             else if (name == "close_mid_body")
                 f.kind = FaultKind::close_mid_body;
             else if (name == "truncate")
@@ -1755,6 +1759,21 @@ struct Sim::Impl {
         return o;
     }
 
+    // Access tokens the servers would still accept now (not expired, not released).
+    json::object live_tokens(Time now) const {
+        long a = 0, n = 0;
+        for (const auto& [t, rec] : access)
+            if (rec.exp > now)
+                ++a;
+        for (const auto& [t, rec] : ni_tokens)
+            if (rec.expiry > now)
+                ++n;
+        json::object o;
+        o["cckm"] = a;
+        o["ni"] = n;
+        return o;
+    }
+
     json::object stats_json() const {
         json::object req;
         for (const auto& [k, v] : stats)
@@ -1782,7 +1801,7 @@ struct Sim::Impl {
                                          "DELETE /__sim/faults",      "DELETE /__sim/faults/{id}",
                                          "POST /__sim/expire-tokens", "POST /__sim/reset",
                                          "GET /__sim/stats",          "DELETE /__sim/stats",
-                                         "POST /__sim/rotation-fail"};
+                                         "POST /__sim/rotation-fail", "GET /__sim/tokens"};
             return json_reply(200, o);
         }
         if (path == "/__sim/faults") {
@@ -1874,6 +1893,11 @@ struct Sim::Impl {
                 return method_not_allowed(path, "GET, DELETE");
             }
             return json_reply(200, stats_json());
+        }
+        if (path == "/__sim/tokens") {
+            if (m != "GET")
+                return method_not_allowed(path, "GET");
+            return json_reply(200, live_tokens(now));
         }
         if (path == "/__sim/rotation-fail") {
             if (m != "POST")
@@ -2038,6 +2062,9 @@ struct Sim::Impl {
             case FaultKind::slow_body:
                 r.wire = Wire::slow_body;
                 r.ms = f->ms;
+                break;
+            case FaultKind::close_after:
+                r.wire = Wire::close_after;
                 break;
             default:
                 break;

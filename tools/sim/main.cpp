@@ -126,6 +126,8 @@ prefix) and optionally a method, for the next "count" matching requests (0: unti
                   optional "retry_after": seconds, "date:N" (an HTTP date N s ahead) or a
                   literal HTTP date; "body": json (the server's error shape), empty or html
   close_before    close the connection without answering
+  close_after     answer as usual (no "Connection: close"), then close the connection, as a
+                  server closing an idle keep-alive connection does
   close_mid_body  send the headers and half the body, then reset the connection
   truncate        Content-Length of the whole body, send "bytes" (default half), then close
   slow_body       send the body one byte every "ms" (default 50)
@@ -149,6 +151,8 @@ Admin API (no auth, loopback clients only, JSON; never faulted or counted):
                                   from --fault, stats)
   GET    /__sim/stats             {"total":N,"requests":{"GET /api/v1/...":n,...}}
   DELETE /__sim/stats             zero the counts
+  GET    /__sim/tokens            {"cckm":N,"ni":N}: access tokens live now (unexpired and,
+                                  for Network Insight, not released with DELETE)
   POST   /__sim/rotation-fail     the next rotation ends FAILED; optional
                                   {"collectors":["id",...]} for failedCollectorIds
 Limits: request header 16 KiB (431), body 1 MiB (413), malformed request 400; the connection

@@ -181,7 +181,8 @@ private:
 
     void produce() {
         reply_ = shared_.sim.respond(req_, plan_);
-        after_write_ = keep_alive_ ? After::read : After::close;
+        // close_after: answered as a kept-alive connection, then closed as an idle timeout would.
+        after_write_ = keep_alive_ && reply_.wire != Wire::close_after ? After::read : After::close;
         write_reply();
     }
 
@@ -239,6 +240,7 @@ private:
             log("-");
             return graceful_close();
         case Wire::normal:
+        case Wire::close_after:
             // One contiguous buffer, one write.
             if (req_.method != "HEAD")
                 head_ += reply_.body;

@@ -22,6 +22,7 @@ enum class FaultKind {
     latency,
     status,
     close_before,
+    close_after,
     close_mid_body,
     truncate,
     slow_body,
@@ -76,7 +77,8 @@ struct Request {
 };
 
 // How the transport must put the reply on the wire.
-enum class Wire { normal, close_before, close_mid_body, truncate, slow_body };
+// close_after: the whole reply as usual (keep-alive not refused), then the connection closed.
+enum class Wire { normal, close_before, close_after, close_mid_body, truncate, slow_body };
 
 struct Plan {
     long latency_ms = 0;

@@ -15,6 +15,11 @@
 //   template <class Transport, class Token>
 //   auto async_release(Transport& t, const auth_call& call, Token&& token);
 //        Gives back what the server holds for us (Network Insight tokens). void(error_code).
+// Optionally:
+//   bool needs_release() const;
+//        True while the server holds something for us that async_release gives back; a client
+//        destroyed without close() then releases it, best effort (see ~client in client.hpp).
+//        A policy providing it must be move-constructible.
 // Policies hold secrets: they never log them, and never put them in diagnostics. They are used
 // from the client's executor only (not thread-safe) and must outlive the client's operations.
 
@@ -91,11 +96,15 @@ public:
     bool try_authorize(http_request& req) {
         namespace http = boost::beast::http;
         switch (scheme_) {
-        case scheme::bearer: req.set(http::field::authorization, "Bearer " + token_); break;
+        case scheme::bearer:
+            req.set(http::field::authorization, "Bearer " + token_);
+            break;
         case scheme::network_insight:
             req.set(http::field::authorization, "NetworkInsight " + token_);
             break;
-        case scheme::csp: req.set("csp-auth-token", token_); break;
+        case scheme::csp:
+            req.set("csp-auth-token", token_);
+            break;
         }
         return true;
     }
@@ -137,7 +146,8 @@ struct authorize_op : boost::asio::coroutine {
                 step = policy.pending_step();
                 if (step == 0) {
                     policy.apply(req);
-                    BOOST_ASIO_CORO_YIELD boost::asio::post(self.get_io_executor(), std::move(self));
+                    BOOST_ASIO_CORO_YIELD boost::asio::post(self.get_io_executor(),
+                                                            std::move(self));
                     return self.complete(error_code());
                 }
                 if (policy.fetching_) {
@@ -155,19 +165,21 @@ struct authorize_op : boost::asio::coroutine {
                 build_error = policy.build_grant(step, call.ctx, *grant_req);
                 if (build_error) {
                     call.diag.last_attempt = "the credentials cannot be sent";
-                    BOOST_ASIO_CORO_YIELD boost::asio::post(self.get_io_executor(), std::move(self));
+                    BOOST_ASIO_CORO_YIELD boost::asio::post(self.get_io_executor(),
+                                                            std::move(self));
                     return self.complete(build_error);
                 }
                 grant_res = std::make_unique<http_response>();
                 policy.fetching_ = true;
                 BOOST_ASIO_CORO_YIELD transport.async_exchange(
-                    *grant_req, *grant_res, exchange_options{call.deadline, true},
-                    std::move(self));
+                    *grant_req, *grant_res, exchange_options{call.deadline, true}, std::move(self));
                 policy.fetching_ = false;
                 if (policy.fetched_)
                     policy.fetched_->cancel(); // wakes the waiters
                 if (ec) {
                     call.diag.last_attempt = "the token request failed";
+                    if (ec == error::proxy_refused)
+                        detail::note_proxy_refusal(call.diag, *grant_res);
                     return self.complete(ec);
                 }
                 build_error = policy.on_grant_response(step, *grant_res, call.diag);
@@ -340,6 +352,8 @@ public:
     }
 
     bool has_token() const noexcept { return !state_.token().empty(); }
+    /// A token the server still counts against the user's 100: released on destruction.
+    bool needs_release() const noexcept { return has_token(); }
     const network_insight_token_state& state() const noexcept { return state_; }
 
 private:
@@ -359,18 +373,21 @@ private:
         void operator()(Self& self, error_code ec = {}) {
             BOOST_ASIO_CORO_REENTER(*this) {
                 if (!policy.has_token()) {
-                    BOOST_ASIO_CORO_YIELD boost::asio::post(self.get_io_executor(), std::move(self));
+                    BOOST_ASIO_CORO_YIELD boost::asio::post(self.get_io_executor(),
+                                                            std::move(self));
                     return self.complete(error_code());
                 }
-                req = std::make_unique<http_request>(
-                    build_request<ni::delete_token>(call.ctx, ec));
+                req = std::make_unique<http_request>(build_request<ni::delete_token>(call.ctx, ec));
                 policy.apply(*req);
                 policy.state_.forget();
                 res = std::make_unique<http_response>();
                 BOOST_ASIO_CORO_YIELD transport.async_exchange(
                     *req, *res, exchange_options{call.deadline, true}, std::move(self));
-                if (ec)
+                if (ec) {
+                    if (ec == error::proxy_refused)
+                        detail::note_proxy_refusal(call.diag, *res);
                     return self.complete(ec);
+                }
                 if (res->result_int() / 100 != 2) {
                     detail::fill_server_error(call.diag, api_service::network_insight, *res);
                     return self.complete(detail::status_error(res->result_int()));
@@ -447,10 +464,16 @@ namespace detail {
 template <class A, class = void>
 struct is_auth_policy : std::false_type {};
 template <class A>
-struct is_auth_policy<A, std::void_t<decltype(std::declval<A&>().try_authorize(
-                                         std::declval<http_request&>())),
-                                     decltype(std::declval<A&>().on_unauthorized(
-                                         std::declval<const http_request&>()))>>
+struct is_auth_policy<
+    A,
+    std::void_t<decltype(std::declval<A&>().try_authorize(std::declval<http_request&>())),
+                decltype(std::declval<A&>().on_unauthorized(std::declval<const http_request&>()))>>
+    : std::true_type {};
+
+template <class A, class = void>
+struct needs_release_on_destroy : std::false_type {};
+template <class A>
+struct needs_release_on_destroy<A, std::void_t<decltype(std::declval<const A&>().needs_release())>>
     : std::true_type {};
 } // namespace detail
 

@@ -23,7 +23,9 @@
 // (see beast_transport.hpp); auth fetches one token at a time for all of them.
 // Sync calls run the client's io_context until the call completes: they need the transport's
 // executor to belong to an io_context that no other thread is running meanwhile.
-// Lifetime: the client, and a diagnostics passed to async_call, must outlive the operation.
+// Lifetime: the client, and a diagnostics passed to async_call, must outlive the operation; the
+// io_context must outlive the client. Destroying a client that still holds a Network Insight
+// token releases it, best effort: see ~client() for exactly when.
 // Errors: transport errors (Asio, SSL, keyops::error::timeout ...), HTTP statuses as
 // keyops::error::unauthorized / not_found / conflict / rate_limited / server_error /
 // http_status, parse errors, deadline_exceeded and retry_budget_exhausted when retries stop,
@@ -44,6 +46,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -54,18 +57,24 @@
 namespace keyops {
 
 namespace detail {
+/// The io_context behind `ex`, or null when it is not an io_context executor.
+template <class Executor>
+boost::asio::io_context* io_context_of(const Executor& ex) noexcept {
+    if constexpr (std::is_same_v<Executor, boost::asio::io_context::executor_type>) {
+        return &ex.context();
+    } else if constexpr (std::is_same_v<Executor, boost::asio::any_io_executor>) {
+        if (auto* target = ex.template target<boost::asio::io_context::executor_type>())
+            return &target->context();
+    }
+    return nullptr;
+}
+
 /// Runs the io_context behind `ex` one handler at a time until `done` is set: the engine of the
 /// sync forms. Fails with error::invalid_argument when `ex` is not an io_context executor, and
 /// with boost::asio::error::shut_down when the context ran out of work first.
 template <class Executor>
 void run_io_until(const Executor& ex, bool& done, error_code& ec) {
-    boost::asio::io_context* io = nullptr;
-    if constexpr (std::is_same_v<Executor, boost::asio::io_context::executor_type>) {
-        io = &ex.context();
-    } else if constexpr (std::is_same_v<Executor, boost::asio::any_io_executor>) {
-        if (auto* target = ex.template target<boost::asio::io_context::executor_type>())
-            io = &target->context();
-    }
+    boost::asio::io_context* io = io_context_of(ex);
     if (!io) {
         ec = make_error_code(error::invalid_argument); // sync calls need an io_context
         return;
@@ -86,6 +95,10 @@ struct client_options {
     std::string accept_encoding = "gzip, deflate";
     /// Limit for a whole call: token requests, every attempt and every wait between them.
     std::chrono::milliseconds call_timeout{120000};
+    /// Destroying a client that still holds a server-side credential (a Network Insight token)
+    /// without close() releases it, best effort, within this time; 0 disables that release.
+    /// See ~client().
+    std::chrono::milliseconds release_on_destroy_timeout{2000};
     parse_options parse;
 };
 
@@ -136,6 +149,28 @@ public:
     client(const client&) = delete;
     client& operator=(const client&) = delete;
 
+    /// Best-effort release of what the server still holds for this client, when the auth
+    /// policy says it holds something (network_insight_auth with a token not yet released by
+    /// close()); nothing happens otherwise, and nothing is ever thrown. Then:
+    ///  - A release that owns the transport, the policy and a copy of the request context is
+    ///    started (posted) on the client's executor, detached, with a deadline of
+    ///    `release_on_destroy_timeout`: it sends DELETE /auth/token and is then freed.
+    ///  - If the last thing the client did was a sync call (so, by the contract of sync calls,
+    ///    no other thread runs its io_context), the destructor is not itself running inside
+    ///    that io_context, and the executor belongs to an io_context, the destructor runs that
+    ///    io_context, as a sync call would (restarting it if it had stopped), until the release
+    ///    finishes or the timeout passes. Other handlers ready in that context may run
+    ///    meanwhile, as during any sync call.
+    ///  - Otherwise (async use) the destructor returns at once; the release goes on the next
+    ///    time the io_context runs: a client destroyed in a handler while io_context::run()
+    ///    goes on is released before run() returns (the release is outstanding work).
+    /// It cannot happen if the io_context is never run again, or is destroyed first: the
+    /// release's handlers are then destroyed without running (no memory leaks, no access to the
+    /// destroyed context) and the token stays until it expires on the server. Release errors
+    /// are not reported; call close() to learn them. As for any Asio object, the io_context
+    /// must outlive the client itself.
+    ~client() { release_on_destroy(); }
+
     executor_type get_executor() const { return transport_.get_executor(); }
     Transport& transport() noexcept { return transport_; }
     Auth& auth() noexcept { return auth_; }
@@ -174,9 +209,7 @@ public:
         // The token keeps its value category: a composed operation passing `std::move(self)`
         // is moved, never copied.
         using token_type = std::tuple_element_t<n - 1, std::tuple<Args...>>;
-        if constexpr (n >= 2 &&
-                      std::is_same_v<std::decay_t<std::tuple_element_t<n - 2, std::tuple<Args...>>>,
-                                     diagnostics>) {
+        if constexpr (diagnostics_before_token<Args...>()) {
             return async_first<E>(all, &std::get<n - 2>(all),
                                   std::forward<token_type>(std::get<n - 1>(all)),
                                   std::make_index_sequence<n - 2>());
@@ -206,6 +239,11 @@ public:
             token, get_executor());
     }
 
+    /// The engine of the sync forms, for sync operations built on this client (keyops' sync
+    /// waits use it): runs the client's io_context one handler at a time until `done` is set.
+    /// The same rules as for sync calls apply (see above).
+    void run_until_done(bool& done, error_code& ec) { run_until(done, ec); }
+
     /// Sync close; errors (a token that could not be released) are reported, not thrown.
     void close(error_code& ec, diagnostics& diag) {
         ec.clear();
@@ -218,6 +256,19 @@ public:
     }
 
 private:
+    // A separate function: in one `n >= 2 && ...` condition, tuple_element_t<n - 2> would be
+    // instantiated even for n == 1 (a call with only a completion token), and fail to compile.
+    template <class... Args>
+    static constexpr bool diagnostics_before_token() {
+        constexpr std::size_t n = sizeof...(Args);
+        if constexpr (n < 2) {
+            return false;
+        } else {
+            return std::is_same_v<std::decay_t<std::tuple_element_t<n - 2, std::tuple<Args...>>>,
+                                  diagnostics>;
+        }
+    }
+
     template <class... Args>
     static constexpr bool ends_with_error_refs() {
         constexpr std::size_t n = sizeof...(Args);
@@ -238,6 +289,7 @@ private:
 
     template <class E, class Tuple, class Token, std::size_t... I>
     auto async_first(Tuple& all, diagnostics* diag, Token&& token, std::index_sequence<I...>) {
+        ran_sync_ = false; // call_with sets it again when this call is a sync one
         error_code ec;
         auto st = std::make_unique<call_state>(get_executor());
         st->req = build_request<E>(ctx_, ec, std::get<I>(all)...);
@@ -265,7 +317,53 @@ private:
         return out ? std::move(*out) : call_result<E>();
     }
 
-    void run_until(bool& done, error_code& ec) { detail::run_io_until(get_executor(), done, ec); }
+    // What a release on destruction owns: the client's transport and auth policy are moved in.
+    struct release_job {
+        Transport transport;
+        Auth auth;
+        request_context ctx;
+        diagnostics diag;
+    };
+
+    void release_on_destroy() noexcept {
+        if constexpr (detail::needs_release_on_destroy<Auth>::value &&
+                      std::is_move_constructible_v<Transport> &&
+                      std::is_move_constructible_v<Auth>) {
+            try {
+                if (opt_.release_on_destroy_timeout.count() <= 0 || !auth_.needs_release())
+                    return;
+                const auto deadline =
+                    std::chrono::steady_clock::now() + opt_.release_on_destroy_timeout;
+                const executor_type ex = get_executor();
+                auto done = std::make_shared<std::atomic<bool>>(false);
+                auto job = std::make_unique<release_job>(
+                    release_job{std::move(transport_), std::move(auth_), ctx_, diagnostics()});
+                boost::asio::post(ex, [job = std::move(job), done, deadline]() mutable {
+                    release_job& j = *job;
+                    j.auth.async_release(j.transport, auth_call{j.ctx, j.diag, deadline},
+                                         [job = std::move(job), done](error_code) mutable {
+                                             job.reset(); // the transport goes with it
+                                             done->store(true);
+                                         });
+                });
+                boost::asio::io_context* io = detail::io_context_of(ex);
+                if (!ran_sync_ || !io || io->get_executor().running_in_this_thread())
+                    return;
+                if (io->stopped())
+                    io->restart();
+                while (!done->load() && std::chrono::steady_clock::now() < deadline &&
+                       io->run_one_until(deadline) != 0) {
+                }
+            } catch (...) {
+                // Best effort: the token then expires on the server.
+            }
+        }
+    }
+
+    void run_until(bool& done, error_code& ec) {
+        ran_sync_ = true;
+        detail::run_io_until(get_executor(), done, ec);
+    }
 
     struct call_state {
         explicit call_state(executor_type ex) : timer(std::move(ex)) {}
@@ -348,6 +446,10 @@ private:
                         } else {
                             st->diag->http_status = 0;
                             outcome.ec = ec;
+                            if (ec == error::proxy_refused) {
+                                outcome.proxy_status = st->res.result_int();
+                                detail::note_proxy_refusal(*st->diag, st->res);
+                            }
                         }
                         const auto now = std::chrono::steady_clock::now();
                         retry_decision d = c.retry_.on_failure(
@@ -393,6 +495,7 @@ private:
     Retry retry_;
     client_options opt_;
     request_context ctx_;
+    bool ran_sync_ = false; // the last call was a sync one (see ~client)
 };
 
 } // namespace keyops

@@ -31,11 +31,13 @@ namespace keyops {
 
 /// How an attempt failed.
 struct attempt_outcome {
-    error_code ec;             ///< transport error, or the keyops error for the HTTP status
-    unsigned http_status = 0;  ///< 0 when no response arrived
+    error_code ec;            ///< transport error, or the keyops error for the HTTP status
+    unsigned http_status = 0; ///< 0 when no response arrived
     /// The server's Retry-After, already converted to a delay.
     std::optional<std::chrono::milliseconds> retry_after;
     bool idempotent = true; ///< may the request be repeated safely?
+    /// When ec is error::proxy_refused: the proxy's answer to CONNECT (0 if unknown).
+    unsigned proxy_status = 0;
 };
 
 struct retry_decision {
@@ -81,6 +83,8 @@ inline const char* retry_refusal(const attempt_outcome& o) {
             return "the operation is not idempotent and reached the server";
         return nullptr;
     }
+    if (o.ec == error::proxy_refused && o.proxy_status != 0 && !retryable_status(o.proxy_status))
+        return "the proxy's refusal is not retried"; // 403, 407...: asking again changes nothing
     if (!transient_transport_error(o.ec))
         return "the error is not transient";
     if (!o.idempotent && !failed_before_sending(o.ec))
@@ -185,7 +189,8 @@ struct backoff_options {
 /// which wins (capped). Not thread-safe: one per client, used from the client's executor.
 class exponential_backoff {
 public:
-    explicit exponential_backoff(backoff_options opt = {}, std::uint64_t seed = std::random_device{}())
+    explicit exponential_backoff(backoff_options opt = {},
+                                 std::uint64_t seed = std::random_device{}())
         : opt_(opt), budget_(opt.budget_capacity, opt.budget_refill_per_success), rng_(seed) {}
 
     retry_decision on_failure(unsigned attempts_made, const attempt_outcome& o,
@@ -231,11 +236,10 @@ namespace detail {
 template <class R, class = void>
 struct is_retry_policy : std::false_type {};
 template <class R>
-struct is_retry_policy<
-    R, std::void_t<decltype(std::declval<R&>().on_failure(
-                       1u, std::declval<const attempt_outcome&>(),
-                       std::declval<std::chrono::steady_clock::duration>())),
-                   decltype(std::declval<R&>().on_success())>>
+struct is_retry_policy<R, std::void_t<decltype(std::declval<R&>().on_failure(
+                                          1u, std::declval<const attempt_outcome&>(),
+                                          std::declval<std::chrono::steady_clock::duration>())),
+                                      decltype(std::declval<R&>().on_success())>>
     : std::is_convertible<decltype(std::declval<R&>().on_failure(
                               1u, std::declval<const attempt_outcome&>(),
                               std::declval<std::chrono::steady_clock::duration>())),

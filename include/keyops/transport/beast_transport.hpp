@@ -157,7 +157,8 @@ private:
         while (!idle_.empty()) {
             std::unique_ptr<connection> c = std::move(idle_.back());
             idle_.pop_back();
-            if (c->buffer.size() == 0 && socket_is_quiet(c->lowest().socket()))
+            if (c->buffer.size() == 0 && socket_is_quiet(c->lowest().socket()) &&
+                (!c->secure || tls_is_quiet(c->secure->native_handle())))
                 return c;
         }
         return nullptr;
@@ -167,6 +168,12 @@ private:
         char byte;
         const auto n = ::recv(s.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
         return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+    }
+
+    // The server's close_notify often arrives with the end of the response, and is then read
+    // from the socket into the TLS layer's buffer, where peeking at the socket cannot see it.
+    static bool tls_is_quiet(SSL* ssl) {
+        return SSL_has_pending(ssl) == 0 && BIO_ctrl_pending(SSL_get_rbio(ssl)) == 0;
     }
 
     void give_back(std::unique_ptr<connection> c) {
@@ -250,8 +257,10 @@ private:
                                 conn->lowest(), conn->buffer, *connect_res, std::move(self));
                             if (ec)
                                 return self.complete(detail::map_transport_error(ec));
-                            if (connect_res->get().result_int() / 100 != 2)
+                            if (connect_res->get().result_int() / 100 != 2) {
+                                res.base() = connect_res->release().base(); // what it said
                                 return self.complete(make_error_code(error::proxy_refused));
+                            }
                         }
 
                         if (conn->secure) {

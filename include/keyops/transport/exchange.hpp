@@ -12,6 +12,8 @@
 //                       Token&& token);               completion signature void(error_code)
 //   void close();                                     drops idle connections
 // `req` and `res` must stay alive until completion. The response body arrives decoded.
+// When an exchange fails with error::proxy_refused, `res` holds the proxy's status line and
+// headers (its answer to CONNECT), so that callers can say what the proxy answered.
 
 #include <keyops/request/build.hpp>
 #include <keyops/transport/detail/response_finish.hpp>
@@ -42,8 +44,9 @@ namespace detail {
 // type-erased. The erased handler is re-bound to the caller's own executor (as an
 // any_io_executor): Boost 1.81's any_completion_executor cannot be required to be non-blocking,
 // which Beast's operations ask of the handler's executor.
-using erased_handler = boost::asio::executor_binder<
-    boost::asio::any_completion_handler<void(error_code)>, boost::asio::any_io_executor>;
+using erased_handler =
+    boost::asio::executor_binder<boost::asio::any_completion_handler<void(error_code)>,
+                                 boost::asio::any_io_executor>;
 
 template <class Handler, class Executor>
 erased_handler erase_handler(Handler&& handler, const Executor& fallback) {

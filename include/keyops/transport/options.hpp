@@ -53,7 +53,10 @@ struct transport_options {
 
     tls_options tls;
     /// An HTTP proxy reached with CONNECT. When empty and `proxy_from_environment` is true,
-    /// HTTPS_PROXY / HTTP_PROXY and NO_PROXY decide.
+    /// HTTPS_PROXY / HTTP_PROXY and NO_PROXY decide, read once, when the transport is
+    /// constructed. A proxy that answers CONNECT with anything but 2xx fails the exchange with
+    /// error::proxy_refused; the diagnostics then give its status, and the retry policies do not
+    /// retry a refusal with a status that is not retried (403, 407).
     std::optional<proxy_options> proxy;
     bool proxy_from_environment = true;
 

@@ -759,7 +759,7 @@ std::vector<job_wait_result> wait_for_jobs(Client& c, std::vector<std::string> i
                                   out = std::move(r);
                                   done = true;
                               });
-    detail::run_io_until(c.get_executor(), done, ec);
+    c.run_until_done(done, ec);
     if (!done) {
         out.clear();
         for (const auto& id : copy) {
@@ -800,7 +800,7 @@ rotation_wait_result wait_for_rotation(Client& c, const wait_options& opt = {}) 
         out = std::move(r);
         done = true;
     });
-    detail::run_io_until(c.get_executor(), done, ec);
+    c.run_until_done(done, ec);
     if (!done) {
         out.ec = ec;
         out.diag.detail = "the client's executor could not run the wait";

@@ -22,12 +22,18 @@ namespace keyops::detail {
 
 inline error_code status_error(unsigned status) {
     switch (status) {
-    case 401: return make_error_code(error::unauthorized);
-    case 403: return make_error_code(error::forbidden);
-    case 404: return make_error_code(error::not_found);
-    case 409: return make_error_code(error::conflict);
-    case 429: return make_error_code(error::rate_limited);
-    default: break;
+    case 401:
+        return make_error_code(error::unauthorized);
+    case 403:
+        return make_error_code(error::forbidden);
+    case 404:
+        return make_error_code(error::not_found);
+    case 409:
+        return make_error_code(error::conflict);
+    case 429:
+        return make_error_code(error::rate_limited);
+    default:
+        break;
     }
     if (status >= 500 && status < 600)
         return make_error_code(error::server_error);
@@ -36,13 +42,19 @@ inline error_code status_error(unsigned status) {
 
 inline std::string status_text(unsigned status) {
     std::string out = std::to_string(status);
-    auto reason = boost::beast::http::obsolete_reason(
-        static_cast<boost::beast::http::status>(status));
+    auto reason =
+        boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(status));
     if (!reason.empty() && reason != "<unknown-status>") {
         out += ' ';
         out.append(reason.data(), reason.size());
     }
     return out;
+}
+
+/// After error::proxy_refused, says in `diag` what the proxy answered (the transport leaves the
+/// proxy's status line and headers in the response; see exchange.hpp).
+inline void note_proxy_refusal(diagnostics& diag, const http_response& res) {
+    diag.detail = "the proxy answered " + status_text(res.result_int()) + " to CONNECT";
 }
 
 /// Fills the server part of `diag` from an error response.
