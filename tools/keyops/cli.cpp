@@ -122,8 +122,7 @@ global_options parse_global(int argc, char** argv, std::vector<std::string>& res
             else if (name == "--cacert")
                 g.cacert = value;
             else if (name == "--timeout")
-                g.timeout = std::chrono::milliseconds(
-                    static_cast<std::int64_t>(parse_seconds(name, value) * 1000));
+                g.timeout = parse_duration(name, value);
             else if (name == "--user")
                 g.user = value;
             else if (name == "--password-file")
@@ -242,6 +241,10 @@ double parse_seconds(const std::string& flag, const std::string& text) {
     return v;
 }
 
+std::chrono::milliseconds parse_duration(const std::string& flag, const std::string& text) {
+    return std::chrono::milliseconds(static_cast<std::int64_t>(parse_seconds(flag, text) * 1000));
+}
+
 std::uint64_t parse_count(const std::string& flag, const std::string& text, bool allow_zero) {
     std::uint64_t v = 0;
     bool ok = !text.empty() && text.size() <= 12;
@@ -307,36 +310,24 @@ int exit_code_for(const keyops::error_code& ec) {
     return exit_network;
 }
 
-int exit_code_for(const keyops::job_wait_result& r) {
-    switch (r.outcome) {
+int exit_code_for(keyops::wait_outcome outcome, const keyops::error_code& ec) {
+    switch (outcome) {
     case keyops::wait_outcome::completed:
+    case keyops::wait_outcome::rotation_success:
         return exit_ok;
     case keyops::wait_outcome::completed_aborted:
         return exit_aborted;
     case keyops::wait_outcome::failed:
-        return exit_job_failed;
-    case keyops::wait_outcome::deadline:
-        return exit_deadline;
-    case keyops::wait_outcome::cancelled:
-        return exit_interrupted;
-    default:
-        return exit_code_for(r.ec);
-    }
-}
-
-int exit_code_for(const keyops::rotation_wait_result& r) {
-    switch (r.outcome) {
-    case keyops::wait_outcome::rotation_success:
-        return exit_ok;
     case keyops::wait_outcome::rotation_failed:
         return exit_job_failed;
     case keyops::wait_outcome::deadline:
         return exit_deadline;
     case keyops::wait_outcome::cancelled:
         return exit_interrupted;
-    default:
-        return exit_code_for(r.ec);
+    case keyops::wait_outcome::error:
+        break;
     }
+    return exit_code_for(ec);
 }
 
 void report_error(const std::string& what, const keyops::error_code& ec,

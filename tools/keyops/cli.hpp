@@ -79,6 +79,7 @@ private:
 };
 
 double parse_seconds(const std::string& flag, const std::string& text);
+std::chrono::milliseconds parse_duration(const std::string& flag, const std::string& text);
 std::uint64_t parse_count(const std::string& flag, const std::string& text, bool allow_zero);
 keyops::cckm::job_kind parse_kind(const std::string& text);
 std::string read_secret_file(const std::string& flag, const std::string& path);
@@ -86,9 +87,8 @@ std::string read_text_file(const std::string& flag, const std::string& path);
 
 /// The exit code for a failed call.
 int exit_code_for(const keyops::error_code& ec);
-/// The exit code for a job's or rotation's wait.
-int exit_code_for(const keyops::job_wait_result& r);
-int exit_code_for(const keyops::rotation_wait_result& r);
+/// The exit code for the end of a job's or rotation's wait.
+int exit_code_for(keyops::wait_outcome outcome, const keyops::error_code& ec);
 
 /// With -v: how a call went (status, attempts, retries), to stderr. Never a secret: diagnostics
 /// hold none.

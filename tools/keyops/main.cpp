@@ -307,39 +307,36 @@ int jobs_list(cm_client& c, const global_options& g, const command_args& a) {
     }
 }
 
-template <class K>
-int jobs_get(cm_client& c, const global_options& g, const std::string& id) {
+// One call whose answer is one object: printed as the server sent it (--json) or by `show`.
+// `what` names the call in -v notes and errors.
+template <class E, class Client, class Show, class... Args>
+int call_and_show(Client& c, const global_options& g, const std::string& what, Show show,
+                  const Args&... args) {
     keyops::error_code ec;
     keyops::diagnostics diag;
-    auto j = c.call<cckm::get_job<K>>(keyops::job_id(id), ec, diag);
-    verbose_note(g, "GET " + std::string(K::name) + " job " + id, diag);
+    auto r = c.template call<E>(args..., ec, diag);
+    verbose_note(g, what, diag);
     if (ec) {
-        report_error("getting " + std::string(K::name) + " job " + id, ec, diag);
+        report_error(what, ec, diag);
         return exit_code_for(ec);
     }
     if (g.json)
-        print_json_body(j.body());
+        print_json_body(r.body());
     else
-        print_job_block(*j);
+        show(*r);
     return exit_ok;
 }
 
 template <class K>
+int jobs_get(cm_client& c, const global_options& g, const std::string& id) {
+    return call_and_show<cckm::get_job<K>>(c, g, "GET " + std::string(K::name) + " job " + id,
+                                           print_job_block, keyops::job_id(id));
+}
+
+template <class K>
 int jobs_start(cm_client& c, const global_options& g, const std::string& body) {
-    keyops::error_code ec;
-    keyops::diagnostics diag;
-    auto j = c.call<cckm::start_job<K>>(cckm::raw_json_body{body}, ec, diag);
-    verbose_note(g, "POST a new " + std::string(K::name) + " job", diag);
-    if (ec) {
-        report_error("starting a " + std::string(K::name) + " job", ec, diag);
-        return exit_code_for(ec);
-    }
-    if (g.json) {
-        print_json_body(j.body());
-    } else {
-        print_job_block(*j);
-    }
-    return exit_ok;
+    return call_and_show<cckm::start_job<K>>(c, g, "POST a new " + std::string(K::name) + " job",
+                                             print_job_block, cckm::raw_json_body{body});
 }
 
 template <class K>
@@ -347,20 +344,9 @@ int jobs_cancel(cm_client& c, const global_options& g, const std::string& id) {
     if constexpr (!K::has_cancel) {
         throw usage_error(std::string(K::name) + " jobs cannot be cancelled");
     } else {
-        keyops::error_code ec;
-        keyops::diagnostics diag;
-        auto j = c.call<cckm::cancel_job<K>>(keyops::job_id(id), ec, diag);
-        verbose_note(g, "POST cancel of " + std::string(K::name) + " job " + id, diag);
-        if (ec) {
-            report_error("cancelling " + std::string(K::name) + " job " + id, ec, diag);
-            return exit_code_for(ec);
-        }
-        if (g.json) {
-            print_json_body(j.body());
-        } else {
-            print_job_block(*j);
-        }
-        return exit_ok;
+        return call_and_show<cckm::cancel_job<K>>(
+            c, g, "POST cancel of " + std::string(K::name) + " job " + id, print_job_block,
+            keyops::job_id(id));
     }
 }
 
@@ -437,13 +423,11 @@ int jobs_wait(cm_client& c, const global_options& g, const std::vector<std::stri
     w.polling.max_interval = std::chrono::milliseconds(10000);
     w.polling.deadline = std::chrono::milliseconds(0);
     if (auto i = a.value("--interval")) {
-        w.polling.first_interval = w.polling.max_interval = std::chrono::milliseconds(
-            static_cast<std::int64_t>(parse_seconds("--interval", *i) * 1000));
+        w.polling.first_interval = w.polling.max_interval = parse_duration("--interval", *i);
         w.polling.growth = 1.0;
     }
     if (auto d = a.value("--deadline"))
-        w.polling.deadline = std::chrono::milliseconds(
-            static_cast<std::int64_t>(parse_seconds("--deadline", *d) * 1000));
+        w.polling.deadline = parse_duration("--deadline", *d);
     w.cancel_on_deadline = a.has("--cancel-on-deadline");
     if constexpr (!K::has_cancel)
         if (w.cancel_on_deadline)
@@ -466,7 +450,7 @@ int jobs_wait(cm_client& c, const global_options& g, const std::vector<std::stri
     int code = exit_ok;
     boost::json::array out_json;
     for (const auto& r : results) {
-        code = worse(code, exit_code_for(r));
+        code = worse(code, exit_code_for(r.outcome, r.ec));
         if (g.verbose)
             std::cerr << "keyops: waited for " << r.id << ": " << r.polls << " polls, "
                       << r.attempts << " HTTP attempts\n";
@@ -594,42 +578,20 @@ int run_proxy_key(const global_options& g, const std::vector<std::string>& rest)
     w.polling.growth = 1.0;
     w.polling.deadline = std::chrono::milliseconds(0);
     if (auto i = a.value("--interval"))
-        w.polling.first_interval = w.polling.max_interval = std::chrono::milliseconds(
-            static_cast<std::int64_t>(parse_seconds("--interval", *i) * 1000));
+        w.polling.first_interval = w.polling.max_interval = parse_duration("--interval", *i);
     if (auto d = a.value("--deadline"))
-        w.polling.deadline = std::chrono::milliseconds(
-            static_cast<std::int64_t>(parse_seconds("--deadline", *d) * 1000));
+        w.polling.deadline = parse_duration("--deadline", *d);
 
     boost::asio::io_context io;
     auto c = make_ni(io, g);
     keyops::error_code ec;
     keyops::diagnostics diag;
-    if (sub == "details") {
-        auto d = c.call<ni::proxy_key_details>(ec, diag);
-        verbose_note(g, "GET proxy key details", diag);
-        if (ec) {
-            report_error("reading the proxy key details", ec, diag);
-            return finish_ni(c, exit_code_for(ec));
-        }
-        if (g.json)
-            print_json_body(d.body());
-        else
-            print_details_block(*d);
-        return finish_ni(c, exit_ok);
-    }
-    if (sub == "status") {
-        auto s = c.call<ni::proxy_key_rotation_status>(ec, diag);
-        verbose_note(g, "GET proxy key rotation status", diag);
-        if (ec) {
-            report_error("reading the proxy key rotation status", ec, diag);
-            return finish_ni(c, exit_code_for(ec));
-        }
-        if (g.json)
-            print_json_body(s.body());
-        else
-            print_rotation_block(*s);
-        return finish_ni(c, exit_ok);
-    }
+    if (sub == "details")
+        return finish_ni(c, call_and_show<ni::proxy_key_details>(c, g, "GET proxy key details",
+                                                                 print_details_block));
+    if (sub == "status")
+        return finish_ni(c, call_and_show<ni::proxy_key_rotation_status>(
+                                c, g, "GET proxy key rotation status", print_rotation_block));
     auto s = c.call<ni::rotate_proxy_key>(ec, diag);
     verbose_note(g, "POST proxy key rotation", diag);
     if (ec) {
@@ -674,7 +636,7 @@ int run_proxy_key(const global_options& g, const std::vector<std::string>& rest)
         if (!r.diag.detail.empty())
             std::cerr << "keyops: " << r.diag.detail << '\n';
     }
-    return finish_ni(c, exit_code_for(r));
+    return finish_ni(c, exit_code_for(r.outcome, r.ec));
 }
 
 int run(const global_options& g, const std::vector<std::string>& rest) {
