@@ -674,6 +674,25 @@ server "${KPATH[google]}/$G6" "$WORK/job.json"
 jis "  ... the job on the server has abort true" 'd["abort"]' true "$WORK/job.json"
 
 # ------------------------------------------------------------------------------------------------
+section "jobs wait on a terminal: one live progress line"
+# script(1) gives the tool a pseudo-terminal as stdout.
+command -v script >/dev/null || die "script (util-linux) is required"
+GT=$(cc_start google '{"key_rings":["tty-1","tty-2","tty-3"]}')
+printf -v TTYCMD '%q ' "$KEYOPS" "${G[@]}" "${CC[@]}" jobs wait google "$GT" --interval 0.5
+KCMD="script -qec 'keyops ... jobs wait google $GT --interval 0.5' /dev/null"
+RC=0
+timeout -k 5 60 script -qec "$TTYCMD" /dev/null </dev/null >"$OUT" 2>"$ERR" || RC=$?
+no_secrets
+rc 0 "jobs wait on a terminal"
+REDRAWS=$(grep -o $'\r\e\[K' "$OUT" | wc -l)
+if [[ $REDRAWS -ge 2 ]] && grep -q "3/3 resources" "$OUT" && grep -q "$GT: completed" "$OUT"; then
+    ok "  ... the progress line is redrawn in place ($REDRAWS times) up to 3/3 resources"
+else
+    bad "  ... a live line redrawn with CR and erase-line, ending at 3/3 resources" \
+        "redraws: $REDRAWS" "output: $(od -c "$OUT" | head -20)"
+fi
+
+# ------------------------------------------------------------------------------------------------
 section "jobs wait on ten jobs: one list request per round"
 reset
 TEN=()
