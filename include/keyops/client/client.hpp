@@ -146,9 +146,9 @@ public:
         constexpr std::size_t n = sizeof...(Args);
         static_assert(n >= 1, "keyops: async_call needs a completion token as last argument");
         auto all = std::forward_as_tuple(std::forward<Args>(args)...);
-        if constexpr (n >= 2 && std::is_same_v<std::decay_t<std::tuple_element_t<
-                                                   n - 2, std::tuple<Args...>>>,
-                                               diagnostics>) {
+        if constexpr (n >= 2 &&
+                      std::is_same_v<std::decay_t<std::tuple_element_t<n - 2, std::tuple<Args...>>>,
+                                     diagnostics>) {
             return async_first<E>(all, &std::get<n - 2>(all), std::get<n - 1>(all),
                                   std::make_index_sequence<n - 2>());
         } else {
@@ -165,11 +165,10 @@ public:
             [this, &diag, started = false](auto& self, error_code ec = {}) mutable {
                 if (!started) {
                     started = true;
-                    auth_.async_release(transport_,
-                                        auth_call{ctx_, diag,
-                                                  std::chrono::steady_clock::now() +
-                                                      opt_.call_timeout},
-                                        std::move(self));
+                    auth_.async_release(
+                        transport_,
+                        auth_call{ctx_, diag, std::chrono::steady_clock::now() + opt_.call_timeout},
+                        std::move(self));
                     return;
                 }
                 transport_.close();
@@ -210,17 +209,36 @@ private:
 
     template <class E, class Tuple, class Token, std::size_t... I>
     auto async_first(Tuple& all, diagnostics* diag, Token&& token, std::index_sequence<I...>) {
+        return boost::asio::async_compose<Token, void(error_code, call_result<E>)>(
+            call_op<E>{{}, *this, make_state<E>(diag, false, std::get<I>(all)...)}, token,
+            get_executor());
+    }
+
+    // The state of one call: taken from the spare one a finished call left (its request's
+    // storage is reused), or made.
+    template <class E, class... A>
+    auto make_state(diagnostics* diag, bool blocking, const A&... args) {
+        auto st = std::move(spare_);
+        if (!st)
+            st = std::make_unique<call_state>(get_executor());
         error_code ec;
-        auto st = std::make_unique<call_state>(get_executor());
-        st->req = build_request<E>(ctx_, ec, std::get<I>(all)...);
+        detail::build_into<E>(st->req, ctx_, ec, args...);
         st->diag = diag ? diag : &st->own_diag;
         st->diag->clear();
         st->build_error = ec;
         if (ec)
             st->diag->detail = "the request arguments are invalid";
         st->deadline = std::chrono::steady_clock::now() + opt_.call_timeout;
-        return boost::asio::async_compose<Token, void(error_code, call_result<E>)>(
-            call_op<E>{{}, *this, std::move(st)}, token, get_executor());
+        st->attempts = 0;
+        st->reauthorized = false;
+        st->blocking = blocking;
+        return st;
+    }
+
+    template <class State>
+    void keep_spare(State st) {
+        if (!spare_)
+            spare_ = std::move(st);
     }
 
     template <class E, class... A>
@@ -228,11 +246,15 @@ private:
         ec.clear();
         std::optional<call_result<E>> out;
         bool done = false;
-        async_call<E>(args..., diag, [&](error_code e, call_result<E> r) {
+        // The caller waits: the transport may do the socket I/O blocking, bounded by the
+        // call's deadline, rather than through the io_context.
+        auto handler = [&](error_code e, call_result<E> r) {
             ec = e;
             out.emplace(std::move(r));
             done = true;
-        });
+        };
+        boost::asio::async_compose<decltype(handler), void(error_code, call_result<E>)>(
+            call_op<E>{{}, *this, make_state<E>(&diag, true, args...)}, handler, get_executor());
         run_until(done, ec);
         return out ? std::move(*out) : call_result<E>();
     }
@@ -268,6 +290,7 @@ private:
         std::chrono::steady_clock::time_point deadline;
         unsigned attempts = 0;
         bool reauthorized = false;
+        bool blocking = false; // a sync call: see exchange_options::may_block
     };
 
     template <class E>
@@ -280,19 +303,22 @@ private:
 
         template <class Self>
         void finish(Self& self, error_code ec) {
+            c.keep_spare(std::move(st));
             self.complete(ec, call_result<E>());
         }
 
         template <class Self>
         bool cancelled(Self& self) const {
-            return self.get_cancellation_state().cancelled() != boost::asio::cancellation_type::none;
+            return self.get_cancellation_state().cancelled() !=
+                   boost::asio::cancellation_type::none;
         }
 
         template <class Self>
         void operator()(Self& self, error_code ec = {}) {
             BOOST_ASIO_CORO_REENTER(*this) {
                 if (st->build_error) {
-                    BOOST_ASIO_CORO_YIELD boost::asio::post(self.get_io_executor(), std::move(self));
+                    BOOST_ASIO_CORO_YIELD boost::asio::post(self.get_io_executor(),
+                                                            std::move(self));
                     return finish(self, st->build_error);
                 }
                 for (;;) {
@@ -307,8 +333,10 @@ private:
                     if (cancelled(self))
                         return finish(self, boost::asio::error::operation_aborted);
                     st->res = http_response();
+                    st->diag->detail.clear(); // the transport may explain a failure there
                     BOOST_ASIO_CORO_YIELD c.transport_.async_exchange(
-                        st->req, st->res, exchange_options{st->deadline, idempotent},
+                        st->req, st->res,
+                        exchange_options{st->deadline, idempotent, st->blocking, st->diag},
                         std::move(self));
                     if (cancelled(self) || ec == boost::asio::error::operation_aborted)
                         return finish(self, boost::asio::error::operation_aborted);
@@ -361,6 +389,7 @@ private:
         template <class Self>
         void complete_ok(Self& self) {
             if constexpr (std::is_same_v<response, empty_response>) {
+                c.keep_spare(std::move(st));
                 self.complete(error_code(), call_result<E>());
             } else {
                 error_code ec;
@@ -371,6 +400,7 @@ private:
                     st->diag->json_offset = where.json_offset;
                     st->diag->detail = std::move(where.detail);
                 }
+                c.keep_spare(std::move(st));
                 self.complete(ec, std::move(r));
             }
         }
@@ -381,6 +411,7 @@ private:
     Retry retry_;
     client_options opt_;
     request_context ctx_;
+    std::unique_ptr<call_state> spare_; // a finished call's state, for the next call
 };
 
 } // namespace keyops

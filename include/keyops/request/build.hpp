@@ -97,8 +97,8 @@ struct argument_rules {
 
     static constexpr bool check() {
         check_descriptor<E>();
-        constexpr std::size_t body_args = (std::size_t(0) + ... +
-                                           (in_tuple<Args, bodies>::value ? 1 : 0));
+        constexpr std::size_t body_args =
+            (std::size_t(0) + ... + (in_tuple<Args, bodies>::value ? 1 : 0));
         static_assert(body_args <= 1, "keyops: pass at most one request body");
         static_assert(!E::body_required || body_args == 1,
                       "keyops: this endpoint needs a request body: pass one of its body types");
@@ -129,6 +129,14 @@ bool append_path_param(std::string& target, std::string_view name, const Args&..
     return found && !empty;
 }
 
+// Sets a field unless it is there once already with that value.
+inline void set_field(http_request& req, boost::beast::http::field f, std::string_view value) {
+    auto it = req.find(f);
+    if (it != req.end() && it->value() == value && req.count(f) == 1)
+        return;
+    req.set(f, value);
+}
+
 template <class E, class... Args>
 const char* build_into(http_request& req, const request_context& ctx, error_code& ec,
                        const Args&... args) {
@@ -139,8 +147,10 @@ const char* build_into(http_request& req, const request_context& ctx, error_code
         return "the request context has no host";
     }
 
-    std::string target = E::service == api_service::ciphertrust ? ctx.ciphertrust_base
-                                                                : ctx.network_insight_base;
+    std::string target;
+    target.reserve(256); // base, path and an id or a short query in one allocation
+    target =
+        E::service == api_service::ciphertrust ? ctx.ciphertrust_base : ctx.network_insight_base;
     if (!target.empty() && target.back() == '/')
         target.pop_back();
     const std::string_view path = E::path.view();
@@ -165,16 +175,27 @@ const char* build_into(http_request& req, const request_context& ctx, error_code
         (one(args), ...);
     }
 
-    req = http_request();
+    // `req` may be a request built before (the client reuses one per call state): fields that
+    // already hold the right value stay, which spares their allocations; all others go.
+    namespace http = boost::beast::http;
+    for (auto it = req.begin(); it != req.end();) {
+        const auto f = it->name();
+        if (f == http::field::host || f == http::field::user_agent || f == http::field::accept ||
+            (f == http::field::accept_encoding && !ctx.accept_encoding.empty()))
+            ++it;
+        else
+            it = req.erase(it);
+    }
+    req.body().clear();
     req.version(11);
     req.method(E::method);
-    req.target(target);
-    namespace http = boost::beast::http;
-    req.set(http::field::host, ctx.host);
-    req.set(http::field::user_agent, ctx.user_agent);
-    req.set(http::field::accept, "application/json");
+    if (req.target() != target)
+        req.target(target);
+    set_field(req, http::field::host, ctx.host);
+    set_field(req, http::field::user_agent, ctx.user_agent);
+    set_field(req, http::field::accept, "application/json");
     if (!ctx.accept_encoding.empty())
-        req.set(http::field::accept_encoding, ctx.accept_encoding);
+        set_field(req, http::field::accept_encoding, ctx.accept_encoding);
 
     const char* failure = nullptr;
     [[maybe_unused]] auto body = [&](const auto& a) {
