@@ -23,6 +23,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <new>
 #include <string>
 #include <string_view>
 
@@ -38,11 +39,29 @@ struct parse_options {
 
 namespace detail {
 
+// The body and the arena of a parsed document, in one allocation with the arena's first block.
 struct document_storage {
-    explicit document_storage(std::size_t arena_block) : arena(arena_block) {}
+    document_storage(unsigned char* block, std::size_t size) : arena(block, size) {}
     std::string body; // empty when the caller keeps the body (parse_borrowed)
     boost::json::monotonic_resource arena;
 };
+
+struct document_storage_deleter {
+    void operator()(document_storage* p) const noexcept {
+        p->~document_storage();
+        ::operator delete(static_cast<void*>(p));
+    }
+};
+
+using document_storage_ptr = std::unique_ptr<document_storage, document_storage_deleter>;
+
+inline document_storage_ptr make_document_storage(std::size_t arena_block) {
+    constexpr std::size_t head = (sizeof(document_storage) + alignof(std::max_align_t) - 1) &
+                                 ~(alignof(std::max_align_t) - 1);
+    void* raw = ::operator new(head + arena_block);
+    return document_storage_ptr(
+        ::new (raw) document_storage(static_cast<unsigned char*>(raw) + head, arena_block));
+}
 
 // JSON Pointer (RFC 6901) of the parser's position.
 inline std::string json_pointer(const std::vector<frame>& frames) {
@@ -192,7 +211,7 @@ private:
     friend parsed<U> parse_borrowed(std::string_view, error_code&, diagnostics&,
                                     const parse_options&);
 
-    std::unique_ptr<detail::document_storage> storage_;
+    detail::document_storage_ptr storage_;
     std::string_view body_;
     T value_{};
 };
@@ -210,7 +229,7 @@ template <class T>
 parsed<T> parse(std::string body, error_code& ec, diagnostics& diag,
                 const parse_options& opt = {}) {
     parsed<T> out;
-    out.storage_ = std::make_unique<detail::document_storage>(detail::arena_block_for(body.size()));
+    out.storage_ = detail::make_document_storage(detail::arena_block_for(body.size()));
     // The storage is on the heap and never moves, so even a short body kept in std::string's
     // inline buffer stays put.
     out.storage_->body = std::move(body);
@@ -226,7 +245,7 @@ template <class T>
 parsed<T> parse_borrowed(std::string_view body, error_code& ec, diagnostics& diag,
                          const parse_options& opt = {}) {
     parsed<T> out;
-    out.storage_ = std::make_unique<detail::document_storage>(detail::arena_block_for(body.size()));
+    out.storage_ = detail::make_document_storage(detail::arena_block_for(body.size()));
     out.body_ = body;
     if (!detail::parse_into(out.value_, out.storage_->arena, body, ec, diag, opt))
         return parsed<T>();

@@ -277,6 +277,7 @@ private:
         // Outside the composed operation, which is moved while its steps run.
         boost::asio::ip::tcp::resolver::results_type endpoints;
         bool reused = false;
+        std::chrono::steady_clock::time_point idle_since; // when last given back
         // The exchange's deadline: armed once per exchange, it cancels the socket's operations.
         boost::asio::steady_timer timer;
         unsigned serial = 0; // which arming a firing timer belongs to
@@ -296,12 +297,19 @@ private:
     }
 
     // An idle connection the server has not closed meanwhile, or nothing. A closed one would
-    // only fail after the request is written; checking first avoids sending into it.
-    std::shared_ptr<connection> take_idle() {
+    // only fail after the request is written; checking first avoids sending into it. The check
+    // costs a system call, so a connection idle for less than a second is taken unchecked for an
+    // idempotent request: should the server have closed it meanwhile, the request is sent again
+    // on a fresh connection (see the resend below), with no harm done.
+    std::shared_ptr<connection> take_idle(bool idempotent) {
+        const auto now = std::chrono::steady_clock::now();
         while (!idle_.empty()) {
             std::shared_ptr<connection> c = std::move(idle_.back());
             idle_.pop_back();
-            if (c->buffer.size() == 0 && socket_is_quiet(c->lowest().socket()))
+            if (c->buffer.size() != 0)
+                continue;
+            if ((idempotent && now - c->idle_since < std::chrono::seconds(1)) ||
+                socket_is_quiet(c->lowest().socket()))
                 return c;
         }
         return nullptr;
@@ -316,6 +324,7 @@ private:
     void give_back(std::shared_ptr<connection> c) {
         if (idle_.size() < opt_.max_idle_connections) {
             c->reused = true;
+            c->idle_since = std::chrono::steady_clock::now();
             idle_.push_back(std::move(c));
         }
     }
@@ -444,7 +453,7 @@ private:
             namespace ssl = boost::asio::ssl;
             BOOST_ASIO_CORO_REENTER(*this) {
                 for (;;) {
-                    conn = t.take_idle();
+                    conn = t.take_idle(opt.idempotent);
                     if (!conn) {
                         conn = std::make_shared<connection>(t);
                         ++t.opened_;

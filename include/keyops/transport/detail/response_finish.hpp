@@ -8,6 +8,7 @@
 #include <keyops/transport/detail/inflate.hpp>
 
 #include <boost/asio/error.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/message.hpp>
@@ -65,6 +66,7 @@ inline error_code map_transport_error(error_code ec) {
 inline bool is_connection_closed(error_code ec) {
     namespace http = boost::beast::http;
     return ec == http::error::end_of_stream || ec == boost::asio::error::eof ||
+           ec == boost::asio::ssl::error::stream_truncated || // TCP closed without TLS close
            ec == boost::asio::error::connection_reset || ec == boost::asio::error::broken_pipe ||
            ec == boost::asio::error::connection_aborted;
 }
