@@ -22,7 +22,9 @@
 // Concurrent async calls are allowed: each takes its own connection from the transport's pool
 // (see beast_transport.hpp); auth fetches one token at a time for all of them.
 // Sync calls run the client's io_context until the call completes: they need the transport's
-// executor to belong to an io_context that no other thread is running meanwhile.
+// executor to belong to an io_context that no other thread is running meanwhile. On a kept-alive
+// connection of beast_transport a sync call does its socket I/O blocking, bounded by its
+// deadline, and may finish without running the io_context at all (exchange_options::may_block).
 // Lifetime: the client, and a diagnostics passed to async_call, must outlive the operation.
 // Errors: transport errors (Asio, SSL, keyops::error::timeout ...), HTTP statuses as
 // keyops::error::unauthorized / not_found / conflict / rate_limited / server_error /
@@ -222,7 +224,7 @@ private:
         if (!st)
             st = std::make_unique<call_state>(get_executor());
         error_code ec;
-        detail::build_into<E>(st->req, ctx_, ec, args...);
+        detail::build_into_with<E>(st->req, st->target, ctx_, ec, args...);
         st->diag = diag ? diag : &st->own_diag;
         st->diag->clear();
         st->build_error = ec;
@@ -235,10 +237,17 @@ private:
         return st;
     }
 
+    // Bodies up to this size are copied out of a call's response, whose string is then kept
+    // (with the rest of the call's state) for the next call.
+    static constexpr std::size_t reuse_limit = 256 * 1024;
+
     template <class State>
     void keep_spare(State st) {
-        if (!spare_)
-            spare_ = std::move(st);
+        if (spare_)
+            return;
+        if (st->res.body().capacity() > reuse_limit)
+            std::string().swap(st->res.body());
+        spare_ = std::move(st);
     }
 
     template <class E, class... A>
@@ -282,6 +291,7 @@ private:
     struct call_state {
         explicit call_state(executor_type ex) : timer(std::move(ex)) {}
         http_request req;
+        std::string target; // scratch of the request builder
         http_response res;
         boost::asio::steady_timer timer;
         diagnostics own_diag;
@@ -332,7 +342,10 @@ private:
                     }
                     if (cancelled(self))
                         return finish(self, boost::asio::error::operation_aborted);
-                    st->res = http_response();
+                    // The response's body keeps its capacity across attempts and calls; the
+                    // transport replaces header and body.
+                    st->res.base() = http_response::header_type();
+                    st->res.body().clear();
                     st->diag->detail.clear(); // the transport may explain a failure there
                     BOOST_ASIO_CORO_YIELD c.transport_.async_exchange(
                         st->req, st->res,
@@ -394,7 +407,13 @@ private:
             } else {
                 error_code ec;
                 diagnostics where; // only the JSON location, kept apart from the call's story
-                auto r = parse<response>(std::move(st->res.body()), ec, where, c.opt_.parse);
+                // A small body is copied into the result's storage (one allocation for both,
+                // and the response's string keeps its capacity for the next call); a large one
+                // is moved there rather than copied.
+                std::string& body = st->res.body();
+                auto r = body.size() <= reuse_limit
+                             ? parse_copy<response>(body, ec, where, c.opt_.parse)
+                             : parse<response>(std::move(body), ec, where, c.opt_.parse);
                 if (ec) {
                     st->diag->json_path = std::move(where.json_path);
                     st->diag->json_offset = where.json_offset;

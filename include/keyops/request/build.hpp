@@ -137,9 +137,11 @@ inline void set_field(http_request& req, boost::beast::http::field f, std::strin
     req.set(f, value);
 }
 
+// Builds into `req`, with `target` as the scratch space of the request target (a string kept
+// by the caller spares its allocation).
 template <class E, class... Args>
-const char* build_into(http_request& req, const request_context& ctx, error_code& ec,
-                       const Args&... args) {
+const char* build_into_with(http_request& req, std::string& target, const request_context& ctx,
+                            error_code& ec, const Args&... args) {
     static_assert(argument_rules<E, Args...>::check());
     ec.clear();
     if (ctx.host.empty()) {
@@ -147,7 +149,6 @@ const char* build_into(http_request& req, const request_context& ctx, error_code
         return "the request context has no host";
     }
 
-    std::string target;
     target.reserve(256); // base, path and an id or a short query in one allocation
     target =
         E::service == api_service::ciphertrust ? ctx.ciphertrust_base : ctx.network_insight_base;
@@ -213,6 +214,13 @@ const char* build_into(http_request& req, const request_context& ctx, error_code
     // POSTs without a body still say Content-Length: 0, which some proxies insist on.
     req.prepare_payload();
     return nullptr;
+}
+
+template <class E, class... Args>
+const char* build_into(http_request& req, const request_context& ctx, error_code& ec,
+                       const Args&... args) {
+    std::string target;
+    return build_into_with<E>(req, target, ctx, ec, args...);
 }
 
 } // namespace detail

@@ -26,6 +26,7 @@
 #include <keyops/error.hpp>
 #include <keyops/transport/detail/deadline_socket.hpp>
 #include <keyops/transport/detail/inflate.hpp>
+#include <keyops/transport/detail/response_reader.hpp>
 #include <keyops/transport/exchange.hpp>
 #include <keyops/transport/options.hpp>
 
@@ -259,7 +260,6 @@ private:
     }
 
     using tls_stream = boost::asio::ssl::stream<detail::deadline_socket>;
-    using response_parser = boost::beast::http::response_parser<boost::beast::http::string_body>;
 
     struct connection {
         explicit connection(beast_transport& t) : timer(t.ex_) {
@@ -284,7 +284,7 @@ private:
         bool timed_out = false;
         // Kept across the connection's responses: the parser, the raw body's storage, the
         // decoded body's scratch and zlib's state.
-        std::optional<response_parser> parser;
+        std::optional<detail::response_reader> parser;
         std::string raw_body;
         std::string decoded;
         detail::inflater inflate;
@@ -359,33 +359,30 @@ private:
         return detail::map_transport_error(ec);
     }
 
-    void prepare_read(connection& c, const http_request& req) const {
+    // Readies the connection's parser to read the response into `res`.
+    void prepare_read(connection& c, const http_request& req, http_response& res) const {
         namespace http = boost::beast::http;
-        c.parser.emplace();
+        c.parser.emplace(res, c.raw_body);
         c.parser->body_limit(opt_.max_body_size);
         c.parser->header_limit(static_cast<std::uint32_t>(opt_.max_header_size));
         if (req.method() == http::verb::head)
             c.parser->skip(true);
-        c.raw_body.clear();
-        c.parser->get().body().swap(c.raw_body); // reading appends: into kept capacity
     }
 
-    // The response read: decoded into `res`, the connection's buffers kept for the next one.
+    // The response read: its body decoded into `res` (whose string keeps its capacity when the
+    // caller reuses it), the connection's buffers and zlib state kept for the next one.
     error_code finish_read(connection& c, http_response& res) const {
         namespace http = boost::beast::http;
-        res = c.parser->release();
         auto it = res.find(http::field::content_encoding);
         if (it == res.end())
             return {};
-        if (auto ec = detail::decode_content_into(it->value(), res.body(), c.decoded,
-                                                  opt_.max_body_size, c.inflate))
-            return ec;
-        if (detail::content_coding(it->value()) == 0)
-            return {};
-        // The raw body's storage goes back to the connection; the result gets the decoded
-        // bytes in a string of their size.
-        c.raw_body.swap(res.body());
-        res.body().assign(c.decoded.data(), c.decoded.size());
+        if (c.parser->encoded()) {
+            std::size_t n = 0;
+            if (auto ec = detail::decode_content_into(it->value(), c.raw_body, c.decoded, n,
+                                                      opt_.max_body_size, c.inflate))
+                return ec;
+            res.body().assign(c.decoded.data(), n);
+        }
         res.erase(it);
         detail::fix_content_length(res);
         return {};
@@ -394,7 +391,8 @@ private:
     // Writes the request and reads the response on a kept-alive connection, blocking until the
     // deadline. `got_some`: whether any of the response arrived.
     template <class Stream>
-    error_code blocking_exchange(connection& c, Stream& stream, http_request& req, bool& wrote) {
+    error_code blocking_exchange(connection& c, Stream& stream, http_request& req,
+                                 http_response& res, bool& wrote) {
         namespace http = boost::beast::http;
         error_code ec;
         wrote = false;
@@ -402,7 +400,7 @@ private:
         if (ec)
             return ec;
         wrote = true;
-        prepare_read(c, req);
+        prepare_read(c, req, res);
         http::read(stream, c.buffer, *c.parser, ec);
         return ec;
     }
@@ -529,13 +527,12 @@ private:
                     }
 
                     if (opt.may_block && conn->reused) {
-                        // A sync call on a kept-alive connection: the socket I/O right here,
-                        // then the completion through the executor, as it must be.
+                        // A sync call on a kept-alive connection: the socket I/O right here.
                         conn->lowest().deadline(limit(t.opt_.request_timeout));
                         if (conn->secure)
-                            result = t.blocking_exchange(*conn, *conn->secure, req, wrote);
+                            result = t.blocking_exchange(*conn, *conn->secure, req, res, wrote);
                         else
-                            result = t.blocking_exchange(*conn, *conn->plain, req, wrote);
+                            result = t.blocking_exchange(*conn, *conn->plain, req, res, wrote);
                         if (result && !resent && detail::is_connection_closed(result) &&
                             (!wrote || (opt.idempotent && !conn->parser->got_some()))) {
                             resent = true; // the kept connection died: once more, fresh
@@ -549,7 +546,8 @@ private:
                         if (!result && res.keep_alive())
                             t.give_back(conn);
                         conn.reset();
-                        BOOST_ASIO_CORO_YIELD boost::asio::post(t.ex_, std::move(self));
+                        // The caller allowed completion before async_exchange returns: a
+                        // post here would cost a trip through the io_context (an epoll_wait).
                         return self.complete(result);
                     }
 
@@ -570,7 +568,7 @@ private:
                         return done(self, io_error(*conn, ec));
                     }
 
-                    t.prepare_read(*conn, req);
+                    t.prepare_read(*conn, req, res);
                     if (conn->secure) {
                         BOOST_ASIO_CORO_YIELD http::async_read(*conn->secure, conn->buffer,
                                                                *conn->parser, std::move(self));

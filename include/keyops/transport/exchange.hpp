@@ -41,8 +41,10 @@ struct exchange_options {
     /// be closed after the request was written? Only for idempotent requests.
     bool idempotent = true;
     /// The caller waits for the completion anyway (a sync call): the transport may block the
-    /// calling thread on socket I/O until the deadline instead of going through the executor.
-    /// The completion handler is still never called inline.
+    /// calling thread on socket I/O until the deadline instead of going through the executor,
+    /// and may then call the completion handler before async_exchange returns. Only for
+    /// callers whose handler allows that (keyops::client's sync calls); otherwise the handler
+    /// is never called inline.
     bool may_block = false;
     /// Where the transport may explain a failure beyond its error code (its `detail`, e.g. which
     /// certificate check failed); null for no explanation. Must outlive the exchange.

@@ -28,6 +28,18 @@ public:
     // Decodes `in` into `out`, replacing its contents (its capacity is reused).
     // window_bits: 16+15 gzip, 15 zlib-wrapped deflate, -15 raw deflate.
     error_code run(std::string_view in, std::string& out, int window_bits, std::size_t limit) {
+        std::size_t n = 0;
+        out.resize(out.capacity());
+        const error_code ec = run_kept(in, out, n, window_bits, limit);
+        out.resize(n);
+        return ec;
+    }
+
+    // As above, into the first `n` bytes of `buf`, which only ever grows: a buffer kept from
+    // body to body is neither shrunk nor zeroed again.
+    error_code run_kept(std::string_view in, std::string& buf, std::size_t& n, int window_bits,
+                        std::size_t limit) {
+        n = 0;
         if (!ready_) {
             if (inflateInit2(&zs_, window_bits) != Z_OK)
                 return make_error_code(error::bad_content_encoding);
@@ -37,28 +49,23 @@ public:
         }
         zs_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
         zs_.avail_in = static_cast<uInt>(in.size());
-        std::size_t have = 0;
-        out.resize(std::max(out.capacity(), std::max<std::size_t>(in.size() * 3, 16 * 1024)));
+        const std::size_t step = std::max<std::size_t>(in.size() * 3, 16 * 1024);
         for (;;) {
-            const std::size_t room = out.size() - have;
-            zs_.next_out = reinterpret_cast<Bytef*>(&out[have]);
+            if (buf.size() == n)
+                buf.resize(n + step);
+            const std::size_t room = buf.size() - n;
+            zs_.next_out = reinterpret_cast<Bytef*>(&buf[n]);
             zs_.avail_out = static_cast<uInt>(room);
             const int rc = inflate(&zs_, Z_NO_FLUSH);
-            have += room - zs_.avail_out;
+            n += room - zs_.avail_out;
             if (rc == Z_STREAM_END)
                 break;
-            if (rc != Z_OK || (zs_.avail_in == 0 && zs_.avail_out != 0)) {
-                out.resize(have);
+            if (rc != Z_OK || (zs_.avail_in == 0 && zs_.avail_out != 0))
                 return make_error_code(error::bad_content_encoding); // corrupt or truncated
-            }
-            if (have > limit) {
-                out.resize(have);
+            if (n > limit)
                 return make_error_code(error::body_too_large);
-            }
-            out.resize(have + std::max<std::size_t>(in.size() * 3, 16 * 1024));
         }
-        out.resize(have);
-        if (have > limit)
+        if (n > limit)
             return make_error_code(error::body_too_large);
         return {};
     }
@@ -96,18 +103,21 @@ inline int content_coding(std::string_view encoding) noexcept {
     return -1;
 }
 
-/// Decodes `in` into `out` according to the Content-Encoding value, with `z`; `out` is left
-/// alone for identity. "deflate" is meant to be zlib-wrapped, but some servers send it raw.
+/// Decodes `in` into the first `n` bytes of `buf` (see inflater::run_kept) according to the
+/// Content-Encoding value, with `z`; nothing is done for identity. "deflate" is meant to be
+/// zlib-wrapped, but some servers send it raw.
 inline error_code decode_content_into(std::string_view encoding, std::string_view in,
-                                      std::string& out, std::size_t limit, inflater& z) {
+                                      std::string& buf, std::size_t& n, std::size_t limit,
+                                      inflater& z) {
+    n = 0;
     const int bits = content_coding(encoding);
     if (bits < 0)
         return make_error_code(error::bad_content_encoding);
     if (bits == 0)
         return {};
-    error_code ec = z.run(in, out, bits, limit);
+    error_code ec = z.run_kept(in, buf, n, bits, limit);
     if (bits == 15 && ec == error::bad_content_encoding)
-        ec = z.run(in, out, -15, limit);
+        ec = z.run_kept(in, buf, n, -15, limit);
     return ec;
 }
 
@@ -117,8 +127,10 @@ inline error_code decode_content(std::string_view encoding, std::string& body, s
         return {};
     inflater z;
     std::string out;
-    if (auto ec = decode_content_into(encoding, body, out, limit, z))
+    std::size_t n = 0;
+    if (auto ec = decode_content_into(encoding, body, out, n, limit, z))
         return ec;
+    out.resize(n);
     body.swap(out);
     return {};
 }
