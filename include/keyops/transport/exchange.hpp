@@ -27,6 +27,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <type_traits>
 #include <utility>
@@ -64,8 +65,10 @@ using erased_handler =
 // Memory for the handlers of one transport's operations: a few blocks kept for reuse, so that
 // the type-erased handler and the intermediate operations of each exchange (which allocate
 // through the erased handler's allocator) stop costing a heap allocation each, from the first
-// exchange on. Single-threaded, like the transport that owns it; it must outlive every handler
-// allocated from it (the transport outlives its pending exchanges).
+// exchange on. It must outlive every handler allocated from it (the transport outlives its
+// pending exchanges). Locked: Asio frees an operation's memory on the thread that completes it,
+// before dispatching the handler to its executor (a strand, say), so frees may come from any
+// thread running the io_context.
 class handler_memory {
 public:
     handler_memory() = default;
@@ -78,6 +81,7 @@ public:
 
     void* allocate(std::size_t size) {
         const std::size_t need = round(size);
+        const std::lock_guard<std::mutex> lock(mutex_);
         for (std::size_t i = 0; i < count_; ++i) {
             header* h = free_[i];
             if (h->capacity >= need) {
@@ -92,6 +96,7 @@ public:
 
     void deallocate(void* p) noexcept {
         header* h = static_cast<header*>(p) - 1;
+        const std::lock_guard<std::mutex> lock(mutex_);
         if (count_ < slots) {
             free_[count_++] = h;
             return;
@@ -113,6 +118,7 @@ private:
     static constexpr std::size_t slots = 8;
     static std::size_t round(std::size_t n) noexcept { return (n + 127) & ~std::size_t(127); }
 
+    std::mutex mutex_;
     header* free_[slots] = {};
     std::size_t count_ = 0;
 };
