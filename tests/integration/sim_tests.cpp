@@ -123,8 +123,7 @@ struct sim_fixture {
         keyops::ciphertrust_credentials c;
         c.username = "admin";
         c.password = "admin";
-        return cm_client(keyops::beast_transport(io.get_executor(), t),
-                         keyops::ciphertrust_auth(c),
+        return cm_client(keyops::beast_transport(io.get_executor(), t), keyops::ciphertrust_auth(c),
                          keyops::exponential_backoff(quick_retries(), 11));
     }
 
@@ -179,8 +178,9 @@ BOOST_FIXTURE_TEST_CASE(seed_job_round_trip, sim_fixture) {
     BOOST_TEST(j->uri == "kylo:kylo:cckm:synchronize:45f1c056-ad1f-41b7-bf68-2b2909e51ab9");
     BOOST_TEST(j->completed_at.raw == "2022-02-03T04:20:06.015547Z");
     BOOST_TEST(j->key_vaults[0] == "5e9ee2f1-1b90-4b7d-b319-2b0848e78e75");
-    BOOST_TEST(j->detailed_status.string("cckmqa-automation/5e9ee2f1-1b90-4b7d-b319-2b0848e78e75") ==
-               "vault synchronized successfully");
+    BOOST_TEST(
+        j->detailed_status.string("cckmqa-automation/5e9ee2f1-1b90-4b7d-b319-2b0848e78e75") ==
+        "vault synchronized successfully");
     auto u = cm.call<cckm::get_job<cckm::google_update_all_versions>>(
         job_id("778a1024-dc18-49cb-833b-cfd6c000c090"));
     BOOST_TEST(*u->version_count == 2);
@@ -279,8 +279,8 @@ BOOST_FIXTURE_TEST_CASE(retry_after_503, sim_fixture) {
     cm.call<cckm::get_job<cckm::oci>>(job_id("45f1c056-ad1f-41b7-bf68-2b2909e51ab9")); // token
     fault(R"({"route":"/api/v1/cckm/oci","fault":"503","retry_after":"1","count":1})");
     const auto start = std::chrono::steady_clock::now();
-    auto j = cm.call<cckm::get_job<cckm::oci>>(job_id("45f1c056-ad1f-41b7-bf68-2b2909e51ab9"), ec,
-                                               diag);
+    auto j =
+        cm.call<cckm::get_job<cckm::oci>>(job_id("45f1c056-ad1f-41b7-bf68-2b2909e51ab9"), ec, diag);
     BOOST_TEST_REQUIRE(!ec, diag.describe(ec));
     BOOST_TEST(diag.attempts == 2u);
     BOOST_TEST((std::chrono::steady_clock::now() - start >= 900ms)); // waited as told
@@ -337,6 +337,25 @@ BOOST_FIXTURE_TEST_CASE(slow_bodies_hit_the_timeout, sim_fixture) {
                diag.describe(ec));
     BOOST_TEST(diag.attempts == 4u); // every attempt timed out
     BOOST_TEST((std::chrono::steady_clock::now() - start < 30s));
+    admin.call<sim::clear_faults>();
+}
+
+BOOST_FIXTURE_TEST_CASE(a_silent_server_hits_the_timeout_on_a_kept_connection, sim_fixture) {
+    // The first attempt goes over the kept-alive connection, blocking (a sync call): the kernel's
+    // receive timeout and the deadline must end it as the timer ends the others.
+    auto t = sim_transport();
+    t.request_timeout = 1s;
+    auto slow = make_cm(t);
+    slow.call<cckm::get_job<cckm::oci>>(job_id("45f1c056-ad1f-41b7-bf68-2b2909e51ab9"));
+    BOOST_TEST(slow.transport().idle_connections() == 1u);
+    fault(R"({"route":"/api/v1/cckm/oci","fault":"latency","ms":5000,"count":1})");
+    const auto start = std::chrono::steady_clock::now();
+    slow.call<cckm::get_job<cckm::oci>>(job_id("45f1c056-ad1f-41b7-bf68-2b2909e51ab9"), ec, diag);
+    const auto took = std::chrono::steady_clock::now() - start;
+    // One attempt timed out after 1 s; the retry, on a fresh connection, got the answer.
+    BOOST_TEST(!ec, diag.describe(ec));
+    BOOST_TEST(diag.attempts == 2u);
+    BOOST_TEST((took >= 1s && took < 4s));
     admin.call<sim::clear_faults>();
 }
 

@@ -14,7 +14,8 @@
 // Timeouts: one deadline timer per exchange (the earlier of the caller's deadline and
 // connect_timeout while connecting, request_timeout while writing and reading), not one per
 // socket operation. A sync call (exchange_options::may_block) on a kept-alive connection does its
-// socket I/O blocking, with poll() bounded by the same deadline, instead of through the executor.
+// socket I/O blocking, bounded by the same deadline (see detail/deadline_socket.hpp), instead of
+// through the executor.
 //
 // TLS trust: loading the system store takes tens of milliseconds, so transports share one
 // ssl::context per trust configuration (tls_options' CA file, CA directory, system store,
@@ -467,14 +468,6 @@ private:
                             conn->lowest().socket(), conn->endpoints, std::move(self));
                         if (ec)
                             return done(self, io_error(*conn, ec));
-                        {
-                            // Sync operations (sync calls) must see would_block, not wait
-                            // without a deadline inside Asio.
-                            error_code nb_ec;
-                            conn->lowest().socket().non_blocking(true, nb_ec);
-                            if (nb_ec)
-                                return done(self, nb_ec);
-                        }
 
                         if (t.opt_.proxy) {
                             connect_req = std::make_unique<http::request<http::empty_body>>(
@@ -528,10 +521,11 @@ private:
 
                     if (opt.may_block && conn->reused) {
                         // A sync call on a kept-alive connection: the socket I/O right here.
-                        conn->lowest().deadline(limit(t.opt_.request_timeout));
-                        if (conn->secure)
+                        wrote = false;
+                        result = conn->lowest().begin_sync(limit(t.opt_.request_timeout));
+                        if (!result && conn->secure)
                             result = t.blocking_exchange(*conn, *conn->secure, req, res, wrote);
-                        else
+                        else if (!result)
                             result = t.blocking_exchange(*conn, *conn->plain, req, res, wrote);
                         if (result && !resent && detail::is_connection_closed(result) &&
                             (!wrote || (opt.idempotent && !conn->parser->got_some()))) {
