@@ -101,7 +101,7 @@ BOOST_AUTO_TEST_CASE(copied_parse_owns_its_copy) {
     auto l = keyops::parse_copy<keyops::cckm::job_list>(body, ec, diag);
     BOOST_TEST_REQUIRE(!ec, diag.describe(ec));
     BOOST_TEST(l.body() == body);
-    BOOST_TEST(l.body().data() != body.data());
+    BOOST_TEST(static_cast<const void*>(l.body().data()) != static_cast<const void*>(body.data()));
     const std::string first_id(l->resources[0].id);
     BOOST_TEST(inside(l->resources[0].id, l.body()));
     // The caller's buffer is free: overwriting it changes nothing in the result.
@@ -134,6 +134,28 @@ BOOST_AUTO_TEST_CASE(parses_in_a_row_reuse_nothing_stale) {
     BOOST_TEST(l->resources[0].id == "b");
     BOOST_TEST_REQUIRE(l->resources[0].key_vaults.size() == 1u);
     BOOST_TEST(l->resources[0].key_vaults[0] == "w1");
+}
+
+BOOST_AUTO_TEST_CASE(results_outlive_their_recycled_neighbours) {
+    // A dropped result's storage serves the next parse on the thread: results alive at the same
+    // time never share it.
+    keyops::error_code ec;
+    keyops::diagnostics diag;
+    std::vector<keyops::parsed<keyops::cckm::job>> kept;
+    for (int i = 0; i < 8; ++i) {
+        const std::string id = "job-" + std::to_string(i);
+        {
+            auto dropped = keyops::parse_copy<keyops::cckm::job>(
+                R"({"id":"dropped","key_vaults":["x"]})", ec, diag);
+            BOOST_TEST_REQUIRE(!ec);
+        }
+        kept.push_back(keyops::parse_copy<keyops::cckm::job>(
+            R"({"id":")" + id + R"(","key_vaults":["v"]})", ec, diag));
+        BOOST_TEST_REQUIRE(!ec);
+    }
+    for (int i = 0; i < 8; ++i)
+        BOOST_TEST(std::string(kept[static_cast<std::size_t>(i)]->id) ==
+                   "job-" + std::to_string(i));
 }
 
 BOOST_AUTO_TEST_CASE(long_escaped_string) {

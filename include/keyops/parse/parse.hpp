@@ -27,6 +27,7 @@
 #include <new>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace keyops {
 
@@ -42,14 +43,55 @@ namespace detail {
 
 // The body and the arena of a parsed document, in one allocation with the arena's first block.
 struct document_storage {
-    document_storage(unsigned char* block, std::size_t size) : arena(block, size) {}
-    std::string body; // empty when the caller keeps the body (parse_borrowed)
+    document_storage(unsigned char* block, std::size_t size, std::size_t bytes)
+        : capacity(bytes), arena(block, size) {}
+    std::size_t capacity; // of the whole allocation
+    std::string body;     // empty when the caller keeps the body (parse_borrowed)
     boost::json::monotonic_resource arena;
 };
 
+// One freed storage allocation kept per thread for the next parse: a program that polls parses
+// one response after another and drops the previous result, which then costs no allocation.
+// Only allocations up to `max_bytes` are kept. The pointer is trivially destructible, so a
+// result destroyed after the thread's cache (a static one, at exit) still finds it null.
+struct storage_cache {
+    static constexpr std::size_t max_bytes = 64 * 1024;
+    void* block = nullptr;
+    std::size_t size = 0;
+};
+
+inline storage_cache*& thread_storage_cache_ptr() noexcept {
+    static thread_local storage_cache* cache = nullptr;
+    return cache;
+}
+
+struct storage_cache_owner {
+    storage_cache cache;
+    storage_cache_owner() noexcept { thread_storage_cache_ptr() = &cache; }
+    ~storage_cache_owner() {
+        thread_storage_cache_ptr() = nullptr;
+        ::operator delete(cache.block);
+    }
+    storage_cache_owner(const storage_cache_owner&) = delete;
+    storage_cache_owner& operator=(const storage_cache_owner&) = delete;
+};
+
+inline storage_cache* thread_storage_cache() {
+    static thread_local storage_cache_owner owner;
+    return thread_storage_cache_ptr();
+}
+
 struct document_storage_deleter {
     void operator()(document_storage* p) const noexcept {
+        const std::size_t bytes = p->capacity;
         p->~document_storage();
+        storage_cache* cache = thread_storage_cache_ptr();
+        if (cache && bytes <= storage_cache::max_bytes && cache->size < bytes) {
+            ::operator delete(cache->block); // keep the larger one
+            cache->block = p;
+            cache->size = bytes;
+            return;
+        }
         ::operator delete(static_cast<void*>(p));
     }
 };
@@ -61,12 +103,21 @@ constexpr std::size_t round_to_max_align(std::size_t n) noexcept {
 }
 
 // The storage, with `extra` bytes between it and the arena's first block (see extra_bytes()).
+// The arena gets whatever room a reused allocation has beyond that.
 inline document_storage_ptr make_document_storage(std::size_t arena_block, std::size_t extra = 0) {
     constexpr std::size_t head = round_to_max_align(sizeof(document_storage));
     const std::size_t middle = round_to_max_align(extra);
-    void* raw = ::operator new(head + middle + arena_block);
+    std::size_t bytes = head + middle + arena_block;
+    void* raw = nullptr;
+    storage_cache* cache = thread_storage_cache();
+    if (cache && cache->block && cache->size >= bytes) {
+        raw = std::exchange(cache->block, nullptr);
+        bytes = std::exchange(cache->size, 0);
+    } else {
+        raw = ::operator new(bytes);
+    }
     return document_storage_ptr(::new (raw) document_storage(
-        static_cast<unsigned char*>(raw) + head + middle, arena_block));
+        static_cast<unsigned char*>(raw) + head + middle, bytes - head - middle, bytes));
 }
 
 inline char* extra_bytes(document_storage* s) noexcept {

@@ -129,14 +129,6 @@ bool append_path_param(std::string& target, std::string_view name, const Args&..
     return found && !empty;
 }
 
-// Sets a field unless it is there once already with that value.
-inline void set_field(http_request& req, boost::beast::http::field f, std::string_view value) {
-    auto it = req.find(f);
-    if (it != req.end() && it->value() == value && req.count(f) == 1)
-        return;
-    req.set(f, value);
-}
-
 // Builds into `req`, with `target` as the scratch space of the request target (a string kept
 // by the caller spares its allocation).
 template <class E, class... Args>
@@ -177,12 +169,26 @@ const char* build_into_with(http_request& req, std::string& target, const reques
     }
 
     // `req` may be a request built before (the client reuses one per call state): fields that
-    // already hold the right value stay, which spares their allocations; all others go.
+    // already hold the right value stay, which spares their allocations; all others go. One pass
+    // over the field list, no lookups by name.
     namespace http = boost::beast::http;
+    struct wanted {
+        http::field name;
+        std::string_view value;
+        bool present;
+    };
+    wanted want[] = {{http::field::host, ctx.host, false},
+                     {http::field::user_agent, ctx.user_agent, false},
+                     {http::field::accept, "application/json", false},
+                     {http::field::accept_encoding, ctx.accept_encoding, false}};
+    const std::size_t wants = ctx.accept_encoding.empty() ? 3 : 4;
     for (auto it = req.begin(); it != req.end();) {
-        const auto f = it->name();
-        if (f == http::field::host || f == http::field::user_agent || f == http::field::accept ||
-            (f == http::field::accept_encoding && !ctx.accept_encoding.empty()))
+        bool keep = false;
+        for (std::size_t i = 0; i < wants && !keep; ++i) {
+            if (!want[i].present && it->name() == want[i].name && it->value() == want[i].value)
+                keep = want[i].present = true;
+        }
+        if (keep)
             ++it;
         else
             it = req.erase(it);
@@ -192,11 +198,9 @@ const char* build_into_with(http_request& req, std::string& target, const reques
     req.method(E::method);
     if (req.target() != target)
         req.target(target);
-    set_field(req, http::field::host, ctx.host);
-    set_field(req, http::field::user_agent, ctx.user_agent);
-    set_field(req, http::field::accept, "application/json");
-    if (!ctx.accept_encoding.empty())
-        set_field(req, http::field::accept_encoding, ctx.accept_encoding);
+    for (std::size_t i = 0; i < wants; ++i)
+        if (!want[i].present)
+            req.insert(want[i].name, want[i].value);
 
     const char* failure = nullptr;
     [[maybe_unused]] auto body = [&](const auto& a) {

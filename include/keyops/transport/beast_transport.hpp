@@ -244,7 +244,20 @@ public:
                         Token&& token) {
         return boost::asio::async_initiate<Token, void(error_code)>(
             [this, &req, &res, opt](auto handler) {
-                start_exchange(req, res, opt,
+                bool resent = false;
+                if (opt.may_block) {
+                    // A sync call on a kept-alive connection: the whole exchange right here,
+                    // without the composed operation's machinery, and the handler called
+                    // before returning (which may_block allows).
+                    if (auto conn = take_idle(opt.idempotent)) {
+                        if (auto ec = blocking_attempt(std::move(conn), req, res, opt, true)) {
+                            std::move(handler)(*ec);
+                            return;
+                        }
+                        resent = true; // the kept connection died: once more, fresh
+                    }
+                }
+                start_exchange(req, res, opt, resent,
                                detail::erase_handler(std::move(handler), ex_, *memory_));
             },
             token);
@@ -255,9 +268,20 @@ private:
     // handlers are deep composed-operation types, and instantiating the exchange for each of
     // them costs minutes of compile time and megabytes of code.
     void start_exchange(http_request& req, http_response& res, const exchange_options& opt,
-                        detail::erased_handler handler) {
-        boost::asio::async_compose<detail::erased_handler, void(error_code)>(
-            exchange_op{{}, *this, req, res, opt}, handler, ex_);
+                        bool resent, detail::erased_handler handler) {
+        exchange_op op{{}, *this, req, res, opt};
+        op.resent = resent;
+        boost::asio::async_compose<detail::erased_handler, void(error_code)>(std::move(op), handler,
+                                                                             ex_);
+    }
+
+    // The earlier of `deadline` and `timeout` from now.
+    static std::chrono::steady_clock::time_point
+    limit(std::chrono::steady_clock::time_point deadline, std::chrono::milliseconds timeout) {
+        const auto now = std::chrono::steady_clock::now();
+        if (deadline - now < timeout)
+            return deadline;
+        return now + timeout;
     }
 
     using tls_stream = boost::asio::ssl::stream<detail::deadline_socket>;
@@ -374,18 +398,18 @@ private:
     // caller reuses it), the connection's buffers and zlib state kept for the next one.
     error_code finish_read(connection& c, http_response& res) const {
         namespace http = boost::beast::http;
-        auto it = res.find(http::field::content_encoding);
-        if (it == res.end())
+        if (!c.parser->has_content_encoding())
             return {};
         if (c.parser->encoded()) {
             std::size_t n = 0;
-            if (auto ec = detail::decode_content_into(it->value(), c.raw_body, c.decoded, n,
+            if (auto ec = detail::decode_content_into(c.parser->coding(), c.raw_body, c.decoded, n,
                                                       opt_.max_body_size, c.inflate))
                 return ec;
             res.body().assign(c.decoded.data(), n);
         }
-        res.erase(it);
-        detail::fix_content_length(res);
+        res.erase(http::field::content_encoding);
+        if (c.parser->content_length())
+            detail::fix_content_length(res);
         return {};
     }
 
@@ -406,6 +430,30 @@ private:
         return ec;
     }
 
+    // One exchange on the kept-alive connection `c`, blocking until the deadline. Nothing when
+    // `c` turned out to be closed before an answer and `may_resend` (the caller then tries a
+    // fresh connection, once).
+    std::optional<error_code> blocking_attempt(std::shared_ptr<connection> c, http_request& req,
+                                               http_response& res, const exchange_options& opt,
+                                               bool may_resend) {
+        bool wrote = false;
+        error_code ec = c->lowest().begin_sync(limit(opt.deadline, opt_.request_timeout));
+        if (!ec && c->secure)
+            ec = blocking_exchange(*c, *c->secure, req, res, wrote);
+        else if (!ec)
+            ec = blocking_exchange(*c, *c->plain, req, res, wrote);
+        if (ec && may_resend && detail::is_connection_closed(ec) &&
+            (!wrote || (opt.idempotent && !c->parser->got_some())))
+            return std::nullopt;
+        if (ec)
+            return detail::map_transport_error(ec);
+        if (auto dec = finish_read(*c, res))
+            return dec;
+        if (c->parser->keep_alive())
+            give_back(std::move(c));
+        return error_code();
+    }
+
     struct exchange_op : boost::asio::coroutine {
         beast_transport& t;
         http_request& req;
@@ -417,14 +465,9 @@ private:
         std::unique_ptr<boost::beast::http::response_parser<boost::beast::http::empty_body>>
             connect_res{};
         bool resent = false;
-        bool wrote = false;
-        error_code result{};
 
         std::chrono::steady_clock::time_point limit(std::chrono::milliseconds timeout) const {
-            const auto now = std::chrono::steady_clock::now();
-            if (opt.deadline - now < timeout)
-                return opt.deadline;
-            return now + timeout;
+            return beast_transport::limit(opt.deadline, timeout);
         }
 
         template <class Self>
@@ -520,29 +563,11 @@ private:
                     }
 
                     if (opt.may_block && conn->reused) {
-                        // A sync call on a kept-alive connection: the socket I/O right here.
-                        wrote = false;
-                        result = conn->lowest().begin_sync(limit(t.opt_.request_timeout));
-                        if (!result && conn->secure)
-                            result = t.blocking_exchange(*conn, *conn->secure, req, res, wrote);
-                        else if (!result)
-                            result = t.blocking_exchange(*conn, *conn->plain, req, res, wrote);
-                        if (result && !resent && detail::is_connection_closed(result) &&
-                            (!wrote || (opt.idempotent && !conn->parser->got_some()))) {
-                            resent = true; // the kept connection died: once more, fresh
-                            conn.reset();
-                            continue;
-                        }
-                        if (!result)
-                            result = t.finish_read(*conn, res);
-                        else
-                            result = detail::map_transport_error(result);
-                        if (!result && res.keep_alive())
-                            t.give_back(conn);
-                        conn.reset();
-                        // The caller allowed completion before async_exchange returns: a
-                        // post here would cost a trip through the io_context (an epoll_wait).
-                        return self.complete(result);
+                        // A sync call, another kept-alive connection: as in async_exchange.
+                        if (auto r = t.blocking_attempt(std::move(conn), req, res, opt, !resent))
+                            return self.complete(*r);
+                        resent = true;
+                        continue;
                     }
 
                     arm(conn, limit(t.opt_.request_timeout));
@@ -583,7 +608,7 @@ private:
                     disarm(*conn);
                     if (auto dec = t.finish_read(*conn, res))
                         return done(self, dec);
-                    if (res.keep_alive())
+                    if (conn->parser->keep_alive())
                         t.give_back(conn);
                     conn.reset();
                     return self.complete(error_code());

@@ -104,13 +104,12 @@ inline int content_coding(std::string_view encoding) noexcept {
 }
 
 /// Decodes `in` into the first `n` bytes of `buf` (see inflater::run_kept) according to the
-/// Content-Encoding value, with `z`; nothing is done for identity. "deflate" is meant to be
+/// content coding `bits` (content_coding() of the Content-Encoding value), with `z`; nothing is
+/// done for identity. "deflate" is meant to be
 /// zlib-wrapped, but some servers send it raw.
-inline error_code decode_content_into(std::string_view encoding, std::string_view in,
-                                      std::string& buf, std::size_t& n, std::size_t limit,
-                                      inflater& z) {
+inline error_code decode_content_into(int bits, std::string_view in, std::string& buf,
+                                      std::size_t& n, std::size_t limit, inflater& z) {
     n = 0;
-    const int bits = content_coding(encoding);
     if (bits < 0)
         return make_error_code(error::bad_content_encoding);
     if (bits == 0)
@@ -128,7 +127,7 @@ inline error_code decode_content(std::string_view encoding, std::string& body, s
     inflater z;
     std::string out;
     std::size_t n = 0;
-    if (auto ec = decode_content_into(encoding, body, out, n, limit, z))
+    if (auto ec = decode_content_into(content_coding(encoding), body, out, n, limit, z))
         return ec;
     out.resize(n);
     body.swap(out);

@@ -30,6 +30,10 @@ public:
     /// Whether the body went to the raw-body buffer for decoding (a Content-Encoding other
     /// than identity).
     bool encoded() const noexcept { return encoded_; }
+    /// Whether the response has a Content-Encoding field, and its coding (as content_coding(),
+    /// of the first one): known without a lookup by name.
+    bool has_content_encoding() const noexcept { return has_coding_; }
+    int coding() const noexcept { return coding_; }
 
 private:
     using string_view = boost::beast::string_view;
@@ -49,13 +53,16 @@ private:
     void on_field_impl(boost::beast::http::field name, string_view name_string, string_view value,
                        error_code&) override {
         res_.insert(name, name_string, value);
+        if (name == boost::beast::http::field::content_encoding && !has_coding_) {
+            has_coding_ = true;
+            coding_ = content_coding(value);
+        }
     }
 
     void on_header_impl(error_code&) override {}
 
     void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
-        auto it = res_.find(boost::beast::http::field::content_encoding);
-        encoded_ = it != res_.end() && content_coding(it->value()) != 0;
+        encoded_ = has_coding_ && coding_ != 0;
         body_ = encoded_ ? &raw_ : &res_.body();
         body_->clear();
         if (length)
@@ -80,6 +87,8 @@ private:
     std::string& raw_;
     std::string* body_ = nullptr;
     bool encoded_ = false;
+    bool has_coding_ = false;
+    int coding_ = 0;
 };
 
 } // namespace keyops::detail
