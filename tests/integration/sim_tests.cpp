@@ -550,4 +550,20 @@ BOOST_FIXTURE_TEST_CASE(use_awaitable_in_a_coroutine, sim_fixture) {
 }
 #endif
 
+BOOST_FIXTURE_TEST_CASE(a_silent_server_hits_the_timeout_on_a_kept_connection, sim_fixture) {
+    // The first attempt goes over the kept-alive connection, blocking (a sync call): the kernel's
+    // receive timeout and the deadline must end it as the timer ends the others.
+    auto t = sim_transport();
+    t.request_timeout = 1s;
+    auto slow = make_cm(t);
+    slow.call<cckm::get_job<cckm::oci>>(job_id("45f1c056-ad1f-41b7-bf68-2b2909e51ab9"));
+    BOOST_TEST(slow.transport().idle_connections() == 1u);
+    fault(R"({"route":"/api/v1/cckm/oci","fault":"latency","ms":5000,"count":1})");
+    slow.call<cckm::get_job<cckm::oci>>(job_id("45f1c056-ad1f-41b7-bf68-2b2909e51ab9"), ec, diag);
+    // One attempt timed out after 1 s; the retry, on a fresh connection, got the answer.
+    BOOST_TEST(!ec, diag.describe(ec));
+    BOOST_TEST(diag.attempts == 2u);
+    admin.call<sim::clear_faults>();
+}
+
 BOOST_AUTO_TEST_SUITE_END()

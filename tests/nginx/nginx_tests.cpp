@@ -365,8 +365,9 @@ void check_verify_failed(const keyops::error_code& ec, const keyops::diagnostics
     BOOST_TEST(diag.http_status == 0u);
 }
 
+// `detail`: what the diagnostics must say about the check that failed.
 template <class Configure>
-void expect_refused_certificate(Configure configure) {
+void expect_refused_certificate(Configure configure, const std::string& detail) {
     boost::asio::io_context io;
     auto topt = trusted_options();
     configure(topt);
@@ -375,6 +376,8 @@ void expect_refused_certificate(Configure configure) {
     keyops::diagnostics diag;
     auto job = c.call<cckm::get_job<cckm::azure_certificates>>(job_id(azure_job_id), ec, diag);
     check_verify_failed(ec, diag);
+    BOOST_TEST(diag.detail == detail);
+    BOOST_TEST(diag.describe(ec).find(": " + detail) != std::string::npos, diag.describe(ec));
     BOOST_TEST(job->id.empty());
     // The throwing form says the same in its what().
     try {
@@ -383,6 +386,7 @@ void expect_refused_certificate(Configure configure) {
     } catch (const keyops::exception& e) {
         BOOST_TEST(std::string(e.what()).find("certificate verify failed") != std::string::npos,
                    e.what());
+        BOOST_TEST(std::string(e.what()).find(": " + detail) != std::string::npos, e.what());
         BOOST_TEST(e.code() == ec);
     }
     // Nothing reached nginx's HTTP layer.
@@ -623,25 +627,55 @@ BOOST_AUTO_TEST_CASE(async_with_callbacks) {
 
 BOOST_AUTO_TEST_CASE(untrusted_certificate_rejected_by_default) {
     // The system store, which does not hold run.sh's CA, and no CA file.
-    expect_refused_certificate([](keyops::transport_options& o) {
-        o.tls.ca_file.clear();
-        o.tls.use_system_store = true;
-    });
+    expect_refused_certificate(
+        [](keyops::transport_options& o) {
+            o.tls.ca_file.clear();
+            o.tls.use_system_store = true;
+        },
+        "unable to get local issuer certificate");
 }
 
 BOOST_AUTO_TEST_CASE(unrelated_ca_rejected) {
-    expect_refused_certificate([](keyops::transport_options& o) {
-        o.tls.ca_file = the_server().other_ca;
-        o.tls.use_system_store = false;
-    });
+    expect_refused_certificate(
+        [](keyops::transport_options& o) {
+            o.tls.ca_file = the_server().other_ca;
+            o.tls.use_system_store = false;
+        },
+        "unable to get local issuer certificate");
 }
 
 BOOST_AUTO_TEST_CASE(wrong_host_name_rejected) {
     // The right CA, but the certificate names localhost only, not 127.0.0.1.
-    expect_refused_certificate([](keyops::transport_options& o) {
-        o = options_for("127.0.0.1");
-        o.tls.use_system_store = false;
-    });
+    expect_refused_certificate(
+        [](keyops::transport_options& o) {
+            o = options_for("127.0.0.1");
+            o.tls.use_system_store = false;
+        },
+        "host name mismatch: certificate is for localhost, asked for 127.0.0.1");
+}
+
+BOOST_AUTO_TEST_CASE(tls_context_shared_per_trust_settings) {
+    boost::asio::io_context io;
+    keyops::beast_transport a(io.get_executor(), trusted_options());
+    keyops::beast_transport b(io.get_executor(), trusted_options());
+    BOOST_TEST_REQUIRE(a.tls_context() != nullptr);
+    BOOST_TEST(a.tls_context() == b.tls_context()); // the CA file is loaded once
+    auto other = trusted_options();
+    other.tls.use_system_store = false;
+    keyops::beast_transport c(io.get_executor(), other);
+    BOOST_TEST(c.tls_context() != a.tls_context());
+
+    // A context of one's own is used as it is.
+    auto own = std::make_shared<boost::asio::ssl::context>(boost::asio::ssl::context::tls_client);
+    own->set_verify_mode(boost::asio::ssl::verify_peer);
+    own->load_verify_file(the_server().ca);
+    auto topt = trusted_options();
+    topt.tls.context = own;
+    topt.tls.use_system_store = false;
+    client_type cl(keyops::beast_transport(io.get_executor(), topt), {}, {}, client_options_for());
+    BOOST_TEST(cl.transport().tls_context() == own);
+    auto job = cl.call<cckm::get_job<cckm::azure_certificates>>(job_id(azure_job_id));
+    BOOST_TEST(std::string(job->id) == azure_job_id);
 }
 
 BOOST_AUTO_TEST_CASE(right_ca_alone_accepted) {

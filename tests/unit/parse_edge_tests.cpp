@@ -7,6 +7,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -93,6 +94,70 @@ BOOST_AUTO_TEST_CASE(borrowed_parse_does_not_copy) {
     BOOST_TEST(inside(l->resources[0].key_vaults[0], body));
 }
 
+BOOST_AUTO_TEST_CASE(copied_parse_owns_its_copy) {
+    std::string body = fixture("oci_sync_list.json");
+    keyops::error_code ec;
+    keyops::diagnostics diag;
+    auto l = keyops::parse_copy<keyops::cckm::job_list>(body, ec, diag);
+    BOOST_TEST_REQUIRE(!ec, diag.describe(ec));
+    BOOST_TEST(l.body() == body);
+    BOOST_TEST(static_cast<const void*>(l.body().data()) != static_cast<const void*>(body.data()));
+    const std::string first_id(l->resources[0].id);
+    BOOST_TEST(inside(l->resources[0].id, l.body()));
+    // The caller's buffer is free: overwriting it changes nothing in the result.
+    std::fill(body.begin(), body.end(), 'x');
+    BOOST_TEST(std::string(l->resources[0].id) == first_id);
+    auto moved = std::move(l);
+    BOOST_TEST(std::string(moved->resources[0].id) == first_id);
+
+    // Failures as with parse(): empty result, the place in the diagnostics.
+    auto bad = keyops::parse_copy<keyops::cckm::job>(R"({"id":1})", ec, diag);
+    BOOST_TEST((ec == keyops::error::wrong_type));
+    BOOST_TEST(diag.json_path == "/id");
+    BOOST_TEST(bad.body().empty());
+    auto empty = keyops::parse_copy<keyops::cckm::job>("", ec, diag);
+    BOOST_TEST((ec == keyops::error::empty_body));
+}
+
+BOOST_AUTO_TEST_CASE(parses_in_a_row_reuse_nothing_stale) {
+    // The scratch stacks are kept per thread between parses: a parse that failed half-way
+    // leaves nothing behind for the next one.
+    keyops::error_code ec;
+    keyops::diagnostics diag;
+    keyops::parse<keyops::cckm::job_list>(R"({"resources":[{"id":"a","key_vaults":["v1","v2",)", ec,
+                                          diag);
+    BOOST_TEST(ec.failed());
+    auto l = keyops::parse<keyops::cckm::job_list>(
+        R"({"resources":[{"id":"b","key_vaults":["w1"]}]})", ec, diag);
+    BOOST_TEST_REQUIRE(!ec, diag.describe(ec));
+    BOOST_TEST_REQUIRE(l->resources.size() == 1u);
+    BOOST_TEST(l->resources[0].id == "b");
+    BOOST_TEST_REQUIRE(l->resources[0].key_vaults.size() == 1u);
+    BOOST_TEST(l->resources[0].key_vaults[0] == "w1");
+}
+
+BOOST_AUTO_TEST_CASE(results_outlive_their_recycled_neighbours) {
+    // A dropped result's storage serves the next parse on the thread: results alive at the same
+    // time never share it.
+    keyops::error_code ec;
+    keyops::diagnostics diag;
+    std::vector<keyops::parsed<keyops::cckm::job>> kept;
+    for (int i = 0; i < 8; ++i) {
+        const std::string id = "job-" + std::to_string(i);
+        {
+            auto dropped = keyops::parse_copy<keyops::cckm::job>(
+                R"({"id":"dropped","key_vaults":["x"]})", ec, diag);
+            BOOST_TEST_REQUIRE(!ec);
+        }
+        kept.push_back(keyops::parse_copy<keyops::cckm::job>(
+            R"({"id":")" + id + R"(","key_vaults":["v"]})", ec, diag));
+        BOOST_TEST_REQUIRE(!ec);
+    }
+    for (int i = 0; i < 8; ++i)
+        BOOST_TEST(std::string(kept[static_cast<std::size_t>(i)]->id) ==
+                   "job-" + std::to_string(i));
+}
+
 BOOST_AUTO_TEST_CASE(long_escaped_string) {
     std::string value;
     std::string expected;
@@ -116,9 +181,9 @@ BOOST_AUTO_TEST_CASE(views_survive_moves) {
         const auto& j = l->resources.at(0);
         BOOST_TEST(j.id == "45f1c056-ad1f-41b7-bf68-2b2909e51ab9");
         BOOST_TEST(j.key_vaults[0] == "5e9ee2f1-1b90-4b7d-b319-2b0848e78e75");
-        BOOST_TEST(j.detailed_status.string(
-                       "cckmqa-automation/5e9ee2f1-1b90-4b7d-b319-2b0848e78e75") ==
-                   "vault synchronized successfully");
+        BOOST_TEST(
+            j.detailed_status.string("cckmqa-automation/5e9ee2f1-1b90-4b7d-b319-2b0848e78e75") ==
+            "vault synchronized successfully");
     }
 }
 
@@ -209,7 +274,8 @@ BOOST_AUTO_TEST_CASE(general_values_in_detailed_status) {
     std::vector<std::string> keys;
     for (auto m : ds)
         keys.emplace_back(m.key);
-    BOOST_TEST(keys == (std::vector<std::string>{"s", "i", "u", "d", "t", "n", "a", "o", "e", "ea"}));
+    BOOST_TEST(keys ==
+               (std::vector<std::string>{"s", "i", "u", "d", "t", "n", "a", "o", "e", "ea"}));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -222,7 +288,8 @@ BOOST_AUTO_TEST_CASE(wrong_types_name_the_path) {
         const char* path;
     };
     const row rows[] = {
-        {R"({"resources":[{"id":"a"},{"id":"b","overall_status":7}]})", "/resources/1/overall_status"},
+        {R"({"resources":[{"id":"a"},{"id":"b","overall_status":7}]})",
+         "/resources/1/overall_status"},
         {R"({"resources":[{"key_vaults":["a","b",3]}]})", "/resources/0/key_vaults/2"},
         {R"({"resources":{"id":"a"}})", "/resources"},
         {R"({"resources":["a"]})", "/resources/0"},
@@ -286,9 +353,9 @@ BOOST_AUTO_TEST_CASE(empty_bodies) {
 }
 
 BOOST_AUTO_TEST_CASE(invalid_utf8) {
-    for (const char* body : {"{\"id\":\"a\xff\"}", "{\"id\":\"\xc0\xaf\"}",
-                             "{\"id\":\"\xed\xa0\x80\"}", "{\"unknown\":\"\xfe\"}",
-                             "{\"detailed_status\":{\"k\xff\":\"v\"}}"}) {
+    for (const char* body :
+         {"{\"id\":\"a\xff\"}", "{\"id\":\"\xc0\xaf\"}", "{\"id\":\"\xed\xa0\x80\"}",
+          "{\"unknown\":\"\xfe\"}", "{\"detailed_status\":{\"k\xff\":\"v\"}}"}) {
         auto o = parse_fails<keyops::cckm::job>(body);
         BOOST_TEST((o.ec == error::invalid_utf8), o.ec.message());
     }
@@ -340,8 +407,8 @@ BOOST_AUTO_TEST_CASE(depth_limit) {
     parses<keyops::cckm::job>(nest(30));
     auto o = parse_fails<keyops::cckm::job>(nest(40));
     BOOST_TEST((o.ec == error::too_deep));
-    auto deep_status = std::string(R"({"detailed_status":)") + std::string(50, '[') +
-                       std::string(50, ']') + "}";
+    auto deep_status =
+        std::string(R"({"detailed_status":)") + std::string(50, '[') + std::string(50, ']') + "}";
     auto d = parse_fails<keyops::cckm::job>(deep_status);
     BOOST_TEST((d.ec == error::wrong_type || d.ec == error::too_deep));
     keyops::parse_options opt;
@@ -352,9 +419,9 @@ BOOST_AUTO_TEST_CASE(depth_limit) {
 }
 
 BOOST_AUTO_TEST_CASE(every_truncation_fails_cleanly) {
-    for (const char* name : {"oci_sync_list.json", "dsm_refresh_list.json",
-                             "azure_certificates_job.json", "google_update_all_versions_job.json",
-                             "ni_rotation_status.json", "ni_error_401.json"}) {
+    for (const char* name :
+         {"oci_sync_list.json", "dsm_refresh_list.json", "azure_certificates_job.json",
+          "google_update_all_versions_job.json", "ni_rotation_status.json", "ni_error_401.json"}) {
         const std::string whole = trimmed_fixture(name);
         for (std::size_t n = 0; n < whole.size(); ++n) {
             keyops::error_code ec;
@@ -390,8 +457,7 @@ BOOST_AUTO_TEST_CASE(diagnostics_never_hold_values) {
     for (const std::string& body :
          {R"({"jwt":")" + secret + R"(","duration":"300"})",
           R"({"refresh_token":")" + secret + R"(","jwt":)" + "7}",
-          R"({"refresh_token":")" + secret + R"(" "x"})",
-          R"({"refresh_token":")" + secret}) {
+          R"({"refresh_token":")" + secret + R"(" "x"})", R"({"refresh_token":")" + secret}) {
         auto o = parse_fails<keyops::ctm::token>(body);
         BOOST_TEST(o.diag.describe(o.ec).find(secret) == std::string::npos);
         BOOST_TEST(o.diag.describe(o.ec).find("s3cr3t") == std::string::npos);

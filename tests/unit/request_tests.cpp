@@ -153,8 +153,9 @@ BOOST_AUTO_TEST_CASE(every_resource_filter_has_its_name) {
     BOOST_TEST(build_request<cckm::list_jobs<cckm::dsm>>(ctx, dsm).target() ==
                "/api/v1/cckm/dsm/refresh?domains=k");
     // A list with nothing set has no query string at all.
-    BOOST_TEST(build_request<cckm::list_jobs<cckm::sap>>(ctx, cckm::list_query<cckm::sap>{})
-                   .target() == "/api/v1/cckm/sap/synchronization-jobs");
+    BOOST_TEST(
+        build_request<cckm::list_jobs<cckm::sap>>(ctx, cckm::list_query<cckm::sap>{}).target() ==
+        "/api/v1/cckm/sap/synchronization-jobs");
 }
 
 BOOST_AUTO_TEST_CASE(start_bodies) {
@@ -165,8 +166,9 @@ BOOST_AUTO_TEST_CASE(start_bodies) {
     BOOST_TEST((req.method() == http::verb::post));
     BOOST_TEST(req.target() == "/api/v1/cckm/google/synchronization-jobs");
     BOOST_TEST(field(req, http::field::content_type) == "application/json");
-    BOOST_TEST(req.body() ==
-               R"({"key_rings":["projects/p/locations/global/keyRings/r"],"synchronize_all":false})");
+    BOOST_TEST(
+        req.body() ==
+        R"({"key_rings":["projects/p/locations/global/keyRings/r"],"synchronize_all":false})");
     BOOST_TEST(field(req, http::field::content_length) == std::to_string(req.body().size()));
 
     cckm::aws_sync_body a;
@@ -185,14 +187,52 @@ BOOST_AUTO_TEST_CASE(start_bodies) {
     u.operation = cckm::key_version_operation::schedule_destroy;
     auto uav = build_request<cckm::start_job<cckm::google_update_all_versions>>(ctx, u);
     BOOST_TEST(uav.target() == "/api/v1/cckm/google/update-all-versions-jobs");
-    BOOST_TEST(uav.body() ==
-               R"({"key_id":"ecc73bfb-7605-4263-abb8-84fe431d35fb","operation":"schedule_destroy"})");
+    BOOST_TEST(
+        uav.body() ==
+        R"({"key_id":"ecc73bfb-7605-4263-abb8-84fe431d35fb","operation":"schedule_destroy"})");
 
     // Every kind takes a raw JSON object, e.g. for bodies keyops does not model.
     cckm::raw_json_body raw{R"({"vaults":["v1"],"synchronize_all":false})"};
     auto oci = build_request<cckm::start_job<cckm::oci>>(ctx, raw);
     BOOST_TEST(oci.body() == raw.text);
     BOOST_TEST(build_request<cckm::start_job<cckm::google>>(ctx, raw).body() == raw.text);
+}
+
+BOOST_AUTO_TEST_CASE(building_into_a_used_request) {
+    // The client builds each call's request into the previous call's: what the new request
+    // does not have must go, what it has must be exactly as from a fresh build.
+    auto ctx = seed_context();
+    keyops::http_request req;
+    std::string scratch;
+    keyops::error_code ec;
+    cckm::raw_json_body raw{R"({"vaults":["v1"],"synchronize_all":false})"};
+    keyops::detail::build_into_with<cckm::start_job<cckm::oci>>(req, scratch, ctx, ec, raw);
+    BOOST_TEST_REQUIRE(!ec);
+    req.set(http::field::authorization, "Bearer t"); // as an auth policy would
+    req.set("csp-auth-token", "t");
+
+    const auto id = job_id("45f1c056-ad1f-41b7-bf68-2b2909e51ab9");
+    keyops::detail::build_into_with<cckm::get_job<cckm::oci>>(req, scratch, ctx, ec, id);
+    BOOST_TEST_REQUIRE(!ec);
+    const auto fresh = build_request<cckm::get_job<cckm::oci>>(ctx, id);
+    BOOST_TEST((req.method() == fresh.method()));
+    BOOST_TEST(req.target() == fresh.target());
+    BOOST_TEST(req.body() == fresh.body());
+    auto fields = [](const keyops::http_request& r) {
+        std::multiset<std::string> out;
+        for (const auto& f : r)
+            out.insert(std::string(f.name_string()) + ": " + std::string(f.value()));
+        return out;
+    };
+    BOOST_TEST((fields(req) == fields(fresh)));
+
+    // Another context: the changed fields change.
+    ctx.user_agent = "other/1";
+    ctx.accept_encoding.clear();
+    keyops::detail::build_into_with<cckm::get_job<cckm::oci>>(req, scratch, ctx, ec, id);
+    BOOST_TEST((fields(req) == fields(build_request<cckm::get_job<cckm::oci>>(ctx, id))));
+    BOOST_TEST(field(req, http::field::user_agent) == "other/1");
+    BOOST_TEST(req.count(http::field::accept_encoding) == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(auth_bodies) {
@@ -221,8 +261,9 @@ BOOST_AUTO_TEST_CASE(auth_bodies) {
     c.password = "x";
     auto ni = build_request<keyops::ni::create_token>(ctx, c);
     BOOST_TEST(ni.target() == "/api/ni/auth/token");
-    BOOST_TEST(ni.body() ==
-               R"({"username":"admin@local","password":"x","domain":{"domain_type":"LOCAL","value":"local"}})");
+    BOOST_TEST(
+        ni.body() ==
+        R"({"username":"admin@local","password":"x","domain":{"domain_type":"LOCAL","value":"local"}})");
     c.domain = keyops::ni::domain_type::ldap;
     c.domain_value = "corp.example.com";
     BOOST_TEST(boost::json::parse(build_request<keyops::ni::create_token>(ctx, c).body())

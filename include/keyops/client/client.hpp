@@ -22,7 +22,9 @@
 // Concurrent async calls are allowed: each takes its own connection from the transport's pool
 // (see beast_transport.hpp); auth fetches one token at a time for all of them.
 // Sync calls run the client's io_context until the call completes: they need the transport's
-// executor to belong to an io_context that no other thread is running meanwhile.
+// executor to belong to an io_context that no other thread is running meanwhile. On a kept-alive
+// connection of beast_transport a sync call does its socket I/O blocking, bounded by its
+// deadline, and may finish without running the io_context at all (exchange_options::may_block).
 // Lifetime: the client, and a diagnostics passed to async_call, must outlive the operation; the
 // io_context must outlive the client. Destroying a client that still holds a Network Insight
 // token releases it, best effort: see ~client() for exactly when.
@@ -290,17 +292,43 @@ private:
     template <class E, class Tuple, class Token, std::size_t... I>
     auto async_first(Tuple& all, diagnostics* diag, Token&& token, std::index_sequence<I...>) {
         ran_sync_ = false; // call_with sets it again when this call is a sync one
+        return boost::asio::async_compose<Token, void(error_code, call_result<E>)>(
+            call_op<E>{{}, *this, make_state<E>(diag, false, std::get<I>(all)...)}, token,
+            get_executor());
+    }
+
+    // The state of one call: taken from the spare one a finished call left (its request's
+    // storage is reused), or made.
+    template <class E, class... A>
+    auto make_state(diagnostics* diag, bool blocking, const A&... args) {
+        auto st = std::move(spare_);
+        if (!st)
+            st = std::make_unique<call_state>(get_executor());
         error_code ec;
-        auto st = std::make_unique<call_state>(get_executor());
-        st->req = build_request<E>(ctx_, ec, std::get<I>(all)...);
+        detail::build_into_with<E>(st->req, st->target, ctx_, ec, args...);
         st->diag = diag ? diag : &st->own_diag;
         st->diag->clear();
         st->build_error = ec;
         if (ec)
             st->diag->detail = "the request arguments are invalid";
         st->deadline = std::chrono::steady_clock::now() + opt_.call_timeout;
-        return boost::asio::async_compose<Token, void(error_code, call_result<E>)>(
-            call_op<E>{{}, *this, std::move(st)}, token, get_executor());
+        st->attempts = 0;
+        st->reauthorized = false;
+        st->blocking = blocking;
+        return st;
+    }
+
+    // Bodies up to this size are copied out of a call's response, whose string is then kept
+    // (with the rest of the call's state) for the next call.
+    static constexpr std::size_t reuse_limit = 256 * 1024;
+
+    template <class State>
+    void keep_spare(State st) {
+        if (spare_)
+            return;
+        if (st->res.body().capacity() > reuse_limit)
+            std::string().swap(st->res.body());
+        spare_ = std::move(st);
     }
 
     template <class E, class... A>
@@ -308,11 +336,15 @@ private:
         ec.clear();
         std::optional<call_result<E>> out;
         bool done = false;
-        async_call<E>(args..., diag, [&](error_code e, call_result<E> r) {
+        // The caller waits: the transport may do the socket I/O blocking, bounded by the
+        // call's deadline, rather than through the io_context.
+        auto handler = [&](error_code e, call_result<E> r) {
             ec = e;
             out.emplace(std::move(r));
             done = true;
-        });
+        };
+        boost::asio::async_compose<decltype(handler), void(error_code, call_result<E>)>(
+            call_op<E>{{}, *this, make_state<E>(&diag, true, args...)}, handler, get_executor());
         run_until(done, ec);
         return out ? std::move(*out) : call_result<E>();
     }
@@ -368,6 +400,7 @@ private:
     struct call_state {
         explicit call_state(executor_type ex) : timer(std::move(ex)) {}
         http_request req;
+        std::string target; // scratch of the request builder
         http_response res;
         boost::asio::steady_timer timer;
         diagnostics own_diag;
@@ -376,6 +409,7 @@ private:
         std::chrono::steady_clock::time_point deadline;
         unsigned attempts = 0;
         bool reauthorized = false;
+        bool blocking = false; // a sync call: see exchange_options::may_block
     };
 
     template <class E>
@@ -388,6 +422,7 @@ private:
 
         template <class Self>
         void finish(Self& self, error_code ec) {
+            c.keep_spare(std::move(st));
             self.complete(ec, call_result<E>());
         }
 
@@ -416,9 +451,14 @@ private:
                     }
                     if (cancelled(self))
                         return finish(self, boost::asio::error::operation_aborted);
-                    st->res = http_response();
+                    // The response's body keeps its capacity across attempts and calls; the
+                    // transport replaces header and body.
+                    st->res.base() = http_response::header_type();
+                    st->res.body().clear();
+                    st->diag->detail.clear(); // the transport may explain a failure there
                     BOOST_ASIO_CORO_YIELD c.transport_.async_exchange(
-                        st->req, st->res, exchange_options{st->deadline, idempotent},
+                        st->req, st->res,
+                        exchange_options{st->deadline, idempotent, st->blocking, st->diag},
                         std::move(self));
                     if (cancelled(self) || ec == boost::asio::error::operation_aborted)
                         return finish(self, boost::asio::error::operation_aborted);
@@ -475,16 +515,24 @@ private:
         template <class Self>
         void complete_ok(Self& self) {
             if constexpr (std::is_same_v<response, empty_response>) {
+                c.keep_spare(std::move(st));
                 self.complete(error_code(), call_result<E>());
             } else {
                 error_code ec;
                 diagnostics where; // only the JSON location, kept apart from the call's story
-                auto r = parse<response>(std::move(st->res.body()), ec, where, c.opt_.parse);
+                // A small body is copied into the result's storage (one allocation for both,
+                // and the response's string keeps its capacity for the next call); a large one
+                // is moved there rather than copied.
+                std::string& body = st->res.body();
+                auto r = body.size() <= reuse_limit
+                             ? parse_copy<response>(body, ec, where, c.opt_.parse)
+                             : parse<response>(std::move(body), ec, where, c.opt_.parse);
                 if (ec) {
                     st->diag->json_path = std::move(where.json_path);
                     st->diag->json_offset = where.json_offset;
                     st->diag->detail = std::move(where.detail);
                 }
+                c.keep_spare(std::move(st));
                 self.complete(ec, std::move(r));
             }
         }
@@ -495,7 +543,8 @@ private:
     Retry retry_;
     client_options opt_;
     request_context ctx_;
-    bool ran_sync_ = false; // the last call was a sync one (see ~client)
+    bool ran_sync_ = false;             // the last call was a sync one (see ~client)
+    std::unique_ptr<call_state> spare_; // a finished call's state, for the next call
 };
 
 } // namespace keyops

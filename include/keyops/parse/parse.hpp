@@ -22,9 +22,12 @@
 #include <boost/json/monotonic_resource.hpp>
 
 #include <cstddef>
+#include <cstring>
 #include <memory>
+#include <new>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace keyops {
 
@@ -38,11 +41,88 @@ struct parse_options {
 
 namespace detail {
 
+// The body and the arena of a parsed document, in one allocation with the arena's first block.
 struct document_storage {
-    explicit document_storage(std::size_t arena_block) : arena(arena_block) {}
-    std::string body; // empty when the caller keeps the body (parse_borrowed)
+    document_storage(unsigned char* block, std::size_t size, std::size_t bytes)
+        : capacity(bytes), arena(block, size) {}
+    std::size_t capacity; // of the whole allocation
+    std::string body;     // empty when the caller keeps the body (parse_borrowed)
     boost::json::monotonic_resource arena;
 };
+
+// One freed storage allocation kept per thread for the next parse: a program that polls parses
+// one response after another and drops the previous result, which then costs no allocation.
+// Only allocations up to `max_bytes` are kept. The pointer is trivially destructible, so a
+// result destroyed after the thread's cache (a static one, at exit) still finds it null.
+struct storage_cache {
+    static constexpr std::size_t max_bytes = 64 * 1024;
+    void* block = nullptr;
+    std::size_t size = 0;
+};
+
+inline storage_cache*& thread_storage_cache_ptr() noexcept {
+    static thread_local storage_cache* cache = nullptr;
+    return cache;
+}
+
+struct storage_cache_owner {
+    storage_cache cache;
+    storage_cache_owner() noexcept { thread_storage_cache_ptr() = &cache; }
+    ~storage_cache_owner() {
+        thread_storage_cache_ptr() = nullptr;
+        ::operator delete(cache.block);
+    }
+    storage_cache_owner(const storage_cache_owner&) = delete;
+    storage_cache_owner& operator=(const storage_cache_owner&) = delete;
+};
+
+inline storage_cache* thread_storage_cache() {
+    static thread_local storage_cache_owner owner;
+    return thread_storage_cache_ptr();
+}
+
+struct document_storage_deleter {
+    void operator()(document_storage* p) const noexcept {
+        const std::size_t bytes = p->capacity;
+        p->~document_storage();
+        storage_cache* cache = thread_storage_cache_ptr();
+        if (cache && bytes <= storage_cache::max_bytes && cache->size < bytes) {
+            ::operator delete(cache->block); // keep the larger one
+            cache->block = p;
+            cache->size = bytes;
+            return;
+        }
+        ::operator delete(static_cast<void*>(p));
+    }
+};
+
+using document_storage_ptr = std::unique_ptr<document_storage, document_storage_deleter>;
+
+constexpr std::size_t round_to_max_align(std::size_t n) noexcept {
+    return (n + alignof(std::max_align_t) - 1) & ~(alignof(std::max_align_t) - 1);
+}
+
+// The storage, with `extra` bytes between it and the arena's first block (see extra_bytes()).
+// The arena gets whatever room a reused allocation has beyond that.
+inline document_storage_ptr make_document_storage(std::size_t arena_block, std::size_t extra = 0) {
+    constexpr std::size_t head = round_to_max_align(sizeof(document_storage));
+    const std::size_t middle = round_to_max_align(extra);
+    std::size_t bytes = head + middle + arena_block;
+    void* raw = nullptr;
+    storage_cache* cache = thread_storage_cache();
+    if (cache && cache->block && cache->size >= bytes) {
+        raw = std::exchange(cache->block, nullptr);
+        bytes = std::exchange(cache->size, 0);
+    } else {
+        raw = ::operator new(bytes);
+    }
+    return document_storage_ptr(::new (raw) document_storage(
+        static_cast<unsigned char*>(raw) + head + middle, bytes - head - middle, bytes));
+}
+
+inline char* extra_bytes(document_storage* s) noexcept {
+    return reinterpret_cast<char*>(s) + round_to_max_align(sizeof(document_storage));
+}
 
 // JSON Pointer (RFC 6901) of the parser's position.
 inline std::string json_pointer(const std::vector<frame>& frames) {
@@ -191,8 +271,10 @@ private:
     template <class U>
     friend parsed<U> parse_borrowed(std::string_view, error_code&, diagnostics&,
                                     const parse_options&);
+    template <class U>
+    friend parsed<U> parse_copy(std::string_view, error_code&, diagnostics&, const parse_options&);
 
-    std::unique_ptr<detail::document_storage> storage_;
+    detail::document_storage_ptr storage_;
     std::string_view body_;
     T value_{};
 };
@@ -210,7 +292,7 @@ template <class T>
 parsed<T> parse(std::string body, error_code& ec, diagnostics& diag,
                 const parse_options& opt = {}) {
     parsed<T> out;
-    out.storage_ = std::make_unique<detail::document_storage>(detail::arena_block_for(body.size()));
+    out.storage_ = detail::make_document_storage(detail::arena_block_for(body.size()));
     // The storage is on the heap and never moves, so even a short body kept in std::string's
     // inline buffer stays put.
     out.storage_->body = std::move(body);
@@ -226,9 +308,26 @@ template <class T>
 parsed<T> parse_borrowed(std::string_view body, error_code& ec, diagnostics& diag,
                          const parse_options& opt = {}) {
     parsed<T> out;
-    out.storage_ = std::make_unique<detail::document_storage>(detail::arena_block_for(body.size()));
+    out.storage_ = detail::make_document_storage(detail::arena_block_for(body.size()));
     out.body_ = body;
     if (!detail::parse_into(out.value_, out.storage_->arena, body, ec, diag, opt))
+        return parsed<T>();
+    return out;
+}
+
+/// As parse(), from a copy of `body` that the result owns, made in the same allocation as the
+/// arena: one allocation in all, where parse() of a moved string has the string's and its own.
+/// Suits small bodies best (the copy is a memcpy); the caller's buffer is free to be reused.
+template <class T>
+parsed<T> parse_copy(std::string_view body, error_code& ec, diagnostics& diag,
+                     const parse_options& opt = {}) {
+    parsed<T> out;
+    out.storage_ = detail::make_document_storage(detail::arena_block_for(body.size()), body.size());
+    char* copy = detail::extra_bytes(out.storage_.get());
+    if (!body.empty())
+        std::memcpy(copy, body.data(), body.size());
+    out.body_ = std::string_view(copy, body.size());
+    if (!detail::parse_into(out.value_, out.storage_->arena, out.body_, ec, diag, opt))
         return parsed<T>();
     return out;
 }

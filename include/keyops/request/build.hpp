@@ -97,8 +97,8 @@ struct argument_rules {
 
     static constexpr bool check() {
         check_descriptor<E>();
-        constexpr std::size_t body_args = (std::size_t(0) + ... +
-                                           (in_tuple<Args, bodies>::value ? 1 : 0));
+        constexpr std::size_t body_args =
+            (std::size_t(0) + ... + (in_tuple<Args, bodies>::value ? 1 : 0));
         static_assert(body_args <= 1, "keyops: pass at most one request body");
         static_assert(!E::body_required || body_args == 1,
                       "keyops: this endpoint needs a request body: pass one of its body types");
@@ -129,9 +129,11 @@ bool append_path_param(std::string& target, std::string_view name, const Args&..
     return found && !empty;
 }
 
+// Builds into `req`, with `target` as the scratch space of the request target (a string kept
+// by the caller spares its allocation).
 template <class E, class... Args>
-const char* build_into(http_request& req, const request_context& ctx, error_code& ec,
-                       const Args&... args) {
+const char* build_into_with(http_request& req, std::string& target, const request_context& ctx,
+                            error_code& ec, const Args&... args) {
     static_assert(argument_rules<E, Args...>::check());
     ec.clear();
     if (ctx.host.empty()) {
@@ -139,8 +141,9 @@ const char* build_into(http_request& req, const request_context& ctx, error_code
         return "the request context has no host";
     }
 
-    std::string target = E::service == api_service::ciphertrust ? ctx.ciphertrust_base
-                                                                : ctx.network_insight_base;
+    target.reserve(256); // base, path and an id or a short query in one allocation
+    target =
+        E::service == api_service::ciphertrust ? ctx.ciphertrust_base : ctx.network_insight_base;
     if (!target.empty() && target.back() == '/')
         target.pop_back();
     const std::string_view path = E::path.view();
@@ -165,16 +168,39 @@ const char* build_into(http_request& req, const request_context& ctx, error_code
         (one(args), ...);
     }
 
-    req = http_request();
+    // `req` may be a request built before (the client reuses one per call state): fields that
+    // already hold the right value stay, which spares their allocations; all others go. One pass
+    // over the field list, no lookups by name.
+    namespace http = boost::beast::http;
+    struct wanted {
+        http::field name;
+        std::string_view value;
+        bool present;
+    };
+    wanted want[] = {{http::field::host, ctx.host, false},
+                     {http::field::user_agent, ctx.user_agent, false},
+                     {http::field::accept, "application/json", false},
+                     {http::field::accept_encoding, ctx.accept_encoding, false}};
+    const std::size_t wants = ctx.accept_encoding.empty() ? 3 : 4;
+    for (auto it = req.begin(); it != req.end();) {
+        bool keep = false;
+        for (std::size_t i = 0; i < wants && !keep; ++i) {
+            if (!want[i].present && it->name() == want[i].name && it->value() == want[i].value)
+                keep = want[i].present = true;
+        }
+        if (keep)
+            ++it;
+        else
+            it = req.erase(it);
+    }
+    req.body().clear();
     req.version(11);
     req.method(E::method);
-    req.target(target);
-    namespace http = boost::beast::http;
-    req.set(http::field::host, ctx.host);
-    req.set(http::field::user_agent, ctx.user_agent);
-    req.set(http::field::accept, "application/json");
-    if (!ctx.accept_encoding.empty())
-        req.set(http::field::accept_encoding, ctx.accept_encoding);
+    if (req.target() != target)
+        req.target(target);
+    for (std::size_t i = 0; i < wants; ++i)
+        if (!want[i].present)
+            req.insert(want[i].name, want[i].value);
 
     const char* failure = nullptr;
     [[maybe_unused]] auto body = [&](const auto& a) {
@@ -192,6 +218,13 @@ const char* build_into(http_request& req, const request_context& ctx, error_code
     // POSTs without a body still say Content-Length: 0, which some proxies insist on.
     req.prepare_payload();
     return nullptr;
+}
+
+template <class E, class... Args>
+const char* build_into(http_request& req, const request_context& ctx, error_code& ec,
+                       const Args&... args) {
+    std::string target;
+    return build_into_with<E>(req, target, ctx, ec, args...);
 }
 
 } // namespace detail

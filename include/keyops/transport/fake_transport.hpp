@@ -102,7 +102,6 @@ public:
     }
 
 private:
-
     struct play_op : boost::asio::coroutine {
         fake_transport& t;
         http_response& res;
@@ -116,7 +115,8 @@ private:
             BOOST_ASIO_CORO_REENTER(*this) {
                 if (s.delay.count() > 0) {
                     timer = std::make_unique<boost::asio::steady_timer>(t.ex_);
-                    timer->expires_at(std::min(opt.deadline, std::chrono::steady_clock::now() + s.delay));
+                    timer->expires_at(
+                        std::min(opt.deadline, std::chrono::steady_clock::now() + s.delay));
                     BOOST_ASIO_CORO_YIELD timer->async_wait(std::move(self));
                     if (ec)
                         return self.complete(ec); // cancelled

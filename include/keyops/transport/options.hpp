@@ -11,9 +11,14 @@
 #include <chrono>
 #include <cstdlib>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+
+namespace boost::asio::ssl {
+class context;
+} // namespace boost::asio::ssl
 
 namespace keyops {
 
@@ -31,6 +36,12 @@ struct tls_options {
     /// Skips certificate and host-name verification. Only for throwaway test setups: the
     /// transport logs a warning each time it connects this way.
     bool insecure_skip_verify = false;
+    /// A TLS client context to use as it is (its trust anchors, verify mode and options); the
+    /// three trust settings above are then ignored. The host name is still checked unless
+    /// insecure_skip_verify. When empty, the transport takes the process-wide context for the
+    /// settings above (keyops::shared_tls_context in beast_transport.hpp): the system store and
+    /// CA files are loaded once per process, not once per transport.
+    std::shared_ptr<boost::asio::ssl::context> context;
 };
 
 struct proxy_options {
@@ -44,9 +55,9 @@ struct transport_options {
     unsigned short port = 443;
     bool use_tls = true;
 
-    std::chrono::milliseconds connect_timeout{10000};  ///< resolve, TCP, proxy and TLS setup
-    std::chrono::milliseconds request_timeout{30000};  ///< writing the request, reading the response
-    std::size_t max_body_size = 16 * 1024 * 1024;      ///< after decompression
+    std::chrono::milliseconds connect_timeout{10000}; ///< resolve, TCP, proxy and TLS setup
+    std::chrono::milliseconds request_timeout{30000}; ///< writing the request, reading the response
+    std::size_t max_body_size = 16 * 1024 * 1024;     ///< after decompression
     std::size_t max_header_size = 64 * 1024;
     /// Kept-alive connections held for reuse; concurrent calls open more, up to no limit.
     std::size_t max_idle_connections = 4;
@@ -103,7 +114,8 @@ inline bool no_proxy_matches(std::string_view no_proxy, std::string_view host) {
     while (!no_proxy.empty()) {
         const auto comma = no_proxy.find(',');
         std::string_view entry = no_proxy.substr(0, comma);
-        no_proxy = comma == std::string_view::npos ? std::string_view() : no_proxy.substr(comma + 1);
+        no_proxy =
+            comma == std::string_view::npos ? std::string_view() : no_proxy.substr(comma + 1);
         while (!entry.empty() && entry.front() == ' ')
             entry.remove_prefix(1);
         while (!entry.empty() && entry.back() == ' ')
@@ -132,7 +144,8 @@ inline std::optional<proxy_options> environment_proxy(std::string_view host, boo
                           : detail::getenv_either("HTTP_PROXY", "http_proxy");
     if (!url)
         return std::nullopt;
-    if (const char* no = detail::getenv_either("NO_PROXY", "no_proxy"); no && no_proxy_matches(no, host))
+    if (const char* no = detail::getenv_either("NO_PROXY", "no_proxy");
+        no && no_proxy_matches(no, host))
         return std::nullopt;
     std::string text = url;
     if (text.find("://") == std::string::npos)

@@ -84,21 +84,63 @@ struct frame {
     bool has_key = false;
     const object_schema* schema = nullptr; // object: fields; object_array: element fields
     void* target = nullptr;
-    const field_entry* field = nullptr; // object: the field of the next value (null: skip it)
-    std::string_view key;               // object, generic_object: the current key
-    std::size_t count = 0;              // arrays: elements begun so far
-    std::size_t mark = 0;               // string_array, generic: scratch position at the start
-    std::size_t hint = 0;               // object: where the next key is likely in the schema
+    const field_entry* field = nullptr;    // object: the field of the next value (null: skip it)
+    std::string_view key;                  // object, generic_object: the current key
+    std::size_t count = 0;                 // arrays: elements begun so far
+    std::size_t mark = 0;                  // string_array, generic: scratch position at the start
+    std::size_t hint = 0;                  // object: where the next key is likely in the schema
     void* (*emplace)(void* vec) = nullptr; // object_array: appends an element, returns it
 };
+
+// The scratch stacks of a parse. Each thread keeps one set between parses, so that a parse
+// allocates only for what it keeps (the arena), not for its working space.
+struct parse_scratch {
+    std::vector<frame> frames;
+    std::vector<json_node> nodes;
+    std::vector<std::string_view> strings;
+    std::string text;
+    std::string key_text;
+
+    void swap(parse_scratch& other) noexcept {
+        frames.swap(other.frames);
+        nodes.swap(other.nodes);
+        strings.swap(other.strings);
+        text.swap(other.text);
+        key_text.swap(other.key_text);
+    }
+};
+
+inline parse_scratch& thread_scratch() {
+    static thread_local parse_scratch scratch;
+    return scratch;
+}
 
 class parse_state {
 public:
     parse_state(boost::json::monotonic_resource& arena, const char* body, std::size_t size,
                 std::size_t max_depth)
         : arena_(arena), body_begin_(body), body_end_(body + size) {
+        // A parse within a parse (none today) would find the thread's set taken, and allocate.
+        scratch_.swap(thread_scratch());
+        frames_.clear();
+        nodes_.clear();
+        strings_.clear();
+        text_.clear();
+        key_text_.clear();
         frames_.reserve(max_depth + 1);
     }
+
+    ~parse_state() {
+        // Back to the thread for the next parse, unless a huge document made it huge.
+        constexpr std::size_t keep_bytes = 1 << 20;
+        if (nodes_.capacity() * sizeof(json_node) + strings_.capacity() * sizeof(std::string_view) +
+                text_.capacity() + key_text_.capacity() <=
+            keep_bytes)
+            scratch_.swap(thread_scratch());
+    }
+
+    parse_state(const parse_state&) = delete;
+    parse_state& operator=(const parse_state&) = delete;
 
     // --- used by sinks --------------------------------------------------------------------
 
@@ -109,7 +151,8 @@ public:
     }
 
     bool type_error(const value_sink& sink, const char* found) {
-        return fail(error::wrong_type, std::string("expected ") + sink.expected + ", found " + found);
+        return fail(error::wrong_type,
+                    std::string("expected ") + sink.expected + ", found " + found);
     }
 
     void push_object(const object_schema* schema, void* target) {
@@ -195,11 +238,12 @@ private:
     boost::json::monotonic_resource& arena_;
     const char* body_begin_;
     const char* body_end_;
-    std::vector<frame> frames_;
-    std::vector<json_node> nodes_;
-    std::vector<std::string_view> strings_;
-    std::string text_;
-    std::string key_text_;
+    parse_scratch scratch_;
+    std::vector<frame>& frames_ = scratch_.frames;
+    std::vector<json_node>& nodes_ = scratch_.nodes;
+    std::vector<std::string_view>& strings_ = scratch_.strings;
+    std::string& text_ = scratch_.text;
+    std::string& key_text_ = scratch_.key_text;
     std::size_t skip_depth_ = 0;
     error error_ = error::malformed_json;
     std::string detail_;

@@ -8,6 +8,7 @@
 #include <keyops/transport/detail/inflate.hpp>
 
 #include <boost/asio/error.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/message.hpp>
@@ -19,6 +20,26 @@ using http_response = boost::beast::http::response<boost::beast::http::string_bo
 
 namespace detail {
 
+// After decoding, a Content-Length the server sent is made to tell the decoded size; a chunked
+// response (the usual case with on-the-fly compression) gets none.
+inline void fix_content_length(http_response& res) {
+    namespace http = boost::beast::http;
+    auto it = res.find(http::field::content_length);
+    if (it == res.end())
+        return;
+    char digits[24];
+    char* end = digits + sizeof digits;
+    char* p = end;
+    std::size_t n = res.body().size();
+    do {
+        *--p = static_cast<char>('0' + n % 10);
+        n /= 10;
+    } while (n != 0);
+    const boost::beast::string_view text(p, static_cast<std::size_t>(end - p));
+    if (it->value() != text)
+        res.set(http::field::content_length, text);
+}
+
 inline error_code finish_response(http_response& res, std::size_t max_body) {
     namespace http = boost::beast::http;
     auto it = res.find(http::field::content_encoding);
@@ -26,8 +47,8 @@ inline error_code finish_response(http_response& res, std::size_t max_body) {
         return {};
     if (auto ec = decode_content(it->value(), res.body(), max_body))
         return ec;
-    res.erase(http::field::content_encoding);
-    res.content_length(res.body().size());
+    res.erase(it);
+    fix_content_length(res);
     return {};
 }
 
@@ -45,6 +66,7 @@ inline error_code map_transport_error(error_code ec) {
 inline bool is_connection_closed(error_code ec) {
     namespace http = boost::beast::http;
     return ec == http::error::end_of_stream || ec == boost::asio::error::eof ||
+           ec == boost::asio::ssl::error::stream_truncated || // TCP closed without TLS close
            ec == boost::asio::error::connection_reset || ec == boost::asio::error::broken_pipe ||
            ec == boost::asio::error::connection_aborted;
 }

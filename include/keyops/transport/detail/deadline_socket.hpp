@@ -1,0 +1,181 @@
+#ifndef KEYOPS_TRANSPORT_DETAIL_DEADLINE_SOCKET_HPP
+#define KEYOPS_TRANSPORT_DETAIL_DEADLINE_SOCKET_HPP
+
+// The TCP socket under TLS (or alone) of a beast_transport connection. Asynchronous operations go
+// straight to the socket: the transport bounds them with one deadline timer per exchange, not a
+// timer per operation. Synchronous operations (a sync call on a kept-alive connection) run the
+// socket in blocking mode, one system call each, with the kernel's receive and send timeouts
+// (SO_RCVTIMEO, SO_SNDTIMEO) bounding every wait by the deadline set with begin_sync(), and fail
+// with beast::error::timeout past it. The kernel timeouts are set again only when the time left
+// is more than 100 ms shorter than them, so a stalled server may be waited for up to 100 ms past
+// the deadline. Asio's asynchronous operations put the socket back in non-blocking mode
+// themselves; begin_sync() takes it out again.
+
+#include <keyops/error.hpp>
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/uio.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <climits>
+#include <utility>
+
+namespace keyops::detail {
+
+class deadline_socket {
+public:
+    using socket_type = boost::asio::ip::tcp::socket;
+    using executor_type = socket_type::executor_type;
+    using next_layer_type = socket_type;
+    using lowest_layer_type = socket_type::lowest_layer_type;
+
+    explicit deadline_socket(const executor_type& ex) : socket_(ex) {}
+
+    executor_type get_executor() noexcept { return socket_.get_executor(); }
+    socket_type& socket() noexcept { return socket_; }
+    next_layer_type& next_layer() noexcept { return socket_; }
+    lowest_layer_type& lowest_layer() noexcept { return socket_.lowest_layer(); }
+    const lowest_layer_type& lowest_layer() const noexcept { return socket_.lowest_layer(); }
+
+    /// Readies the socket for the synchronous operations that follow, until `at`.
+    error_code begin_sync(std::chrono::steady_clock::time_point at) {
+        deadline_ = at;
+        error_code ec;
+        if (socket_.non_blocking() || socket_.native_non_blocking())
+            socket_.non_blocking(false, ec); // blocking again, for Asio as well
+        return ec;
+    }
+
+    template <class Buffers>
+    std::size_t read_some(const Buffers& buffers, error_code& ec) {
+        boost::asio::mutable_buffer b;
+        for (auto it = boost::asio::buffer_sequence_begin(buffers);
+             it != boost::asio::buffer_sequence_end(buffers); ++it)
+            if ((b = boost::asio::mutable_buffer(*it)).size() != 0)
+                break;
+        ec = {};
+        if (b.size() == 0)
+            return 0;
+        for (;;) {
+            if (!kernel_timeout(SO_RCVTIMEO, receive_timeout_, ec))
+                return 0;
+            const auto n = ::recv(socket_.native_handle(), b.data(), b.size(), 0);
+            if (n > 0)
+                return static_cast<std::size_t>(n);
+            if (n == 0) {
+                ec = boost::asio::error::eof;
+                return 0;
+            }
+            if (!retry(ec))
+                return 0;
+        }
+    }
+
+    template <class Buffers>
+    std::size_t write_some(const Buffers& buffers, error_code& ec) {
+        constexpr std::size_t max_iov = 16;
+        iovec iov[max_iov];
+        std::size_t count = 0;
+        for (auto it = boost::asio::buffer_sequence_begin(buffers);
+             it != boost::asio::buffer_sequence_end(buffers) && count < max_iov; ++it) {
+            const boost::asio::const_buffer b(*it);
+            if (b.size() != 0)
+                iov[count++] = iovec{const_cast<void*>(b.data()), b.size()};
+        }
+        ec = {};
+        if (count == 0)
+            return 0;
+        msghdr msg{};
+        msg.msg_iov = iov;
+        msg.msg_iovlen = count;
+        for (;;) {
+            if (!kernel_timeout(SO_SNDTIMEO, send_timeout_, ec))
+                return 0;
+            const auto n = ::sendmsg(socket_.native_handle(), &msg, MSG_NOSIGNAL);
+            if (n >= 0)
+                return static_cast<std::size_t>(n);
+            if (!retry(ec))
+                return 0;
+        }
+    }
+
+    template <class Buffers>
+    std::size_t read_some(const Buffers& buffers) {
+        error_code ec;
+        const std::size_t n = read_some(buffers, ec);
+        if (ec)
+            throw boost::system::system_error(ec);
+        return n;
+    }
+
+    template <class Buffers>
+    std::size_t write_some(const Buffers& buffers) {
+        error_code ec;
+        const std::size_t n = write_some(buffers, ec);
+        if (ec)
+            throw boost::system::system_error(ec);
+        return n;
+    }
+
+    template <class Buffers, class Token>
+    auto async_read_some(const Buffers& buffers, Token&& token) {
+        return socket_.async_read_some(buffers, std::forward<Token>(token));
+    }
+
+    template <class Buffers, class Token>
+    auto async_write_some(const Buffers& buffers, Token&& token) {
+        return socket_.async_write_some(buffers, std::forward<Token>(token));
+    }
+
+private:
+    // After a failed call: true to try again (interrupted, or the kernel's timeout ran out
+    // before the deadline), else the error in `ec`.
+    static bool retry(error_code& ec) {
+        const int e = errno;
+        if (e == EINTR || e == EAGAIN || e == EWOULDBLOCK)
+            return true;
+        ec = error_code(e, boost::system::system_category());
+        return false;
+    }
+
+    // Fails with timeout past the deadline; else makes sure the kernel's timeout `option` is at
+    // most 100 ms longer than the time left (`current`: what it was set to, 0 for never).
+    bool kernel_timeout(int option, std::chrono::milliseconds& current, error_code& ec) {
+        using namespace std::chrono;
+        const auto left = deadline_ - steady_clock::now();
+        if (left <= steady_clock::duration::zero()) {
+            ec = boost::beast::error::timeout;
+            return false;
+        }
+        const auto ms = std::min(ceil<milliseconds>(left), milliseconds(INT_MAX));
+        if (current.count() != 0 && current <= ms + milliseconds(100))
+            return true;
+        timeval tv{};
+        tv.tv_sec = static_cast<time_t>(ms.count() / 1000);
+        tv.tv_usec = static_cast<suseconds_t>((ms.count() % 1000) * 1000);
+        if (::setsockopt(socket_.native_handle(), SOL_SOCKET, option, &tv, sizeof tv) != 0) {
+            ec = error_code(errno, boost::system::system_category());
+            return false;
+        }
+        current = ms;
+        return true;
+    }
+
+    socket_type socket_;
+    std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
+    std::chrono::milliseconds receive_timeout_{0}; // as set on the socket; 0: never set
+    std::chrono::milliseconds send_timeout_{0};
+};
+
+} // namespace keyops::detail
+
+#endif
