@@ -162,14 +162,15 @@ int main(int argc, char** argv) {
     ok &= parse_file(dir / "oci_sync_list.json", list);
     ok &= parse_file(dir / "azure_certificates_job.json", job);
     ok &= parse_file(dir / "google_update_all_versions_job.json", job);
-    ok &= parse_file(dir / "ni_rotation_status.json",
-                     print_as<keyops::ni::rotation_status>([](const keyops::ni::rotation_status& s) {
-                         std::cout << "  customer " << s.customer_id.value_or(0) << ", status "
-                                   << s.status.raw << " ("
-                                   << keyops::to_string(s.status.state) << ")\n";
-                         for (auto c : s.failed_collector_ids)
-                             std::cout << "  failed collector " << c << '\n';
-                     }));
+    ok &=
+        parse_file(dir / "ni_rotation_status.json",
+                   print_as<keyops::ni::rotation_status>([](const keyops::ni::rotation_status& s) {
+                       std::cout << "  customer " << s.customer_id.value_or(0) << ", status "
+                                 << s.status.raw << " (" << keyops::to_string(s.status.state)
+                                 << ")\n";
+                       for (auto c : s.failed_collector_ids)
+                           std::cout << "  failed collector " << c << '\n';
+                   }));
     ok &= parse_file(dir / "ni_error_401.json",
                      print_as<keyops::ni::error_body>([](const keyops::ni::error_body& e) {
                          std::cout << "  code " << e.code.value_or(0) << ": " << e.message << '\n';

@@ -60,9 +60,7 @@ public:
     /// "503 Service Unavailable; Retry-After 2 s exceeds the deadline".
     std::string last_attempt;
 
-    void clear() {
-        *this = diagnostics();
-    }
+    void clear() { *this = diagnostics(); }
 
     /// One line for logs and exception texts, e.g.
     /// `JSON value has the wrong type at /resources/3/abort (byte 412): expected a boolean, ...`.

@@ -29,18 +29,18 @@ enum class error {
     invalid_argument, ///< An argument cannot be encoded (empty path parameter, bad value).
 
     // Talking to the server.
-    timeout,             ///< A connect, request or whole-call time limit passed.
-    deadline_exceeded,   ///< The call's deadline passed before it could finish (or retry).
-    proxy_refused,       ///< The HTTP proxy did not open a tunnel (CONNECT answered non-2xx).
-    bad_content_encoding, ///< A gzip or deflate body does not decode, or an unknown encoding.
-    http_status,         ///< The server answered with an error status not named below.
-    unauthorized,        ///< 401: credentials or token refused.
-    forbidden,           ///< 403.
-    not_found,           ///< 404.
-    conflict,            ///< 409: e.g. a rotation is already running.
-    rate_limited,        ///< 429.
-    server_error,        ///< 5xx.
-    token_limit_reached, ///< Network Insight refused a new token: the user has 100 live tokens.
+    timeout,                ///< A connect, request or whole-call time limit passed.
+    deadline_exceeded,      ///< The call's deadline passed before it could finish (or retry).
+    proxy_refused,          ///< The HTTP proxy did not open a tunnel (CONNECT answered non-2xx).
+    bad_content_encoding,   ///< A gzip or deflate body does not decode, or an unknown encoding.
+    http_status,            ///< The server answered with an error status not named below.
+    unauthorized,           ///< 401: credentials or token refused.
+    forbidden,              ///< 403.
+    not_found,              ///< 404.
+    conflict,               ///< 409: e.g. a rotation is already running.
+    rate_limited,           ///< 429.
+    server_error,           ///< 5xx.
+    token_limit_reached,    ///< Network Insight refused a new token: the user has 100 live tokens.
     retry_budget_exhausted, ///< The client's shared retry budget is empty.
 };
 
@@ -58,29 +58,52 @@ public:
 
     const char* message(int ev, char*, std::size_t) const noexcept override {
         switch (static_cast<error>(ev)) {
-        case error::malformed_json: return "malformed JSON";
-        case error::incomplete_json: return "JSON ends early (truncated body)";
-        case error::invalid_utf8: return "invalid UTF-8 in a JSON string";
-        case error::wrong_type: return "JSON value has the wrong type";
-        case error::number_out_of_range: return "number out of range";
-        case error::invalid_timestamp: return "timestamp is not RFC 3339";
-        case error::body_too_large: return "body exceeds the size limit";
-        case error::too_deep: return "JSON nesting exceeds the depth limit";
-        case error::empty_body: return "empty body where JSON was expected";
-        case error::invalid_argument: return "invalid request argument";
-        case error::timeout: return "timed out";
-        case error::deadline_exceeded: return "the call's deadline passed";
-        case error::proxy_refused: return "the HTTP proxy refused the tunnel";
-        case error::bad_content_encoding: return "the response body's encoding is invalid";
-        case error::http_status: return "the server answered with an error status";
-        case error::unauthorized: return "unauthorized (401)";
-        case error::forbidden: return "forbidden (403)";
-        case error::not_found: return "not found (404)";
-        case error::conflict: return "conflict (409)";
-        case error::rate_limited: return "rate limited (429)";
-        case error::server_error: return "server error (5xx)";
-        case error::token_limit_reached: return "the user's token limit is reached";
-        case error::retry_budget_exhausted: return "the client's retry budget is exhausted";
+        case error::malformed_json:
+            return "malformed JSON";
+        case error::incomplete_json:
+            return "JSON ends early (truncated body)";
+        case error::invalid_utf8:
+            return "invalid UTF-8 in a JSON string";
+        case error::wrong_type:
+            return "JSON value has the wrong type";
+        case error::number_out_of_range:
+            return "number out of range";
+        case error::invalid_timestamp:
+            return "timestamp is not RFC 3339";
+        case error::body_too_large:
+            return "body exceeds the size limit";
+        case error::too_deep:
+            return "JSON nesting exceeds the depth limit";
+        case error::empty_body:
+            return "empty body where JSON was expected";
+        case error::invalid_argument:
+            return "invalid request argument";
+        case error::timeout:
+            return "timed out";
+        case error::deadline_exceeded:
+            return "the call's deadline passed";
+        case error::proxy_refused:
+            return "the HTTP proxy refused the tunnel";
+        case error::bad_content_encoding:
+            return "the response body's encoding is invalid";
+        case error::http_status:
+            return "the server answered with an error status";
+        case error::unauthorized:
+            return "unauthorized (401)";
+        case error::forbidden:
+            return "forbidden (403)";
+        case error::not_found:
+            return "not found (404)";
+        case error::conflict:
+            return "conflict (409)";
+        case error::rate_limited:
+            return "rate limited (429)";
+        case error::server_error:
+            return "server error (5xx)";
+        case error::token_limit_reached:
+            return "the user's token limit is reached";
+        case error::retry_budget_exhausted:
+            return "the client's retry budget is exhausted";
         }
         return "unknown keyops error";
     }

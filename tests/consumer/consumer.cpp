@@ -9,8 +9,8 @@
 int main() {
     keyops::request_context ctx;
     ctx.host = "cm.example.com";
-    auto req = keyops::build_request<keyops::cckm::get_job<keyops::cckm::oci>>(
-        ctx, keyops::job_id("abc"));
+    auto req =
+        keyops::build_request<keyops::cckm::get_job<keyops::cckm::oci>>(ctx, keyops::job_id("abc"));
 
     keyops::error_code ec;
     keyops::diagnostics diag;

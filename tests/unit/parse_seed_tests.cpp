@@ -64,7 +64,8 @@ BOOST_AUTO_TEST_CASE(dsm_refresh_list) {
     BOOST_TEST(j.detailed_status.string("6070915c-0ab4-4e7e-bf4d-31dd31214874") ==
                "domain synchronized successfully");
     BOOST_TEST(j.cloud == "dsm");
-    BOOST_TEST(strings(j.domains) == std::vector<std::string>{"6070915c-0ab4-4e7e-bf4d-31dd31214874"});
+    BOOST_TEST(strings(j.domains) ==
+               std::vector<std::string>{"6070915c-0ab4-4e7e-bf4d-31dd31214874"});
     BOOST_TEST(strings(j.resources()) == strings(j.domains));
     BOOST_TEST(j.abort == false);
     BOOST_TEST(j.sync_item.empty());
@@ -96,9 +97,10 @@ BOOST_AUTO_TEST_CASE(azure_certificates_job) {
     BOOST_TEST((*it).key == "northcentralus/pkv-softkeys::260ecbe7-777b-4d3c-84ea-887620498863");
     BOOST_TEST((*it).value.as_string() == "vault synchronized successfully");
     BOOST_TEST(j->cloud == "AzureCloud");
-    BOOST_TEST(strings(j->key_vaults) ==
-               (std::vector<std::string>{"pkv-softkeys::260ecbe7-777b-4d3c-84ea-887620498863",
-                                         "CCKM-Soft-Delete::260ecbe7-777b-4d3c-84ea-887620498863"}));
+    BOOST_TEST(
+        strings(j->key_vaults) ==
+        (std::vector<std::string>{"pkv-softkeys::260ecbe7-777b-4d3c-84ea-887620498863",
+                                  "CCKM-Soft-Delete::260ecbe7-777b-4d3c-84ea-887620498863"}));
     BOOST_TEST(j->abort == false);
     BOOST_TEST(j->sync_item == "azure-certificate");
 }
@@ -106,8 +108,7 @@ BOOST_AUTO_TEST_CASE(azure_certificates_job) {
 BOOST_AUTO_TEST_CASE(google_update_all_versions_job) {
     auto j = must_parse<keyops::cckm::job>(fixture("google_update_all_versions_job.json"));
     BOOST_TEST(j->id == "778a1024-dc18-49cb-833b-cfd6c000c090");
-    BOOST_TEST(j->uri ==
-               "kylo:kylo:cckm:update_all_versions:778a1024-dc18-49cb-833b-cfd6c000c090");
+    BOOST_TEST(j->uri == "kylo:kylo:cckm:update_all_versions:778a1024-dc18-49cb-833b-cfd6c000c090");
     BOOST_TEST(j->account == "kylo:kylo:admin:accounts:kylo");
     BOOST_TEST(j->application.empty());
     BOOST_TEST(j->dev_account.empty());

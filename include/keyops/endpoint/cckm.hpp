@@ -38,10 +38,10 @@ struct no_resource_filter {
     void append_filter_to(query_writer&) const {}
 };
 
-#define KEYOPS_CCKM_RESOURCE_FILTER(type, member)                                                 \
+#define KEYOPS_CCKM_RESOURCE_FILTER(type, member)                                                  \
     struct type {                                                                                  \
         static constexpr std::string_view filter_name = #member;                                   \
-        /** Jobs touching any of these resources; sent as repeated `member=` parameters. */       \
+        /** Jobs touching any of these resources; sent as repeated `member=` parameters. */        \
         std::vector<std::string> member;                                                           \
         void append_filter_to(query_writer& w) const {                                             \
             for (const auto& v : member)                                                           \
@@ -134,10 +134,14 @@ enum class key_version_operation { enable, disable, schedule_destroy, cancel_des
 
 constexpr std::string_view to_string(key_version_operation op) noexcept {
     switch (op) {
-    case key_version_operation::enable: return "enable";
-    case key_version_operation::disable: return "disable";
-    case key_version_operation::schedule_destroy: return "schedule_destroy";
-    case key_version_operation::cancel_destroy: return "cancel_destroy";
+    case key_version_operation::enable:
+        return "enable";
+    case key_version_operation::disable:
+        return "disable";
+    case key_version_operation::schedule_destroy:
+        return "schedule_destroy";
+    case key_version_operation::cancel_destroy:
+        return "cancel_destroy";
     }
     return "";
 }
@@ -184,7 +188,7 @@ enum class job_kind {
 // One line per kind: its runtime tag, its command-line name, its path under /api, its resource
 // filter, whether it can be listed and cancelled, and its modelled start body (raw_json_body
 // where the body is not documented; every kind accepts raw_json_body too).
-#define KEYOPS_CCKM_KIND(type, name_, path_, filter, listable, cancellable, body)                \
+#define KEYOPS_CCKM_KIND(type, name_, path_, filter, listable, cancellable, body)                  \
     struct type {                                                                                  \
         static constexpr job_kind kind = job_kind::type;                                           \
         static constexpr std::string_view name = name_;                                            \
@@ -228,39 +232,57 @@ KEYOPS_CCKM_KIND(sfdc_certificates, "sfdc-certificates",
 KEYOPS_CCKM_KIND(dsm, "dsm", "/v1/cckm/dsm/refresh", domains_filter, true, true, raw_json_body);
 KEYOPS_CCKM_KIND(luna_refresh, "luna-refresh", "/v1/cckm/hsm/luna/refresh", no_resource_filter,
                  true, true, raw_json_body);
-KEYOPS_CCKM_KIND(luna_sync, "luna-sync", "/v1/cckm/hsm/luna/synchronize", no_resource_filter,
-                 true, true, raw_json_body);
+KEYOPS_CCKM_KIND(luna_sync, "luna-sync", "/v1/cckm/hsm/luna/synchronize", no_resource_filter, true,
+                 true, raw_json_body);
 KEYOPS_CCKM_KIND(external_cm, "external-cm", "/v1/cckm/external-cm/refresh", no_resource_filter,
                  true, true, raw_json_body);
 
 #undef KEYOPS_CCKM_KIND
 
 /// Every kind, in the order of job_kind.
-using all_kinds = std::tuple<aws, aws_custom_key_stores, aws_bulk, azure, azure_certificates,
-                             azure_secrets, azure_bulk, google, google_update_all_versions, oci, sap,
-                             sfdc_keys, sfdc_certificates, dsm, luna_refresh, luna_sync, external_cm>;
+using all_kinds =
+    std::tuple<aws, aws_custom_key_stores, aws_bulk, azure, azure_certificates, azure_secrets,
+               azure_bulk, google, google_update_all_versions, oci, sap, sfdc_keys,
+               sfdc_certificates, dsm, luna_refresh, luna_sync, external_cm>;
 
 /// Calls `f(Kind{})` with the kind type matching the runtime tag; returns what f returns.
 template <class F>
 decltype(auto) visit_kind(job_kind k, F&& f) {
     switch (k) {
-    case job_kind::aws: return f(aws{});
-    case job_kind::aws_custom_key_stores: return f(aws_custom_key_stores{});
-    case job_kind::aws_bulk: return f(aws_bulk{});
-    case job_kind::azure: return f(azure{});
-    case job_kind::azure_certificates: return f(azure_certificates{});
-    case job_kind::azure_secrets: return f(azure_secrets{});
-    case job_kind::azure_bulk: return f(azure_bulk{});
-    case job_kind::google: return f(google{});
-    case job_kind::google_update_all_versions: return f(google_update_all_versions{});
-    case job_kind::oci: return f(oci{});
-    case job_kind::sap: return f(sap{});
-    case job_kind::sfdc_keys: return f(sfdc_keys{});
-    case job_kind::sfdc_certificates: return f(sfdc_certificates{});
-    case job_kind::dsm: return f(dsm{});
-    case job_kind::luna_refresh: return f(luna_refresh{});
-    case job_kind::luna_sync: return f(luna_sync{});
-    case job_kind::external_cm: break;
+    case job_kind::aws:
+        return f(aws{});
+    case job_kind::aws_custom_key_stores:
+        return f(aws_custom_key_stores{});
+    case job_kind::aws_bulk:
+        return f(aws_bulk{});
+    case job_kind::azure:
+        return f(azure{});
+    case job_kind::azure_certificates:
+        return f(azure_certificates{});
+    case job_kind::azure_secrets:
+        return f(azure_secrets{});
+    case job_kind::azure_bulk:
+        return f(azure_bulk{});
+    case job_kind::google:
+        return f(google{});
+    case job_kind::google_update_all_versions:
+        return f(google_update_all_versions{});
+    case job_kind::oci:
+        return f(oci{});
+    case job_kind::sap:
+        return f(sap{});
+    case job_kind::sfdc_keys:
+        return f(sfdc_keys{});
+    case job_kind::sfdc_certificates:
+        return f(sfdc_certificates{});
+    case job_kind::dsm:
+        return f(dsm{});
+    case job_kind::luna_refresh:
+        return f(luna_refresh{});
+    case job_kind::luna_sync:
+        return f(luna_sync{});
+    case job_kind::external_cm:
+        break;
     }
     return f(external_cm{});
 }
@@ -276,8 +298,8 @@ inline std::optional<job_kind> kind_from_name(std::string_view name) noexcept {
 template <class T, class = void>
 inline constexpr bool is_job_kind = false;
 template <class T>
-inline constexpr bool is_job_kind<T, std::void_t<decltype(T::kind), decltype(T::base_path),
-                                                 typename T::resource_filter>> = true;
+inline constexpr bool is_job_kind<
+    T, std::void_t<decltype(T::kind), decltype(T::base_path), typename T::resource_filter>> = true;
 
 // --- list query ---------------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ namespace keyops::cckm {
 /// A synchronization, refresh or update-all-versions job, as GET, start and cancel return it.
 struct job {
     std::string_view id;
-    std::string_view uri;         ///< e.g. `kylo:kylo:cckm:synchronize:<id>`
+    std::string_view uri; ///< e.g. `kylo:kylo:cckm:synchronize:<id>`
     std::string_view account;
     std::string_view application;
     std::string_view dev_account; ///< `devAccount`

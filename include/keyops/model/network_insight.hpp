@@ -25,9 +25,9 @@ struct rotation_status {
 
 /// `ProxyKeyDetails`.
 struct key_details {
-    std::optional<std::int32_t> customer_id; ///< `customerId`
-    std::string_view lifetime;               ///< days, as text
-    std::string_view remaining_validity;     ///< `remainingValidity`: days, as text
+    std::optional<std::int32_t> customer_id;     ///< `customerId`
+    std::string_view lifetime;                   ///< days, as text
+    std::string_view remaining_validity;         ///< `remainingValidity`: days, as text
     std::optional<std::int64_t> last_updated_at; ///< `lastUpdatedAt`: epoch milliseconds
     std::string_view last_updated_by;            ///< `lastUpdatedBy`
 };

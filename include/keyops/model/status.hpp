@@ -40,21 +40,30 @@ constexpr rotation_state rotation_state_from_word(std::string_view w) noexcept {
 
 constexpr std::string_view to_string(job_state s) noexcept {
     switch (s) {
-    case job_state::in_progress: return "in_progress";
-    case job_state::completed: return "completed";
-    case job_state::failed: return "failed";
-    case job_state::unknown: break;
+    case job_state::in_progress:
+        return "in_progress";
+    case job_state::completed:
+        return "completed";
+    case job_state::failed:
+        return "failed";
+    case job_state::unknown:
+        break;
     }
     return "unknown";
 }
 
 constexpr std::string_view to_string(rotation_state s) noexcept {
     switch (s) {
-    case rotation_state::submitted: return "SUBMITTED";
-    case rotation_state::in_progress: return "IN_PROGRESS";
-    case rotation_state::success: return "SUCCESS";
-    case rotation_state::failed: return "FAILED";
-    case rotation_state::unknown: break;
+    case rotation_state::submitted:
+        return "SUBMITTED";
+    case rotation_state::in_progress:
+        return "IN_PROGRESS";
+    case rotation_state::success:
+        return "SUCCESS";
+    case rotation_state::failed:
+        return "FAILED";
+    case rotation_state::unknown:
+        break;
     }
     return "unknown";
 }

@@ -70,7 +70,8 @@ constexpr value_sink int_sink{
     [](parse_state& st, void* m, std::int64_t v) { return store_int<Int>(st, m, v); },
     [](parse_state& st, void* m, std::uint64_t v) {
         if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-            return st.fail(error::number_out_of_range, "expected an integer, found a larger number");
+            return st.fail(error::number_out_of_range,
+                           "expected an integer, found a larger number");
         return store_int<Int>(st, m, static_cast<std::int64_t>(v));
     },
     [](parse_state& st, void*, double v) {
@@ -94,46 +95,54 @@ constexpr value_sink int_sink{
 
 template <class M, class = void>
 struct sink_for {
-    static_assert(sizeof(M) == 0,
-                  "keyops::json_schema: this member type cannot be read from JSON; use "
-                  "std::string_view, bool, std::optional<bool>, std::optional<std::int64_t>, "
-                  "std::optional<std::int32_t>, timestamp, status_word<S>, string_list, "
-                  "json_view, json_object_view, a type with a json_schema, or a std::vector of one");
+    static_assert(
+        sizeof(M) == 0,
+        "keyops::json_schema: this member type cannot be read from JSON; use "
+        "std::string_view, bool, std::optional<bool>, std::optional<std::int64_t>, "
+        "std::optional<std::int32_t>, timestamp, status_word<S>, string_list, "
+        "json_view, json_object_view, a type with a json_schema, or a std::vector of one");
 };
 
 template <>
 struct sink_for<std::string_view> {
-    static constexpr value_sink value{
-        "a string",
-        [](parse_state&, void* m, std::string_view s) {
-            as<std::string_view>(m) = s;
-            return true;
-        },
-        nullptr, nullptr, nullptr, nullptr,
-        [](parse_state&, void* m) {
-            as<std::string_view>(m) = {};
-            return true;
-        },
-        nullptr, nullptr};
+    static constexpr value_sink value{"a string",
+                                      [](parse_state&, void* m, std::string_view s) {
+                                          as<std::string_view>(m) = s;
+                                          return true;
+                                      },
+                                      nullptr,
+                                      nullptr,
+                                      nullptr,
+                                      nullptr,
+                                      [](parse_state&, void* m) {
+                                          as<std::string_view>(m) = {};
+                                          return true;
+                                      },
+                                      nullptr,
+                                      nullptr};
 };
 
 template <>
 struct sink_for<timestamp> {
-    static constexpr value_sink value{
-        "an RFC 3339 timestamp string",
-        [](parse_state& st, void* m, std::string_view s) {
-            auto t = parse_rfc3339(s);
-            if (!t)
-                return st.fail(error::invalid_timestamp, "expected an RFC 3339 timestamp");
-            as<timestamp>(m) = timestamp{s, *t};
-            return true;
-        },
-        nullptr, nullptr, nullptr, nullptr,
-        [](parse_state&, void* m) {
-            as<timestamp>(m) = {};
-            return true;
-        },
-        nullptr, nullptr};
+    static constexpr value_sink value{"an RFC 3339 timestamp string",
+                                      [](parse_state& st, void* m, std::string_view s) {
+                                          auto t = parse_rfc3339(s);
+                                          if (!t)
+                                              return st.fail(error::invalid_timestamp,
+                                                             "expected an RFC 3339 timestamp");
+                                          as<timestamp>(m) = timestamp{s, *t};
+                                          return true;
+                                      },
+                                      nullptr,
+                                      nullptr,
+                                      nullptr,
+                                      nullptr,
+                                      [](parse_state&, void* m) {
+                                          as<timestamp>(m) = {};
+                                          return true;
+                                      },
+                                      nullptr,
+                                      nullptr};
 };
 
 template <class State>
@@ -156,17 +165,25 @@ struct sink_for<status_word<State>> {
             as<status_word<State>>(m) = {status_parser<State>::from_word(s), s};
             return true;
         },
-        nullptr, nullptr, nullptr, nullptr,
+        nullptr,
+        nullptr,
+        nullptr,
+        nullptr,
         [](parse_state&, void* m) {
             as<status_word<State>>(m) = {};
             return true;
         },
-        nullptr, nullptr};
+        nullptr,
+        nullptr};
 };
 
 template <>
 struct sink_for<bool> {
-    static constexpr value_sink value{"a boolean", nullptr, nullptr, nullptr, nullptr,
+    static constexpr value_sink value{"a boolean",
+                                      nullptr,
+                                      nullptr,
+                                      nullptr,
+                                      nullptr,
                                       [](parse_state&, void* m, bool b) {
                                           as<bool>(m) = b;
                                           return true;
@@ -175,12 +192,17 @@ struct sink_for<bool> {
                                           as<bool>(m) = false;
                                           return true;
                                       },
-                                      nullptr, nullptr};
+                                      nullptr,
+                                      nullptr};
 };
 
 template <>
 struct sink_for<std::optional<bool>> {
-    static constexpr value_sink value{"a boolean", nullptr, nullptr, nullptr, nullptr,
+    static constexpr value_sink value{"a boolean",
+                                      nullptr,
+                                      nullptr,
+                                      nullptr,
+                                      nullptr,
                                       [](parse_state&, void* m, bool b) {
                                           as<std::optional<bool>>(m) = b;
                                           return true;
@@ -189,7 +211,8 @@ struct sink_for<std::optional<bool>> {
                                           as<std::optional<bool>>(m).reset();
                                           return true;
                                       },
-                                      nullptr, nullptr};
+                                      nullptr,
+                                      nullptr};
 };
 
 template <>
@@ -203,18 +226,21 @@ struct sink_for<std::optional<std::int32_t>> {
 
 template <>
 struct sink_for<string_list> {
-    static constexpr value_sink value{
-        "an array of strings",
-        nullptr, nullptr, nullptr, nullptr, nullptr,
-        [](parse_state&, void* m) {
-            as<string_list>(m) = {};
-            return true;
-        },
-        nullptr,
-        [](parse_state& st, void* m) {
-            st.push_string_array(static_cast<string_list*>(m));
-            return true;
-        }};
+    static constexpr value_sink value{"an array of strings",
+                                      nullptr,
+                                      nullptr,
+                                      nullptr,
+                                      nullptr,
+                                      nullptr,
+                                      [](parse_state&, void* m) {
+                                          as<string_list>(m) = {};
+                                          return true;
+                                      },
+                                      nullptr,
+                                      [](parse_state& st, void* m) {
+                                          st.push_string_array(static_cast<string_list*>(m));
+                                          return true;
+                                      }};
 };
 
 // A general JSON value: every JSON type is accepted; scalars get a node of their own.
@@ -275,25 +301,32 @@ struct sink_for<json_view> {
 
 template <>
 struct sink_for<json_object_view> {
-    static constexpr value_sink value{
-        "an object",
-        nullptr, nullptr, nullptr, nullptr, nullptr,
-        [](parse_state&, void* m) {
-            as<json_object_view>(m) = {};
-            return true;
-        },
-        [](parse_state& st, void* m) {
-            st.push_generic(true, generic_target::object_view, m);
-            return true;
-        },
-        nullptr};
+    static constexpr value_sink value{"an object",
+                                      nullptr,
+                                      nullptr,
+                                      nullptr,
+                                      nullptr,
+                                      nullptr,
+                                      [](parse_state&, void* m) {
+                                          as<json_object_view>(m) = {};
+                                          return true;
+                                      },
+                                      [](parse_state& st, void* m) {
+                                          st.push_generic(true, generic_target::object_view, m);
+                                          return true;
+                                      },
+                                      nullptr};
 };
 
 // A nested type with a schema of its own.
 template <class T>
 struct sink_for<T, std::enable_if_t<has_json_schema<T>::value>> {
     static constexpr value_sink value{"an object",
-                                      nullptr, nullptr, nullptr, nullptr, nullptr,
+                                      nullptr,
+                                      nullptr,
+                                      nullptr,
+                                      nullptr,
+                                      nullptr,
                                       [](parse_state&, void* m) {
                                           as<T>(m) = T{};
                                           return true;
@@ -309,7 +342,11 @@ template <class T>
 struct sink_for<std::vector<T>, std::enable_if_t<has_json_schema<T>::value>> {
     static void* emplace(void* vec) { return &as<std::vector<T>>(vec).emplace_back(); }
     static constexpr value_sink value{"an array of objects",
-                                      nullptr, nullptr, nullptr, nullptr, nullptr,
+                                      nullptr,
+                                      nullptr,
+                                      nullptr,
+                                      nullptr,
+                                      nullptr,
                                       [](parse_state&, void* m) {
                                           as<std::vector<T>>(m).clear();
                                           return true;

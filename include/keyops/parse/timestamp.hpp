@@ -56,11 +56,9 @@ inline std::optional<std::chrono::system_clock::time_point>
 parse_rfc3339(std::string_view s) noexcept {
     unsigned year, month, day, hour, minute, second;
     if (!detail::read_digits(s, 0, 4, year) || s.size() < 19 || s[4] != '-' ||
-        !detail::read_digits(s, 5, 2, month) || s[7] != '-' ||
-        !detail::read_digits(s, 8, 2, day) ||
-        (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
-        !detail::read_digits(s, 11, 2, hour) || s[13] != ':' ||
-        !detail::read_digits(s, 14, 2, minute) || s[16] != ':' ||
+        !detail::read_digits(s, 5, 2, month) || s[7] != '-' || !detail::read_digits(s, 8, 2, day) ||
+        (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !detail::read_digits(s, 11, 2, hour) ||
+        s[13] != ':' || !detail::read_digits(s, 14, 2, minute) || s[16] != ':' ||
         !detail::read_digits(s, 17, 2, second))
         return std::nullopt;
     static constexpr unsigned month_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -90,8 +88,8 @@ parse_rfc3339(std::string_view s) noexcept {
         ++pos;
     } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
         unsigned oh, om;
-        if (!detail::read_digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() ||
-            s[pos + 3] != ':' || !detail::read_digits(s, pos + 4, 2, om) || oh > 23 || om > 59)
+        if (!detail::read_digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
+            !detail::read_digits(s, pos + 4, 2, om) || oh > 23 || om > 59)
             return std::nullopt;
         offset_seconds = (s[pos] == '+' ? 1 : -1) * static_cast<std::int64_t>(oh * 3600 + om * 60);
         pos += 6;

@@ -169,9 +169,8 @@ public:
                 return true;
             return deliver(ec, f, f.field->sink->on_null, "null");
         }
-        return scalar_in_array_or_generic(ec, f, "null", [](json_node& n) {
-            n.kind = json_kind::null;
-        });
+        return scalar_in_array_or_generic(ec, f, "null",
+                                          [](json_node& n) { n.kind = json_kind::null; });
     }
 
     bool on_comment_part(string_view_type, error_code&) { return true; }
@@ -309,7 +308,8 @@ private:
         switch (f.kind) {
         case frame_kind::string_array: {
             const std::size_t n = st_.strings().size() - f.mark;
-            *static_cast<string_list*>(f.target) = string_list(st_.settle(st_.strings(), f.mark), n);
+            *static_cast<string_list*>(f.target) =
+                string_list(st_.settle(st_.strings(), f.mark), n);
             return true;
         }
         case frame_kind::generic_object:
@@ -320,7 +320,9 @@ private:
             c.size = is_object ? n / 2 : n;
             c.children = st_.settle(st_.nodes(), f.mark);
             switch (f.target_kind) {
-            case generic_target::none: st_.nodes().push_back(c); break;
+            case generic_target::none:
+                st_.nodes().push_back(c);
+                break;
             case generic_target::object_view:
                 *static_cast<json_object_view*>(f.target) = json_object_view(c.children, c.size);
                 break;
@@ -333,7 +335,8 @@ private:
             }
             return true;
         }
-        default: return true;
+        default:
+            return true;
         }
     }
 
