@@ -559,12 +559,20 @@ struct logged_transport {
     executor_type get_executor() const { return fake.get_executor(); }
     std::string host_header() const { return fake.host_header(); }
     void close() { fake.close(); }
+    void log(const keyops::http_request& req) {
+        sent->push_back(std::string(req.method_string()) + " " + std::string(req.target()) + " " +
+                        std::string(req[http::field::authorization]));
+    }
     template <class Token>
     auto async_exchange(keyops::http_request& req, keyops::http_response& res,
                         const keyops::exchange_options& opt, Token&& token) {
-        sent->push_back(std::string(req.method_string()) + " " + std::string(req.target()) + " " +
-                        std::string(req[http::field::authorization]));
+        log(req);
         return fake.async_exchange(req, res, opt, std::forward<Token>(token));
+    }
+    keyops::error_code exchange(keyops::http_request& req, keyops::http_response& res,
+                                const keyops::exchange_options& opt) {
+        log(req);
+        return fake.exchange(req, res, opt);
     }
 };
 
@@ -593,7 +601,7 @@ BOOST_AUTO_TEST_CASE(network_insight_token_released_by_the_destructor) {
     keyops::error_code ec;
     keyops::diagnostics diag;
     {
-        // Sync use: the destructor itself runs the io_context until the DELETE is done.
+        // Sync use: the destructor sends the DELETE itself, on the calling thread.
         boost::asio::io_context io;
         auto c = d.make(io);
         c->call<keyops::ni::proxy_key_rotation_status>(ec, diag);

@@ -77,36 +77,8 @@ bool stdout_is_terminal() {
 
 // --- auth: one client type per service, whichever credentials were given -----------------------
 
-// Either a login (renewed as needed) or a token given on the command line: one client type per
-// service whichever credentials were given, so each command is compiled once.
-template <class Login>
-class either_auth {
-public:
-    explicit either_auth(Login login) : a_(std::move(login)) {}
-    explicit either_auth(keyops::static_token token) : a_(std::move(token)) {}
-
-    bool try_authorize(keyops::http_request& r) {
-        return std::visit([&](auto& a) { return a.try_authorize(r); }, a_);
-    }
-    bool on_unauthorized(const keyops::http_request& r) {
-        return std::visit([&](auto& a) { return a.on_unauthorized(r); }, a_);
-    }
-    template <class Transport, class Token>
-    void async_authorize(Transport& t, const keyops::auth_call& c, keyops::http_request& r,
-                         Token&& token) {
-        std::visit([&](auto& a) { a.async_authorize(t, c, r, std::forward<Token>(token)); }, a_);
-    }
-    template <class Transport, class Token>
-    void async_release(Transport& t, const keyops::auth_call& c, Token&& token) {
-        std::visit([&](auto& a) { a.async_release(t, c, std::forward<Token>(token)); }, a_);
-    }
-
-private:
-    std::variant<Login, keyops::static_token> a_;
-};
-
-using cm_auth = either_auth<keyops::ciphertrust_auth>;
-using ni_auth = either_auth<keyops::network_insight_auth>;
+using cm_auth = keyops::either_auth<keyops::ciphertrust_auth>;
+using ni_auth = keyops::either_auth<keyops::network_insight_auth>;
 using cm_client = keyops::client<keyops::beast_transport, cm_auth>;
 using ni_client = keyops::client<keyops::beast_transport, ni_auth>;
 

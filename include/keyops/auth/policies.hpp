@@ -1,89 +1,92 @@
 #ifndef KEYOPS_AUTH_POLICIES_HPP
 #define KEYOPS_AUTH_POLICIES_HPP
 
-// Auth policies: what the client asks before each attempt, and after a 401.
+// Auth policies, sans-io: what the client asks before each attempt, and after a 401. A policy
+// never does I/O itself: when it needs a token it builds the request that fetches one, and the
+// client's call machine (client/call_fsm.hpp) sends it through the transport and hands the answer
+// back. So the policies are usable with any HTTP stack, and testable by hand with explicit clocks.
 //
-// An auth policy type A provides:
-//   bool try_authorize(http_request& req);
+// An auth policy type A provides (`now`: the wall clock, which token lifetimes are measured in):
+//   bool try_authorize(http_request& req, system_clock::time_point now);
 //        Sets the credentials on `req` if it can without I/O; false when a token must be fetched.
-//   template <class Transport, class Token>
-//   auto async_authorize(Transport& t, const auth_call& call, http_request& req, Token&& token);
-//        Fetches what is needed through `t`, then sets the credentials. void(error_code).
+//   auth_fetch begin_fetch(const request_context& ctx, http_request& grant, diagnostics& diag,
+//                          system_clock::time_point now, bool may_wait, error_code& ec);
+//        After try_authorize said false: `send` with the token request built into `grant`;
+//        `wait` when another call's fetch is in flight and `may_wait` (look again when it ends);
+//        `ready` when credentials became available (call try_authorize again); `fail` with `ec`.
+//   error_code on_fetch_response(error_code ec, http_response& res, diagnostics& diag,
+//                                system_clock::time_point now);
+//        The answer to the token request (ec: the transport's error). Null: call try_authorize
+//        again (a token arrived, or a fallback grant is due); else the call fails with it.
 //   bool on_unauthorized(const http_request& req);
 //        The request got 401. True when fresh credentials may help (the client then retries
 //        once); the token the request carried is dropped.
-//   template <class Transport, class Token>
-//   auto async_release(Transport& t, const auth_call& call, Token&& token);
-//        Gives back what the server holds for us (Network Insight tokens). void(error_code).
+//   bool begin_release(const request_context& ctx, http_request& out);
+//        Builds the request that gives back what the server holds for us (Network Insight
+//        tokens); false when there is nothing to give back.
+//   error_code on_release_response(error_code ec, const http_response& res, diagnostics& diag);
 // Optionally:
 //   bool needs_release() const;
-//        True while the server holds something for us that async_release gives back; a client
+//        True while the server holds something for us that begin_release gives back; a client
 //        destroyed without close() then releases it, best effort (see ~client in client.hpp).
 //        A policy providing it must be move-constructible.
 // Policies hold secrets: they never log them, and never put them in diagnostics. They are used
 // from the client's executor only (not thread-safe) and must outlive the client's operations.
 
 #include <keyops/auth/token_state.hpp>
-#include <keyops/client/detail/server_error.hpp>
 #include <keyops/endpoint/ciphertrust_auth.hpp>
 #include <keyops/endpoint/network_insight.hpp>
+#include <keyops/http.hpp>
 #include <keyops/request/build.hpp>
-#include <keyops/transport/exchange.hpp>
+#include <keyops/response/server_error.hpp>
 
-#include <boost/asio/any_completion_handler.hpp>
-#include <boost/asio/async_result.hpp>
-#include <boost/asio/compose.hpp>
-#include <boost/asio/coroutine.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http/field.hpp>
 
-#include <memory>
+#include <chrono>
 #include <string>
+#include <string_view>
+#include <type_traits>
 
 namespace keyops {
 
-/// What an auth policy gets to work with for one call.
-struct auth_call {
-    const request_context& ctx;
-    diagnostics& diag;
-    std::chrono::steady_clock::time_point deadline;
+/// What begin_fetch asks of the caller.
+enum class auth_fetch : unsigned char {
+    ready, ///< credentials are available now: try_authorize again
+    send,  ///< send the token request built into `grant`, then on_fetch_response
+    wait,  ///< another call is fetching: look again when its fetch ends
+    fail,  ///< the call fails with the error given
 };
 
 namespace detail {
-// Completes at once (through a post, as Asio requires of an initiating function).
-template <class Executor, class Token>
-auto async_done(Executor ex, error_code ec, Token&& token) {
-    return boost::asio::async_compose<Token, void(error_code)>(
-        [ec, posted = false](auto& self, error_code = {}) mutable {
-            if (!posted) {
-                posted = true;
-                boost::asio::post(self.get_io_executor(), std::move(self));
-                return;
-            }
-            self.complete(ec);
-        },
-        token, ex);
-}
+// The parts of the concept a policy without tokens to fetch or release has.
+struct no_fetch {
+    auth_fetch begin_fetch(const request_context&, http_request&, diagnostics&,
+                           std::chrono::system_clock::time_point, bool, error_code& ec) {
+        ec = make_error_code(error::invalid_argument);
+        return auth_fetch::fail;
+    }
+    error_code on_fetch_response(error_code ec, http_response&, diagnostics&,
+                                 std::chrono::system_clock::time_point) {
+        return ec ? ec : make_error_code(error::invalid_argument);
+    }
+    bool on_unauthorized(const http_request&) noexcept { return false; }
+    bool begin_release(const request_context&, http_request&) noexcept { return false; }
+    error_code on_release_response(error_code ec, const http_response&, diagnostics&) {
+        return ec;
+    }
+};
 } // namespace detail
 
 /// No credentials (the simulator's admin routes, or a proxy that adds them).
-class no_auth {
+class no_auth : public detail::no_fetch {
 public:
-    bool try_authorize(http_request&) noexcept { return true; }
-    template <class Transport, class Token>
-    auto async_authorize(Transport& t, const auth_call&, http_request&, Token&& token) {
-        return detail::async_done(t.get_executor(), {}, std::forward<Token>(token));
-    }
-    bool on_unauthorized(const http_request&) noexcept { return false; }
-    template <class Transport, class Token>
-    auto async_release(Transport& t, const auth_call&, Token&& token) {
-        return detail::async_done(t.get_executor(), {}, std::forward<Token>(token));
+    bool try_authorize(http_request&, std::chrono::system_clock::time_point = {}) noexcept {
+        return true;
     }
 };
 
 /// A token obtained elsewhere, sent as it is on every request.
-class static_token {
+class static_token : public detail::no_fetch {
 public:
     enum class scheme {
         bearer,          ///< `Authorization: Bearer <token>` (CipherTrust Manager)
@@ -93,7 +96,7 @@ public:
 
     static_token(scheme s, std::string token) : scheme_(s), token_(std::move(token)) {}
 
-    bool try_authorize(http_request& req) {
+    bool try_authorize(http_request& req, std::chrono::system_clock::time_point = {}) {
         namespace http = boost::beast::http;
         switch (scheme_) {
         case scheme::bearer:
@@ -108,16 +111,6 @@ public:
         }
         return true;
     }
-    template <class Transport, class Token>
-    auto async_authorize(Transport& t, const auth_call&, http_request& req, Token&& token) {
-        try_authorize(req);
-        return detail::async_done(t.get_executor(), {}, std::forward<Token>(token));
-    }
-    bool on_unauthorized(const http_request&) noexcept { return false; }
-    template <class Transport, class Token>
-    auto async_release(Transport& t, const auth_call&, Token&& token) {
-        return detail::async_done(t.get_executor(), {}, std::forward<Token>(token));
-    }
 
 private:
     scheme scheme_;
@@ -126,100 +119,58 @@ private:
 
 namespace detail {
 
-// Fetches a token for a policy P (ciphertrust_auth or network_insight_auth) and sets it on the
-// request. One fetch runs at a time per policy: later callers wait for it, then use its token.
-template <class P, class Transport>
-struct authorize_op : boost::asio::coroutine {
-    P& policy;
-    Transport& transport;
-    auth_call call;
-    http_request& req;
-    std::unique_ptr<http_request> grant_req{};
-    std::unique_ptr<http_response> grant_res{};
-    int step = 0;
-    error_code build_error{};
-
-    template <class Self>
-    void operator()(Self& self, error_code ec = {}) {
-        BOOST_ASIO_CORO_REENTER(*this) {
-            for (;;) {
-                step = policy.pending_step();
-                if (step == 0) {
-                    policy.apply(req);
-                    BOOST_ASIO_CORO_YIELD boost::asio::post(self.get_io_executor(),
-                                                            std::move(self));
-                    return self.complete(error_code());
-                }
-                if (policy.fetching_) {
-                    // Another call is fetching: wait until it is done, then look again.
-                    if (!policy.fetched_)
-                        policy.fetched_ = std::make_unique<boost::asio::steady_timer>(
-                            transport.get_executor(), std::chrono::steady_clock::time_point::max());
-                    BOOST_ASIO_CORO_YIELD policy.fetched_->async_wait(std::move(self));
-                    if (self.get_cancellation_state().cancelled() !=
-                        boost::asio::cancellation_type::none)
-                        return self.complete(boost::asio::error::operation_aborted);
-                    continue;
-                }
-                grant_req = std::make_unique<http_request>();
-                build_error = policy.build_grant(step, call.ctx, *grant_req);
-                if (build_error) {
-                    call.diag.last_attempt = "the credentials cannot be sent";
-                    BOOST_ASIO_CORO_YIELD boost::asio::post(self.get_io_executor(),
-                                                            std::move(self));
-                    return self.complete(build_error);
-                }
-                grant_res = std::make_unique<http_response>();
-                policy.fetching_ = true;
-                BOOST_ASIO_CORO_YIELD transport.async_exchange(
-                    *grant_req, *grant_res, exchange_options{call.deadline, true}, std::move(self));
-                policy.fetching_ = false;
-                if (policy.fetched_)
-                    policy.fetched_->cancel(); // wakes the waiters
-                if (ec) {
-                    call.diag.last_attempt = "the token request failed";
-                    if (ec == error::proxy_refused)
-                        detail::note_proxy_refusal(call.diag, *grant_res);
-                    return self.complete(ec);
-                }
-                build_error = policy.on_grant_response(step, *grant_res, call.diag);
-                if (build_error)
-                    return self.complete(build_error);
-            }
-        }
-    }
-};
-
 // What ciphertrust_auth and network_insight_auth share: authorizing without I/O when the token
-// is fresh, and otherwise one token fetch at a time through authorize_op.
+// is fresh, and otherwise one token fetch at a time. Derived provides pending_step(now) (0: the
+// token is fresh), apply(req), build_grant(step, ctx, out) and on_grant_response(step, res, diag,
+// now).
 template <class Derived>
 class token_auth_base {
 public:
-    bool try_authorize(http_request& req) {
-        if (self().pending_step() != 0)
+    bool try_authorize(http_request& req,
+                       std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) {
+        if (self().pending_step(now) != 0)
             return false;
         self().apply(req);
         return true;
     }
 
-    template <class Transport, class Token>
-    auto async_authorize(Transport& t, const auth_call& call, http_request& req, Token&& token) {
-        return boost::asio::async_initiate<Token, void(error_code)>(
-            [this, &t, call, &req](auto handler) {
-                auto erased = detail::erase_handler(std::move(handler), t.get_executor());
-                boost::asio::async_compose<detail::erased_handler, void(error_code)>(
-                    authorize_op<Derived, Transport>{{}, self(), t, call, req}, erased,
-                    t.get_executor());
-            },
-            token);
+    auth_fetch begin_fetch(const request_context& ctx, http_request& grant, diagnostics& diag,
+                           std::chrono::system_clock::time_point now, bool may_wait,
+                           error_code& ec) {
+        ec.clear();
+        step_ = self().pending_step(now);
+        if (step_ == 0)
+            return auth_fetch::ready;
+        if (fetching_ && may_wait)
+            return auth_fetch::wait;
+        ec = self().build_grant(step_, ctx, grant);
+        if (ec) {
+            diag.last_attempt = "the credentials cannot be sent";
+            return auth_fetch::fail;
+        }
+        fetching_ = true;
+        return auth_fetch::send;
     }
 
-protected:
-    bool fetching_ = false;
-    std::unique_ptr<boost::asio::steady_timer> fetched_;
+    error_code on_fetch_response(error_code ec, http_response& res, diagnostics& diag,
+                                 std::chrono::system_clock::time_point now) {
+        fetching_ = false;
+        if (ec) {
+            diag.last_attempt = "the token request failed";
+            if (ec == error::proxy_refused)
+                detail::note_proxy_refusal(diag, res);
+            return ec;
+        }
+        return self().on_grant_response(step_, res, diag, now);
+    }
+
+    /// Whether a token request is in flight.
+    bool fetching() const noexcept { return fetching_; }
 
 private:
     Derived& self() noexcept { return static_cast<Derived&>(*this); }
+    bool fetching_ = false;
+    int step_ = 0;
 };
 
 } // namespace detail
@@ -251,21 +202,19 @@ public:
         return state_.on_unauthorized(used);
     }
 
-    template <class Transport, class Token>
-    auto async_release(Transport& t, const auth_call&, Token&& token) {
-        return detail::async_done(t.get_executor(), {}, std::forward<Token>(token));
+    bool begin_release(const request_context&, http_request&) noexcept { return false; }
+    error_code on_release_response(error_code ec, const http_response&, diagnostics&) {
+        return ec;
     }
 
     const ciphertrust_token_state& state() const noexcept { return state_; }
 
 private:
-    template <class, class>
-    friend struct detail::authorize_op;
     friend class detail::token_auth_base<ciphertrust_auth>;
     using step = ciphertrust_token_state::step;
 
-    int pending_step() const {
-        return static_cast<int>(state_.next(std::chrono::system_clock::now()));
+    int pending_step(std::chrono::system_clock::time_point now) const {
+        return static_cast<int>(state_.next(now));
     }
 
     void apply(http_request& req) const {
@@ -291,7 +240,8 @@ private:
     }
 
     // Null when the loop should look again (a token arrived, or a fallback is due).
-    error_code on_grant_response(int s, http_response& res, diagnostics& diag) {
+    error_code on_grant_response(int s, http_response& res, diagnostics& diag,
+                                 std::chrono::system_clock::time_point now) {
         const unsigned status = res.result_int();
         if (status / 100 == 2) {
             error_code ec;
@@ -301,7 +251,7 @@ private:
                 diag.last_attempt = "the token response is not usable";
                 return ec ? ec : make_error_code(error::wrong_type);
             }
-            state_.on_token(*tok, std::chrono::system_clock::now());
+            state_.on_token(*tok, now);
             return {};
         }
         detail::fill_server_error(diag, api_service::ciphertrust, res);
@@ -328,7 +278,7 @@ struct network_insight_credentials {
 };
 
 /// Network Insight on premises: a token with an expiry, `Authorization: NetworkInsight <token>`;
-/// a 401 re-authenticates once; async_release deletes the token on the server (each user may hold
+/// a 401 re-authenticates once; begin_release deletes the token on the server (each user may hold
 /// at most 100).
 class network_insight_auth : public detail::token_auth_base<network_insight_auth> {
 public:
@@ -345,10 +295,27 @@ public:
     }
 
     /// DELETE /auth/token with the current token, if any; the token is forgotten either way.
-    template <class Transport, class Token>
-    auto async_release(Transport& t, const auth_call& call, Token&& token) {
-        return boost::asio::async_compose<Token, void(error_code)>(
-            release_op<Transport>{{}, *this, t, call, nullptr, nullptr}, token, t.get_executor());
+    bool begin_release(const request_context& ctx, http_request& out) {
+        if (!has_token())
+            return false;
+        error_code ec;
+        out = build_request<ni::delete_token>(ctx, ec);
+        apply(out);
+        state_.forget();
+        return !ec;
+    }
+
+    error_code on_release_response(error_code ec, const http_response& res, diagnostics& diag) {
+        if (ec) {
+            if (ec == error::proxy_refused)
+                detail::note_proxy_refusal(diag, res);
+            return ec;
+        }
+        if (res.result_int() / 100 != 2) {
+            detail::fill_server_error(diag, api_service::network_insight, res);
+            return detail::status_error(res.result_int());
+        }
+        return {};
     }
 
     bool has_token() const noexcept { return !state_.token().empty(); }
@@ -357,48 +324,10 @@ public:
     const network_insight_token_state& state() const noexcept { return state_; }
 
 private:
-    template <class, class>
-    friend struct detail::authorize_op;
     friend class detail::token_auth_base<network_insight_auth>;
 
-    template <class Transport>
-    struct release_op : boost::asio::coroutine {
-        network_insight_auth& policy;
-        Transport& transport;
-        auth_call call;
-        std::unique_ptr<http_request> req;
-        std::unique_ptr<http_response> res;
-
-        template <class Self>
-        void operator()(Self& self, error_code ec = {}) {
-            BOOST_ASIO_CORO_REENTER(*this) {
-                if (!policy.has_token()) {
-                    BOOST_ASIO_CORO_YIELD boost::asio::post(self.get_io_executor(),
-                                                            std::move(self));
-                    return self.complete(error_code());
-                }
-                req = std::make_unique<http_request>(build_request<ni::delete_token>(call.ctx, ec));
-                policy.apply(*req);
-                policy.state_.forget();
-                res = std::make_unique<http_response>();
-                BOOST_ASIO_CORO_YIELD transport.async_exchange(
-                    *req, *res, exchange_options{call.deadline, true}, std::move(self));
-                if (ec) {
-                    if (ec == error::proxy_refused)
-                        detail::note_proxy_refusal(call.diag, *res);
-                    return self.complete(ec);
-                }
-                if (res->result_int() / 100 != 2) {
-                    detail::fill_server_error(call.diag, api_service::network_insight, *res);
-                    return self.complete(detail::status_error(res->result_int()));
-                }
-                return self.complete(error_code());
-            }
-        }
-    };
-
-    int pending_step() const {
-        return static_cast<int>(state_.next(std::chrono::system_clock::now()));
+    int pending_step(std::chrono::system_clock::time_point now) const {
+        return static_cast<int>(state_.next(now));
     }
 
     void apply(http_request& req) const {
@@ -416,7 +345,8 @@ private:
         return ec;
     }
 
-    error_code on_grant_response(int, http_response& res, diagnostics& diag) {
+    error_code on_grant_response(int, http_response& res, diagnostics& diag,
+                                 std::chrono::system_clock::time_point now) {
         const unsigned status = res.result_int();
         if (status / 100 == 2) {
             error_code ec;
@@ -426,7 +356,7 @@ private:
                 diag.last_attempt = "the token response is not usable";
                 return ec ? ec : make_error_code(error::wrong_type);
             }
-            state_.on_token(*tok, std::chrono::system_clock::now());
+            state_.on_token(*tok, now);
             return {};
         }
         detail::fill_server_error(diag, api_service::network_insight, res);
@@ -466,9 +396,21 @@ struct is_auth_policy : std::false_type {};
 template <class A>
 struct is_auth_policy<
     A,
-    std::void_t<decltype(std::declval<A&>().try_authorize(std::declval<http_request&>())),
-                decltype(std::declval<A&>().on_unauthorized(std::declval<const http_request&>()))>>
-    : std::true_type {};
+    std::void_t<decltype(std::declval<A&>().try_authorize(
+                    std::declval<http_request&>(), std::declval<std::chrono::system_clock::time_point>())),
+                decltype(std::declval<A&>().begin_fetch(
+                    std::declval<const request_context&>(), std::declval<http_request&>(),
+                    std::declval<diagnostics&>(), std::declval<std::chrono::system_clock::time_point>(),
+                    true, std::declval<error_code&>())),
+                decltype(std::declval<A&>().on_fetch_response(
+                    std::declval<error_code>(), std::declval<http_response&>(),
+                    std::declval<diagnostics&>(), std::declval<std::chrono::system_clock::time_point>())),
+                decltype(std::declval<A&>().on_unauthorized(std::declval<const http_request&>())),
+                decltype(std::declval<A&>().begin_release(std::declval<const request_context&>(),
+                                                          std::declval<http_request&>())),
+                decltype(std::declval<A&>().on_release_response(
+                    std::declval<error_code>(), std::declval<const http_response&>(),
+                    std::declval<diagnostics&>()))>> : std::true_type {};
 
 template <class A, class = void>
 struct needs_release_on_destroy : std::false_type {};

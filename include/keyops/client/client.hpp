@@ -20,11 +20,14 @@
 //
 // Thread-safety: none; like a Beast stream, a client is used from one thread or one strand.
 // Concurrent async calls are allowed: each takes its own connection from the transport's pool
-// (see beast_transport.hpp); auth fetches one token at a time for all of them.
-// Sync calls run the client's io_context until the call completes: they need the transport's
-// executor to belong to an io_context that no other thread is running meanwhile. On a kept-alive
-// connection of beast_transport a sync call does its socket I/O blocking, bounded by its
-// deadline, and may finish without running the io_context at all (exchange_options::may_block).
+// (see transport/pool.hpp); a token is fetched by one call at a time, the others wait for it.
+//
+// Both forms run the same machine (call_fsm.hpp). Sync calls do their I/O on the calling thread
+// through Transport::exchange and never run an io_context: they work whatever executor the
+// client was made with (an io_context that other threads run, a strand of it, a thread pool),
+// and run none of the agent's other handlers meanwhile. Their pauses between attempts sleep the
+// calling thread; they are bounded by the same deadlines as async calls. Async calls go through
+// Transport::async_exchange and Asio timers.
 // Lifetime: the client, and a diagnostics passed to async_call, must outlive the operation; the
 // io_context must outlive the client. Destroying a client that still holds a Network Insight
 // token releases it, best effort: see ~client() for exactly when.
@@ -32,62 +35,36 @@
 // keyops::error::unauthorized / not_found / conflict / rate_limited / server_error /
 // http_status, parse errors, deadline_exceeded and retry_budget_exhausted when retries stop,
 // and boost::asio::error::operation_aborted when cancelled.
+// Cancellation of async calls: terminal only (the connection in use is closed, and the call
+// ends with operation_aborted); partial and total cancellation requests are ignored, since a
+// request half sent cannot be taken back.
 
 #include <keyops/auth/policies.hpp>
-#include <keyops/client/detail/server_error.hpp>
+#include <keyops/client/call_fsm.hpp>
 #include <keyops/diagnostics.hpp>
 #include <keyops/endpoint/descriptor.hpp>
 #include <keyops/parse/parse.hpp>
 #include <keyops/request/build.hpp>
+#include <keyops/response/server_error.hpp>
 #include <keyops/retry/policies.hpp>
+#include <keyops/transport/detail/erased_handler.hpp>
 #include <keyops/transport/exchange.hpp>
 
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/cancellation_type.hpp>
 #include <boost/asio/compose.hpp>
-#include <boost/asio/coroutine.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <thread>
 #include <tuple>
 #include <type_traits>
 #include <utility>
 
 namespace keyops {
-
-namespace detail {
-/// The io_context behind `ex`, or null when it is not an io_context executor.
-template <class Executor>
-boost::asio::io_context* io_context_of(const Executor& ex) noexcept {
-    if constexpr (std::is_same_v<Executor, boost::asio::io_context::executor_type>) {
-        return &ex.context();
-    } else if constexpr (std::is_same_v<Executor, boost::asio::any_io_executor>) {
-        if (auto* target = ex.template target<boost::asio::io_context::executor_type>())
-            return &target->context();
-    }
-    return nullptr;
-}
-
-/// Runs the io_context behind `ex` one handler at a time until `done` is set: the engine of the
-/// sync forms. Fails with error::invalid_argument when `ex` is not an io_context executor, and
-/// with boost::asio::error::shut_down when the context ran out of work first.
-template <class Executor>
-void run_io_until(const Executor& ex, bool& done, error_code& ec) {
-    boost::asio::io_context* io = io_context_of(ex);
-    if (!io) {
-        ec = make_error_code(error::invalid_argument); // sync calls need an io_context
-        return;
-    }
-    io->restart();
-    while (!done && io->run_one() != 0) {
-    }
-    if (!done)
-        ec = boost::asio::error::shut_down;
-}
-} // namespace detail
 
 struct client_options {
     std::string ciphertrust_base = "/api";
@@ -117,14 +94,63 @@ private:
     empty_response value_;
 };
 
+namespace detail {
+
+// Gives back what `auth` holds on the server (begin_release), through `t`. void(error_code).
+template <class Transport, class Auth>
+struct release_op {
+    Transport& transport;
+    Auth& auth;
+    const request_context& ctx;
+    diagnostics& diag;
+    std::chrono::steady_clock::time_point deadline;
+    std::unique_ptr<std::pair<http_request, http_response>> msgs{};
+    bool sent = false;
+
+    template <class Self>
+    void operator()(Self& self, error_code ec = {}) {
+        if (!msgs) {
+            msgs = std::make_unique<std::pair<http_request, http_response>>();
+            if (!auth.begin_release(ctx, msgs->first))
+                return boost::asio::post(self.get_io_executor(), std::move(self));
+            sent = true;
+            return transport.async_exchange(msgs->first, msgs->second,
+                                            exchange_options{deadline, true, &diag},
+                                            std::move(self));
+        }
+        self.complete(sent ? auth.on_release_response(ec, msgs->second, diag) : error_code());
+    }
+};
+
+template <class Transport, class Auth, class Token>
+auto async_release(Transport& t, Auth& a, const request_context& ctx, diagnostics& diag,
+                   std::chrono::steady_clock::time_point deadline, Token&& token) {
+    return boost::asio::async_compose<Token, void(error_code)>(
+        release_op<Transport, Auth>{t, a, ctx, diag, deadline}, token, t.get_executor());
+}
+
+template <class Transport, class Auth>
+error_code release(Transport& t, Auth& a, const request_context& ctx, diagnostics& diag,
+                   std::chrono::steady_clock::time_point deadline) {
+    http_request req;
+    if (!a.begin_release(ctx, req))
+        return {};
+    http_response res;
+    const error_code ec = t.exchange(req, res, exchange_options{deadline, true, &diag});
+    return a.on_release_response(ec, res, diag);
+}
+
+} // namespace detail
+
 template <class Transport, class Auth = no_auth, class Retry = exponential_backoff>
 class client {
     static_assert(detail::is_transport<Transport>::value,
                   "keyops: the Transport policy must provide executor_type, get_executor(), "
-                  "host_header(), close() and async_exchange(); see keyops/transport/exchange.hpp");
+                  "host_header(), close(), exchange() and async_exchange(); see "
+                  "keyops/transport/exchange.hpp");
     static_assert(detail::is_auth_policy<Auth>::value,
-                  "keyops: the Auth policy must provide try_authorize(http_request&), "
-                  "on_unauthorized(const http_request&), async_authorize() and async_release(); "
+                  "keyops: the Auth policy must provide try_authorize, begin_fetch, "
+                  "on_fetch_response, on_unauthorized, begin_release and on_release_response; "
                   "see keyops/auth/policies.hpp");
     static_assert(detail::is_retry_policy<Retry>::value,
                   "keyops: the Retry policy must provide on_failure(unsigned, const "
@@ -154,23 +180,18 @@ public:
     /// Best-effort release of what the server still holds for this client, when the auth
     /// policy says it holds something (network_insight_auth with a token not yet released by
     /// close()); nothing happens otherwise, and nothing is ever thrown. Then:
-    ///  - A release that owns the transport, the policy and a copy of the request context is
-    ///    started (posted) on the client's executor, detached, with a deadline of
-    ///    `release_on_destroy_timeout`: it sends DELETE /auth/token and is then freed.
-    ///  - If the last thing the client did was a sync call (so, by the contract of sync calls,
-    ///    no other thread runs its io_context), the destructor is not itself running inside
-    ///    that io_context, and the executor belongs to an io_context, the destructor runs that
-    ///    io_context, as a sync call would (restarting it if it had stopped), until the release
-    ///    finishes or the timeout passes. Other handlers ready in that context may run
-    ///    meanwhile, as during any sync call.
-    ///  - Otherwise (async use) the destructor returns at once; the release goes on the next
-    ///    time the io_context runs: a client destroyed in a handler while io_context::run()
-    ///    goes on is released before run() returns (the release is outstanding work).
-    /// It cannot happen if the io_context is never run again, or is destroyed first: the
-    /// release's handlers are then destroyed without running (no memory leaks, no access to the
-    /// destroyed context) and the token stays until it expires on the server. Release errors
-    /// are not reported; call close() to learn them. As for any Asio object, the io_context
-    /// must outlive the client itself.
+    ///  - If the last call was a sync one, the release is a sync exchange on the calling thread,
+    ///    bounded by `release_on_destroy_timeout`: the destructor returns when the DELETE is
+    ///    answered or the time is up. No io_context is run.
+    ///  - Otherwise (async use) a release that owns the transport, the policy and a copy of the
+    ///    request context is started (posted) on the client's executor, detached, with the same
+    ///    time limit, and the destructor returns at once: the release goes on the next time the
+    ///    io_context runs (a client destroyed in a handler while io_context::run() goes on is
+    ///    released before run() returns: the release is outstanding work). It cannot happen if
+    ///    the io_context is never run again, or is destroyed first: the release's handlers are
+    ///    then destroyed without running and the token stays until it expires on the server.
+    /// Release errors are not reported; call close() to learn them. As for any Asio object, the
+    /// io_context must outlive the client itself.
     ~client() { release_on_destroy(); }
 
     executor_type get_executor() const { return transport_.get_executor(); }
@@ -201,8 +222,8 @@ public:
 
     /// Async call. Arguments as for build_request, optionally followed by a `diagnostics&`
     /// that must outlive the operation, then a completion token.
-    /// Signature: void(error_code, call_result<E>). Honours per-operation cancellation
-    /// (terminal): the call ends with boost::asio::error::operation_aborted.
+    /// Signature: void(error_code, call_result<E>). Honours terminal per-operation
+    /// cancellation: the call ends with boost::asio::error::operation_aborted.
     template <class E, class... Args>
     auto async_call(Args&&... args) {
         constexpr std::size_t n = sizeof...(Args);
@@ -229,10 +250,9 @@ public:
             [this, &diag, started = false](auto& self, error_code ec = {}) mutable {
                 if (!started) {
                     started = true;
-                    auth_.async_release(
-                        transport_,
-                        auth_call{ctx_, diag, std::chrono::steady_clock::now() + opt_.call_timeout},
-                        std::move(self));
+                    detail::async_release(transport_, auth_, ctx_, diag,
+                                          std::chrono::steady_clock::now() + opt_.call_timeout,
+                                          std::move(self));
                     return;
                 }
                 transport_.close();
@@ -241,23 +261,26 @@ public:
             token, get_executor());
     }
 
-    /// The engine of the sync forms, for sync operations built on this client (keyops' sync
-    /// waits use it): runs the client's io_context one handler at a time until `done` is set.
-    /// The same rules as for sync calls apply (see above).
-    void run_until_done(bool& done, error_code& ec) { run_until(done, ec); }
-
-    /// Sync close; errors (a token that could not be released) are reported, not thrown.
+    /// Sync close, on the calling thread; errors (a token that could not be released) are
+    /// reported, not thrown.
     void close(error_code& ec, diagnostics& diag) {
-        ec.clear();
-        bool done = false;
-        async_close(diag, [&](error_code e) {
-            ec = e;
-            done = true;
-        });
-        run_until(done, ec);
+        diag.clear();
+        ec = detail::release(transport_, auth_, ctx_, diag,
+                             std::chrono::steady_clock::now() + opt_.call_timeout);
+        transport_.close();
     }
 
 private:
+    struct call_state {
+        explicit call_state(executor_type ex) : timer(std::move(ex)) {}
+        call_buffers b;
+        boost::asio::steady_timer timer;
+        diagnostics own_diag;
+        diagnostics* diag = nullptr;
+        call_params params;
+    };
+    using fsm_type = call_fsm<Auth, Retry>;
+
     // A separate function: in one `n >= 2 && ...` condition, tuple_element_t<n - 2> would be
     // instantiated even for n == 1 (a call with only a completion token), and fail to compile.
     template <class... Args>
@@ -291,30 +314,28 @@ private:
 
     template <class E, class Tuple, class Token, std::size_t... I>
     auto async_first(Tuple& all, diagnostics* diag, Token&& token, std::index_sequence<I...>) {
-        ran_sync_ = false; // call_with sets it again when this call is a sync one
+        ran_sync_ = false;
         return boost::asio::async_compose<Token, void(error_code, call_result<E>)>(
-            call_op<E>{{}, *this, make_state<E>(diag, false, std::get<I>(all)...)}, token,
+            typed_op<E>{*this, make_state<E>(diag, true, std::get<I>(all)...)}, token,
             get_executor());
     }
 
     // The state of one call: taken from the spare one a finished call left (its request's
     // storage is reused), or made.
     template <class E, class... A>
-    auto make_state(diagnostics* diag, bool blocking, const A&... args) {
+    std::unique_ptr<call_state> make_state(diagnostics* diag, bool async, const A&... args) {
         auto st = std::move(spare_);
         if (!st)
             st = std::make_unique<call_state>(get_executor());
         error_code ec;
-        detail::build_into_with<E>(st->req, st->target, ctx_, ec, args...);
+        detail::build_into_with<E>(st->b.req, st->b.target, ctx_, ec, args...);
         st->diag = diag ? diag : &st->own_diag;
         st->diag->clear();
-        st->build_error = ec;
-        if (ec)
-            st->diag->detail = "the request arguments are invalid";
-        st->deadline = std::chrono::steady_clock::now() + opt_.call_timeout;
-        st->attempts = 0;
-        st->reauthorized = false;
-        st->blocking = blocking;
+        st->params.idempotent = E::retry == idempotency::idempotent;
+        st->params.service = E::service;
+        st->params.deadline = std::chrono::steady_clock::now() + opt_.call_timeout;
+        st->params.build_error = ec;
+        st->params.may_wait_for_auth = async;
         return st;
     }
 
@@ -322,31 +343,149 @@ private:
     // (with the rest of the call's state) for the next call.
     static constexpr std::size_t reuse_limit = 256 * 1024;
 
-    template <class State>
-    void keep_spare(State st) {
+    void keep_spare(std::unique_ptr<call_state> st) {
         if (spare_)
             return;
-        if (st->res.body().capacity() > reuse_limit)
-            std::string().swap(st->res.body());
+        if (st->b.res.body().capacity() > reuse_limit)
+            std::string().swap(st->b.res.body());
         spare_ = std::move(st);
     }
 
+    // The typed end of a call: the 2xx answer parsed as E's response.
+    template <class E>
+    call_result<E> parse_response(call_state& st, error_code& ec) {
+        using response = typename E::response;
+        if constexpr (std::is_same_v<response, empty_response>) {
+            return call_result<E>();
+        } else {
+            diagnostics where; // only the JSON location, kept apart from the call's story
+            // A small body is copied into the result's storage (one allocation for both, and
+            // the response's string keeps its capacity for the next call); a large one is moved
+            // there rather than copied.
+            std::string& body = st.b.res.body();
+            auto r = body.size() <= reuse_limit
+                         ? parse_copy<response>(body, ec, where, opt_.parse)
+                         : parse<response>(std::move(body), ec, where, opt_.parse);
+            if (ec) {
+                st.diag->json_path = std::move(where.json_path);
+                st.diag->json_offset = where.json_offset;
+                st.diag->detail = std::move(where.detail);
+            }
+            return r;
+        }
+    }
+
+    // --- the sync driver ------------------------------------------------------------------
+
     template <class E, class... A>
     call_result<E> call_with(error_code& ec, diagnostics& diag, const A&... args) {
-        ec.clear();
-        std::optional<call_result<E>> out;
-        bool done = false;
-        // The caller waits: the transport may do the socket I/O blocking, bounded by the
-        // call's deadline, rather than through the io_context.
-        auto handler = [&](error_code e, call_result<E> r) {
-            ec = e;
-            out.emplace(std::move(r));
-            done = true;
-        };
-        boost::asio::async_compose<decltype(handler), void(error_code, call_result<E>)>(
-            call_op<E>{{}, *this, make_state<E>(&diag, true, args...)}, handler, get_executor());
-        run_until(done, ec);
-        return out ? std::move(*out) : call_result<E>();
+        ran_sync_ = true;
+        auto st = make_state<E>(&diag, false, args...);
+        ec = run_sync(*st);
+        call_result<E> r;
+        if (!ec)
+            r = parse_response<E>(*st, ec);
+        keep_spare(std::move(st));
+        return r;
+    }
+
+    error_code run_sync(call_state& st) {
+        fsm_type fsm(auth_, retry_, ctx_, st.b, *st.diag, st.params);
+        error_code io;
+        for (;;) {
+            const call_action a = fsm.resume(io, call_clock::now());
+            io = {};
+            switch (a.kind) {
+            case call_action::type::exchange:
+                io = transport_.exchange(*a.req, *a.res, a.exchange);
+                break;
+            case call_action::type::wait:
+                std::this_thread::sleep_until(a.until);
+                break;
+            case call_action::type::wait_auth: // sync calls fetch their own token: not asked
+                break;
+            case call_action::type::done:
+                return a.ec;
+            }
+        }
+    }
+
+    // --- the async driver -----------------------------------------------------------------
+
+    template <class E>
+    struct typed_op {
+        client& c;
+        std::unique_ptr<call_state> st;
+        bool started = false;
+
+        template <class Self>
+        void operator()(Self& self, error_code ec = {}) {
+            if (!started) {
+                started = true;
+                call_state& s = *st;
+                return c.start_run(s, detail::erase_handler(std::move(self), c.get_executor()));
+            }
+            call_result<E> r;
+            if (!ec)
+                r = c.parse_response<E>(*st, ec);
+            c.keep_spare(std::move(st));
+            self.complete(ec, std::move(r));
+        }
+    };
+
+    // Compiled once per client type, for a type-erased handler, not once per endpoint.
+    void start_run(call_state& st, detail::erased_handler handler) {
+        boost::asio::async_compose<detail::erased_handler, void(error_code)>(
+            run_op{*this, &st, fsm_type(auth_, retry_, ctx_, st.b, *st.diag, st.params)}, handler,
+            get_executor());
+    }
+
+    struct run_op {
+        client& c;
+        call_state* st;
+        fsm_type fsm;
+        bool started = false;
+
+        template <class Self>
+        void operator()(Self& self, error_code ec = {}) {
+            const bool cancelled =
+                self.get_cancellation_state().cancelled() != boost::asio::cancellation_type::none;
+            const call_action a = fsm.resume(ec, call_clock::now(), cancelled);
+            if (a.fetch_ended)
+                c.wake_auth_waiters();
+            switch (a.kind) {
+            case call_action::type::exchange:
+                started = true;
+                return c.transport_.async_exchange(*a.req, *a.res, a.exchange, std::move(self));
+            case call_action::type::wait:
+                started = true;
+                st->timer.expires_at(a.until);
+                return st->timer.async_wait(std::move(self));
+            case call_action::type::wait_auth:
+                started = true;
+                return c.auth_waiters().async_wait(std::move(self));
+            case call_action::type::done:
+                break;
+            }
+            if (!started) {
+                started = true; // never complete inside the initiating function
+                return boost::asio::post(self.get_io_executor(), std::move(self));
+            }
+            self.complete(a.ec);
+        }
+    };
+
+    // Calls waiting for another call's token fetch wait on this timer, which never expires: the
+    // end of the fetch cancels it.
+    boost::asio::steady_timer& auth_waiters() {
+        if (!auth_wakeup_)
+            auth_wakeup_ = std::make_unique<boost::asio::steady_timer>(
+                get_executor(), std::chrono::steady_clock::time_point::max());
+        return *auth_wakeup_;
+    }
+    void wake_auth_waiters() {
+        if (auth_wakeup_)
+            auth_wakeup_->cancel();
     }
 
     // What a release on destruction owns: the client's transport and auth policy are moved in.
@@ -366,177 +505,26 @@ private:
                     return;
                 const auto deadline =
                     std::chrono::steady_clock::now() + opt_.release_on_destroy_timeout;
+                if (ran_sync_) {
+                    diagnostics ignored;
+                    detail::release(transport_, auth_, ctx_, ignored, deadline);
+                    return;
+                }
                 const executor_type ex = get_executor();
-                auto done = std::make_shared<std::atomic<bool>>(false);
                 auto job = std::make_unique<release_job>(
                     release_job{std::move(transport_), std::move(auth_), ctx_, diagnostics()});
-                boost::asio::post(ex, [job = std::move(job), done, deadline]() mutable {
+                boost::asio::post(ex, [job = std::move(job), deadline]() mutable {
                     release_job& j = *job;
-                    j.auth.async_release(j.transport, auth_call{j.ctx, j.diag, deadline},
-                                         [job = std::move(job), done](error_code) mutable {
-                                             job.reset(); // the transport goes with it
-                                             done->store(true);
-                                         });
+                    detail::async_release(j.transport, j.auth, j.ctx, j.diag, deadline,
+                                          [job = std::move(job)](error_code) mutable {
+                                              job.reset(); // the transport goes with it
+                                          });
                 });
-                boost::asio::io_context* io = detail::io_context_of(ex);
-                if (!ran_sync_ || !io || io->get_executor().running_in_this_thread())
-                    return;
-                if (io->stopped())
-                    io->restart();
-                while (!done->load() && std::chrono::steady_clock::now() < deadline &&
-                       io->run_one_until(deadline) != 0) {
-                }
             } catch (...) {
                 // Best effort: the token then expires on the server.
             }
         }
     }
-
-    void run_until(bool& done, error_code& ec) {
-        ran_sync_ = true;
-        detail::run_io_until(get_executor(), done, ec);
-    }
-
-    struct call_state {
-        explicit call_state(executor_type ex) : timer(std::move(ex)) {}
-        http_request req;
-        std::string target; // scratch of the request builder
-        http_response res;
-        boost::asio::steady_timer timer;
-        diagnostics own_diag;
-        diagnostics* diag = nullptr;
-        error_code build_error;
-        std::chrono::steady_clock::time_point deadline;
-        unsigned attempts = 0;
-        bool reauthorized = false;
-        bool blocking = false; // a sync call: see exchange_options::may_block
-    };
-
-    template <class E>
-    struct call_op : boost::asio::coroutine {
-        client& c;
-        std::unique_ptr<call_state> st;
-
-        static constexpr bool idempotent = E::retry == idempotency::idempotent;
-        using response = typename E::response;
-
-        template <class Self>
-        void finish(Self& self, error_code ec) {
-            c.keep_spare(std::move(st));
-            self.complete(ec, call_result<E>());
-        }
-
-        template <class Self>
-        bool cancelled(Self& self) const {
-            return self.get_cancellation_state().cancelled() !=
-                   boost::asio::cancellation_type::none;
-        }
-
-        template <class Self>
-        void operator()(Self& self, error_code ec = {}) {
-            BOOST_ASIO_CORO_REENTER(*this) {
-                if (st->build_error) {
-                    BOOST_ASIO_CORO_YIELD boost::asio::post(self.get_io_executor(),
-                                                            std::move(self));
-                    return finish(self, st->build_error);
-                }
-                for (;;) {
-                    st->diag->attempts = ++st->attempts;
-                    if (!c.auth_.try_authorize(st->req)) {
-                        BOOST_ASIO_CORO_YIELD c.auth_.async_authorize(
-                            c.transport_, auth_call{c.ctx_, *st->diag, st->deadline}, st->req,
-                            std::move(self));
-                        if (ec)
-                            return finish(self, ec);
-                    }
-                    if (cancelled(self))
-                        return finish(self, boost::asio::error::operation_aborted);
-                    // The response's body keeps its capacity across attempts and calls; the
-                    // transport replaces header and body.
-                    st->res.base() = http_response::header_type();
-                    st->res.body().clear();
-                    st->diag->detail.clear(); // the transport may explain a failure there
-                    BOOST_ASIO_CORO_YIELD c.transport_.async_exchange(
-                        st->req, st->res,
-                        exchange_options{st->deadline, idempotent, st->blocking, st->diag},
-                        std::move(self));
-                    if (cancelled(self) || ec == boost::asio::error::operation_aborted)
-                        return finish(self, boost::asio::error::operation_aborted);
-                    {
-                        attempt_outcome outcome;
-                        outcome.idempotent = idempotent;
-                        if (!ec) {
-                            const unsigned status = st->res.result_int();
-                            st->diag->http_status = status;
-                            if (status / 100 == 2) {
-                                c.retry_.on_success();
-                                return complete_ok(self);
-                            }
-                            if (status == 401 && !st->reauthorized &&
-                                c.auth_.on_unauthorized(st->req)) {
-                                // The token was refused: one more try with a fresh one.
-                                st->reauthorized = true;
-                                st->diag->last_attempt = "401: renewing the credentials";
-                                continue;
-                            }
-                            detail::fill_server_error(*st->diag, E::service, st->res);
-                            outcome.ec = detail::status_error(status);
-                            outcome.http_status = status;
-                            outcome.retry_after = detail::retry_after_of(st->res);
-                        } else {
-                            st->diag->http_status = 0;
-                            outcome.ec = ec;
-                            if (ec == error::proxy_refused) {
-                                outcome.proxy_status = st->res.result_int();
-                                detail::note_proxy_refusal(*st->diag, st->res);
-                            }
-                        }
-                        const auto now = std::chrono::steady_clock::now();
-                        retry_decision d = c.retry_.on_failure(
-                            st->attempts, outcome,
-                            st->deadline > now ? st->deadline - now
-                                               : std::chrono::steady_clock::duration::zero());
-                        // The error itself is reported by the code; say what else happened.
-                        st->diag->last_attempt =
-                            outcome.http_status
-                                ? detail::status_text(outcome.http_status) + "; " + d.reason
-                                : d.reason;
-                        if (!d.retry)
-                            return finish(self, d.give_up_error ? d.give_up_error : outcome.ec);
-                        st->timer.expires_after(d.delay);
-                    }
-                    BOOST_ASIO_CORO_YIELD st->timer.async_wait(std::move(self));
-                    if (ec || cancelled(self))
-                        return finish(self, boost::asio::error::operation_aborted);
-                }
-            }
-        }
-
-        template <class Self>
-        void complete_ok(Self& self) {
-            if constexpr (std::is_same_v<response, empty_response>) {
-                c.keep_spare(std::move(st));
-                self.complete(error_code(), call_result<E>());
-            } else {
-                error_code ec;
-                diagnostics where; // only the JSON location, kept apart from the call's story
-                // A small body is copied into the result's storage (one allocation for both,
-                // and the response's string keeps its capacity for the next call); a large one
-                // is moved there rather than copied.
-                std::string& body = st->res.body();
-                auto r = body.size() <= reuse_limit
-                             ? parse_copy<response>(body, ec, where, c.opt_.parse)
-                             : parse<response>(std::move(body), ec, where, c.opt_.parse);
-                if (ec) {
-                    st->diag->json_path = std::move(where.json_path);
-                    st->diag->json_offset = where.json_offset;
-                    st->diag->detail = std::move(where.detail);
-                }
-                c.keep_spare(std::move(st));
-                self.complete(ec, std::move(r));
-            }
-        }
-    };
 
     Transport transport_;
     Auth auth_;
@@ -545,6 +533,7 @@ private:
     request_context ctx_;
     bool ran_sync_ = false;             // the last call was a sync one (see ~client)
     std::unique_ptr<call_state> spare_; // a finished call's state, for the next call
+    std::unique_ptr<boost::asio::steady_timer> auth_wakeup_;
 };
 
 } // namespace keyops

@@ -17,11 +17,10 @@
 #include <keyops/diagnostics.hpp>
 #include <keyops/endpoint/descriptor.hpp>
 #include <keyops/error.hpp>
+#include <keyops/http.hpp>
 #include <keyops/request/query_writer.hpp>
 #include <keyops/version.hpp>
 
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
 
 #include <string>
 #include <string_view>
@@ -29,8 +28,6 @@
 #include <type_traits>
 
 namespace keyops {
-
-using http_request = boost::beast::http::request<boost::beast::http::string_body>;
 
 /// Where requests go and how they present themselves. Plain data; copy it freely.
 struct request_context {

@@ -1,7 +1,8 @@
 #ifndef KEYOPS_TRANSPORT_EXCHANGE_HPP
 #define KEYOPS_TRANSPORT_EXCHANGE_HPP
 
-// What the client asks of a transport, whichever it is.
+// What the client asks of a transport, and the two drivers that run an exchange_fsm (see
+// exchange_fsm.hpp) over a connection: one blocking the calling thread, one asynchronous.
 //
 // A transport type T provides:
 //   using executor_type = ...;                        an Asio executor
@@ -9,168 +10,152 @@
 //   std::string host_header() const;                  the Host header for its server
 //   template <class Token>
 //   auto async_exchange(http_request& req, http_response& res, const exchange_options& opt,
-//                       Token&& token);               completion signature void(error_code)
+//                       Token&& token);               completion signature void(error_code);
+//                                                     never completes inside the call
+//   error_code exchange(http_request& req, http_response& res, const exchange_options& opt);
+//                                                     the same on the calling thread, bounded
+//                                                     by the same deadlines, running no
+//                                                     io_context
 //   void close();                                     drops idle connections
 // `req` and `res` must stay alive until completion. The response body arrives decoded.
 // When an exchange fails with error::proxy_refused, `res` holds the proxy's status line and
 // headers (its answer to CONNECT), so that callers can say what the proxy answered.
+//
+// A connection type C, as the drivers below use it, provides for each exchange_step the
+// operation that carries it out, sync and async, plus:
+//   connection_state& state();
+//   void reset();                     a fresh connection in place of this one (step reconnect)
+//   error_code async_error(error_code ec);   an async operation's error as the machine sees it
+//                                            (operation_aborted after the connection's own
+//                                            deadline passed is error::timeout)
+//   void end_async();                 the exchange is over: disarm what guards its deadline
+// Sync operations fail with error::timeout (or Beast's) past the step's deadline.
 
 #include <keyops/diagnostics.hpp>
-#include <keyops/request/build.hpp>
-#include <keyops/transport/detail/response_finish.hpp>
+#include <keyops/error.hpp>
+#include <keyops/http.hpp>
+#include <keyops/transport/detail/erased_handler.hpp>
+#include <keyops/transport/exchange_fsm.hpp>
 
-#include <boost/asio/any_completion_handler.hpp>
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/associated_allocator.hpp>
-#include <boost/asio/associated_executor.hpp>
-#include <boost/asio/bind_allocator.hpp>
-#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 
 #include <chrono>
 #include <cstddef>
 #include <memory>
-#include <mutex>
-#include <new>
 #include <type_traits>
 #include <utility>
 
 namespace keyops {
 
-struct exchange_options {
-    /// Hard limit for this exchange (connect included); the transport also applies its own
-    /// connect and request timeouts, whichever comes first.
-    std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
-    /// May the request be sent again on a fresh connection when a kept-alive one turns out to
-    /// be closed after the request was written? Only for idempotent requests.
-    bool idempotent = true;
-    /// The caller waits for the completion anyway (a sync call): the transport may block the
-    /// calling thread on socket I/O until the deadline instead of going through the executor,
-    /// and may then call the completion handler before async_exchange returns. Only for
-    /// callers whose handler allows that (keyops::client's sync calls); otherwise the handler
-    /// is never called inline.
-    bool may_block = false;
-    /// Where the transport may explain a failure beyond its error code (its `detail`, e.g. which
-    /// certificate check failed); null for no explanation. Must outlive the exchange.
-    diagnostics* diag = nullptr;
-};
-
 namespace detail {
 
-// Asynchronous steps that are compiled once rather than once per caller take their handler
-// type-erased. The erased handler is re-bound to the caller's own executor (as an
-// any_io_executor): Boost 1.81's any_completion_executor cannot be required to be non-blocking,
-// which Beast's operations ask of the handler's executor.
-using erased_handler =
-    boost::asio::executor_binder<boost::asio::any_completion_handler<void(error_code)>,
-                                 boost::asio::any_io_executor>;
+/// Runs `fsm` over `c` on the calling thread until it is done.
+template <class Connection>
+error_code run_exchange(Connection& c, exchange_fsm& fsm, diagnostics* diag) {
+    error_code ec;
+    std::size_t n = 0;
+    for (;;) {
+        const exchange_action a = fsm.resume(ec, n, std::chrono::steady_clock::now());
+        ec = {};
+        n = 0;
+        switch (a.step) {
+        case exchange_step::resolve:
+            c.resolve(a.deadline, ec);
+            break;
+        case exchange_step::connect:
+            c.connect(a.deadline, ec);
+            break;
+        case exchange_step::proxy_write:
+            n = c.write(true, a.out, a.deadline, ec);
+            break;
+        case exchange_step::proxy_read:
+            n = c.read_some(true, a.in, a.deadline, ec);
+            break;
+        case exchange_step::handshake:
+            c.handshake(a.deadline, diag, ec);
+            break;
+        case exchange_step::write:
+            n = c.write(false, a.out, a.deadline, ec);
+            break;
+        case exchange_step::read:
+            n = c.read_some(false, a.in, a.deadline, ec);
+            break;
+        case exchange_step::reconnect:
+            c.reset();
+            break;
+        case exchange_step::done:
+            return a.ec;
+        }
+    }
+}
 
-// Memory for the handlers of one transport's operations: a few blocks kept for reuse, so that
-// the type-erased handler and the intermediate operations of each exchange (which allocate
-// through the erased handler's allocator) stop costing a heap allocation each, from the first
-// exchange on. It must outlive every handler allocated from it (the transport outlives its
-// pending exchanges). Locked: Asio frees an operation's memory on the thread that completes it,
-// before dispatching the handler to its executor (a strand, say), so frees may come from any
-// thread running the io_context.
-class handler_memory {
-public:
-    handler_memory() = default;
-    handler_memory(const handler_memory&) = delete;
-    handler_memory& operator=(const handler_memory&) = delete;
-    ~handler_memory() {
-        for (std::size_t i = 0; i < count_; ++i)
-            ::operator delete(free_[i]);
+/// Runs `fsm` over `*conn` asynchronously, as a composed operation; then calls
+/// `on_done(conn, ec, fsm)` (a pool takes the connection back there) and completes with the
+/// machine's error. Never completes inside the initiating function.
+template <class Connection, class OnDone>
+struct async_exchange_op {
+    std::shared_ptr<Connection> conn;
+    exchange_fsm fsm;
+    diagnostics* diag;
+    OnDone on_done;
+    bool started = false;
+
+    template <class Self>
+    void operator()(Self& self, error_code ec, boost::asio::ip::tcp::resolver::results_type r) {
+        conn->set_endpoints(std::move(r));
+        (*this)(self, ec, std::size_t(0));
     }
 
-    void* allocate(std::size_t size) {
-        const std::size_t need = round(size);
-        const std::lock_guard<std::mutex> lock(mutex_);
-        for (std::size_t i = 0; i < count_; ++i) {
-            header* h = free_[i];
-            if (h->capacity >= need) {
-                free_[i] = free_[--count_];
-                return h + 1;
+    template <class Self>
+    void operator()(Self& self, error_code ec, const boost::asio::ip::tcp::endpoint&) {
+        (*this)(self, ec, std::size_t(0));
+    }
+
+    template <class Self>
+    void operator()(Self& self, error_code ec = {}, std::size_t n = 0) {
+        ec = conn->async_error(ec);
+        for (;;) {
+            const exchange_action a = fsm.resume(ec, n, std::chrono::steady_clock::now());
+            ec = {};
+            n = 0;
+            switch (a.step) {
+            case exchange_step::resolve:
+                started = true;
+                return conn->async_resolve(a.deadline, std::move(self));
+            case exchange_step::connect:
+                started = true;
+                return conn->async_connect(a.deadline, std::move(self));
+            case exchange_step::proxy_write:
+                started = true;
+                return conn->async_write(true, a.out, a.deadline, std::move(self));
+            case exchange_step::proxy_read:
+                started = true;
+                return conn->async_read_some(true, a.in, a.deadline, std::move(self));
+            case exchange_step::handshake:
+                started = true;
+                return conn->async_handshake(a.deadline, diag, std::move(self));
+            case exchange_step::write:
+                started = true;
+                return conn->async_write(false, a.out, a.deadline, std::move(self));
+            case exchange_step::read:
+                started = true;
+                return conn->async_read_some(false, a.in, a.deadline, std::move(self));
+            case exchange_step::reconnect:
+                conn->reset();
+                continue;
+            case exchange_step::done:
+                conn->end_async();
+                if (!started) {
+                    started = true; // nothing asynchronous happened yet: complete through a post
+                    return boost::asio::post(self.get_io_executor(), std::move(self));
+                }
+                on_done(conn, a.ec, fsm);
+                return self.complete(a.ec);
             }
         }
-        auto* h = static_cast<header*>(::operator new(sizeof(header) + need));
-        h->capacity = need;
-        return h + 1;
     }
-
-    void deallocate(void* p) noexcept {
-        header* h = static_cast<header*>(p) - 1;
-        const std::lock_guard<std::mutex> lock(mutex_);
-        if (count_ < slots) {
-            free_[count_++] = h;
-            return;
-        }
-        // Full: keep the larger blocks.
-        std::size_t smallest = 0;
-        for (std::size_t i = 1; i < count_; ++i)
-            if (free_[i]->capacity < free_[smallest]->capacity)
-                smallest = i;
-        if (free_[smallest]->capacity < h->capacity)
-            std::swap(free_[smallest], h);
-        ::operator delete(h);
-    }
-
-private:
-    struct alignas(std::max_align_t) header {
-        std::size_t capacity;
-    };
-    static constexpr std::size_t slots = 8;
-    static std::size_t round(std::size_t n) noexcept { return (n + 127) & ~std::size_t(127); }
-
-    std::mutex mutex_;
-    header* free_[slots] = {};
-    std::size_t count_ = 0;
 };
-
-template <class T>
-class handler_allocator {
-public:
-    using value_type = T;
-    explicit handler_allocator(handler_memory& m) noexcept : memory_(&m) {}
-    template <class U>
-    handler_allocator(const handler_allocator<U>& other) noexcept : memory_(other.memory_) {}
-
-    T* allocate(std::size_t n) { return static_cast<T*>(memory_->allocate(n * sizeof(T))); }
-    void deallocate(T* p, std::size_t) noexcept { memory_->deallocate(p); }
-
-    template <class U>
-    bool operator==(const handler_allocator<U>& other) const noexcept {
-        return memory_ == other.memory_;
-    }
-    template <class U>
-    bool operator!=(const handler_allocator<U>& other) const noexcept {
-        return memory_ != other.memory_;
-    }
-
-private:
-    template <class>
-    friend class handler_allocator;
-    handler_memory* memory_;
-};
-
-template <class Handler, class Executor>
-erased_handler erase_handler(Handler&& handler, const Executor& fallback) {
-    boost::asio::any_io_executor ex = boost::asio::get_associated_executor(handler, fallback);
-    return boost::asio::bind_executor(
-        ex, boost::asio::any_completion_handler<void(error_code)>(std::forward<Handler>(handler)));
-}
-
-// As above; a handler without an allocator of its own gets `memory`'s.
-template <class Handler, class Executor>
-erased_handler erase_handler(Handler&& handler, const Executor& fallback, handler_memory& memory) {
-    using allocator = boost::asio::associated_allocator_t<std::decay_t<Handler>>;
-    if constexpr (std::is_same_v<allocator, std::allocator<void>>) {
-        boost::asio::any_io_executor ex = boost::asio::get_associated_executor(handler, fallback);
-        return boost::asio::bind_executor(
-            ex, boost::asio::any_completion_handler<void(error_code)>(boost::asio::bind_allocator(
-                    handler_allocator<void>(memory), std::forward<Handler>(handler))));
-    } else {
-        return erase_handler(std::forward<Handler>(handler), fallback);
-    }
-}
 
 template <class T, class = void>
 struct is_transport : std::false_type {};
@@ -178,7 +163,11 @@ template <class T>
 struct is_transport<
     T, std::void_t<typename T::executor_type, decltype(std::declval<T&>().get_executor()),
                    decltype(std::declval<const T&>().host_header()),
-                   decltype(std::declval<T&>().close())>> : std::true_type {};
+                   decltype(std::declval<T&>().close()),
+                   decltype(std::declval<T&>().exchange(std::declval<http_request&>(),
+                                                        std::declval<http_response&>(),
+                                                        std::declval<const exchange_options&>()))>>
+    : std::true_type {};
 
 } // namespace detail
 } // namespace keyops

@@ -2,9 +2,10 @@
 #define KEYOPS_TRANSPORT_FAKE_TRANSPORT_HPP
 
 // A scripted transport for tests, keyops's and its users': each exchange records the request and
-// plays the next scripted step. The scripted response bytes go through Beast's real HTTP parser
-// (in chunks of any size, to exercise split reads) and the real body decoding, so only the
-// socket is fake.
+// plays the next scripted step. Only the socket is fake: the exchange is the same machine and the
+// same drivers as beast_transport's (exchange_fsm.hpp, exchange.hpp), so the scripted bytes go
+// through Beast's HTTP parser (in chunks of any size, to exercise split reads), the same body
+// decoding and the same error mapping as in production.
 //
 //     keyops::fake_transport fake(io.get_executor());
 //     fake.push_response(200, R"({"id":"j1","overall_status":"completed"})");
@@ -12,24 +13,29 @@
 //     fake.push({"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"id\"", 3,
 //                boost::asio::error::eof});   // truncated body, read 3 bytes at a time
 //
-// Thread-safety and lifetime as for beast_transport.
+// Thread-safety and lifetime as for beast_transport. Sync exchanges (exchange()) play the step on
+// the calling thread, sleeping through its delay.
 
 #include <keyops/error.hpp>
+#include <keyops/http.hpp>
 #include <keyops/transport/exchange.hpp>
 
-#include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/append.hpp>
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/compose.hpp>
-#include <boost/asio/coroutine.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/beast/http/parser.hpp>
+#include <boost/beast/core/error.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <deque>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -44,8 +50,8 @@ public:
         std::string raw_response;
         /// Feed the parser this many bytes at a time; 0 feeds everything at once.
         std::size_t chunk = 0;
-        /// Reported once the bytes are fed (or at once when there are none), as a socket
-        /// error would be; a truncated response with no error reports end of stream.
+        /// Reported once the bytes are fed (or when connecting, when there are none), as a
+        /// socket error would be; a truncated response with no error reports end of stream.
         error_code error{};
         /// Time the server takes to answer; past the exchange's deadline, error::timeout.
         std::chrono::milliseconds delay{0};
@@ -82,93 +88,174 @@ public:
     std::size_t close_calls() const noexcept { return closed_; }
     std::size_t max_body_size = 16 * 1024 * 1024;
 
+    error_code exchange(http_request& req, http_response& res, const exchange_options& opt) {
+        auto c = next(req);
+        exchange_fsm fsm(limits_, req, res, opt, c->state());
+        return detail::run_exchange(*c, fsm, opt.diag);
+    }
+
     template <class Token>
     auto async_exchange(http_request& req, http_response& res, const exchange_options& opt,
                         Token&& token) {
-        requests_.push_back(req);
-        step s;
-        bool scripted = !steps_.empty();
-        if (scripted) {
-            s = std::move(steps_.front());
-            steps_.pop_front();
-        }
+        auto c = next(req);
         return boost::asio::async_initiate<Token, void(error_code)>(
-            [this, &res, opt, s = std::move(s), scripted](auto handler) mutable {
+            [this, &req, &res, opt, c](auto handler) mutable {
+                exchange_fsm fsm(limits_, req, res, opt, c->state());
                 auto erased = detail::erase_handler(std::move(handler), ex_);
                 boost::asio::async_compose<detail::erased_handler, void(error_code)>(
-                    play_op{{}, *this, res, opt, std::move(s), scripted, nullptr}, erased, ex_);
+                    detail::async_exchange_op<connection, keep_nothing>{std::move(c), fsm,
+                                                                        opt.diag, {}},
+                    erased, ex_);
             },
             token);
     }
 
-private:
-    struct play_op : boost::asio::coroutine {
-        fake_transport& t;
-        http_response& res;
-        exchange_options opt;
-        step s;
-        bool scripted;
-        std::unique_ptr<boost::asio::steady_timer> timer;
+    /// One scripted connection: what the drivers run the exchange machine over.
+    class connection {
+    public:
+        using time_point = std::chrono::steady_clock::time_point;
 
-        template <class Self>
-        void operator()(Self& self, error_code ec = {}) {
-            BOOST_ASIO_CORO_REENTER(*this) {
-                if (s.delay.count() > 0) {
-                    timer = std::make_unique<boost::asio::steady_timer>(t.ex_);
-                    timer->expires_at(
-                        std::min(opt.deadline, std::chrono::steady_clock::now() + s.delay));
-                    BOOST_ASIO_CORO_YIELD timer->async_wait(std::move(self));
-                    if (ec)
-                        return self.complete(ec); // cancelled
-                    if (std::chrono::steady_clock::now() >= opt.deadline)
-                        return self.complete(make_error_code(error::timeout));
-                } else {
-                    BOOST_ASIO_CORO_YIELD boost::asio::post(t.ex_, std::move(self));
+        connection(executor_type ex, step s, bool scripted)
+            : ex_(std::move(ex)), step_(std::move(s)), scripted_(scripted) {}
+
+        connection_state& state() noexcept { return state_; }
+        void reset() { state_.reset(); } // a fresh connection plays the same step again
+
+        void resolve(time_point, error_code& ec) {
+            // The script ran out: the test did not expect this exchange.
+            ec = scripted_ ? error_code() : error_code(boost::asio::error::not_found);
+        }
+        void connect(time_point, error_code& ec) {
+            ec = step_.raw_response.empty() ? step_.error : error_code();
+        }
+        void handshake(time_point, diagnostics*, error_code& ec) { ec = {}; }
+        std::size_t write(bool, boost::asio::const_buffer b, time_point, error_code& ec) {
+            ec = {};
+            return b.size();
+        }
+        std::size_t read_some(bool, boost::asio::mutable_buffer b, time_point deadline,
+                              error_code& ec) {
+            if (!waited_) {
+                waited_ = true;
+                if (step_.delay.count() > 0) {
+                    std::this_thread::sleep_until(
+                        std::min(deadline, std::chrono::steady_clock::now() + step_.delay));
+                    if (std::chrono::steady_clock::now() >= deadline) {
+                        ec = make_error_code(error::timeout);
+                        return 0;
+                    }
                 }
-                if (!scripted)
-                    return self.complete(boost::asio::error::not_found); // script exhausted
-                return self.complete(play());
             }
+            return feed(b, ec);
         }
 
-        error_code play() {
-            namespace http = boost::beast::http;
-            http::response_parser<http::string_body> parser;
-            parser.body_limit(t.max_body_size);
-            parser.eager(true);
-            std::string_view rest = s.raw_response;
-            std::string pending; // bytes the parser has not consumed yet
+        void set_endpoints(boost::asio::ip::tcp::resolver::results_type) {}
+
+        template <class Handler>
+        void async_resolve(time_point t, Handler&& h) {
             error_code ec;
-            while (!rest.empty() && !parser.is_done()) {
-                const std::size_t n = s.chunk ? std::min(s.chunk, rest.size()) : rest.size();
-                pending.append(rest.substr(0, n));
-                rest.remove_prefix(n);
-                const std::size_t used = parser.put(boost::asio::buffer(pending), ec);
-                pending.erase(0, used);
-                if (ec == http::error::need_more) {
-                    ec = {};
-                    continue;
-                }
-                if (ec)
-                    return detail::map_transport_error(ec);
-            }
-            if (!parser.is_done()) {
-                if (s.error)
-                    return s.error;
-                // The server closed the connection: fine only where the body runs to the end.
-                parser.put_eof(ec);
-                if (ec)
-                    return boost::asio::error::eof;
-            }
-            if (s.error && !parser.is_done())
-                return s.error;
-            res = parser.release();
-            return detail::finish_response(res, t.max_body_size);
+            resolve(t, ec);
+            post(std::forward<Handler>(h), ec);
         }
+        template <class Handler>
+        void async_connect(time_point t, Handler&& h) {
+            error_code ec;
+            connect(t, ec);
+            post(std::forward<Handler>(h), ec);
+        }
+        template <class Handler>
+        void async_handshake(time_point, diagnostics*, Handler&& h) {
+            post(std::forward<Handler>(h), error_code());
+        }
+        template <class Handler>
+        void async_write(bool, boost::asio::const_buffer b, time_point, Handler&& h) {
+            post(std::forward<Handler>(h), error_code(), b.size());
+        }
+        template <class Handler>
+        void async_read_some(bool, boost::asio::mutable_buffer b, time_point deadline,
+                             Handler&& h) {
+            if (!waited_ && step_.delay.count() > 0) {
+                waited_ = true;
+                timer_ = std::make_unique<boost::asio::steady_timer>(ex_);
+                timer_->expires_at(
+                    std::min(deadline, std::chrono::steady_clock::now() + step_.delay));
+                timer_->async_wait(boost::asio::append(std::forward<Handler>(h), std::size_t(0)));
+                deadline_ = deadline;
+                delayed_ = true;
+                return;
+            }
+            waited_ = true;
+            error_code ec;
+            const std::size_t n = feed(b, ec);
+            post(std::forward<Handler>(h), ec, n);
+        }
+
+        // After a delay, the timer's end is a read of nothing, or error::timeout past the
+        // deadline; a cancelled wait is operation_aborted.
+        error_code async_error(error_code ec) {
+            if (delayed_) {
+                delayed_ = false;
+                if (!ec && std::chrono::steady_clock::now() >= deadline_)
+                    return make_error_code(error::timeout);
+            }
+            return ec;
+        }
+        void end_async() { timer_.reset(); }
+
+    private:
+        friend class fake_transport;
+
+        template <class Handler>
+        void post(Handler&& h, error_code ec, std::size_t n = 0) {
+            boost::asio::post(ex_, boost::asio::append(std::forward<Handler>(h), ec, n));
+        }
+
+        std::size_t feed(boost::asio::mutable_buffer b, error_code& ec) {
+            ec = {};
+            const std::string& raw = step_.raw_response;
+            if (pos_ >= raw.size()) {
+                ec = step_.error ? step_.error : error_code(boost::asio::error::eof);
+                return 0;
+            }
+            std::size_t n = std::min(b.size(), raw.size() - pos_);
+            if (step_.chunk)
+                n = std::min(n, step_.chunk);
+            std::memcpy(b.data(), raw.data() + pos_, n);
+            pos_ += n;
+            return n;
+        }
+
+        executor_type ex_;
+        step step_;
+        bool scripted_;
+        connection_state state_;
+        std::size_t pos_ = 0;
+        bool waited_ = false;
+        bool delayed_ = false;
+        time_point deadline_{};
+        std::unique_ptr<boost::asio::steady_timer> timer_;
     };
+
+private:
+    struct keep_nothing {
+        void operator()(std::shared_ptr<connection>&, error_code, const exchange_fsm&) const {}
+    };
+
+    std::shared_ptr<connection> next(http_request& req) {
+        requests_.push_back(req);
+        step s;
+        const bool scripted = !steps_.empty();
+        if (scripted) {
+            s = std::move(steps_.front());
+            steps_.pop_front();
+        }
+        limits_.max_body_size = max_body_size;
+        return std::make_shared<connection>(ex_, std::move(s), scripted);
+    }
 
     executor_type ex_;
     std::string host_;
+    exchange_limits limits_;
     std::deque<step> steps_;
     std::vector<http_request> requests_;
     std::size_t closed_ = 0;

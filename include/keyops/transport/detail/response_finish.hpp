@@ -5,18 +5,15 @@
 // Content-Encoding within the size limit, and map Beast's errors to keyops's.
 
 #include <keyops/error.hpp>
+#include <keyops/http.hpp>
 #include <keyops/transport/detail/inflate.hpp>
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
 
 namespace keyops {
-
-using http_response = boost::beast::http::response<boost::beast::http::string_body>;
 
 namespace detail {
 

@@ -1,5 +1,5 @@
-#ifndef KEYOPS_CLIENT_DETAIL_SERVER_ERROR_HPP
-#define KEYOPS_CLIENT_DETAIL_SERVER_ERROR_HPP
+#ifndef KEYOPS_RESPONSE_SERVER_ERROR_HPP
+#define KEYOPS_RESPONSE_SERVER_ERROR_HPP
 
 // Turning an HTTP error response into an error code and diagnostics. The body may be CCKM's
 // error shape, Network Insight's, empty, or not JSON at all (a proxy's HTML page): the status is
@@ -8,15 +8,18 @@
 #include <keyops/diagnostics.hpp>
 #include <keyops/endpoint/descriptor.hpp>
 #include <keyops/error.hpp>
+#include <keyops/http.hpp>
 #include <keyops/model/cckm.hpp>
 #include <keyops/model/network_insight.hpp>
 #include <keyops/parse/parse.hpp>
-#include <keyops/retry/policies.hpp>
-#include <keyops/transport/exchange.hpp>
+#include <keyops/response/retry_after.hpp>
 
 #include <boost/beast/http/status.hpp>
 
+#include <chrono>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace keyops::detail {
 
@@ -96,12 +99,14 @@ inline void fill_server_error(diagnostics& diag, api_service service, const http
 }
 
 /// The Retry-After of a response as a delay, if it has a valid one.
-inline std::optional<std::chrono::milliseconds> retry_after_of(const http_response& res) {
+inline std::optional<std::chrono::milliseconds>
+retry_after_of(const http_response& res,
+               std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) {
     auto it = res.find(boost::beast::http::field::retry_after);
     if (it == res.end())
         return std::nullopt;
     return parse_retry_after(std::string_view(it->value().data(), it->value().size()),
-                             std::chrono::system_clock::now());
+                             now);
 }
 
 } // namespace keyops::detail

@@ -1,0 +1,75 @@
+#ifndef KEYOPS_AUTH_EITHER_AUTH_HPP
+#define KEYOPS_AUTH_EITHER_AUTH_HPP
+
+// An auth policy chosen at run time between two: typically a login that renews its token
+// (ciphertrust_auth, network_insight_auth) or a token given by the user (static_token). One
+// client type then serves both, so an agent or a tool compiles each operation once, whichever
+// credentials it was configured with.
+//
+//     using cm_auth = keyops::either_auth<keyops::ciphertrust_auth>;
+//     cm_auth a = token.empty() ? cm_auth(keyops::ciphertrust_auth(creds))
+//                               : cm_auth(keyops::static_token(scheme::bearer, token));
+
+#include <keyops/auth/policies.hpp>
+
+#include <chrono>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+namespace keyops {
+
+template <class First, class Second = static_token>
+class either_auth {
+public:
+    either_auth(First a) : a_(std::in_place_index<0>, std::move(a)) {}
+    either_auth(Second b) : a_(std::in_place_index<1>, std::move(b)) {}
+
+    /// Which of the two is in use (0: First).
+    std::size_t index() const noexcept { return a_.index(); }
+    First* first() noexcept { return std::get_if<0>(&a_); }
+    Second* second() noexcept { return std::get_if<1>(&a_); }
+
+    bool try_authorize(http_request& r,
+                       std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) {
+        return std::visit([&](auto& a) { return a.try_authorize(r, now); }, a_);
+    }
+    auth_fetch begin_fetch(const request_context& ctx, http_request& grant, diagnostics& diag,
+                           std::chrono::system_clock::time_point now, bool may_wait,
+                           error_code& ec) {
+        return std::visit(
+            [&](auto& a) { return a.begin_fetch(ctx, grant, diag, now, may_wait, ec); }, a_);
+    }
+    error_code on_fetch_response(error_code ec, http_response& res, diagnostics& diag,
+                                 std::chrono::system_clock::time_point now) {
+        return std::visit([&](auto& a) { return a.on_fetch_response(ec, res, diag, now); }, a_);
+    }
+    bool on_unauthorized(const http_request& r) {
+        return std::visit([&](auto& a) { return a.on_unauthorized(r); }, a_);
+    }
+    bool begin_release(const request_context& ctx, http_request& out) {
+        return std::visit([&](auto& a) { return a.begin_release(ctx, out); }, a_);
+    }
+    error_code on_release_response(error_code ec, const http_response& res, diagnostics& diag) {
+        return std::visit([&](auto& a) { return a.on_release_response(ec, res, diag); }, a_);
+    }
+    /// True while the policy in use holds something on the server (see needs_release in
+    /// policies.hpp); false for policies without that notion.
+    bool needs_release() const noexcept {
+        return std::visit(
+            [](const auto& a) {
+                if constexpr (detail::needs_release_on_destroy<std::decay_t<decltype(a)>>::value)
+                    return a.needs_release();
+                else
+                    return false;
+            },
+            a_);
+    }
+
+private:
+    std::variant<First, Second> a_;
+};
+
+} // namespace keyops
+
+#endif

@@ -1,0 +1,253 @@
+#ifndef KEYOPS_CLIENT_CALL_FSM_HPP
+#define KEYOPS_CLIENT_CALL_FSM_HPP
+
+// One call as a sans-io state machine: get credentials (fetching a token when the auth policy
+// needs one) -> send the request -> on failure ask the retry policy -> wait -> send again, until
+// a 2xx answer, an error the retry policy gives up on, or the call's deadline. It holds no
+// socket, timer or executor: resume() returns what to do next (exchange this request, wait until
+// t, wait for another call's token fetch, done), and a driver does it and resumes the machine
+// with the result and the time. keyops::client's sync and async forms are two such drivers; a
+// test resumes the machine by hand with explicit clocks.
+//
+// The machine does not parse: a call that ends well leaves the 2xx response in `res` for the
+// typed layer (client.hpp) to parse with the endpoint's response type, so the machine is compiled
+// once per auth and retry policy, not once per endpoint.
+//
+// Cancellation: a driver passes `cancelled` to resume(); the machine then ends the call with
+// boost::asio::error::operation_aborted at the next step, and also when a step ended that way.
+
+#include <keyops/auth/policies.hpp>
+#include <keyops/diagnostics.hpp>
+#include <keyops/endpoint/descriptor.hpp>
+#include <keyops/error.hpp>
+#include <keyops/http.hpp>
+#include <keyops/request/build.hpp>
+#include <keyops/response/server_error.hpp>
+#include <keyops/retry/policies.hpp>
+#include <keyops/transport/exchange_fsm.hpp>
+
+#include <boost/asio/error.hpp>
+
+#include <chrono>
+#include <string>
+
+namespace keyops {
+
+/// The two clocks a call reads: the steady one for deadlines and waits, the wall clock for
+/// token lifetimes.
+struct call_clock {
+    std::chrono::steady_clock::time_point steady;
+    std::chrono::system_clock::time_point wall;
+    static call_clock now() noexcept {
+        return {std::chrono::steady_clock::now(), std::chrono::system_clock::now()};
+    }
+};
+
+/// What a call needs done next.
+struct call_action {
+    enum class type : unsigned char {
+        exchange,  ///< send `*req`, read into `*res`, with `exchange`; resume with the error
+        wait,      ///< resume at `until` (or earlier with operation_aborted when cancelled)
+        wait_auth, ///< resume when another call's token fetch ended (async drivers only)
+        done,      ///< finished with `ec`; on success the 2xx answer is in the call's response
+    };
+    type kind = type::done;
+    http_request* req = nullptr;
+    http_response* res = nullptr;
+    exchange_options exchange{};
+    std::chrono::steady_clock::time_point until{};
+    error_code ec{};
+    /// A token fetch has just ended: drivers wake the calls waiting for it (wait_auth).
+    bool fetch_ended = false;
+};
+
+/// The messages of one call; kept by the client from call to call, so that their storage is
+/// reused.
+struct call_buffers {
+    http_request req;
+    std::string target; // the request builder's scratch
+    http_response res;
+    http_request grant_req;
+    http_response grant_res;
+};
+
+/// What one call is.
+struct call_params {
+    bool idempotent = true;
+    api_service service = api_service::ciphertrust;
+    /// The whole call's limit: token requests, every attempt and every wait between them.
+    std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+    /// Building the request failed: the call ends with this at once.
+    error_code build_error{};
+    /// May the call wait for another call's token fetch (async drivers) rather than fetch a
+    /// token of its own (sync drivers, which have nothing else to run meanwhile)?
+    bool may_wait_for_auth = false;
+};
+
+template <class Auth, class Retry>
+class call_fsm {
+public:
+    /// Every reference must outlive the machine.
+    call_fsm(Auth& auth, Retry& retry, const request_context& ctx, call_buffers& b,
+             diagnostics& diag, const call_params& p) noexcept
+        : auth_(&auth), retry_(&retry), ctx_(&ctx), b_(&b), diag_(&diag), p_(p) {}
+
+    /// The next step; `ec`: how the previous one went (ignored on the first call).
+    call_action resume(error_code ec, const call_clock& now, bool cancelled = false) {
+        switch (at_) {
+        case at::start:
+            if (p_.build_error) {
+                diag_->detail = "the request arguments are invalid";
+                return finish(p_.build_error);
+            }
+            return attempt(now, cancelled);
+        case at::fetching: {
+            const error_code e = auth_->on_fetch_response(ec, b_->grant_res, *diag_, now.wall);
+            call_action a;
+            if (cancelled || ec == boost::asio::error::operation_aborted)
+                a = finish(boost::asio::error::operation_aborted);
+            else if (e)
+                a = finish(e);
+            else
+                a = authorize(now, cancelled);
+            a.fetch_ended = true;
+            return a;
+        }
+        case at::waiting_for_auth:
+            // Woken (the timer's operation_aborted is the wake-up, not a cancellation).
+            if (cancelled)
+                return finish(boost::asio::error::operation_aborted);
+            return authorize(now, cancelled);
+        case at::exchanging:
+            return on_exchange(ec, now, cancelled);
+        case at::pausing:
+            if (ec || cancelled)
+                return finish(boost::asio::error::operation_aborted);
+            return attempt(now, cancelled);
+        case at::finished:
+            break;
+        }
+        return {call_action::type::done, nullptr, nullptr, {}, {}, result_, false};
+    }
+
+    unsigned attempts() const noexcept { return attempts_; }
+
+private:
+    enum class at : unsigned char { start, fetching, waiting_for_auth, exchanging, pausing, finished };
+
+    call_action attempt(const call_clock& now, bool cancelled) {
+        diag_->attempts = ++attempts_;
+        return authorize(now, cancelled);
+    }
+
+    call_action authorize(const call_clock& now, bool cancelled) {
+        for (;;) {
+            if (cancelled)
+                return finish(boost::asio::error::operation_aborted);
+            if (auth_->try_authorize(b_->req, now.wall))
+                return send();
+            error_code ec;
+            switch (auth_->begin_fetch(*ctx_, b_->grant_req, *diag_, now.wall,
+                                       p_.may_wait_for_auth, ec)) {
+            case auth_fetch::ready:
+                continue;
+            case auth_fetch::wait:
+                at_ = at::waiting_for_auth;
+                return {call_action::type::wait_auth, nullptr, nullptr, {}, {}, {}, false};
+            case auth_fetch::send:
+                at_ = at::fetching;
+                b_->grant_res.base() = http_response::header_type();
+                b_->grant_res.body().clear();
+                return {call_action::type::exchange,
+                        &b_->grant_req,
+                        &b_->grant_res,
+                        exchange_options{p_.deadline, true, diag_},
+                        {},
+                        {},
+                        false};
+            case auth_fetch::fail:
+                break;
+            }
+            return finish(ec ? ec : make_error_code(error::unauthorized));
+        }
+    }
+
+    call_action send() {
+        // The response's body keeps its capacity across attempts and calls.
+        b_->res.base() = http_response::header_type();
+        b_->res.body().clear();
+        diag_->detail.clear(); // the transport may explain a failure there
+        at_ = at::exchanging;
+        return {call_action::type::exchange,
+                &b_->req,
+                &b_->res,
+                exchange_options{p_.deadline, p_.idempotent, diag_},
+                {},
+                {},
+                false};
+    }
+
+    call_action on_exchange(error_code ec, const call_clock& now, bool cancelled) {
+        if (cancelled || ec == boost::asio::error::operation_aborted)
+            return finish(boost::asio::error::operation_aborted);
+        attempt_outcome outcome;
+        outcome.idempotent = p_.idempotent;
+        if (!ec) {
+            const unsigned status = b_->res.result_int();
+            diag_->http_status = status;
+            if (status / 100 == 2) {
+                retry_->on_success();
+                return finish({});
+            }
+            if (status == 401 && !reauthorized_ && auth_->on_unauthorized(b_->req)) {
+                // The token was refused: one more try with a fresh one.
+                reauthorized_ = true;
+                diag_->last_attempt = "401: renewing the credentials";
+                return attempt(now, cancelled);
+            }
+            detail::fill_server_error(*diag_, p_.service, b_->res);
+            outcome.ec = detail::status_error(status);
+            outcome.http_status = status;
+            outcome.retry_after = detail::retry_after_of(b_->res, now.wall);
+        } else {
+            diag_->http_status = 0;
+            outcome.ec = ec;
+            if (ec == error::proxy_refused) {
+                outcome.proxy_status = b_->res.result_int();
+                detail::note_proxy_refusal(*diag_, b_->res);
+            }
+        }
+        const auto left = p_.deadline > now.steady ? p_.deadline - now.steady
+                                                   : std::chrono::steady_clock::duration::zero();
+        const retry_decision d = retry_->on_failure(attempts_, outcome, left);
+        // The error itself is reported by the code; say what else happened.
+        diag_->last_attempt = outcome.http_status
+                                  ? detail::status_text(outcome.http_status) + "; " + d.reason
+                                  : d.reason;
+        if (!d.retry)
+            return finish(d.give_up_error ? d.give_up_error : outcome.ec);
+        at_ = at::pausing;
+        return {call_action::type::wait, nullptr, nullptr, {}, now.steady + d.delay, {}, false};
+    }
+
+    call_action finish(error_code ec) {
+        at_ = at::finished;
+        result_ = ec;
+        return {call_action::type::done, nullptr, nullptr, {}, {}, ec, false};
+    }
+
+    Auth* auth_;
+    Retry* retry_;
+    const request_context* ctx_;
+    call_buffers* b_;
+    diagnostics* diag_;
+    call_params p_;
+    error_code result_{};
+    unsigned attempts_ = 0;
+    at at_ = at::start;
+    bool reauthorized_ = false;
+};
+
+} // namespace keyops
+
+#endif

@@ -1,0 +1,271 @@
+#ifndef KEYOPS_TRANSPORT_CONNECT_HPP
+#define KEYOPS_TRANSPORT_CONNECT_HPP
+
+// One connection of beast_transport: a TCP socket, TLS on it when the server speaks HTTPS, and the
+// operations the exchange machine asks for (resolve, TCP connect, the proxy's CONNECT bytes, the
+// TLS handshake, writes and reads), each in a blocking form bounded by the step's deadline and an
+// asynchronous one.
+//
+// Deadlines: asynchronous steps are bounded by one timer per connection, armed again only when
+// the deadline changes (twice for an exchange on a new connection: connect, then request; once on
+// a kept-alive one), which cancels the socket's operations when it fires. Blocking steps run the
+// socket in blocking mode with the kernel's send and receive timeouts set from the deadline (see
+// detail/deadline_socket.hpp); a blocking connect polls until the deadline. Name resolution in
+// the blocking form is the system's getaddrinfo, which has no deadline of its own.
+
+#include <keyops/diagnostics.hpp>
+#include <keyops/error.hpp>
+#include <keyops/transport/detail/deadline_socket.hpp>
+#include <keyops/transport/detail/socket_ops.hpp>
+#include <keyops/transport/detail/tls_verify.hpp>
+#include <keyops/transport/exchange_fsm.hpp>
+#include <keyops/transport/options.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/append.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace keyops::detail {
+
+// What every connection of one transport shares: where to connect and what to trust.
+struct connection_config {
+    boost::asio::any_io_executor ex;
+    std::string host;
+    unsigned short port = 443;
+    std::optional<proxy_options> proxy;
+    std::shared_ptr<boost::asio::ssl::context> tls; // null: plain TCP
+    bool insecure_skip_verify = false;
+    log_function log;
+    exchange_limits limits;
+};
+
+class beast_connection : public std::enable_shared_from_this<beast_connection> {
+public:
+    using time_point = std::chrono::steady_clock::time_point;
+    using tls_stream = boost::asio::ssl::stream<deadline_socket>;
+
+    explicit beast_connection(std::shared_ptr<const connection_config> cfg)
+        : cfg_(std::move(cfg)), timer_(cfg_->ex) {
+        make_streams();
+    }
+
+    /// When the pool took it back.
+    time_point idle_since{};
+
+    connection_state& state() noexcept { return state_; }
+
+    /// Quiet: the server has not closed it, nor sent anything, while it was idle.
+    bool is_quiet() {
+        if (secure_ && !tls_is_quiet(secure_->native_handle()))
+            return false;
+        return socket_is_quiet(lowest().socket());
+    }
+
+    /// A fresh connection in place of this one.
+    void reset() {
+        ++serial_;
+        timer_.cancel();
+        armed_ = false;
+        timed_out_ = false;
+        verify_failure_.clear();
+        error_code ignored;
+        lowest().socket().close(ignored);
+        make_streams();
+        state_.reset();
+    }
+
+    // --- blocking steps -------------------------------------------------------------------
+
+    void resolve(time_point, error_code& ec) {
+        boost::asio::ip::tcp::resolver r(cfg_->ex);
+        endpoints_ = r.resolve(target_host(), std::to_string(target_port()), ec);
+    }
+
+    void connect(time_point deadline, error_code& ec) {
+        connect_until(lowest().socket(), endpoints_, deadline, ec);
+    }
+
+    std::size_t write(bool tunnel, boost::asio::const_buffer b, time_point deadline,
+                      error_code& ec) {
+        ec = lowest().begin_sync(deadline);
+        if (ec)
+            return 0;
+        if (tunnel || !secure_)
+            return boost::asio::write(lowest(), b, ec);
+        return boost::asio::write(*secure_, b, ec);
+    }
+
+    std::size_t read_some(bool tunnel, boost::asio::mutable_buffer b, time_point deadline,
+                          error_code& ec) {
+        ec = lowest().begin_sync(deadline);
+        if (ec)
+            return 0;
+        if (tunnel || !secure_)
+            return lowest().read_some(b, ec);
+        return secure_->read_some(b, ec);
+    }
+
+    void handshake(time_point deadline, diagnostics* diag, error_code& ec) {
+        ec = prepare_tls();
+        if (!ec)
+            ec = lowest().begin_sync(deadline);
+        if (!ec)
+            secure_->handshake(boost::asio::ssl::stream_base::client, ec);
+        if (ec && diag && !verify_failure_.empty())
+            diag->detail = verify_failure_;
+    }
+
+    // --- asynchronous steps: each completes `h` as its Asio counterpart would ---------------
+
+    template <class Handler>
+    void async_resolve(time_point deadline, Handler&& h) {
+        resolver_ = std::make_unique<boost::asio::ip::tcp::resolver>(cfg_->ex);
+        arm(deadline);
+        resolver_->async_resolve(target_host(), std::to_string(target_port()),
+                                 std::forward<Handler>(h));
+    }
+
+    void set_endpoints(boost::asio::ip::tcp::resolver::results_type r) {
+        endpoints_ = std::move(r);
+    }
+
+    template <class Handler>
+    void async_connect(time_point deadline, Handler&& h) {
+        arm(deadline);
+        boost::asio::async_connect(lowest().socket(), endpoints_, std::forward<Handler>(h));
+    }
+
+    template <class Handler>
+    void async_write(bool tunnel, boost::asio::const_buffer b, time_point deadline, Handler&& h) {
+        arm(deadline);
+        if (tunnel || !secure_)
+            return boost::asio::async_write(lowest(), b, std::forward<Handler>(h));
+        boost::asio::async_write(*secure_, b, std::forward<Handler>(h));
+    }
+
+    template <class Handler>
+    void async_read_some(bool tunnel, boost::asio::mutable_buffer b, time_point deadline,
+                         Handler&& h) {
+        arm(deadline);
+        if (tunnel || !secure_)
+            return lowest().async_read_some(b, std::forward<Handler>(h));
+        secure_->async_read_some(b, std::forward<Handler>(h));
+    }
+
+    template <class Handler>
+    void async_handshake(time_point deadline, diagnostics* diag, Handler&& h) {
+        if (auto ec = prepare_tls()) {
+            auto ex = cfg_->ex;
+            return boost::asio::post(ex, boost::asio::append(std::forward<Handler>(h), ec));
+        }
+        handshake_diag_ = diag;
+        arm(deadline);
+        secure_->async_handshake(boost::asio::ssl::stream_base::client, std::forward<Handler>(h));
+    }
+
+    error_code async_error(error_code ec) {
+        if (handshake_diag_) {
+            if (ec && !verify_failure_.empty())
+                handshake_diag_->detail = verify_failure_;
+            handshake_diag_ = nullptr;
+        }
+        if (timed_out_ && ec == boost::asio::error::operation_aborted)
+            return make_error_code(error::timeout);
+        return ec;
+    }
+
+    void end_async() {
+        ++serial_;
+        if (armed_)
+            timer_.cancel();
+        armed_ = false;
+        resolver_.reset();
+    }
+
+private:
+    const std::string& target_host() const { return cfg_->proxy ? cfg_->proxy->host : cfg_->host; }
+    unsigned short target_port() const { return cfg_->proxy ? cfg_->proxy->port : cfg_->port; }
+
+    deadline_socket& lowest() noexcept { return secure_ ? secure_->next_layer() : *plain_; }
+
+    void make_streams() {
+        plain_.reset();
+        secure_.reset();
+        if (cfg_->tls)
+            secure_.emplace(cfg_->ex, *cfg_->tls);
+        else
+            plain_.emplace(cfg_->ex);
+    }
+
+    error_code prepare_tls() {
+        if (!secure_)
+            return make_error_code(error::invalid_argument);
+        if (cfg_->insecure_skip_verify) {
+            if (cfg_->log)
+                cfg_->log(log_level::warning,
+                          "TLS certificate verification is disabled (insecure_skip_verify) for " +
+                              cfg_->host);
+        } else {
+            secure_->set_verify_callback(verify_peer{cfg_->host, &verify_failure_});
+        }
+        if (!set_server_name(secure_->native_handle(), cfg_->host))
+            return make_error_code(error::invalid_argument);
+        return {};
+    }
+
+    // Arms the connection's deadline: past `at`, its socket operations are cancelled and the
+    // step ends with error::timeout (see async_error).
+    void arm(time_point at) {
+        if (armed_ && at == armed_at_)
+            return;
+        armed_ = true;
+        armed_at_ = at;
+        timed_out_ = false;
+        const unsigned serial = ++serial_;
+        timer_.expires_at(at);
+        timer_.async_wait([weak = weak_from_this(), serial](error_code ec) {
+            if (ec)
+                return;
+            auto c = weak.lock();
+            if (!c || c->serial_ != serial)
+                return; // a later arming's, or gone
+            c->timed_out_ = true;
+            error_code ignored;
+            c->lowest().socket().cancel(ignored);
+            if (c->resolver_)
+                c->resolver_->cancel();
+        });
+    }
+
+    std::shared_ptr<const connection_config> cfg_;
+    std::optional<deadline_socket> plain_;
+    // Asio's stream rather than beast::ssl_stream: the latter's write path in Boost 1.81 can end
+    // a large write early.
+    std::optional<tls_stream> secure_;
+    connection_state state_;
+    boost::asio::ip::tcp::resolver::results_type endpoints_;
+    std::unique_ptr<boost::asio::ip::tcp::resolver> resolver_;
+    boost::asio::steady_timer timer_;
+    time_point armed_at_{};
+    unsigned serial_ = 0; // which arming a firing timer belongs to
+    bool armed_ = false;
+    bool timed_out_ = false;
+    std::string verify_failure_; // why the server's certificate was refused
+    diagnostics* handshake_diag_ = nullptr;
+};
+
+} // namespace keyops::detail
+
+#endif

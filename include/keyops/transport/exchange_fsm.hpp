@@ -1,0 +1,423 @@
+#ifndef KEYOPS_TRANSPORT_EXCHANGE_FSM_HPP
+#define KEYOPS_TRANSPORT_EXCHANGE_FSM_HPP
+
+// One HTTP/1.1 exchange as a sans-io state machine: open the connection if it is not (resolve,
+// TCP, the proxy's CONNECT, the TLS handshake), write the request, read and parse the response,
+// decode its body, and decide whether the connection may be kept. It holds no socket, timer or
+// executor: each resume() returns the next thing to do (resolve, connect, write these bytes, read
+// some bytes into this buffer, handshake, replace the connection, done) with the deadline it must
+// finish by, and the driver that did it resumes the machine with the result. The sync and the
+// async drivers (exchange.hpp) and every transport (beast_transport, fake_transport) run this one
+// machine, so the parsing, the decoding and the resend rules exist once.
+//
+// Resend rules: a kept-alive connection the server closed meanwhile fails the exchange only if
+// the request may have been acted on. The machine asks for a fresh connection, once per exchange,
+// when writing to a reused connection fails because it was closed, or when reading from it fails
+// that way before any byte of the answer arrived and the request is idempotent.
+
+#include <keyops/diagnostics.hpp>
+#include <keyops/error.hpp>
+#include <keyops/http.hpp>
+#include <keyops/transport/detail/inflate.hpp>
+#include <keyops/transport/detail/response_finish.hpp>
+#include <keyops/transport/detail/response_reader.hpp>
+#include <keyops/version.hpp>
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/beast/core/buffers_range.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/read_size.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/serializer.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace keyops {
+
+/// What a caller asks of one exchange.
+struct exchange_options {
+    /// Hard limit for this exchange (connect included); the transport also applies its own
+    /// connect and request timeouts, whichever comes first.
+    std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+    /// May the request be sent again on a fresh connection when a kept-alive one turns out to
+    /// be closed after the request was written? Only for idempotent requests.
+    bool idempotent = true;
+    /// Where the transport may explain a failure beyond its error code (its `detail`, e.g. which
+    /// certificate check failed); null for no explanation. Must outlive the exchange.
+    diagnostics* diag = nullptr;
+};
+
+/// What an exchange needs to know of its transport's configuration.
+struct exchange_limits {
+    std::chrono::milliseconds connect_timeout{10000}; ///< resolve, TCP, proxy and TLS setup
+    std::chrono::milliseconds request_timeout{30000}; ///< writing the request, reading the answer
+    std::size_t max_body_size = 16 * 1024 * 1024;     ///< after decoding
+    std::size_t max_header_size = 64 * 1024;
+    bool tls = false;
+    /// Non-empty: the connection goes through an HTTP proxy, asked with `CONNECT <authority>`.
+    std::string connect_authority;
+};
+
+enum class exchange_step : unsigned char {
+    resolve,     ///< resolve the server's (or the proxy's) name
+    connect,     ///< open TCP to the resolved endpoints
+    proxy_write, ///< write all of `out` on the TCP socket (the CONNECT request)
+    proxy_read,  ///< read some bytes into `in` from the TCP socket (the proxy's answer)
+    handshake,   ///< TLS client handshake
+    write,       ///< write all of `out` on the connection (through TLS if any)
+    read,        ///< read some bytes into `in` from the connection (through TLS if any)
+    reconnect,   ///< the kept-alive connection was closed: replace it by a fresh one and resume
+    done,        ///< finished with `ec`; on success keep_alive() says if the connection may stay
+};
+
+constexpr std::string_view to_string(exchange_step s) noexcept {
+    switch (s) {
+    case exchange_step::resolve:
+        return "resolve";
+    case exchange_step::connect:
+        return "connect";
+    case exchange_step::proxy_write:
+        return "proxy_write";
+    case exchange_step::proxy_read:
+        return "proxy_read";
+    case exchange_step::handshake:
+        return "handshake";
+    case exchange_step::write:
+        return "write";
+    case exchange_step::read:
+        return "read";
+    case exchange_step::reconnect:
+        return "reconnect";
+    case exchange_step::done:
+        break;
+    }
+    return "done";
+}
+
+/// The next thing an exchange needs done.
+struct exchange_action {
+    exchange_step step = exchange_step::done;
+    /// The step must finish by then; past it, resume with error::timeout.
+    std::chrono::steady_clock::time_point deadline{};
+    boost::asio::const_buffer out{};  ///< proxy_write, write: all of it
+    boost::asio::mutable_buffer in{}; ///< proxy_read, read: some of it; resume with the count
+    error_code ec{};                  ///< done
+};
+
+/// What a connection keeps from one exchange to the next, besides its sockets: the bytes read
+/// ahead, the parser, the body buffers and zlib's state.
+class connection_state {
+public:
+    /// Connected (through the proxy and TLS): ready for a request.
+    bool open = false;
+    /// Has served an exchange: the server may have closed it since.
+    bool reused = false;
+
+    /// A fresh connection (the sockets are the driver's to replace).
+    void reset() noexcept {
+        open = false;
+        reused = false;
+        buffer.clear();
+    }
+
+    /// Bytes read but not parsed yet (nothing, between exchanges on a sound connection).
+    std::size_t buffered() const noexcept { return buffer.size(); }
+
+private:
+    friend class exchange_fsm;
+    boost::beast::flat_buffer buffer;
+    std::optional<detail::response_reader> parser;
+    std::optional<boost::beast::http::response_parser<boost::beast::http::empty_body>> tunnel;
+    std::string out; // the serialized request
+    std::string raw_body;
+    std::string decoded;
+    detail::inflater inflate;
+};
+
+namespace detail {
+
+// Appends the serialized message to `out`, through Beast's serializer.
+template <bool IsRequest, class Body, class Fields>
+error_code serialize_into(const boost::beast::http::message<IsRequest, Body, Fields>& m,
+                          std::string& out) {
+    boost::beast::http::serializer<IsRequest, Body, Fields> sr(m);
+    error_code ec;
+    do {
+        sr.next(ec, [&](error_code&, const auto& buffers) {
+            std::size_t n = 0;
+            for (const auto b : boost::beast::buffers_range_ref(buffers)) {
+                out.append(static_cast<const char*>(b.data()), b.size());
+                n += b.size();
+            }
+            sr.consume(n);
+        });
+    } while (!ec && !sr.is_done());
+    return ec;
+}
+
+} // namespace detail
+
+class exchange_fsm {
+public:
+    using time_point = std::chrono::steady_clock::time_point;
+
+    /// `req`, `res`, `conn` and `lim` must outlive the machine.
+    exchange_fsm(const exchange_limits& lim, http_request& req, http_response& res,
+                 const exchange_options& opt, connection_state& conn) noexcept
+        : lim_(&lim), req_(&req), res_(&res), conn_(&conn), opt_(opt) {}
+
+    /// The next step. `ec` and `bytes`: how the previous step went (ignored on the first call).
+    exchange_action resume(error_code ec, std::size_t bytes, time_point now) {
+        switch (at_) {
+        case at::start:
+            return begin(now);
+        case at::resolving:
+            if (ec)
+                return finish(detail::map_transport_error(ec));
+            at_ = at::connecting;
+            return {exchange_step::connect, deadline_, {}, {}, {}};
+        case at::connecting:
+            if (ec)
+                return finish(detail::map_transport_error(ec));
+            if (!lim_->connect_authority.empty())
+                return begin_tunnel();
+            return after_tunnel(now);
+        case at::tunnel_writing:
+            if (ec)
+                return finish(detail::map_transport_error(ec));
+            conn_->tunnel.emplace();
+            conn_->tunnel->skip(true); // an answer to CONNECT has no body
+            conn_->buffer.clear();
+            at_ = at::tunnel_reading;
+            return read_action(exchange_step::proxy_read);
+        case at::tunnel_reading:
+            return on_tunnel_read(ec, bytes, now);
+        case at::handshaking:
+            if (ec)
+                return finish(detail::map_transport_error(ec));
+            conn_->open = true;
+            return begin_write(now);
+        case at::writing:
+            if (ec) {
+                if (conn_->reused && !resent_ && detail::is_connection_closed(ec))
+                    return reconnect();
+                return finish(detail::map_transport_error(ec));
+            }
+            prepare_read();
+            at_ = at::reading;
+            return read_action(exchange_step::read);
+        case at::reading:
+            return on_read(ec, bytes);
+        case at::finished:
+            break;
+        }
+        return {exchange_step::done, {}, {}, {}, result_};
+    }
+
+    /// After a successful exchange: whether the connection may serve another one.
+    bool keep_alive() const noexcept { return keep_alive_; }
+    /// Whether the request was sent again on a fresh connection.
+    bool resent() const noexcept { return resent_; }
+    /// Whether any byte of the answer arrived (for diagnostics and tests).
+    bool got_some() const noexcept { return conn_->parser && conn_->parser->got_some(); }
+
+private:
+    enum class at : unsigned char {
+        start,
+        resolving,
+        connecting,
+        tunnel_writing,
+        tunnel_reading,
+        handshaking,
+        writing,
+        reading,
+        finished
+    };
+
+    time_point limit(time_point now, std::chrono::milliseconds timeout) const noexcept {
+        if (opt_.deadline - now < timeout)
+            return opt_.deadline;
+        return now + timeout;
+    }
+
+    exchange_action begin(time_point now) {
+        if (!conn_->open) {
+            conn_->buffer.clear();
+            deadline_ = limit(now, lim_->connect_timeout);
+            at_ = at::resolving;
+            return {exchange_step::resolve, deadline_, {}, {}, {}};
+        }
+        return begin_write(now);
+    }
+
+    exchange_action begin_tunnel() {
+        namespace http = boost::beast::http;
+        http::request<http::empty_body> connect{http::verb::connect, lim_->connect_authority, 11};
+        connect.set(http::field::host, lim_->connect_authority);
+        connect.set(http::field::user_agent, "keyops/" KEYOPS_VERSION_STRING);
+        conn_->out.clear();
+        if (auto ec = detail::serialize_into(connect, conn_->out))
+            return finish(ec);
+        at_ = at::tunnel_writing;
+        return {exchange_step::proxy_write, deadline_, boost::asio::buffer(conn_->out), {}, {}};
+    }
+
+    exchange_action on_tunnel_read(error_code ec, std::size_t bytes, time_point now) {
+        namespace http = boost::beast::http;
+        if (ec) {
+            if (ec == boost::asio::error::eof)
+                ec = http::error::end_of_stream;
+            return finish(detail::map_transport_error(ec));
+        }
+        conn_->buffer.commit(bytes);
+        auto& p = *conn_->tunnel;
+        while (conn_->buffer.size() != 0 && !p.is_done()) {
+            error_code pec;
+            const std::size_t used = p.put(conn_->buffer.data(), pec);
+            conn_->buffer.consume(used);
+            if (pec == http::error::need_more)
+                break;
+            if (pec)
+                return finish(detail::map_transport_error(pec));
+            if (used == 0)
+                break;
+        }
+        if (!p.is_done())
+            return read_action(exchange_step::proxy_read);
+        if (p.get().result_int() / 100 != 2) {
+            res_->base() = p.release().base(); // what the proxy said, for the diagnostics
+            return finish(make_error_code(error::proxy_refused));
+        }
+        conn_->tunnel.reset();
+        conn_->buffer.clear();
+        return after_tunnel(now);
+    }
+
+    exchange_action after_tunnel(time_point now) {
+        if (lim_->tls) {
+            at_ = at::handshaking;
+            return {exchange_step::handshake, deadline_, {}, {}, {}};
+        }
+        conn_->open = true;
+        return begin_write(now);
+    }
+
+    exchange_action begin_write(time_point now) {
+        deadline_ = limit(now, lim_->request_timeout);
+        conn_->out.clear();
+        if (auto ec = detail::serialize_into(*req_, conn_->out))
+            return finish(ec);
+        at_ = at::writing;
+        return {exchange_step::write, deadline_, boost::asio::buffer(conn_->out), {}, {}};
+    }
+
+    void prepare_read() {
+        namespace http = boost::beast::http;
+        auto& p = conn_->parser.emplace(*res_, conn_->raw_body);
+        p.eager(true);
+        p.body_limit(lim_->max_body_size);
+        p.header_limit(static_cast<std::uint32_t>(lim_->max_header_size));
+        if (req_->method() == http::verb::head)
+            p.skip(true);
+    }
+
+    exchange_action read_action(exchange_step step) {
+        auto in = conn_->buffer.prepare(boost::beast::read_size(conn_->buffer, 65536));
+        return {step, deadline_, {}, in, {}};
+    }
+
+    exchange_action on_read(error_code ec, std::size_t bytes) {
+        namespace http = boost::beast::http;
+        auto& p = *conn_->parser;
+        if (ec) {
+            if (ec == boost::asio::error::eof) {
+                if (!p.got_some()) {
+                    ec = http::error::end_of_stream;
+                } else {
+                    p.put_eof(ec); // fine only where the body runs to the end of the stream
+                    if (!ec && p.is_done())
+                        return complete();
+                    if (!ec)
+                        ec = http::error::partial_message;
+                }
+            }
+            if (conn_->reused && !resent_ && opt_.idempotent && !p.got_some() &&
+                detail::is_connection_closed(ec))
+                return reconnect();
+            return finish(detail::map_transport_error(ec));
+        }
+        conn_->buffer.commit(bytes);
+        while (conn_->buffer.size() != 0 && !p.is_done()) {
+            error_code pec;
+            const std::size_t used = p.put(conn_->buffer.data(), pec);
+            conn_->buffer.consume(used);
+            if (pec == http::error::need_more)
+                break;
+            if (pec)
+                return finish(detail::map_transport_error(pec));
+            if (used == 0)
+                break;
+        }
+        if (p.is_done())
+            return complete();
+        return read_action(exchange_step::read);
+    }
+
+    // The response is read: decode its body into the response (whose string keeps its capacity
+    // when the caller reuses it), keeping the connection's buffers and zlib state.
+    exchange_action complete() {
+        namespace http = boost::beast::http;
+        auto& p = *conn_->parser;
+        if (p.has_content_encoding()) {
+            if (p.encoded()) {
+                std::size_t n = 0;
+                if (auto ec = detail::decode_content_into(p.coding(), conn_->raw_body,
+                                                          conn_->decoded, n, lim_->max_body_size,
+                                                          conn_->inflate))
+                    return finish(ec);
+                res_->body().assign(conn_->decoded.data(), n);
+            }
+            res_->erase(http::field::content_encoding);
+            if (p.content_length())
+                detail::fix_content_length(*res_);
+        }
+        keep_alive_ = p.keep_alive() && conn_->buffer.size() == 0;
+        return finish({});
+    }
+
+    exchange_action reconnect() {
+        resent_ = true;
+        at_ = at::start;
+        return {exchange_step::reconnect, {}, {}, {}, {}};
+    }
+
+    exchange_action finish(error_code ec) {
+        at_ = at::finished;
+        result_ = ec;
+        if (ec)
+            conn_->open = false; // a failed exchange leaves the connection unusable
+        return {exchange_step::done, {}, {}, {}, ec};
+    }
+
+    const exchange_limits* lim_;
+    http_request* req_;
+    http_response* res_;
+    connection_state* conn_;
+    exchange_options opt_;
+    time_point deadline_{};
+    error_code result_{};
+    at at_ = at::start;
+    bool resent_ = false;
+    bool keep_alive_ = false;
+};
+
+} // namespace keyops
+
+#endif

@@ -1,0 +1,318 @@
+#ifndef KEYOPS_WAIT_JOBS_WAIT_FSM_HPP
+#define KEYOPS_WAIT_JOBS_WAIT_FSM_HPP
+
+// A wait on one or many CCKM jobs of one kind as a sans-io state machine: which request to make
+// next (a list page filtered by id, one GET where the kind has no list endpoint, a cancel when
+// the deadline passed), what each answer changes (progress callbacks on every change, a job's
+// wait ending when the job ends or its read fails), and when to pause. It makes no call itself:
+// each step returns an action (list, get, cancel, wait until t, done), and the driver (wait.hpp)
+// makes the typed client call and feeds the answer back with the time. It does not depend on
+// the kind's type, so it is compiled once for all kinds.
+
+#include <keyops/diagnostics.hpp>
+#include <keyops/error.hpp>
+#include <keyops/model/cckm.hpp>
+#include <keyops/parse/parse.hpp>
+#include <keyops/wait/types.hpp>
+
+#include <boost/asio/error.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace keyops {
+
+/// What a wait needs done next.
+struct wait_action {
+    enum class type : unsigned char {
+        list,   ///< list jobs: ids list_ids(), skip list_skip(), limit list_ids().size()
+        get,    ///< GET job job_id()
+        cancel, ///< POST the cancel of job job_id()
+        status, ///< read the rotation status (rotation waits)
+        wait,   ///< pause until `until`, then on_wake()
+        done,   ///< finished with `ec`: see results()
+    };
+    type kind = type::done;
+    std::chrono::steady_clock::time_point until{};
+    error_code ec{};
+};
+
+class jobs_wait_fsm {
+public:
+    using time_point = std::chrono::steady_clock::time_point;
+
+    jobs_wait_fsm(std::vector<std::string> ids, wait_options opt, std::string_view kind_name,
+                  bool has_list, bool has_cancel, time_point now)
+        : opt_(std::move(opt)), timing_(opt_.polling, now), kind_name_(kind_name),
+          has_cancel_(has_cancel) {
+        results_.resize(ids.size());
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            results_[i].id = std::move(ids[i]);
+            pending_.push_back(i);
+        }
+        ended_.assign(results_.size(), false);
+        seen_.assign(results_.size(), false);
+        if (opt_.ids_per_list == 0)
+            opt_.ids_per_list = 1;
+        use_list_ = has_list && results_.size() > 1;
+    }
+
+    /// The first step.
+    wait_action start(time_point now) { return start_round(now); }
+
+    /// After a wait action's pause.
+    wait_action on_wake(time_point now) { return start_round(now); }
+
+    /// The wait was cancelled or stopped: every job still waited on ends `cancelled`.
+    wait_action stop(time_point now) {
+        return stop_all(wait_outcome::cancelled, boost::asio::error::operation_aborted, now);
+    }
+
+    /// The answer to a list action.
+    wait_action on_list(error_code ec, const diagnostics& d, parsed<cckm::job_list> page,
+                        time_point now) {
+        for (std::size_t i = cursor_; i < chunk_end_; ++i) {
+            auto& r = results_[pending_[i]];
+            ++r.polls;
+            r.attempts += d.attempts;
+        }
+        if (ec == boost::asio::error::operation_aborted)
+            return stop(now);
+        if (ec) {
+            for (std::size_t i = cursor_; i < chunk_end_; ++i)
+                end_with_error(pending_[i], ec, d, now);
+            return next_chunk(now);
+        }
+        auto owner = std::make_shared<parsed<cckm::job_list>>(std::move(page));
+        const auto& list = owner->value();
+        for (const auto& j : list.resources) {
+            for (std::size_t i = cursor_; i < chunk_end_; ++i) {
+                const std::size_t k = pending_[i];
+                if (!ended_[k] && results_[k].id == j.id) {
+                    seen_[k] = true;
+                    update(k, job_snapshot(owner, &j, owner->body()), now);
+                }
+            }
+        }
+        const std::uint64_t got = list.resources.size();
+        if (got != 0 && list.total && static_cast<std::uint64_t>(*list.total) > skip_ + got) {
+            skip_ += got; // the server paged: read the rest of this chunk's matches
+            return {wait_action::type::list, {}, {}};
+        }
+        for (std::size_t i = cursor_; i < chunk_end_; ++i) {
+            const std::size_t k = pending_[i];
+            if (!ended_[k] && !seen_[k]) {
+                diagnostics nd = d;
+                nd.detail = "job " + results_[k].id + " is not in the list of " +
+                            std::string(kind_name_) + " jobs";
+                end_with_error(k, make_error_code(error::not_found), nd, now);
+            }
+        }
+        return next_chunk(now);
+    }
+
+    /// The answer to a get or a cancel action.
+    wait_action on_job(error_code ec, const diagnostics& d, parsed<cckm::job> job, time_point now) {
+        const std::size_t k = pending_[cursor_];
+        auto& r = results_[k];
+        r.attempts += d.attempts;
+        if (phase_ == phase::cancel) {
+            if (ec == boost::asio::error::operation_aborted)
+                return stop(now);
+            r.cancel_sent = !ec;
+            if (ec) {
+                r.diag = d;
+                r.diag.last_attempt =
+                    "the cancel sent at the deadline was refused: " + d.describe(ec);
+            } else {
+                auto owner = std::make_shared<parsed<cckm::job>>(std::move(job));
+                update(k, job_snapshot(owner, &owner->value(), owner->body()), now);
+            }
+            ++cursor_;
+            return next_cancel(now);
+        }
+        ++r.polls;
+        if (ec == boost::asio::error::operation_aborted)
+            return stop(now);
+        if (ec) {
+            end_with_error(k, ec, d, now);
+        } else {
+            auto owner = std::make_shared<parsed<cckm::job>>(std::move(job));
+            update(k, job_snapshot(owner, &owner->value(), owner->body()), now);
+        }
+        ++cursor_;
+        return next_get(now);
+    }
+
+    // --- what the current action is about ---------------------------------------------------
+
+    /// list: the ids of this request, in order.
+    std::vector<std::string_view> list_ids() const {
+        std::vector<std::string_view> out;
+        for (std::size_t i = cursor_; i < chunk_end_; ++i)
+            out.push_back(results_[pending_[i]].id);
+        return out;
+    }
+    /// list: the page offset (0 for the first page).
+    std::uint64_t list_skip() const noexcept { return skip_; }
+    /// get, cancel: the job.
+    const std::string& job_id() const { return results_[pending_[cursor_]].id; }
+
+    /// After done: one result per id, in the order given.
+    std::vector<job_wait_result>& results() noexcept { return results_; }
+    /// Whether the stop flag of the options is set.
+    bool stop_requested() const noexcept {
+        return opt_.stop && opt_.stop->load(std::memory_order_relaxed);
+    }
+    const wait_options& options() const noexcept { return opt_; }
+
+private:
+    enum class phase : unsigned char { poll, cancel, finished };
+
+    wait_action start_round(time_point now) {
+        if (stop_requested())
+            return stop(now);
+        phase_ = phase::poll;
+        cursor_ = 0;
+        skip_ = 0;
+        std::fill(seen_.begin(), seen_.end(), false);
+        if (use_list_) {
+            chunk_end_ = std::min(pending_.size(), opt_.ids_per_list);
+            return {wait_action::type::list, {}, {}};
+        }
+        return next_get(now);
+    }
+
+    wait_action next_chunk(time_point now) {
+        cursor_ = chunk_end_;
+        skip_ = 0;
+        if (cursor_ >= pending_.size())
+            return end_round(now);
+        chunk_end_ = std::min(pending_.size(), cursor_ + opt_.ids_per_list);
+        return {wait_action::type::list, {}, {}};
+    }
+
+    wait_action next_get(time_point now) {
+        if (cursor_ >= pending_.size())
+            return end_round(now);
+        return {wait_action::type::get, {}, {}};
+    }
+
+    wait_action end_round(time_point now) {
+        pending_.erase(std::remove_if(pending_.begin(), pending_.end(),
+                                      [&](std::size_t k) { return ended_[k]; }),
+                       pending_.end());
+        if (pending_.empty())
+            return finish();
+        if (!timing_.plan_pause(opt_.polling, now))
+            return deadline_passed(now);
+        return {wait_action::type::wait, timing_.wake, {}};
+    }
+
+    wait_action deadline_passed(time_point now) {
+        if (has_cancel_ && opt_.cancel_on_deadline) {
+            phase_ = phase::cancel;
+            cursor_ = 0;
+            return next_cancel(now);
+        }
+        return stop_all(wait_outcome::deadline, make_error_code(error::deadline_exceeded), now);
+    }
+
+    wait_action next_cancel(time_point now) {
+        if (cursor_ < pending_.size())
+            return {wait_action::type::cancel, {}, {}};
+        return stop_all(wait_outcome::deadline, make_error_code(error::deadline_exceeded), now);
+    }
+
+    // A new view of job k: report progress, and end its wait if it is done.
+    void update(std::size_t k, job_snapshot snap, time_point now) {
+        auto& r = results_[k];
+        const bool changed = detail::job_changed(r.job.get(), *snap);
+        r.job = std::move(snap);
+        if (changed && opt_.on_job_progress)
+            opt_.on_job_progress(*r.job, timing_.elapsed(now));
+        if (r.job->done()) {
+            r.outcome = detail::outcome_of(*r.job);
+            r.ec.clear();
+            r.elapsed = timing_.elapsed(now);
+            ended_[k] = true;
+        }
+    }
+
+    void end_with_error(std::size_t k, error_code ec, const diagnostics& d, time_point now) {
+        auto& r = results_[k];
+        r.outcome = wait_outcome::error;
+        r.ec = ec;
+        const unsigned attempts = r.diag.attempts;
+        r.diag = d;
+        r.diag.attempts = std::max(attempts, d.attempts);
+        r.elapsed = timing_.elapsed(now);
+        ended_[k] = true;
+    }
+
+    // Ends the wait of every job still pending with `outcome`.
+    wait_action stop_all(wait_outcome outcome, error_code ec, time_point now) {
+        for (std::size_t k : pending_) {
+            if (ended_[k])
+                continue;
+            auto& r = results_[k];
+            r.outcome = outcome;
+            r.ec = ec;
+            r.elapsed = timing_.elapsed(now);
+            if (outcome == wait_outcome::deadline) {
+                r.diag.detail = "the job was still " +
+                                std::string(r.job ? r.job->overall_status.raw : "unread") +
+                                " when the deadline of " +
+                                detail::seconds_text(opt_.polling.deadline) + " passed";
+            } else if (outcome == wait_outcome::cancelled) {
+                r.diag.detail = "the wait was cancelled; the job goes on on the server";
+            }
+            ended_[k] = true;
+        }
+        pending_.clear();
+        return finish();
+    }
+
+    wait_action finish() {
+        phase_ = phase::finished;
+        error_code first;
+        auto rank = [](wait_outcome o) {
+            return o == wait_outcome::cancelled  ? 3
+                   : o == wait_outcome::deadline ? 2
+                   : o == wait_outcome::error    ? 1
+                                                 : 0;
+        };
+        int best = 0;
+        for (const auto& r : results_) {
+            if (rank(r.outcome) > best) {
+                best = rank(r.outcome);
+                first = r.ec;
+            }
+        }
+        return {wait_action::type::done, {}, first};
+    }
+
+    wait_options opt_;
+    detail::wait_timing timing_;
+    std::string_view kind_name_;
+    bool has_cancel_;
+    bool use_list_ = false;
+    phase phase_ = phase::poll;
+    std::vector<job_wait_result> results_;
+    std::vector<std::size_t> pending_; // indices of results still waited on, this round
+    std::vector<bool> ended_;
+    std::vector<bool> seen_;
+    std::size_t cursor_ = 0;    // position in pending_
+    std::size_t chunk_end_ = 0; // list: end of the current chunk in pending_
+    std::uint64_t skip_ = 0;    // list: page offset within the chunk
+};
+
+} // namespace keyops
+
+#endif

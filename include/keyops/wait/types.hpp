@@ -1,0 +1,204 @@
+#ifndef KEYOPS_WAIT_TYPES_HPP
+#define KEYOPS_WAIT_TYPES_HPP
+
+// What a wait is asked (polling, deadline, callbacks) and what it gives back (an outcome per job
+// or rotation), shared by the wait machines and their drivers.
+
+#include <keyops/diagnostics.hpp>
+#include <keyops/error.hpp>
+#include <keyops/model/cckm.hpp>
+#include <keyops/model/network_insight.hpp>
+#include <keyops/parse/parse.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace keyops {
+
+/// How often to poll. The first poll happens at once; then the pause starts at
+/// `first_interval` and is multiplied by `growth` after each round, up to `max_interval`.
+struct polling_policy {
+    std::chrono::milliseconds first_interval{1000};
+    double growth = 1.5;
+    std::chrono::milliseconds max_interval{15000};
+    /// Longest wait in all; zero for none.
+    std::chrono::milliseconds deadline{std::chrono::hours(1)};
+
+    std::chrono::milliseconds next(std::chrono::milliseconds current) const noexcept {
+        const double grown = static_cast<double>(current.count()) * (growth < 1.0 ? 1.0 : growth);
+        const double cap = static_cast<double>(max_interval.count());
+        return std::chrono::milliseconds(static_cast<std::int64_t>(grown < cap ? grown : cap));
+    }
+};
+
+/// How a wait ended.
+enum class wait_outcome : std::uint8_t {
+    completed,         ///< the job ended `completed`
+    completed_aborted, ///< the job ended `completed` with `abort`: it was cancelled
+    failed,            ///< the job ended `failed`
+    rotation_success,  ///< the proxy key rotation ended `SUCCESS`
+    rotation_failed,   ///< the rotation ended `FAILED` (see failed_collector_ids)
+    deadline,          ///< still running when the deadline passed
+    cancelled,         ///< the wait was cancelled or stopped (the job was not)
+    error,             ///< a call failed: see ec and diag
+};
+
+constexpr std::string_view to_string(wait_outcome o) noexcept {
+    switch (o) {
+    case wait_outcome::completed:
+        return "completed";
+    case wait_outcome::completed_aborted:
+        return "completed (aborted)";
+    case wait_outcome::failed:
+        return "failed";
+    case wait_outcome::rotation_success:
+        return "SUCCESS";
+    case wait_outcome::rotation_failed:
+        return "FAILED";
+    case wait_outcome::deadline:
+        return "deadline passed";
+    case wait_outcome::cancelled:
+        return "cancelled";
+    case wait_outcome::error:
+        break;
+    }
+    return "error";
+}
+
+/// True for the outcomes where the job itself ended.
+constexpr bool is_terminal(wait_outcome o) noexcept {
+    return o == wait_outcome::completed || o == wait_outcome::completed_aborted ||
+           o == wait_outcome::failed || o == wait_outcome::rotation_success ||
+           o == wait_outcome::rotation_failed;
+}
+
+/// A job as last read, keeping alive the response it was parsed from (a GET's body, or a
+/// whole list page shared with the other jobs of that page).
+class job_snapshot {
+public:
+    job_snapshot() = default;
+    job_snapshot(std::shared_ptr<const void> owner, const cckm::job* job,
+                 std::string_view body) noexcept
+        : owner_(std::move(owner)), job_(job), body_(body) {}
+
+    bool has_value() const noexcept { return job_ != nullptr; }
+    explicit operator bool() const noexcept { return has_value(); }
+    const cckm::job& operator*() const noexcept { return *job_; }
+    const cckm::job* operator->() const noexcept { return job_; }
+    const cckm::job* get() const noexcept { return job_; }
+    /// The response body the job was read from: the job object itself (GET, cancel), or the
+    /// whole list page that holds it (waits on several jobs).
+    std::string_view body() const noexcept { return body_; }
+
+private:
+    std::shared_ptr<const void> owner_;
+    const cckm::job* job_ = nullptr;
+    std::string_view body_;
+};
+
+/// The end of a wait for one job.
+struct job_wait_result {
+    std::string id;
+    wait_outcome outcome = wait_outcome::error;
+    /// The job as last read; empty if it was never read.
+    job_snapshot job;
+    /// Empty for terminal outcomes; operation_aborted, deadline_exceeded or the call's error.
+    error_code ec;
+    diagnostics diag;
+    /// Requests that read this job (a list request counts for every job it carried).
+    unsigned polls = 0;
+    /// HTTP attempts of those requests, retries included.
+    unsigned attempts = 0;
+    /// From the start of the wait to the moment this job's wait ended.
+    std::chrono::steady_clock::duration elapsed{};
+    /// A cancel was sent and accepted (cancel_on_deadline).
+    bool cancel_sent = false;
+};
+
+/// The end of a wait for a proxy key rotation.
+struct rotation_wait_result {
+    wait_outcome outcome = wait_outcome::error;
+    /// The rotation status as last read; empty if never read.
+    parsed<ni::rotation_status> status;
+    /// Copied from the last status when the rotation FAILED.
+    std::vector<std::string> failed_collector_ids;
+    error_code ec;
+    diagnostics diag;
+    unsigned polls = 0;
+    unsigned attempts = 0;
+    std::chrono::steady_clock::duration elapsed{};
+};
+
+struct wait_options {
+    polling_policy polling;
+    /// When the deadline passes, send the CCKM cancel for every job still running (kinds that
+    /// can be cancelled). The outcome stays `deadline`; `cancel_sent` says whether it was taken.
+    bool cancel_on_deadline = false;
+    /// Set to true (from any thread) to stop the wait; checked at least every 100 ms.
+    const std::atomic<bool>* stop = nullptr;
+    /// Called with the job whenever its state, abort flag or detailed_status changed (and on the
+    /// first read). The reference is valid during the call only.
+    std::function<void(const cckm::job&, std::chrono::steady_clock::duration elapsed)>
+        on_job_progress;
+    /// Called whenever the rotation status changed (and on the first read).
+    std::function<void(const ni::rotation_status&, std::chrono::steady_clock::duration elapsed)>
+        on_rotation_progress;
+    /// Ids per list request when waiting on several jobs (keeps URLs short).
+    std::size_t ids_per_list = 50;
+};
+
+namespace detail {
+
+using wait_clock = std::chrono::steady_clock;
+constexpr std::chrono::milliseconds stop_check_period{100};
+
+inline wait_outcome outcome_of(const cckm::job& j) noexcept {
+    if (j.overall_status.state == job_state::failed)
+        return wait_outcome::failed;
+    return j.abort ? wait_outcome::completed_aborted : wait_outcome::completed;
+}
+
+inline bool job_changed(const cckm::job* before, const cckm::job& now) noexcept {
+    return !before || before->overall_status.raw != now.overall_status.raw ||
+           before->abort != now.abort || !equal(before->detailed_status, now.detailed_status);
+}
+
+inline std::string seconds_text(wait_clock::duration d) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+    return std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + " s";
+}
+
+// Time bookkeeping shared by both waits.
+struct wait_timing {
+    wait_timing(const polling_policy& p, wait_clock::time_point now)
+        : start(now), interval(p.first_interval) {
+        if (p.deadline.count() > 0)
+            deadline = start + p.deadline;
+    }
+    wait_clock::time_point start;
+    wait_clock::time_point deadline = wait_clock::time_point::max();
+    wait_clock::time_point wake;
+    std::chrono::milliseconds interval;
+
+    bool past_deadline(wait_clock::time_point now) const { return now >= deadline; }
+    wait_clock::duration elapsed(wait_clock::time_point now) const { return now - start; }
+    // Plans the pause before the next round; returns false if the deadline already passed.
+    bool plan_pause(const polling_policy& p, wait_clock::time_point now) {
+        if (now >= deadline)
+            return false;
+        wake = deadline - now > interval ? now + interval : deadline;
+        interval = p.next(interval);
+        return true;
+    }
+};
+
+} // namespace detail
+} // namespace keyops
+
+#endif
