@@ -72,7 +72,7 @@ public:
     /// Idle connections currently kept.
     std::size_t idle_connections() const noexcept { return pool_->idle(); }
     /// Connections opened so far (for tests and benchmarks of reuse).
-    std::size_t connections_opened() const noexcept { return opened_; }
+    std::size_t connections_opened() const noexcept { return cfg_->opened; }
 
     void close() noexcept { pool_->clear(); }
 
@@ -139,7 +139,6 @@ private:
     std::shared_ptr<connection> take(bool idempotent) {
         if (auto c = pool_->take(idempotent))
             return c;
-        ++opened_;
         return std::make_shared<connection>(cfg_);
     }
 
@@ -195,7 +194,6 @@ private:
     // transport is moved.
     std::unique_ptr<pool_type> pool_;
     std::unique_ptr<detail::handler_memory> memory_;
-    std::size_t opened_ = 0;
     error_code init_error_;
     diagnostics init_diag_;
 };

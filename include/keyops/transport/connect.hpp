@@ -49,6 +49,9 @@ struct connection_config {
     bool insecure_skip_verify = false;
     log_function log;
     exchange_limits limits;
+    /// Connections made so far, fresh ones in place of closed ones included (for tests and
+    /// benchmarks of reuse; the transport is used from one thread at a time).
+    mutable std::size_t opened = 0;
 };
 
 class beast_connection : public std::enable_shared_from_this<beast_connection> {
@@ -58,6 +61,7 @@ public:
 
     explicit beast_connection(std::shared_ptr<const connection_config> cfg)
         : cfg_(std::move(cfg)), timer_(cfg_->ex) {
+        ++cfg_->opened;
         make_streams();
     }
 
@@ -82,6 +86,7 @@ public:
         verify_failure_.clear();
         error_code ignored;
         lowest().socket().close(ignored);
+        ++cfg_->opened;
         make_streams();
         state_.reset();
     }
