@@ -1,0 +1,254 @@
+// The real exchange machine and its two drivers over the test stream: every split of the answer,
+// an error injected at every step in turn, the resend rules, and the async driver never
+// completing inside the initiating call.
+
+#include "test_stream.hpp"
+
+#include <keyops/transport/exchange.hpp>
+
+#include <boost/asio/compose.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+using keyops::exchange_step;
+using keyops_test::test_stream;
+
+namespace {
+
+const std::string body = R"({"id":"j1","overall_status":"completed","abort":false})";
+const std::string answer = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                           std::to_string(body.size()) + "\r\n\r\n" + body;
+const std::string chunked_answer = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                   "10\r\n{\"id\":\"j1\",\"over\r\n" +
+                                   std::to_string(0) + "\r\n\r\n";
+
+keyops::http_request get_request() {
+    keyops::http_request req{boost::beast::http::verb::get, "/api/v1/cckm/oci/jobs/j1", 11};
+    req.set(boost::beast::http::field::host, "cm.test");
+    return req;
+}
+
+struct run_result {
+    keyops::error_code ec;
+    bool keep_alive = false;
+    bool completed_inline = false;
+};
+
+// Runs one exchange over `s` with the sync driver, or the async one.
+run_result run(boost::asio::io_context& io, test_stream& s, const keyops::exchange_limits& lim,
+               keyops::http_request& req, keyops::http_response& res, bool async,
+               bool idempotent = true) {
+    keyops::exchange_options opt;
+    opt.idempotent = idempotent;
+    run_result out;
+    keyops::exchange_fsm fsm(lim, req, res, opt, s.state());
+    if (!async) {
+        out.ec = keyops::detail::run_exchange(s, fsm, nullptr);
+        out.keep_alive = fsm.keep_alive();
+        return out;
+    }
+    // The stream is owned by the caller; the op holds it through a non-owning shared_ptr.
+    std::shared_ptr<test_stream> conn(&s, [](test_stream*) {});
+    struct keep {
+        bool* keep_alive;
+        void operator()(std::shared_ptr<test_stream>&, keyops::error_code,
+                        const keyops::exchange_fsm& f) const {
+            *keep_alive = f.keep_alive();
+        }
+    };
+    bool done = false;
+    std::function<void(keyops::error_code)> handler = [&](keyops::error_code ec) {
+        out.ec = ec;
+        done = true;
+    };
+    boost::asio::async_compose<std::function<void(keyops::error_code)>, void(keyops::error_code)>(
+        keyops::detail::async_exchange_op<test_stream, keep>{conn, fsm, nullptr,
+                                                             keep{&out.keep_alive}},
+        handler, io.get_executor());
+    out.completed_inline = done;
+    io.run();
+    BOOST_TEST_REQUIRE(done);
+    return out;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(exchange_over_test_stream)
+
+BOOST_AUTO_TEST_CASE(every_split_of_the_answer_reads_the_same_response) {
+    for (bool async : {false, true}) {
+        for (const std::string* raw : {&answer, &chunked_answer}) {
+            for (std::size_t split = 1; split <= raw->size(); ++split) {
+                boost::asio::io_context io;
+                test_stream s(io.get_executor(), {*raw});
+                s.split = split;
+                keyops::exchange_limits lim;
+                auto req = get_request();
+                keyops::http_response res;
+                const auto r = run(io, s, lim, req, res, async);
+                BOOST_TEST_REQUIRE(!r.ec, r.ec.message() << " split " << split);
+                BOOST_TEST(res.result_int() == 200u);
+                BOOST_TEST(r.keep_alive);
+                BOOST_TEST(!r.completed_inline);
+                if (raw == &answer)
+                    BOOST_TEST(res.body() == body);
+                else
+                    BOOST_TEST(res.body() == "{\"id\":\"j1\",\"over");
+                BOOST_TEST(s.written.at(0).find("GET /api/v1/cckm/oci/jobs/j1 HTTP/1.1\r\n") == 0u);
+            }
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(an_error_at_every_step_fails_the_exchange_clearly) {
+    // Through a proxy and TLS, so that every kind of step happens; 9-byte reads, so that there
+    // are several reads.
+    keyops::exchange_limits lim;
+    lim.tls = true;
+    lim.connect_authority = "cm.test:443";
+    const std::string proxy = "HTTP/1.1 200 Connection established\r\n\r\n";
+    std::size_t steps = 0;
+    {
+        boost::asio::io_context io;
+        test_stream s(io.get_executor(), {answer});
+        s.proxy_answer = proxy;
+        s.split = 9;
+        auto req = get_request();
+        keyops::http_response res;
+        const auto r = run(io, s, lim, req, res, false);
+        BOOST_TEST_REQUIRE(!r.ec, r.ec.message());
+        BOOST_TEST(res.body() == body);
+        steps = s.steps.size();
+        BOOST_TEST((s.steps.at(0) == exchange_step::resolve));
+        BOOST_TEST((s.steps.at(1) == exchange_step::connect));
+        BOOST_TEST((s.steps.at(2) == exchange_step::proxy_write));
+        BOOST_TEST((s.steps.at(3) == exchange_step::proxy_read));
+        BOOST_TEST(steps > 10u);
+    }
+    for (bool async : {false, true}) {
+        for (std::size_t n = 1; n <= steps; ++n) {
+            boost::asio::io_context io;
+            test_stream s(io.get_executor(), {answer});
+            s.proxy_answer = proxy;
+            s.split = 9;
+            s.fail_at = n;
+            s.error = boost::asio::error::connection_reset;
+            auto req = get_request();
+            keyops::http_response res;
+            const auto r = run(io, s, lim, req, res, async);
+            BOOST_TEST(r.ec == boost::asio::error::connection_reset,
+                       "step " << n << " (" << keyops::to_string(s.steps.back())
+                               << "): " << r.ec.message());
+            BOOST_TEST(s.steps.size() == n); // nothing after the failing step
+            BOOST_TEST(!s.state().open);     // the connection is not kept
+            BOOST_TEST(s.resets == 0u);      // a fresh connection is not retried
+            BOOST_TEST(!r.completed_inline);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_truncated_answer_is_an_error_at_every_length) {
+    for (bool async : {false, true}) {
+        for (std::size_t len = 1; len < answer.size(); ++len) {
+            boost::asio::io_context io;
+            test_stream s(io.get_executor(), {answer.substr(0, len)});
+            keyops::exchange_limits lim;
+            auto req = get_request();
+            keyops::http_response res;
+            const auto r = run(io, s, lim, req, res, async);
+            BOOST_TEST(r.ec.failed(), "length " << len);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_kept_connection_found_closed_is_replaced_once_when_safe) {
+    for (bool async : {false, true}) {
+        // Closed before any answer: an idempotent request goes again on a fresh connection.
+        {
+            boost::asio::io_context io;
+            test_stream s(io.get_executor(), {"", answer});
+            s.state().open = true;
+            s.state().reused = true;
+            keyops::exchange_limits lim;
+            auto req = get_request();
+            keyops::http_response res;
+            const auto r = run(io, s, lim, req, res, async);
+            BOOST_TEST_REQUIRE(!r.ec, r.ec.message());
+            BOOST_TEST(s.resets == 1u);
+            BOOST_TEST(res.body() == body);
+        }
+        // The same for a request that is not idempotent: it may have been acted on.
+        {
+            boost::asio::io_context io;
+            test_stream s(io.get_executor(), {"", answer});
+            s.state().open = true;
+            s.state().reused = true;
+            keyops::exchange_limits lim;
+            auto req = get_request();
+            keyops::http_response res;
+            const auto r = run(io, s, lim, req, res, async, false);
+            BOOST_TEST(r.ec.failed());
+            BOOST_TEST(s.resets == 0u);
+        }
+        // Writing into it failed: nothing reached the server, so any request goes again.
+        {
+            boost::asio::io_context io;
+            test_stream s(io.get_executor(), {"", answer});
+            s.state().open = true;
+            s.state().reused = true;
+            s.fail_at = 1;
+            s.error = boost::asio::error::broken_pipe;
+            keyops::exchange_limits lim;
+            auto req = get_request();
+            keyops::http_response res;
+            const auto r = run(io, s, lim, req, res, async, false);
+            BOOST_TEST_REQUIRE(!r.ec, r.ec.message());
+            BOOST_TEST(s.resets == 1u);
+        }
+        // Part of the answer arrived: never sent again.
+        {
+            boost::asio::io_context io;
+            test_stream s(io.get_executor(), {answer.substr(0, 20), answer});
+            s.state().open = true;
+            s.state().reused = true;
+            keyops::exchange_limits lim;
+            auto req = get_request();
+            keyops::http_response res;
+            const auto r = run(io, s, lim, req, res, async);
+            BOOST_TEST(r.ec.failed());
+            BOOST_TEST(s.resets == 0u);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_proxy_refusal_keeps_the_proxy_answer) {
+    keyops::exchange_limits lim;
+    lim.tls = true;
+    lim.connect_authority = "cm.test:443";
+    boost::asio::io_context io;
+    test_stream s(io.get_executor(), {answer});
+    s.proxy_answer = "HTTP/1.1 407 Proxy Authentication Required\r\n\r\n";
+    auto req = get_request();
+    keyops::http_response res;
+    const auto r = run(io, s, lim, req, res, false);
+    BOOST_TEST((r.ec == keyops::error::proxy_refused));
+    BOOST_TEST(res.result_int() == 407u);
+    BOOST_TEST(s.written.at(0).find("CONNECT cm.test:443 HTTP/1.1\r\n") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(oversized_bodies_and_headers_are_refused) {
+    keyops::exchange_limits lim;
+    lim.max_body_size = 10;
+    boost::asio::io_context io;
+    test_stream s(io.get_executor(), {answer});
+    auto req = get_request();
+    keyops::http_response res;
+    BOOST_TEST((run(io, s, lim, req, res, false).ec == keyops::error::body_too_large));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
