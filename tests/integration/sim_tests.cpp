@@ -7,6 +7,8 @@
 #include "connect_proxy.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/test/unit_test.hpp>
 
 #if defined(BOOST_ASIO_HAS_CO_AWAIT)
@@ -14,9 +16,11 @@
 #include <boost/asio/use_awaitable.hpp>
 #endif
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <exception>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -564,6 +568,53 @@ BOOST_FIXTURE_TEST_CASE(a_silent_server_hits_the_timeout_on_a_kept_connection, s
     BOOST_TEST(!ec, diag.describe(ec));
     BOOST_TEST(diag.attempts == 2u);
     admin.call<sim::clear_faults>();
+}
+
+BOOST_FIXTURE_TEST_CASE(sync_calls_from_a_strand_that_other_threads_run, sim_fixture) {
+    // The client's executor is a strand of an io_context that two other threads run, as in an
+    // agent with its own event loop: sync calls do their I/O on the calling thread and never
+    // touch that context, so they complete, and the agent's own handlers go on meanwhile.
+    boost::asio::io_context agent;
+    auto guard = boost::asio::make_work_guard(agent);
+    std::atomic<int> ticks{0};
+    std::function<void()> tick;
+    boost::asio::steady_timer timer(agent);
+    tick = [&] {
+        ++ticks;
+        timer.expires_after(5ms);
+        timer.async_wait([&](keyops::error_code e) {
+            if (!e)
+                tick();
+        });
+    };
+    boost::asio::post(agent, tick);
+    std::thread a([&] { agent.run(); });
+    std::thread b([&] { agent.run(); });
+    {
+        keyops::ciphertrust_credentials c;
+        c.username = "admin";
+        c.password = "admin";
+        keyops::client<keyops::beast_transport, keyops::ciphertrust_auth> cm_on_strand(
+            keyops::beast_transport(boost::asio::make_strand(agent), sim_transport()),
+            keyops::ciphertrust_auth(c));
+        for (int i = 0; i < 5; ++i) {
+            auto job =
+                cm_on_strand.call<cckm::get_job<cckm::oci>>(job_id(oci_seed_job), ec, diag);
+            BOOST_TEST_REQUIRE(!ec, diag.describe(ec));
+            BOOST_TEST(job->id == oci_seed_job);
+        }
+        keyops::wait_options w;
+        w.polling.first_interval = 10ms;
+        w.polling.deadline = 20s;
+        auto r = keyops::wait_for_job<cckm::oci>(cm_on_strand, std::string(oci_seed_job), w);
+        BOOST_TEST(keyops::is_terminal(r.outcome), r.diag.describe(r.ec));
+    }
+    BOOST_TEST(ticks.load() > 0); // the agent's loop was never blocked
+    timer.cancel();
+    guard.reset();
+    agent.stop();
+    a.join();
+    b.join();
 }
 
 BOOST_AUTO_TEST_SUITE_END()
