@@ -3,6 +3,8 @@
 // of the request, the clock and the state, so the transport stays a thin layer.
 #include "sim.hpp"
 
+#include <keyops/endpoint/cckm.hpp>
+
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
@@ -23,6 +25,7 @@
 namespace keyops_sim {
 
 namespace json = boost::json;
+namespace cckm = keyops::cckm;
 using std::chrono::microseconds;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
@@ -417,13 +420,14 @@ Reply method_not_allowed(std::string_view path, std::string_view allow) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The CCKM job kinds.
+// The CCKM job kinds. The library's list (keyops::cckm::all_kinds, made from KEYOPS_CCKM_KINDS)
+// gives each kind's name, path and whether it can be listed and cancelled; kKindData adds what
+// only the simulator knows. A library kind without a line in kKindData is not served.
 
 enum class Style { named, generic, uav };
 
-struct Kind {
-    const char* name;       // short name, for --help and the README
-    const char* path;       // list / start path
+struct KindData {
+    cckm::job_kind kind;
     const char* cloud;      // "cloud" field
     const char* field;      // resource list field of the job object
     const char* filter;     // list filter query name ("" none)
@@ -436,9 +440,8 @@ struct Kind {
     const char* samples[3]; // two good resource names and a failing one, for the initial jobs
 };
 
-const Kind kKinds[] = {
-    {"aws-keys",
-     "/api/v1/cckm/aws/synchronization-jobs",
+const KindData kKindData[] = {
+    {cckm::job_kind::aws,
      "aws",
      "kms",
      "kms",
@@ -449,8 +452,7 @@ const Kind kKinds[] = {
      "",
      Style::named,
      {"kms-prod", "kms-dev", "kms-fail-demo"}},
-    {"aws-custom-key-stores",
-     "/api/v1/cckm/aws/custom-key-stores/synchronization-jobs",
+    {cckm::job_kind::aws_custom_key_stores,
      "aws",
      "kms",
      "kms",
@@ -461,8 +463,7 @@ const Kind kKinds[] = {
      "",
      Style::named,
      {"cks-cloudhsm-prod", "cks-xks-dev", "cks-fail-demo"}},
-    {"aws-bulk",
-     "/api/v1/cckm/aws/bulkjob",
+    {cckm::job_kind::aws_bulk,
      "aws",
      "kms",
      "kms",
@@ -473,8 +474,7 @@ const Kind kKinds[] = {
      "",
      Style::generic,
      {"kms-prod", "kms-dev", "kms-fail-demo"}},
-    {"azure-keys",
-     "/api/v1/cckm/azure/synchronization-jobs",
+    {cckm::job_kind::azure,
      "AzureCloud",
      "key_vaults",
      "key_vaults",
@@ -487,8 +487,7 @@ const Kind kKinds[] = {
      {"pkv-softkeys::260ecbe7-777b-4d3c-84ea-887620498863",
       "CCKM-Soft-Delete::260ecbe7-777b-4d3c-84ea-887620498863",
       "pkv-fail-demo::260ecbe7-777b-4d3c-84ea-887620498863"}},
-    {"azure-certificates",
-     "/api/v1/cckm/azure/certificates/synchronization-jobs",
+    {cckm::job_kind::azure_certificates,
      "AzureCloud",
      "key_vaults",
      "key_vaults",
@@ -501,8 +500,7 @@ const Kind kKinds[] = {
      {"pkv-softkeys::260ecbe7-777b-4d3c-84ea-887620498863",
       "CCKM-Soft-Delete::260ecbe7-777b-4d3c-84ea-887620498863",
       "pkv-fail-demo::260ecbe7-777b-4d3c-84ea-887620498863"}},
-    {"azure-secrets",
-     "/api/v1/cckm/azure/secrets/synchronization-jobs",
+    {cckm::job_kind::azure_secrets,
      "AzureCloud",
      "key_vaults",
      "key_vaults",
@@ -515,8 +513,7 @@ const Kind kKinds[] = {
      {"pkv-softkeys::260ecbe7-777b-4d3c-84ea-887620498863",
       "CCKM-Soft-Delete::260ecbe7-777b-4d3c-84ea-887620498863",
       "pkv-fail-demo::260ecbe7-777b-4d3c-84ea-887620498863"}},
-    {"azure-bulk",
-     "/api/v1/cckm/azure/bulkjobs",
+    {cckm::job_kind::azure_bulk,
      "AzureCloud",
      "key_vaults",
      "key_vaults",
@@ -529,8 +526,7 @@ const Kind kKinds[] = {
      {"pkv-softkeys::260ecbe7-777b-4d3c-84ea-887620498863",
       "CCKM-Soft-Delete::260ecbe7-777b-4d3c-84ea-887620498863",
       "pkv-fail-demo::260ecbe7-777b-4d3c-84ea-887620498863"}},
-    {"google",
-     "/api/v1/cckm/google/synchronization-jobs",
+    {cckm::job_kind::google,
      "gcp",
      "key_rings",
      "key_rings",
@@ -543,8 +539,7 @@ const Kind kKinds[] = {
      {"projects/keyops-sim/locations/global/keyRings/demo-key-ring",
       "projects/keyops-sim/locations/us-east1/keyRings/prod-ring",
       "projects/keyops-sim/locations/global/keyRings/fail-ring"}},
-    {"google-update-all-versions",
-     "/api/v1/cckm/google/update-all-versions-jobs",
+    {cckm::job_kind::google_update_all_versions,
      "gcp",
      "",
      "",
@@ -555,8 +550,7 @@ const Kind kKinds[] = {
      "",
      Style::uav,
      {"", "", ""}},
-    {"oci",
-     "/api/v1/cckm/oci/synchronization-jobs",
+    {cckm::job_kind::oci,
      "oci",
      "key_vaults",
      "vaults",
@@ -568,8 +562,7 @@ const Kind kKinds[] = {
      Style::named,
      {"5e9ee2f1-1b90-4b7d-b319-2b0848e78e75", "8a0c4d6e-3f1b-4c2a-9d7e-6b5a4c3d2e1f",
       "vault-fail-demo"}},
-    {"sap",
-     "/api/v1/cckm/sap/synchronization-jobs",
+    {cckm::job_kind::sap,
      "sap",
      "groups",
      "",
@@ -580,8 +573,7 @@ const Kind kKinds[] = {
      "",
      Style::generic,
      {"sap-group-prod", "sap-group-dev", "sap-group-fail"}},
-    {"sfdc-keys",
-     "/api/v1/cckm/sfdc/keys/synchronization-jobs",
+    {cckm::job_kind::sfdc_keys,
      "salesforce",
      "organizations",
      "organizations",
@@ -592,8 +584,7 @@ const Kind kKinds[] = {
      "",
      Style::named,
      {"org-prod", "org-sandbox", "org-fail-demo"}},
-    {"sfdc-certificates",
-     "/api/v1/cckm/sfdc/certificates/synchronization-jobs",
+    {cckm::job_kind::sfdc_certificates,
      "salesforce",
      "organizations",
      "organizations",
@@ -604,8 +595,7 @@ const Kind kKinds[] = {
      "",
      Style::named,
      {"org-prod", "org-sandbox", "org-fail-demo"}},
-    {"dsm-refresh",
-     "/api/v1/cckm/dsm/refresh",
+    {cckm::job_kind::dsm,
      "dsm",
      "domains",
      "domains",
@@ -617,8 +607,7 @@ const Kind kKinds[] = {
      Style::named,
      {"6070915c-0ab4-4e7e-bf4d-31dd31214874", "1b7f3c2a-4d5e-4f60-8a9b-0c1d2e3f4a5b",
       "domain-fail-demo"}},
-    {"luna-refresh",
-     "/api/v1/cckm/hsm/luna/refresh",
+    {cckm::job_kind::luna_refresh,
      "luna",
      "partitions",
      "",
@@ -629,8 +618,7 @@ const Kind kKinds[] = {
      "",
      Style::generic,
      {"partition-1", "partition-2", "partition-fail"}},
-    {"luna-synchronize",
-     "/api/v1/cckm/hsm/luna/synchronize",
+    {cckm::job_kind::luna_sync,
      "luna",
      "partitions",
      "",
@@ -641,8 +629,7 @@ const Kind kKinds[] = {
      "",
      Style::generic,
      {"partition-1", "partition-2", "partition-fail"}},
-    {"external-cm-refresh",
-     "/api/v1/cckm/external-cm/refresh",
+    {cckm::job_kind::external_cm,
      "external-cm",
      "domains",
      "",
@@ -654,21 +641,46 @@ const Kind kKinds[] = {
      Style::generic,
      {"cm-domain-root", "cm-domain-apps", "cm-domain-fail"}},
 };
-constexpr std::size_t kKindCount = sizeof(kKinds) / sizeof(kKinds[0]);
+
+// A served kind: the library's facts about it and the simulator's data.
+struct Kind : KindData {
+    std::string_view name; // the library's command-line name, in messages
+    std::string path;      // list / start path: /api and the library's path
+    bool has_list;
+    bool has_cancel;
+};
+
+template <class K>
+void add_kind(std::vector<Kind>& out, K) {
+    for (const KindData& d : kKindData)
+        if (d.kind == K::kind)
+            out.push_back(Kind{d, K::name, "/api" + std::string(K::base_path.view()), K::has_list,
+                               K::has_cancel});
+}
+
+// The served kinds, in the library's order (the order of the initial jobs, and so of their ids).
+const std::vector<Kind>& kinds() {
+    static const std::vector<Kind> all = [] {
+        std::vector<Kind> out;
+        std::apply([&](auto... k) { (add_kind(out, k), ...); }, cckm::all_kinds{});
+        return out;
+    }();
+    return all;
+}
 
 // Verbatim example responses from the vendor documentation, served as they are.
 struct SeedJob {
-    const char* kind;
+    cckm::job_kind kind;
     const char* json;
 };
 const SeedJob kSeedJobs[] = {
-    {"dsm-refresh",
+    {cckm::job_kind::dsm,
      R"({"id":"d4cbd38e-845e-4f75-9e71-15280084986e","uri":"kylo:kylo:cckm:synchronize:d4cbd38e-845e-4f75-9e71-15280084986e","account":"kylo:kylo:admin:accounts:kylo","application":"ncryptify:gemalto:admin:apps:kylo","devAccount":"ncryptify:gemalto:admin:accounts:gemalto","createdAt":"2021-03-03T09:22:15.05611Z","updatedAt":"2021-03-03T09:22:15.636481Z","completed_at":"2021-03-03T09:22:15.636315Z","overall_status":"completed","detailed_status":{"6070915c-0ab4-4e7e-bf4d-31dd31214874":"domain synchronized successfully"},"cloud":"dsm","domains":["6070915c-0ab4-4e7e-bf4d-31dd31214874"],"abort":false})"},
-    {"azure-certificates",
+    {cckm::job_kind::azure_certificates,
      R"({"id":"1f413972-499e-498c-9543-77c2da7d71e4","uri":"kylo:kylo:cckm:synchronize:1f413972-499e-498c-9543-77c2da7d71e4","account":"kylo:kylo:admin:accounts:kylo","application":"ncryptify:gemalto:admin:apps:kylo","devAccount":"ncryptify:gemalto:admin:accounts:gemalto","createdAt":"2022-05-12T07:00:52.032722Z","updatedAt":"2022-05-12T07:01:17.698896Z","completed_at":"2022-05-12T07:01:17.698624Z","overall_status":"failed","detailed_status":{"northcentralus/CCKM-Soft-Delete::260ecbe7-777b-4d3c-84ea-887620498863":"vault synchronized successfully","northcentralus/pkv-softkeys::260ecbe7-777b-4d3c-84ea-887620498863":"vault synchronized successfully"},"cloud":"AzureCloud","key_vaults":["pkv-softkeys::260ecbe7-777b-4d3c-84ea-887620498863","CCKM-Soft-Delete::260ecbe7-777b-4d3c-84ea-887620498863"],"abort":false,"sync_item":"azure-certificate"})"},
-    {"google-update-all-versions",
+    {cckm::job_kind::google_update_all_versions,
      R"({"id":"778a1024-dc18-49cb-833b-cfd6c000c090","uri":"kylo:kylo:cckm:update_all_versions:778a1024-dc18-49cb-833b-cfd6c000c090","account":"kylo:kylo:admin:accounts:kylo","createdAt":"2021-05-05T07:33:44.183784Z","updatedAt":"2021-05-05T07:33:48.323112Z","completed_at":"2021-05-05T07:33:48.322905Z","overall_status":"completed","detailed_status":{"completed":["2","1"],"projects/gemalto-kyloeng/locations/global/keyRings/demo-key-ring/cryptoKeys/doc-test":"Successfully updated all key versions state."},"job_id":"778a1024-dc18-49cb-833b-cfd6c000c090","key_id":"ecc73bfb-7605-4263-abb8-84fe431d35fb","version_count":2,"operation":"disable","abort":false})"},
-    {"oci",
+    {cckm::job_kind::oci,
      R"({"id":"45f1c056-ad1f-41b7-bf68-2b2909e51ab9","uri":"kylo:kylo:cckm:synchronize:45f1c056-ad1f-41b7-bf68-2b2909e51ab9","account":"kylo:kylo:admin:accounts:kylo","application":"ncryptify:gemalto:admin:apps:kylo","devAccount":"ncryptify:gemalto:admin:accounts:gemalto","createdAt":"2022-02-03T04:19:34.327771Z","updatedAt":"2022-02-03T04:20:06.015704Z","completed_at":"2022-02-03T04:20:06.015547Z","overall_status":"completed","detailed_status":{"cckmqa-automation/5e9ee2f1-1b90-4b7d-b319-2b0848e78e75":"vault synchronized successfully"},"cloud":"oci","key_vaults":["5e9ee2f1-1b90-4b7d-b319-2b0848e78e75"],"abort":false})"},
 };
 
@@ -988,7 +1000,7 @@ struct Sim::Impl {
     // Back to the state at start: the same seed gives the same job ids again.
     void reset(Time now) {
         job_rng.seed(cfg.seed);
-        jobs.assign(kKindCount, {});
+        jobs.assign(kinds().size(), {});
         access.clear();
         refresh.clear();
         ni_tokens.clear();
@@ -1008,11 +1020,11 @@ struct Sim::Impl {
         seed_jobs(trunc_us(now));
     }
 
-    std::size_t kind_index(std::string_view name) const {
-        for (std::size_t i = 0; i < kKindCount; ++i)
-            if (name == kKinds[i].name)
+    std::size_t kind_index(cckm::job_kind kind) const {
+        for (std::size_t i = 0; i < kinds().size(); ++i)
+            if (kinds()[i].kind == kind)
                 return i;
-        return kKindCount;
+        return kinds().size();
     }
 
     void seed_jobs(Time now) {
@@ -1020,6 +1032,8 @@ struct Sim::Impl {
         using std::chrono::minutes;
         for (const auto& s : kSeedJobs) {
             std::size_t ki = kind_index(s.kind);
+            if (ki == kinds().size())
+                continue; // a kind the simulator does not serve
             Job j;
             j.kind = ki;
             json::object o = json::parse(s.json).as_object();
@@ -1027,14 +1041,14 @@ struct Sim::Impl {
             j.created = parse_rfc3339(o["createdAt"].as_string());
             j.fixed_updated = parse_rfc3339(o["updatedAt"].as_string());
             j.fixed_status = std::string(o["overall_status"].as_string());
-            if (*kKinds[ki].field)
-                string_array(o[kKinds[ki].field], j.resources);
+            if (*kinds()[ki].field)
+                string_array(o[kinds()[ki].field], j.resources);
             j.fixed = std::move(o);
             jobs[ki].push_back(std::move(j));
         }
         // Three finished jobs of every kind (completed, failed, cancelled), days old.
-        for (std::size_t ki = 0; ki < kKindCount; ++ki) {
-            const Kind& k = kKinds[ki];
+        for (std::size_t ki = 0; ki < kinds().size(); ++ki) {
+            const Kind& k = kinds()[ki];
             auto make = [&](Clock::duration ago, std::vector<std::string> res) {
                 Job j;
                 j.id = uuid4(job_rng);
@@ -1054,7 +1068,7 @@ struct Sim::Impl {
                 continue;
             }
             Job a = make(hours(72) + minutes(13), {k.samples[0], k.samples[1]});
-            if (std::string_view(k.name) == "aws-keys")
+            if (k.kind == cckm::job_kind::aws)
                 a.regions = {"us-east-1", "us-west-2"};
             Job b = make(hours(48) + minutes(41), {k.samples[0], k.samples[2]});
             Job c = make(hours(24) + minutes(5), {k.samples[1]});
@@ -1073,7 +1087,7 @@ struct Sim::Impl {
             v.obj = *j.fixed;
             return v;
         }
-        const Kind& k = kKinds[j.kind];
+        const Kind& k = kinds()[j.kind];
         std::size_t n =
             k.style == Style::uav ? static_cast<std::size_t>(j.version_count) : j.resources.size();
         n = std::max<std::size_t>(n, 1);
@@ -1344,7 +1358,7 @@ struct Sim::Impl {
     // ---- CCKM jobs -------------------------------------------------------------------------
 
     Reply list(std::size_t ki, const boost::urls::url_view& u, Time now) {
-        const Kind& k = kKinds[ki];
+        const Kind& k = kinds()[ki];
         long long skip = 0;
         long long limit = 10;
         std::vector<std::string> ids, statuses, resources;
@@ -1433,7 +1447,7 @@ struct Sim::Impl {
     }
 
     Reply start(std::size_t ki, const Request& req, Time now) {
-        const Kind& k = kKinds[ki];
+        const Kind& k = kinds()[ki];
         boost::system::error_code ec;
         json::value body = json::parse(req.body, ec);
         if (ec || !body.is_object())
@@ -1469,7 +1483,7 @@ struct Sim::Impl {
                     return cckm_invalid(std::string(k.body_field) +
                                         " must be an array of non-empty strings");
             }
-            if (std::string_view(k.name) == "aws-keys") {
+            if (k.kind == cckm::job_kind::aws) {
                 if (auto* r = o.if_contains("regions"))
                     if (!string_array(*r, j.regions))
                         return cckm_invalid("regions must be an array of non-empty strings");
@@ -1518,14 +1532,14 @@ struct Sim::Impl {
             return *r;
         if (!icontains(req.accept, "application/json"))
             return cckm_bad("Accept header must include application/json");
-        for (std::size_t ki = 0; ki < kKindCount; ++ki) {
-            const Kind& k = kKinds[ki];
+        for (std::size_t ki = 0; ki < kinds().size(); ++ki) {
+            const Kind& k = kinds()[ki];
             std::string_view base = k.path;
             if (!starts_with(path, base) || (path.size() > base.size() && path[base.size()] != '/'))
                 continue;
             std::string_view rest = path.substr(base.size());
             if (rest.empty()) {
-                if (k.style == Style::uav)
+                if (!k.has_list)
                     return req.method == "POST" ? start(ki, req, now)
                                                 : method_not_allowed(path, "POST");
                 if (req.method == "GET")
@@ -1546,7 +1560,7 @@ struct Sim::Impl {
                     return cckm_not_found("no " + std::string(k.name) + " job with id " + id);
                 return json_reply(200, view(*j, now).obj);
             }
-            if (tail == "/cancel" && k.style != Style::uav) {
+            if (tail == "/cancel" && k.has_cancel) {
                 if (req.method != "POST")
                     return method_not_allowed(path, "POST");
                 Job* j = find_job(ki, id);
