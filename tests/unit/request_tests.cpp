@@ -353,6 +353,7 @@ BOOST_AUTO_TEST_CASE(every_kind_has_its_endpoints) {
                 names.insert(std::string(K::name));
                 paths.insert(std::string(K::base_path.view()));
                 BOOST_TEST((cckm::kind_from_name(K::name).value() == K::kind));
+                BOOST_TEST(cckm::kind_names.at(static_cast<std::size_t>(K::kind)) == K::name);
                 check_descriptor<cckm::get_job<K>>(http::verb::get,
                                                    std::string(K::base_path.view()) + "/{id}",
                                                    idempotency::idempotent);
@@ -373,6 +374,7 @@ BOOST_AUTO_TEST_CASE(every_kind_has_its_endpoints) {
         },
         cckm::all_kinds{});
     BOOST_TEST(kinds == 17u);
+    BOOST_TEST(cckm::kind_count == 17u);
     BOOST_TEST(names.size() == 17u);
     BOOST_TEST(paths.size() == 17u);
     BOOST_TEST(!cckm::kind_from_name("gcp").has_value());

@@ -267,11 +267,8 @@ cckm::job_kind parse_kind(const std::string& text) {
     if (auto k = cckm::kind_from_name(text))
         return *k;
     std::string names;
-    std::apply(
-        [&](auto... k) {
-            ((names += (names.empty() ? "" : ", ") + std::string(decltype(k)::name)), ...);
-        },
-        cckm::all_kinds{});
+    for (const auto name : cckm::kind_names)
+        names += (names.empty() ? "" : ", ") + std::string(name);
     throw usage_error("unknown job kind '" + text + "'; one of: " + names);
 }
 

@@ -27,7 +27,7 @@ namespace ni = keyops::ni;
 
 namespace {
 
-const char* const usage_text = R"(usage: keyops [OPTIONS] COMMAND ...
+const char* const usage_head = R"(usage: keyops [OPTIONS] COMMAND ...
 
 Commands:
   jobs list KIND [--status in_progress|completed|failed] [--id ID]... [--filter NAME=VALUE]...
@@ -40,10 +40,9 @@ Commands:
   proxy-key status
   proxy-key details
 
-KIND: aws, aws-custom-key-stores, aws-bulk, azure, azure-certificates, azure-secrets,
-      azure-bulk, google, google-update-all-versions, oci, sap, sfdc-keys, sfdc-certificates,
-      dsm, luna-refresh, luna-sync, external-cm
+)";
 
+const char* const usage_tail = R"(
 Options (before the command):
   --url URL               https://HOST[:PORT] of the server (or KEYOPS_URL)
   --cacert FILE           trust this PEM CA file instead of the system store
@@ -63,6 +62,23 @@ Exit codes: 0 completed (or SUCCESS), 1 job failed (or FAILED), 2 usage error,
 3 authentication failed, 4 not found, 5 deadline passed, 6 completed but aborted,
 7 network, TLS or server error, 130 interrupted. With several ids the worst one wins.
 )";
+
+// The usage, with the KIND lines made from the library's list of kinds, wrapped at 94
+// characters as the longest line of the rest.
+std::string usage_text() {
+    constexpr std::size_t width = 94;
+    std::string kinds, line = "KIND:";
+    for (std::size_t i = 0; i < cckm::kind_count; ++i) {
+        const std::string word =
+            std::string(cckm::kind_names[i]) + (i + 1 < cckm::kind_count ? "," : "");
+        if (line.size() + 1 + word.size() > width) {
+            kinds += line + '\n';
+            line = "     ";
+        }
+        line += ' ' + word;
+    }
+    return usage_head + kinds + line + '\n' + usage_tail;
+}
 
 std::atomic<bool> g_stop{false};
 static_assert(std::atomic<bool>::is_always_lock_free);
@@ -632,10 +648,10 @@ int main(int argc, char** argv) {
         return run(g, rest);
     } catch (const usage_error& e) {
         if (*e.what() == '\0') { // --help
-            std::cout << usage_text;
+            std::cout << usage_text();
             return exit_ok;
         }
-        std::cerr << "keyops: " << e.what() << "\n\n" << usage_text;
+        std::cerr << "keyops: " << e.what() << "\n\n" << usage_text();
         return exit_usage;
     } catch (const keyops::exception& e) {
         std::cerr << "keyops: " << e.what() << '\n';

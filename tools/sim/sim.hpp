@@ -1,5 +1,6 @@
-// keyops-sim: the parts shared by its three translation units. api.cpp holds the simulated
-// servers (no Asio in it), server.cpp the Beast transport, main.cpp the command line and the
+// keyops-sim: the parts shared by its translation units. The simulated servers (no Asio in them)
+// are router.cpp, auth.cpp, jobs.cpp, ni.cpp, faults.cpp, admin.cpp and common.cpp (router.hpp
+// tells which does what), server.cpp is the Beast transport, main.cpp the command line and the
 // certificate. This header stays free of Boost so that each unit pays only for what it uses.
 #ifndef KEYOPS_SIM_SIM_HPP
 #define KEYOPS_SIM_SIM_HPP

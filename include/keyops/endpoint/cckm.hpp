@@ -12,6 +12,7 @@
 //     q.overall_status = keyops::job_state::in_progress;
 //     auto req = keyops::build_request<cckm::list_jobs<cckm::oci>>(ctx, q);
 
+#include <keyops/endpoint/cckm_kinds.hpp>
 #include <keyops/endpoint/descriptor.hpp>
 #include <keyops/error.hpp>
 #include <keyops/model/cckm.hpp>
@@ -22,9 +23,12 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <array>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -164,31 +168,18 @@ struct update_all_versions_body {
 
 // --- job kinds ----------------------------------------------------------------------------------
 
+// One tag type per kind, made from the list in cckm_kinds.hpp: its runtime tag, its
+// command-line name, its path under /api, its resource filter, whether it can be listed and
+// cancelled, and its modelled start body.
+
 /// Runtime names of the kinds, for command lines and configuration.
 enum class job_kind {
-    aws,
-    aws_custom_key_stores,
-    aws_bulk,
-    azure,
-    azure_certificates,
-    azure_secrets,
-    azure_bulk,
-    google,
-    google_update_all_versions,
-    oci,
-    sap,
-    sfdc_keys,
-    sfdc_certificates,
-    dsm,
-    luna_refresh,
-    luna_sync,
-    external_cm,
+#define KEYOPS_CCKM_KIND_ENUMERATOR(type, ...) type,
+    KEYOPS_CCKM_KINDS(KEYOPS_CCKM_KIND_ENUMERATOR)
+#undef KEYOPS_CCKM_KIND_ENUMERATOR
 };
 
-// One line per kind: its runtime tag, its command-line name, its path under /api, its resource
-// filter, whether it can be listed and cancelled, and its modelled start body (raw_json_body
-// where the body is not documented; every kind accepts raw_json_body too).
-#define KEYOPS_CCKM_KIND(type, name_, path_, filter, listable, cancellable, body)                  \
+#define KEYOPS_CCKM_KIND_TYPE(type, name_, path_, filter, listable, cancellable, body)             \
     struct type {                                                                                  \
         static constexpr job_kind kind = job_kind::type;                                           \
         static constexpr std::string_view name = name_;                                            \
@@ -197,94 +188,38 @@ enum class job_kind {
         static constexpr bool has_list = listable;                                                 \
         static constexpr bool has_cancel = cancellable;                                            \
         using start_body = body;                                                                   \
-    }
-
-KEYOPS_CCKM_KIND(aws, "aws", "/v1/cckm/aws/synchronization-jobs", kms_filter, true, true,
-                 aws_sync_body);
-KEYOPS_CCKM_KIND(aws_custom_key_stores, "aws-custom-key-stores",
-                 "/v1/cckm/aws/custom-key-stores/synchronization-jobs", no_resource_filter, true,
-                 true, raw_json_body);
-KEYOPS_CCKM_KIND(aws_bulk, "aws-bulk", "/v1/cckm/aws/bulkjob", no_resource_filter, true, true,
-                 raw_json_body);
-KEYOPS_CCKM_KIND(azure, "azure", "/v1/cckm/azure/synchronization-jobs", key_vaults_filter, true,
-                 true, azure_sync_body);
-KEYOPS_CCKM_KIND(azure_certificates, "azure-certificates",
-                 "/v1/cckm/azure/certificates/synchronization-jobs", key_vaults_filter, true, true,
-                 azure_sync_body);
-KEYOPS_CCKM_KIND(azure_secrets, "azure-secrets", "/v1/cckm/azure/secrets/synchronization-jobs",
-                 key_vaults_filter, true, true, azure_sync_body);
-KEYOPS_CCKM_KIND(azure_bulk, "azure-bulk", "/v1/cckm/azure/bulkjobs", no_resource_filter, true,
-                 true, raw_json_body);
-KEYOPS_CCKM_KIND(google, "google", "/v1/cckm/google/synchronization-jobs", key_rings_filter, true,
-                 true, google_sync_body);
-KEYOPS_CCKM_KIND(google_update_all_versions, "google-update-all-versions",
-                 "/v1/cckm/google/update-all-versions-jobs", no_resource_filter, false, false,
-                 update_all_versions_body);
-KEYOPS_CCKM_KIND(oci, "oci", "/v1/cckm/oci/synchronization-jobs", vaults_filter, true, true,
-                 raw_json_body);
-KEYOPS_CCKM_KIND(sap, "sap", "/v1/cckm/sap/synchronization-jobs", no_resource_filter, true, true,
-                 raw_json_body);
-KEYOPS_CCKM_KIND(sfdc_keys, "sfdc-keys", "/v1/cckm/sfdc/keys/synchronization-jobs",
-                 organizations_filter, true, true, raw_json_body);
-KEYOPS_CCKM_KIND(sfdc_certificates, "sfdc-certificates",
-                 "/v1/cckm/sfdc/certificates/synchronization-jobs", organizations_filter, true,
-                 true, raw_json_body);
-KEYOPS_CCKM_KIND(dsm, "dsm", "/v1/cckm/dsm/refresh", domains_filter, true, true, raw_json_body);
-KEYOPS_CCKM_KIND(luna_refresh, "luna-refresh", "/v1/cckm/hsm/luna/refresh", no_resource_filter,
-                 true, true, raw_json_body);
-KEYOPS_CCKM_KIND(luna_sync, "luna-sync", "/v1/cckm/hsm/luna/synchronize", no_resource_filter, true,
-                 true, raw_json_body);
-KEYOPS_CCKM_KIND(external_cm, "external-cm", "/v1/cckm/external-cm/refresh", no_resource_filter,
-                 true, true, raw_json_body);
-
-#undef KEYOPS_CCKM_KIND
+    };
+KEYOPS_CCKM_KINDS(KEYOPS_CCKM_KIND_TYPE)
+#undef KEYOPS_CCKM_KIND_TYPE
 
 /// Every kind, in the order of job_kind.
+#define KEYOPS_CCKM_KIND_TUPLE(type, ...) std::tuple<type>{},
 using all_kinds =
-    std::tuple<aws, aws_custom_key_stores, aws_bulk, azure, azure_certificates, azure_secrets,
-               azure_bulk, google, google_update_all_versions, oci, sap, sfdc_keys,
-               sfdc_certificates, dsm, luna_refresh, luna_sync, external_cm>;
+    decltype(std::tuple_cat(KEYOPS_CCKM_KINDS(KEYOPS_CCKM_KIND_TUPLE) std::tuple<>{}));
+#undef KEYOPS_CCKM_KIND_TUPLE
+
+/// How many kinds there are.
+inline constexpr std::size_t kind_count = std::tuple_size_v<all_kinds>;
+
+/// Every kind's command-line name, in the order of job_kind: `kind_names[std::size_t(k)]` is
+/// the name of `k`. For usage texts and messages.
+#define KEYOPS_CCKM_KIND_NAME(type, name_, ...) std::string_view(name_),
+inline constexpr std::array<std::string_view, kind_count> kind_names = {
+    KEYOPS_CCKM_KINDS(KEYOPS_CCKM_KIND_NAME)};
+#undef KEYOPS_CCKM_KIND_NAME
 
 /// Calls `f(Kind{})` with the kind type matching the runtime tag; returns what f returns.
 template <class F>
 decltype(auto) visit_kind(job_kind k, F&& f) {
     switch (k) {
-    case job_kind::aws:
-        return f(aws{});
-    case job_kind::aws_custom_key_stores:
-        return f(aws_custom_key_stores{});
-    case job_kind::aws_bulk:
-        return f(aws_bulk{});
-    case job_kind::azure:
-        return f(azure{});
-    case job_kind::azure_certificates:
-        return f(azure_certificates{});
-    case job_kind::azure_secrets:
-        return f(azure_secrets{});
-    case job_kind::azure_bulk:
-        return f(azure_bulk{});
-    case job_kind::google:
-        return f(google{});
-    case job_kind::google_update_all_versions:
-        return f(google_update_all_versions{});
-    case job_kind::oci:
-        return f(oci{});
-    case job_kind::sap:
-        return f(sap{});
-    case job_kind::sfdc_keys:
-        return f(sfdc_keys{});
-    case job_kind::sfdc_certificates:
-        return f(sfdc_certificates{});
-    case job_kind::dsm:
-        return f(dsm{});
-    case job_kind::luna_refresh:
-        return f(luna_refresh{});
-    case job_kind::luna_sync:
-        return f(luna_sync{});
-    case job_kind::external_cm:
-        break;
+#define KEYOPS_CCKM_KIND_CASE(type, ...)                                                           \
+    case job_kind::type:                                                                           \
+        return f(type{});
+        KEYOPS_CCKM_KINDS(KEYOPS_CCKM_KIND_CASE)
+#undef KEYOPS_CCKM_KIND_CASE
     }
-    return f(external_cm{});
+    // Only a value cast from outside the enum gets here: it is taken as the last kind.
+    return f(std::tuple_element_t<kind_count - 1, all_kinds>{});
 }
 
 /// The kind named `name` on command lines ("aws", "azure-certificates", ...), if any.
@@ -338,60 +273,46 @@ struct list_query : Kind::resource_filter {
 
 /// GET a page of jobs of one kind.
 template <class Kind>
-struct list_jobs {
+struct list_jobs : descriptor_defaults {
     static_assert(is_job_kind<Kind>, "keyops: cckm::list_jobs<K> needs a kind such as cckm::oci");
     static_assert(Kind::has_list, "keyops: this kind of job has no list endpoint");
     static constexpr http_method method = http_method::get;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = Kind::base_path;
-    using path_params = std::tuple<>;
     using query = list_query<Kind>;
-    using bodies = std::tuple<>;
-    static constexpr bool body_required = false;
     using response = job_list;
-    static constexpr idempotency retry = idempotency::idempotent;
 };
 
 /// GET one job.
 template <class Kind>
-struct get_job {
+struct get_job : descriptor_defaults {
     static_assert(is_job_kind<Kind>, "keyops: cckm::get_job<K> needs a kind such as cckm::oci");
     static constexpr http_method method = http_method::get;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = Kind::base_path + fixed_string("/{id}");
     using path_params = std::tuple<job_id>;
-    using query = no_query;
-    using bodies = std::tuple<>;
-    static constexpr bool body_required = false;
     using response = job;
-    static constexpr idempotency retry = idempotency::idempotent;
 };
 
 /// POST a cancel for an in-progress job. Repeating a cancel changes nothing, so it is retried.
 template <class Kind>
-struct cancel_job {
+struct cancel_job : descriptor_defaults {
     static_assert(is_job_kind<Kind>, "keyops: cckm::cancel_job<K> needs a kind such as cckm::oci");
     static_assert(Kind::has_cancel, "keyops: this kind of job cannot be cancelled");
     static constexpr http_method method = http_method::post;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = Kind::base_path + fixed_string("/{id}/cancel");
     using path_params = std::tuple<job_id>;
-    using query = no_query;
-    using bodies = std::tuple<>;
-    static constexpr bool body_required = false;
     using response = job;
-    static constexpr idempotency retry = idempotency::idempotent;
 };
 
 /// POST a new job. Never retried once it may have reached the server: it would start two.
 template <class Kind>
-struct start_job {
+struct start_job : descriptor_defaults {
     static_assert(is_job_kind<Kind>, "keyops: cckm::start_job<K> needs a kind such as cckm::oci");
     static constexpr http_method method = http_method::post;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = Kind::base_path;
-    using path_params = std::tuple<>;
-    using query = no_query;
     using bodies = std::conditional_t<std::is_same_v<typename Kind::start_body, raw_json_body>,
                                       std::tuple<raw_json_body>,
                                       std::tuple<typename Kind::start_body, raw_json_body>>;

@@ -61,16 +61,13 @@ struct refresh_grant {
 };
 
 /// POST /api/v1/auth/tokens. Repeating a grant only mints another token, so it is retried.
-struct create_token {
+struct create_token : descriptor_defaults {
     static constexpr http_method method = http_method::post;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = fixed_string("/v1/auth/tokens");
-    using path_params = std::tuple<>;
-    using query = no_query;
     using bodies = std::tuple<password_grant, refresh_grant>;
     static constexpr bool body_required = true;
     using response = token;
-    static constexpr idempotency retry = idempotency::idempotent;
 };
 
 } // namespace keyops::ctm

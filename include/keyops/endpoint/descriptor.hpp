@@ -15,6 +15,17 @@
 //         static constexpr idempotency retry = idempotency::idempotent;
 //     };
 //
+// Deriving from descriptor_defaults gives the common values of path_params, query, bodies,
+// body_required and retry; a descriptor then declares only the rest and what differs:
+//
+//     struct my_endpoint : descriptor_defaults {
+//         static constexpr http_method method = http_method::get;
+//         static constexpr api_service service = api_service::ciphertrust;
+//         static constexpr auto path = fixed_string("/v1/things/{id}");
+//         using path_params = std::tuple<job_id>;
+//         using response = my_response;
+//     };
+//
 // check_descriptor<E>() verifies the parts at compile time, with readable messages.
 
 #include <boost/beast/http/verb.hpp>
@@ -77,6 +88,17 @@ struct no_query {};
 
 /// The response type of endpoints that answer without a body worth reading.
 struct empty_response {};
+
+/// The members most descriptors share: no path parameters, no query, no body, retried. A
+/// descriptor derived from it redeclares only what differs; E::query, E::retry and the others it
+/// does not declare are found here.
+struct descriptor_defaults {
+    using path_params = std::tuple<>;
+    using query = no_query;
+    using bodies = std::tuple<>;
+    static constexpr bool body_required = false;
+    static constexpr idempotency retry = idempotency::idempotent;
+};
 
 namespace detail {
 

@@ -42,69 +42,47 @@ struct credentials {
 };
 
 /// POST /auth/token: a token with its expiry. At most 100 live tokens per user.
-struct create_token {
+struct create_token : descriptor_defaults {
     static constexpr http_method method = http_method::post;
     static constexpr api_service service = api_service::network_insight;
     static constexpr auto path = fixed_string("/auth/token");
-    using path_params = std::tuple<>;
-    using query = no_query;
     using bodies = std::tuple<credentials>;
     static constexpr bool body_required = true;
     using response = token;
-    static constexpr idempotency retry = idempotency::idempotent;
 };
 
 /// DELETE /auth/token: releases the token the request is authorised with.
-struct delete_token {
+struct delete_token : descriptor_defaults {
     static constexpr http_method method = http_method::delete_;
     static constexpr api_service service = api_service::network_insight;
     static constexpr auto path = fixed_string("/auth/token");
-    using path_params = std::tuple<>;
-    using query = no_query;
-    using bodies = std::tuple<>;
-    static constexpr bool body_required = false;
     using response = empty_response;
-    static constexpr idempotency retry = idempotency::idempotent;
 };
 
 /// POST: starts a proxy key rotation. Not retried: a repeat may find it running (409).
-struct rotate_proxy_key {
+struct rotate_proxy_key : descriptor_defaults {
     static constexpr http_method method = http_method::post;
     static constexpr api_service service = api_service::network_insight;
     static constexpr auto path = fixed_string("/customers/collector/data-encryption-cert/update");
-    using path_params = std::tuple<>;
-    using query = no_query;
-    using bodies = std::tuple<>;
-    static constexpr bool body_required = false;
     using response = rotation_status;
     static constexpr idempotency retry = idempotency::not_idempotent;
 };
 
 /// GET the state of the latest rotation.
-struct proxy_key_rotation_status {
+struct proxy_key_rotation_status : descriptor_defaults {
     static constexpr http_method method = http_method::get;
     static constexpr api_service service = api_service::network_insight;
     static constexpr auto path =
         fixed_string("/customers/collector/data-encryption-cert/update/status");
-    using path_params = std::tuple<>;
-    using query = no_query;
-    using bodies = std::tuple<>;
-    static constexpr bool body_required = false;
     using response = rotation_status;
-    static constexpr idempotency retry = idempotency::idempotent;
 };
 
 /// GET the current proxy key's details.
-struct proxy_key_details {
+struct proxy_key_details : descriptor_defaults {
     static constexpr http_method method = http_method::get;
     static constexpr api_service service = api_service::network_insight;
     static constexpr auto path = fixed_string("/customers/collector/data-encryption-cert/details");
-    using path_params = std::tuple<>;
-    using query = no_query;
-    using bodies = std::tuple<>;
-    static constexpr bool body_required = false;
     using response = key_details;
-    static constexpr idempotency retry = idempotency::idempotent;
 };
 
 } // namespace keyops::ni

@@ -1,0 +1,76 @@
+// keyops-sim: CipherTrust Manager authentication (POST /api/v1/auth/tokens and the bearer
+// check of every other CCKM route), and the token tables of both servers, which are purged,
+// expired and counted together.
+#ifndef KEYOPS_SIM_AUTH_HPP
+#define KEYOPS_SIM_AUTH_HPP
+
+#include "sim.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <map>
+#include <optional>
+#include <random>
+#include <string>
+#include <unordered_map>
+
+namespace keyops_sim {
+
+struct Access {
+    std::string user;
+    Time exp;
+};
+
+struct RefreshToken {
+    std::string user;
+    std::string id;
+    Time expires; // idle expiry: each use pushes it out by --refresh-ttl
+};
+
+struct NiToken {
+    std::string user;
+    Time expiry;
+};
+
+// Every token the two servers issued and have not forgotten.
+struct Tokens {
+    std::unordered_map<std::string, Access> access;        // CipherTrust access tokens (JWTs)
+    std::unordered_map<std::string, RefreshToken> refresh; // CipherTrust refresh tokens
+    std::unordered_map<std::string, NiToken> ni_tokens;    // Network Insight tokens
+
+    void clear();
+    // Forgets long-dead tokens of both servers (called on each login).
+    void purge(Time now);
+    // Expires every live access token (and refresh token if asked) now; returns the counts.
+    boost::json::object expire_all(Time now, bool refresh_too);
+    // Access tokens the servers would still accept now (not expired, not released).
+    boost::json::object live_tokens(Time now) const;
+};
+
+// The CipherTrust Manager token endpoint and bearer check.
+class CipherTrustAuth {
+public:
+    // Draws the client id and the signing key from `rng`.
+    CipherTrustAuth(const Config& c, std::mt19937_64& rng, Tokens& t);
+
+    // POST /api/v1/auth/tokens: the password and refresh_token grants.
+    Reply grant(const Request& req, Time now);
+    // The 401 for a request without a live bearer token; nothing when it has one.
+    std::optional<Reply> check_bearer(const Request& req, Time now) const;
+
+private:
+    const std::string& user_id(const std::string& user);
+    std::string make_jwt(const std::string& user, long long iat, long long exp,
+                         const std::string& sid);
+
+    const Config& cfg;
+    std::mt19937_64& token_rng;
+    Tokens& tokens;
+    std::string client_id;
+    std::string hmac_key;
+    std::map<std::string, std::string> user_ids;
+};
+
+} // namespace keyops_sim
+
+#endif

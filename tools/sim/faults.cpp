@@ -1,0 +1,373 @@
+// keyops-sim: the fault rules (see faults.hpp) and parse_fault_spec() of sim.hpp.
+#include "faults.hpp"
+
+#include "auth.hpp"
+#include "common.hpp"
+
+#include <algorithm>
+
+namespace keyops_sim {
+
+using std::chrono::seconds;
+
+namespace {
+
+constexpr long long kDefaultOversize = 20LL * 1024 * 1024;
+constexpr long kDefaultSlowMs = 50;
+constexpr long kDefaultLatencyMs = 500;
+
+const char* reason(int status) {
+    switch (status) {
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 204:
+        return "No Content";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 409:
+        return "Conflict";
+    case 413:
+        return "Payload Too Large";
+    case 422:
+        return "Unprocessable Entity";
+    case 429:
+        return "Too Many Requests";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    default:
+        return "Error";
+    }
+}
+
+bool matches(const Fault& f, const Request& req, std::string_view path) {
+    if (!f.method.empty() && f.method != req.method)
+        return false;
+    return f.route == "*" || starts_with(path, f.route);
+}
+
+} // namespace
+
+const char* fault_name(FaultKind k) {
+    switch (k) {
+    case FaultKind::latency:
+        return "latency";
+    case FaultKind::status:
+        return "status";
+    case FaultKind::close_before:
+        return "close_before";
+    case FaultKind::close_after:
+        return "close_after";
+    case FaultKind::close_mid_body:
+        return "close_mid_body";
+    case FaultKind::truncate:
+        return "truncate";
+    case FaultKind::slow_body:
+        return "slow_body";
+    case FaultKind::malformed:
+        return "malformed";
+    case FaultKind::oversize:
+        return "oversize";
+    case FaultKind::expire_tokens:
+        return "expire_tokens";
+    }
+    return "?";
+}
+
+bool fault_from_json(const json::object& o, Fault& f, std::string& err) {
+    f = Fault{};
+    bool have_fault = false;
+    bool have_status = false;
+    for (const auto& kv : o) {
+        std::string key(kv.key());
+        const json::value& v = kv.value();
+        long long n = 0;
+        if (key == "route") {
+            if (!v.is_string() || (v.get_string() != "*" && !starts_with(v.get_string(), "/"))) {
+                err = "route must be \"*\" or a path starting with /";
+                return false;
+            }
+            f.route = std::string(v.get_string());
+        } else if (key == "method") {
+            if (!v.is_string()) {
+                err = "method must be a string";
+                return false;
+            }
+            f.method = std::string(v.get_string());
+        } else if (key == "fault") {
+            if (!v.is_string()) {
+                err = "fault must be a string";
+                return false;
+            }
+            std::string name(v.get_string());
+            have_fault = true;
+            if (name == "latency")
+                f.kind = FaultKind::latency;
+            else if (name == "status")
+                f.kind = FaultKind::status;
+            else if (name == "429" || name == "500" || name == "503") {
+                f.kind = FaultKind::status;
+                if (!have_status)
+                    f.status = std::stoi(name);
+            } else if (name == "close_before")
+                f.kind = FaultKind::close_before;
+            else if (name == "close_after")
+                f.kind = FaultKind::close_after;
+            else if (name == "close_mid_body")
+                f.kind = FaultKind::close_mid_body;
+            else if (name == "truncate")
+                f.kind = FaultKind::truncate;
+            else if (name == "slow_body")
+                f.kind = FaultKind::slow_body;
+            else if (name == "malformed")
+                f.kind = FaultKind::malformed;
+            else if (name == "oversize")
+                f.kind = FaultKind::oversize;
+            else if (name == "expire_tokens")
+                f.kind = FaultKind::expire_tokens;
+            else {
+                err = "unknown fault \"" + name + "\"";
+                return false;
+            }
+        } else if (key == "status") {
+            if (!json_int(v, n) || n < 200 || n > 599) {
+                err = "status must be an integer from 200 to 599";
+                return false;
+            }
+            f.status = static_cast<int>(n);
+            have_status = true;
+        } else if (key == "retry_after") {
+            if (json_int(v, n) && n >= 0)
+                f.retry_after = std::to_string(n);
+            else if (v.is_string())
+                f.retry_after = std::string(v.get_string());
+            else {
+                err = "retry_after must be seconds, \"date:N\" or an HTTP date";
+                return false;
+            }
+        } else if (key == "body") {
+            if (!v.is_string() || (v.get_string() != "json" && v.get_string() != "empty" &&
+                                   v.get_string() != "html")) {
+                err = "body must be \"json\", \"empty\" or \"html\"";
+                return false;
+            }
+            f.body = v.get_string() == "json" ? "" : std::string(v.get_string());
+        } else if (key == "count" || key == "ms" || key == "bytes") {
+            if (!json_int(v, n) || n < 0 || n > (1LL << 30)) {
+                err = key + " must be a non-negative integer";
+                return false;
+            }
+            if (key == "count")
+                f.count = static_cast<long>(n);
+            else if (key == "ms")
+                f.ms = static_cast<long>(n);
+            else
+                f.bytes = n;
+        } else {
+            err = "unknown field \"" + key + "\"";
+            return false;
+        }
+    }
+    if (!have_fault) {
+        err = "fault is required";
+        return false;
+    }
+    if (f.ms == 0 && f.kind == FaultKind::latency)
+        f.ms = kDefaultLatencyMs;
+    if (f.ms == 0 && f.kind == FaultKind::slow_body)
+        f.ms = kDefaultSlowMs;
+    if (f.bytes == 0 && f.kind == FaultKind::oversize)
+        f.bytes = kDefaultOversize;
+    f.remaining = f.count;
+    return true;
+}
+
+json::object fault_to_json(const Fault& f) {
+    json::object o;
+    o["id"] = f.id;
+    o["route"] = f.route;
+    if (!f.method.empty())
+        o["method"] = f.method;
+    o["fault"] = fault_name(f.kind);
+    if (f.kind == FaultKind::status) {
+        o["status"] = f.status;
+        if (!f.retry_after.empty())
+            o["retry_after"] = f.retry_after;
+        if (!f.body.empty())
+            o["body"] = f.body;
+    }
+    o["count"] = f.count;
+    o["remaining"] = f.remaining;
+    if (f.kind == FaultKind::latency || f.kind == FaultKind::slow_body)
+        o["ms"] = f.ms;
+    if (f.kind == FaultKind::truncate || f.kind == FaultKind::oversize)
+        o["bytes"] = f.bytes;
+    return o;
+}
+
+bool parse_fault_spec(std::string_view spec, Fault& out, std::string& error) {
+    auto c1 = spec.find(':');
+    if (c1 == std::string_view::npos) {
+        error = "expected ROUTE:FAULT[:key=value,...]";
+        return false;
+    }
+    json::object o;
+    o["route"] = spec.substr(0, c1);
+    auto rest = spec.substr(c1 + 1);
+    auto c2 = rest.find(':');
+    o["fault"] = rest.substr(0, c2);
+    if (c2 != std::string_view::npos) {
+        auto params = rest.substr(c2 + 1);
+        while (!params.empty()) {
+            auto comma = params.find(',');
+            auto kv = params.substr(0, comma);
+            auto eq = kv.find('=');
+            if (eq == std::string_view::npos || eq == 0) {
+                error = "expected key=value, got \"" + std::string(kv) + "\"";
+                return false;
+            }
+            auto key = kv.substr(0, eq);
+            auto value = kv.substr(eq + 1);
+            long long n = 0;
+            if (key != "method" && key != "body" && parse_nonneg(value, n))
+                o[key] = n;
+            else
+                o[key] = value;
+            if (comma == std::string_view::npos)
+                break;
+            params.remove_prefix(comma + 1);
+        }
+    }
+    return fault_from_json(o, out, error);
+}
+
+void Faults::reset(const std::vector<Fault>& initial) {
+    rules.clear();
+    for (Fault f : initial) {
+        f.id = next_id++;
+        f.remaining = f.count;
+        rules.push_back(f);
+    }
+}
+
+Plan Faults::plan(const Request& req, std::string_view path, Tokens& tokens) {
+    Plan plan;
+    for (auto& f : rules) {
+        if (!matches(f, req, path) || (f.count > 0 && f.remaining == 0))
+            continue;
+        if (f.kind == FaultKind::latency)
+            plan.latency_ms += f.ms;
+        else if (f.kind == FaultKind::expire_tokens)
+            tokens.expire_all(Clock::now(), false);
+        else if (!plan.has_action) {
+            plan.has_action = true;
+            plan.action = f;
+        } else
+            continue; // one wire fault per request; later rules wait for later requests
+        if (f.count > 0)
+            --f.remaining;
+    }
+    rules.erase(std::remove_if(rules.begin(), rules.end(),
+                               [](const Fault& f) { return f.count > 0 && f.remaining == 0; }),
+                rules.end());
+    return plan;
+}
+
+Reply fault_reply(const Fault& f, std::string_view path, Time now) {
+    Reply r;
+    if (f.body == "empty") {
+        r.status = f.status;
+    } else if (f.body == "html") {
+        r.status = f.status;
+        r.body = "<html><head><title>" + std::to_string(f.status) + " " + reason(f.status) +
+                 "</title></head><body><h1>" + reason(f.status) +
+                 "</h1><hr><center>keyops-sim</center></body></html>\n";
+        r.headers.emplace_back("Content-Type", "text/html");
+    } else {
+        r = shaped_error(f.status, path, std::string(reason(f.status)) + " (simulated fault)");
+    }
+    if (!f.retry_after.empty()) {
+        std::string v = f.retry_after;
+        long long n = 0;
+        if (starts_with(v, "date:") && parse_nonneg(v.substr(5), n))
+            v = http_date(now + seconds(n));
+        r.headers.emplace_back("Retry-After", v);
+    }
+    return r;
+}
+
+void damage_body(const Fault& f, Reply& r) {
+    if (f.kind == FaultKind::malformed) {
+        // Cut inside the document and add stray brackets: never valid JSON.
+        r.body = r.body.empty()
+                     ? "{"
+                     : r.body.substr(0, std::max<std::size_t>(1, r.body.size() / 2)) + "}{]";
+    } else if (f.kind == FaultKind::oversize) {
+        std::size_t want = static_cast<std::size_t>(f.bytes);
+        std::string_view b = r.body;
+        bool object = b.size() >= 2 && b.front() == '{';
+        bool empty_object = object && trim(b.substr(1)).substr(0, 1) == "}";
+        std::string head = "{\"padding\":\"";
+        std::string tail = object && !empty_object ? "\"," : "\"";
+        std::size_t fixed = head.size() + tail.size() + (object ? b.size() - 1 : 1);
+        std::size_t pad = want > fixed ? want - fixed : 1;
+        std::string out;
+        out.reserve(fixed + pad);
+        out += head;
+        out.append(pad, 'x');
+        out += tail;
+        if (object)
+            out.append(b.substr(1));
+        else
+            out += '}';
+        r.body = std::move(out);
+        if (r.headers.empty())
+            r.headers.emplace_back("Content-Type", "application/json");
+    }
+}
+
+void set_wire(const Fault& f, Reply& r) {
+    r.note = fault_name(f.kind);
+    switch (f.kind) {
+    case FaultKind::close_mid_body:
+        r.wire = Wire::close_mid_body;
+        r.cut = r.body.size() / 2;
+        break;
+    case FaultKind::truncate:
+        r.wire = Wire::truncate;
+        r.cut = f.bytes > 0 && static_cast<std::size_t>(f.bytes) < r.body.size()
+                    ? static_cast<std::size_t>(f.bytes)
+                    : r.body.size() / 2;
+        break;
+    case FaultKind::slow_body:
+        r.wire = Wire::slow_body;
+        r.ms = f.ms;
+        break;
+    case FaultKind::close_after:
+        r.wire = Wire::close_after;
+        break;
+    default:
+        break;
+    }
+}
+
+} // namespace keyops_sim

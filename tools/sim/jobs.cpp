@@ -1,0 +1,726 @@
+// keyops-sim: the CCKM jobs (see jobs.hpp), and the table of the kinds the simulator serves.
+#include "jobs.hpp"
+
+#include "common.hpp"
+
+#include <keyops/endpoint/cckm.hpp>
+
+#include <boost/json/parse.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <ctime>
+#include <tuple>
+
+namespace keyops_sim {
+
+namespace cckm = keyops::cckm;
+using std::chrono::microseconds;
+using std::chrono::seconds;
+
+namespace {
+
+// The CCKM job kinds. The library's list (keyops::cckm::all_kinds, made from KEYOPS_CCKM_KINDS)
+// gives each kind's name, path and whether it can be listed and cancelled; kKindData adds what
+// only the simulator knows. A library kind without a line in kKindData is not served.
+
+enum class Style { named, generic, uav };
+
+struct KindData {
+    cckm::job_kind kind;
+    const char* cloud;      // "cloud" field
+    const char* field;      // resource list field of the job object
+    const char* filter;     // list filter query name ("" none)
+    const char* body_field; // start body field (Style::named)
+    const char* noun;       // for the detailed_status texts
+    const char* ok_text;
+    const char* prefix;    // detailed_status key prefix (Azure region, OCI compartment)
+    const char* sync_item; // "" none
+    Style style;
+    const char* samples[3]; // two good resource names and a failing one, for the initial jobs
+};
+
+const KindData kKindData[] = {
+    {cckm::job_kind::aws,
+     "aws",
+     "kms",
+     "kms",
+     "kms",
+     "kms",
+     "kms synchronized successfully",
+     "",
+     "",
+     Style::named,
+     {"kms-prod", "kms-dev", "kms-fail-demo"}},
+    {cckm::job_kind::aws_custom_key_stores,
+     "aws",
+     "kms",
+     "kms",
+     "kms",
+     "custom key store",
+     "custom key store synchronized successfully",
+     "",
+     "",
+     Style::named,
+     {"cks-cloudhsm-prod", "cks-xks-dev", "cks-fail-demo"}},
+    {cckm::job_kind::aws_bulk,
+     "aws",
+     "kms",
+     "kms",
+     "",
+     "bulk job",
+     "bulk operation completed successfully",
+     "",
+     "",
+     Style::generic,
+     {"kms-prod", "kms-dev", "kms-fail-demo"}},
+    {cckm::job_kind::azure,
+     "AzureCloud",
+     "key_vaults",
+     "key_vaults",
+     "key_vaults",
+     "vault",
+     "vault synchronized successfully",
+     "northcentralus/",
+     "",
+     Style::named,
+     {"pkv-softkeys::260ecbe7-777b-4d3c-84ea-887620498863",
+      "CCKM-Soft-Delete::260ecbe7-777b-4d3c-84ea-887620498863",
+      "pkv-fail-demo::260ecbe7-777b-4d3c-84ea-887620498863"}},
+    {cckm::job_kind::azure_certificates,
+     "AzureCloud",
+     "key_vaults",
+     "key_vaults",
+     "key_vaults",
+     "vault",
+     "vault synchronized successfully",
+     "northcentralus/",
+     "azure-certificate",
+     Style::named,
+     {"pkv-softkeys::260ecbe7-777b-4d3c-84ea-887620498863",
+      "CCKM-Soft-Delete::260ecbe7-777b-4d3c-84ea-887620498863",
+      "pkv-fail-demo::260ecbe7-777b-4d3c-84ea-887620498863"}},
+    {cckm::job_kind::azure_secrets,
+     "AzureCloud",
+     "key_vaults",
+     "key_vaults",
+     "key_vaults",
+     "vault",
+     "vault synchronized successfully",
+     "northcentralus/",
+     "azure-secret",
+     Style::named,
+     {"pkv-softkeys::260ecbe7-777b-4d3c-84ea-887620498863",
+      "CCKM-Soft-Delete::260ecbe7-777b-4d3c-84ea-887620498863",
+      "pkv-fail-demo::260ecbe7-777b-4d3c-84ea-887620498863"}},
+    {cckm::job_kind::azure_bulk,
+     "AzureCloud",
+     "key_vaults",
+     "key_vaults",
+     "",
+     "bulk job",
+     "bulk operation completed successfully",
+     "",
+     "",
+     Style::generic,
+     {"pkv-softkeys::260ecbe7-777b-4d3c-84ea-887620498863",
+      "CCKM-Soft-Delete::260ecbe7-777b-4d3c-84ea-887620498863",
+      "pkv-fail-demo::260ecbe7-777b-4d3c-84ea-887620498863"}},
+    {cckm::job_kind::google,
+     "gcp",
+     "key_rings",
+     "key_rings",
+     "key_rings",
+     "key ring",
+     "key ring synchronized successfully",
+     "",
+     "",
+     Style::named,
+     {"projects/keyops-sim/locations/global/keyRings/demo-key-ring",
+      "projects/keyops-sim/locations/us-east1/keyRings/prod-ring",
+      "projects/keyops-sim/locations/global/keyRings/fail-ring"}},
+    {cckm::job_kind::google_update_all_versions,
+     "gcp",
+     "",
+     "",
+     "",
+     "key",
+     "Successfully updated all key versions state.",
+     "",
+     "",
+     Style::uav,
+     {"", "", ""}},
+    {cckm::job_kind::oci,
+     "oci",
+     "key_vaults",
+     "vaults",
+     "vaults",
+     "vault",
+     "vault synchronized successfully",
+     "cckm-sim/",
+     "",
+     Style::named,
+     {"5e9ee2f1-1b90-4b7d-b319-2b0848e78e75", "8a0c4d6e-3f1b-4c2a-9d7e-6b5a4c3d2e1f",
+      "vault-fail-demo"}},
+    {cckm::job_kind::sap,
+     "sap",
+     "groups",
+     "",
+     "",
+     "group",
+     "group synchronized successfully",
+     "",
+     "",
+     Style::generic,
+     {"sap-group-prod", "sap-group-dev", "sap-group-fail"}},
+    {cckm::job_kind::sfdc_keys,
+     "salesforce",
+     "organizations",
+     "organizations",
+     "organizations",
+     "organization",
+     "organization synchronized successfully",
+     "",
+     "",
+     Style::named,
+     {"org-prod", "org-sandbox", "org-fail-demo"}},
+    {cckm::job_kind::sfdc_certificates,
+     "salesforce",
+     "organizations",
+     "organizations",
+     "organizations",
+     "organization",
+     "organization synchronized successfully",
+     "",
+     "",
+     Style::named,
+     {"org-prod", "org-sandbox", "org-fail-demo"}},
+    {cckm::job_kind::dsm,
+     "dsm",
+     "domains",
+     "domains",
+     "domains",
+     "domain",
+     "domain synchronized successfully",
+     "",
+     "",
+     Style::named,
+     {"6070915c-0ab4-4e7e-bf4d-31dd31214874", "1b7f3c2a-4d5e-4f60-8a9b-0c1d2e3f4a5b",
+      "domain-fail-demo"}},
+    {cckm::job_kind::luna_refresh,
+     "luna",
+     "partitions",
+     "",
+     "",
+     "partition",
+     "partition refreshed successfully",
+     "",
+     "",
+     Style::generic,
+     {"partition-1", "partition-2", "partition-fail"}},
+    {cckm::job_kind::luna_sync,
+     "luna",
+     "partitions",
+     "",
+     "",
+     "partition",
+     "partition synchronized successfully",
+     "",
+     "",
+     Style::generic,
+     {"partition-1", "partition-2", "partition-fail"}},
+    {cckm::job_kind::external_cm,
+     "external-cm",
+     "domains",
+     "",
+     "",
+     "domain",
+     "domain refreshed successfully",
+     "",
+     "",
+     Style::generic,
+     {"cm-domain-root", "cm-domain-apps", "cm-domain-fail"}},
+};
+
+// A served kind: the library's facts about it and the simulator's data.
+struct Kind : KindData {
+    std::string_view name; // the library's command-line name, in messages
+    std::string path;      // list / start path: /api and the library's path
+    bool has_list;
+    bool has_cancel;
+};
+
+template <class K>
+void add_kind(std::vector<Kind>& out, K) {
+    for (const KindData& d : kKindData)
+        if (d.kind == K::kind)
+            out.push_back(Kind{d, K::name, "/api" + std::string(K::base_path.view()), K::has_list,
+                               K::has_cancel});
+}
+
+// The served kinds, in the library's order (the order of the initial jobs, and so of their ids).
+const std::vector<Kind>& kinds() {
+    static const std::vector<Kind> all = [] {
+        std::vector<Kind> out;
+        std::apply([&](auto... k) { (add_kind(out, k), ...); }, cckm::all_kinds{});
+        return out;
+    }();
+    return all;
+}
+
+// Verbatim example responses from the vendor documentation, served as they are.
+struct SeedJob {
+    cckm::job_kind kind;
+    const char* json;
+};
+const SeedJob kSeedJobs[] = {
+    {cckm::job_kind::dsm,
+     R"({"id":"d4cbd38e-845e-4f75-9e71-15280084986e","uri":"kylo:kylo:cckm:synchronize:d4cbd38e-845e-4f75-9e71-15280084986e","account":"kylo:kylo:admin:accounts:kylo","application":"ncryptify:gemalto:admin:apps:kylo","devAccount":"ncryptify:gemalto:admin:accounts:gemalto","createdAt":"2021-03-03T09:22:15.05611Z","updatedAt":"2021-03-03T09:22:15.636481Z","completed_at":"2021-03-03T09:22:15.636315Z","overall_status":"completed","detailed_status":{"6070915c-0ab4-4e7e-bf4d-31dd31214874":"domain synchronized successfully"},"cloud":"dsm","domains":["6070915c-0ab4-4e7e-bf4d-31dd31214874"],"abort":false})"},
+    {cckm::job_kind::azure_certificates,
+     R"({"id":"1f413972-499e-498c-9543-77c2da7d71e4","uri":"kylo:kylo:cckm:synchronize:1f413972-499e-498c-9543-77c2da7d71e4","account":"kylo:kylo:admin:accounts:kylo","application":"ncryptify:gemalto:admin:apps:kylo","devAccount":"ncryptify:gemalto:admin:accounts:gemalto","createdAt":"2022-05-12T07:00:52.032722Z","updatedAt":"2022-05-12T07:01:17.698896Z","completed_at":"2022-05-12T07:01:17.698624Z","overall_status":"failed","detailed_status":{"northcentralus/CCKM-Soft-Delete::260ecbe7-777b-4d3c-84ea-887620498863":"vault synchronized successfully","northcentralus/pkv-softkeys::260ecbe7-777b-4d3c-84ea-887620498863":"vault synchronized successfully"},"cloud":"AzureCloud","key_vaults":["pkv-softkeys::260ecbe7-777b-4d3c-84ea-887620498863","CCKM-Soft-Delete::260ecbe7-777b-4d3c-84ea-887620498863"],"abort":false,"sync_item":"azure-certificate"})"},
+    {cckm::job_kind::google_update_all_versions,
+     R"({"id":"778a1024-dc18-49cb-833b-cfd6c000c090","uri":"kylo:kylo:cckm:update_all_versions:778a1024-dc18-49cb-833b-cfd6c000c090","account":"kylo:kylo:admin:accounts:kylo","createdAt":"2021-05-05T07:33:44.183784Z","updatedAt":"2021-05-05T07:33:48.323112Z","completed_at":"2021-05-05T07:33:48.322905Z","overall_status":"completed","detailed_status":{"completed":["2","1"],"projects/gemalto-kyloeng/locations/global/keyRings/demo-key-ring/cryptoKeys/doc-test":"Successfully updated all key versions state."},"job_id":"778a1024-dc18-49cb-833b-cfd6c000c090","key_id":"ecc73bfb-7605-4263-abb8-84fe431d35fb","version_count":2,"operation":"disable","abort":false})"},
+    {cckm::job_kind::oci,
+     R"({"id":"45f1c056-ad1f-41b7-bf68-2b2909e51ab9","uri":"kylo:kylo:cckm:synchronize:45f1c056-ad1f-41b7-bf68-2b2909e51ab9","account":"kylo:kylo:admin:accounts:kylo","application":"ncryptify:gemalto:admin:apps:kylo","devAccount":"ncryptify:gemalto:admin:accounts:gemalto","createdAt":"2022-02-03T04:19:34.327771Z","updatedAt":"2022-02-03T04:20:06.015704Z","completed_at":"2022-02-03T04:20:06.015547Z","overall_status":"completed","detailed_status":{"cckmqa-automation/5e9ee2f1-1b90-4b7d-b319-2b0848e78e75":"vault synchronized successfully"},"cloud":"oci","key_vaults":["5e9ee2f1-1b90-4b7d-b319-2b0848e78e75"],"abort":false})"},
+};
+
+// A job as it looks at one instant.
+struct View {
+    const Job* job;
+    Time created;
+    Time updated;
+    std::string status;
+    json::object obj;
+};
+
+// A cancelled job stops shortly after the request, so a client sees abort:true while in_progress.
+Clock::duration cancel_delay(double job_seconds) {
+    return secs(std::max(1.0, 0.2 * job_seconds));
+}
+
+// "2021-03-03T09:22:15.05611Z": parses what rfc3339() writes (used for the verbatim seed jobs).
+Time parse_rfc3339(std::string_view s) {
+    std::tm tm{};
+    int frac_pos = 0;
+    std::string str(s);
+    if (std::sscanf(str.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                    &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &frac_pos) != 6)
+        return Time{};
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    long long us = 0;
+    if (static_cast<std::size_t>(frac_pos) < str.size() && str[frac_pos] == '.') {
+        long scale = 100000;
+        for (std::size_t i = frac_pos + 1;
+             i < str.size() && std::isdigit(static_cast<unsigned char>(str[i])); ++i) {
+            us += (str[i] - '0') * scale;
+            scale /= 10;
+        }
+    }
+    return Time(seconds(timegm(&tm))) + microseconds(us);
+}
+
+// Splits repeated and comma-separated query values ("a,b" and a=..&a=..) into one list.
+void add_values(std::string_view v, std::vector<std::string>& out) {
+    while (!v.empty()) {
+        auto comma = v.find(',');
+        auto part = trim(v.substr(0, comma));
+        if (!part.empty())
+            out.emplace_back(part);
+        if (comma == std::string_view::npos)
+            break;
+        v.remove_prefix(comma + 1);
+    }
+}
+
+// The index of `kind` in kinds(), or kinds().size() if the simulator does not serve it.
+std::size_t kind_index(cckm::job_kind kind) {
+    for (std::size_t i = 0; i < kinds().size(); ++i)
+        if (kinds()[i].kind == kind)
+            return i;
+    return kinds().size();
+}
+
+View view(const Job& j, Time now) {
+    View v{&j, j.created, j.created, {}, {}};
+    if (j.fixed) {
+        v.updated = j.fixed_updated;
+        v.status = j.fixed_status;
+        v.obj = *j.fixed;
+        return v;
+    }
+    const Kind& k = kinds()[j.kind];
+    std::size_t n =
+        k.style == Style::uav ? static_cast<std::size_t>(j.version_count) : j.resources.size();
+    n = std::max<std::size_t>(n, 1);
+    auto step = [&](std::size_t i) {
+        return j.created + secs(j.seconds * static_cast<double>(i + 1) / static_cast<double>(n));
+    };
+    Time natural = j.created + secs(j.seconds);
+    Time end = natural;
+    if (j.cancelled)
+        end = std::min(natural, *j.cancelled + cancel_delay(j.seconds));
+    bool done = now >= end;
+    Time horizon = done ? end : now;
+    Time updated = j.created;
+    bool failed = false;
+    json::object detailed;
+    if (k.style == Style::uav) {
+        failed = icontains(j.key_id, "fail");
+        json::array completed;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (step(i) > horizon)
+                break;
+            updated = step(i);
+            // Newest version first, as in the seed ("completed": ["2","1"]).
+            if (!failed)
+                completed.emplace_back(std::to_string(n - i));
+        }
+        detailed["completed"] = std::move(completed);
+        std::string key =
+            "projects/keyops-sim/locations/global/keyRings/sim-ring/cryptoKeys/" + j.key_id;
+        detailed[key] = !done    ? "Updating all key versions state."
+                        : failed ? "Failed to update all key versions state: simulated failure."
+                                 : k.ok_text;
+    } else {
+        bool marked = false;
+        for (std::size_t i = 0; i < n && i < j.resources.size(); ++i) {
+            const std::string& r = j.resources[i];
+            std::string key = k.prefix + r;
+            if (step(i) <= horizon) {
+                bool f = icontains(r, "fail");
+                failed = failed || f;
+                detailed[key] =
+                    f ? std::string(k.noun) + " synchronization failed: simulated failure"
+                      : std::string(k.ok_text);
+                updated = step(i);
+            } else if (done) {
+                detailed[key] = "synchronization aborted";
+            } else if (!marked) {
+                detailed[key] = "synchronizing";
+                marked = true;
+            }
+        }
+    }
+    if (j.cancelled && *j.cancelled <= horizon)
+        updated = std::max(updated, *j.cancelled);
+    // The seeds show updatedAt a fraction of a millisecond after completed_at.
+    if (done)
+        updated = end + microseconds(211);
+    v.updated = updated;
+    v.status = !done ? "in_progress" : failed ? "failed" : "completed";
+
+    json::object& o = v.obj;
+    o["id"] = j.id;
+    if (k.style == Style::uav) {
+        o["uri"] = "kylo:kylo:cckm:update_all_versions:" + j.id;
+        o["account"] = "kylo:kylo:admin:accounts:kylo";
+        o["createdAt"] = rfc3339(j.created);
+        o["updatedAt"] = rfc3339(updated);
+        if (done)
+            o["completed_at"] = rfc3339(end);
+        o["overall_status"] = v.status;
+        o["detailed_status"] = std::move(detailed);
+        o["job_id"] = j.id;
+        o["key_id"] = j.key_id;
+        o["version_count"] = j.version_count;
+        o["operation"] = j.operation;
+        o["abort"] = false;
+        return v;
+    }
+    o["uri"] = "kylo:kylo:cckm:synchronize:" + j.id;
+    o["account"] = "kylo:kylo:admin:accounts:kylo";
+    o["application"] = "ncryptify:gemalto:admin:apps:kylo";
+    o["devAccount"] = "ncryptify:gemalto:admin:accounts:gemalto";
+    o["createdAt"] = rfc3339(j.created);
+    o["updatedAt"] = rfc3339(updated);
+    if (done)
+        o["completed_at"] = rfc3339(end);
+    o["overall_status"] = v.status;
+    o["detailed_status"] = std::move(detailed);
+    o["cloud"] = k.cloud;
+    o[k.field] = to_array(j.resources);
+    if (!j.regions.empty())
+        o["regions"] = to_array(j.regions);
+    o["abort"] = j.cancelled.has_value();
+    if (*k.sync_item)
+        o["sync_item"] = k.sync_item;
+    return v;
+}
+
+} // namespace
+
+Jobs::Jobs(const Config& c) : cfg(c) {}
+
+void Jobs::reset(Time now) {
+    job_rng.seed(cfg.seed);
+    jobs.assign(kinds().size(), {});
+    seed_jobs(trunc_us(now));
+}
+
+void Jobs::seed_jobs(Time now) {
+    using std::chrono::hours;
+    using std::chrono::minutes;
+    for (const auto& s : kSeedJobs) {
+        std::size_t ki = kind_index(s.kind);
+        if (ki == kinds().size())
+            continue; // a kind the simulator does not serve
+        Job j;
+        j.kind = ki;
+        json::object o = json::parse(s.json).as_object();
+        j.id = std::string(o["id"].as_string());
+        j.created = parse_rfc3339(o["createdAt"].as_string());
+        j.fixed_updated = parse_rfc3339(o["updatedAt"].as_string());
+        j.fixed_status = std::string(o["overall_status"].as_string());
+        if (*kinds()[ki].field)
+            string_array(o[kinds()[ki].field], j.resources);
+        j.fixed = std::move(o);
+        jobs[ki].push_back(std::move(j));
+    }
+    // Three finished jobs of every kind (completed, failed, cancelled), days old.
+    for (std::size_t ki = 0; ki < kinds().size(); ++ki) {
+        const Kind& k = kinds()[ki];
+        auto make = [&](Clock::duration ago, std::vector<std::string> res) {
+            Job j;
+            j.id = uuid4(job_rng);
+            j.kind = ki;
+            j.created = now - ago;
+            j.seconds = 31.4;
+            j.resources = std::move(res);
+            return j;
+        };
+        if (k.style == Style::uav) {
+            Job a = make(hours(26) + minutes(17), {});
+            a.key_id = uuid4(job_rng);
+            a.operation = "enable";
+            a.version_count = 3;
+            a.seconds = 4.1;
+            jobs[ki].push_back(a);
+            continue;
+        }
+        Job a = make(hours(72) + minutes(13), {k.samples[0], k.samples[1]});
+        if (k.kind == cckm::job_kind::aws)
+            a.regions = {"us-east-1", "us-west-2"};
+        Job b = make(hours(48) + minutes(41), {k.samples[0], k.samples[2]});
+        Job c = make(hours(24) + minutes(5), {k.samples[1]});
+        c.cancelled = c.created + seconds(3);
+        jobs[ki].push_back(a);
+        jobs[ki].push_back(b);
+        jobs[ki].push_back(c);
+    }
+}
+
+Job* Jobs::find_job(std::size_t ki, std::string_view id) {
+    for (auto& j : jobs[ki])
+        if (j.id == id)
+            return &j;
+    return nullptr;
+}
+
+Reply Jobs::list(std::size_t ki, const boost::urls::url_view& u, Time now) {
+    const Kind& k = kinds()[ki];
+    long long skip = 0;
+    long long limit = 10;
+    std::vector<std::string> ids, statuses, resources;
+    std::vector<std::pair<std::string, bool>> sort{{"createdAt", true}};
+    for (auto p : u.params()) {
+        const std::string& key = p.key;
+        const std::string& val = p.value;
+        if (key == "skip") {
+            if (!parse_nonneg(val, skip))
+                return cckm_invalid("skip must be a non-negative integer");
+        } else if (key == "limit") {
+            if (!parse_nonneg(val, limit) || limit < 1 || limit > 1000)
+                return cckm_invalid("limit must be an integer from 1 to 1000");
+        } else if (key == "id") {
+            add_values(val, ids);
+        } else if (key == "overall_status") {
+            std::vector<std::string> st;
+            add_values(val, st);
+            for (const auto& s : st)
+                if (s != "in_progress" && s != "completed" && s != "failed")
+                    return cckm_invalid("overall_status must be in_progress, completed or "
+                                        "failed");
+            statuses.insert(statuses.end(), st.begin(), st.end());
+        } else if (*k.filter && key == k.filter) {
+            add_values(val, resources);
+        } else if (key == "sort") {
+            std::vector<std::string> fields;
+            add_values(val, fields);
+            sort.clear();
+            for (auto f : fields) {
+                bool desc = !f.empty() && f[0] == '-';
+                if (!f.empty() && (f[0] == '-' || f[0] == '+'))
+                    f.erase(0, 1);
+                if (f != "createdAt" && f != "updatedAt" && f != "id" && f != "overall_status")
+                    return cckm_invalid("cannot sort by \"" + f +
+                                        "\"; use createdAt, updatedAt, id or overall_status");
+                sort.emplace_back(f, desc);
+            }
+            if (sort.empty())
+                sort.emplace_back("createdAt", true);
+        }
+        // Other query keys are ignored, as the real server ignores unknown ones.
+    }
+    auto has = [](const std::vector<std::string>& set, const std::string& s) {
+        return std::find(set.begin(), set.end(), s) != set.end();
+    };
+    std::vector<View> views;
+    for (const Job& j : jobs[ki]) {
+        if (!ids.empty() && !has(ids, j.id))
+            continue;
+        if (!resources.empty() &&
+            std::none_of(j.resources.begin(), j.resources.end(),
+                         [&](const std::string& r) { return has(resources, r); }))
+            continue;
+        View v = view(j, now);
+        if (!statuses.empty() && !has(statuses, v.status))
+            continue;
+        views.push_back(std::move(v));
+    }
+    std::stable_sort(views.begin(), views.end(), [&](const View& a, const View& b) {
+        for (const auto& [field, desc] : sort) {
+            int c = 0;
+            if (field == "createdAt")
+                c = a.created < b.created ? -1 : b.created < a.created ? 1 : 0;
+            else if (field == "updatedAt")
+                c = a.updated < b.updated ? -1 : b.updated < a.updated ? 1 : 0;
+            else if (field == "id")
+                c = a.job->id.compare(b.job->id);
+            else
+                c = a.status.compare(b.status);
+            if (c != 0)
+                return desc ? c > 0 : c < 0;
+        }
+        return false;
+    });
+    json::array page;
+    for (std::size_t i = static_cast<std::size_t>(skip);
+         i < views.size() && page.size() < static_cast<std::size_t>(limit); ++i)
+        page.emplace_back(std::move(views[i].obj));
+    json::object out;
+    out["skip"] = skip;
+    out["limit"] = limit;
+    out["total"] = views.size();
+    out["resources"] = std::move(page);
+    return json_reply(200, out);
+}
+
+Reply Jobs::start(std::size_t ki, const Request& req, Time now) {
+    const Kind& k = kinds()[ki];
+    boost::system::error_code ec;
+    json::value body = json::parse(req.body, ec);
+    if (ec || !body.is_object())
+        return cckm_bad("request body must be a JSON object");
+    const json::object& o = body.as_object();
+    Job j;
+    j.kind = ki;
+    j.created = trunc_us(now);
+    j.seconds = cfg.job_seconds;
+    if (k.style == Style::uav) {
+        auto* key = o.if_contains("key_id");
+        if (!key || !key->is_string() || key->get_string().empty())
+            return cckm_invalid("key_id is required");
+        auto* op = o.if_contains("operation");
+        static const char* ops[] = {"enable", "disable", "schedule_destroy", "cancel_destroy"};
+        if (!op || !op->is_string() ||
+            std::none_of(std::begin(ops), std::end(ops),
+                         [&](const char* s) { return op->get_string() == s; }))
+            return cckm_invalid("operation must be enable, disable, schedule_destroy or "
+                                "cancel_destroy");
+        j.key_id = std::string(key->get_string());
+        j.operation = std::string(op->get_string());
+        j.version_count = 1 + static_cast<long long>(job_rng() % 4);
+    } else if (k.style == Style::named) {
+        bool all = false;
+        if (auto* sa = o.if_contains("synchronize_all")) {
+            if (!sa->is_bool())
+                return cckm_invalid("synchronize_all must be a boolean");
+            all = sa->get_bool();
+        }
+        if (auto* r = o.if_contains(k.body_field)) {
+            if (!string_array(*r, j.resources))
+                return cckm_invalid(std::string(k.body_field) +
+                                    " must be an array of non-empty strings");
+        }
+        if (k.kind == cckm::job_kind::aws) {
+            if (auto* r = o.if_contains("regions"))
+                if (!string_array(*r, j.regions))
+                    return cckm_invalid("regions must be an array of non-empty strings");
+        }
+        if (j.resources.empty()) {
+            if (!all)
+                return cckm_invalid(std::string(k.body_field) +
+                                    " must name at least one resource unless "
+                                    "synchronize_all is true");
+            j.resources = {k.samples[0], k.samples[1]};
+        }
+    } else {
+        // Bulk, SAP, Luna and external CM bodies are not documented: the first array of
+        // strings names the resources.
+        for (const auto& kv : o)
+            if (string_array(kv.value(), j.resources) && !j.resources.empty())
+                break;
+        if (j.resources.empty())
+            j.resources = {"default"};
+    }
+    j.id = uuid4(job_rng);
+    jobs[ki].push_back(j);
+    return json_reply(201, view(jobs[ki].back(), now).obj);
+}
+
+Reply Jobs::cancel(Job& j, Time now) {
+    View v = view(j, now);
+    if (v.status != "in_progress")
+        return cckm_error(409, 15, "NCERRBadRequest: Only an in-progress job can be cancelled",
+                          "job " + j.id + " is " + v.status);
+    if (!j.cancelled)
+        j.cancelled = trunc_us(now);
+    return json_reply(200, view(j, now).obj);
+}
+
+Reply Jobs::route(const Request& req, std::string_view path, const boost::urls::url_view& u,
+                  Time now) {
+    for (std::size_t ki = 0; ki < kinds().size(); ++ki) {
+        const Kind& k = kinds()[ki];
+        std::string_view base = k.path;
+        if (!starts_with(path, base) || (path.size() > base.size() && path[base.size()] != '/'))
+            continue;
+        std::string_view rest = path.substr(base.size());
+        if (rest.empty()) {
+            if (!k.has_list)
+                return req.method == "POST" ? start(ki, req, now)
+                                            : method_not_allowed(path, "POST");
+            if (req.method == "GET")
+                return list(ki, u, now);
+            if (req.method == "POST")
+                return start(ki, req, now);
+            return method_not_allowed(path, "GET, POST");
+        }
+        rest.remove_prefix(1);
+        auto slash = rest.find('/');
+        std::string id(rest.substr(0, slash));
+        std::string_view tail = slash == std::string_view::npos ? "" : rest.substr(slash);
+        if (tail.empty()) {
+            if (req.method != "GET")
+                return method_not_allowed(path, "GET");
+            Job* j = find_job(ki, id);
+            if (!j)
+                return cckm_not_found("no " + std::string(k.name) + " job with id " + id);
+            return json_reply(200, view(*j, now).obj);
+        }
+        if (tail == "/cancel" && k.has_cancel) {
+            if (req.method != "POST")
+                return method_not_allowed(path, "POST");
+            Job* j = find_job(ki, id);
+            if (!j)
+                return cckm_not_found("no " + std::string(k.name) + " job with id " + id);
+            return cancel(*j, now);
+        }
+        break;
+    }
+    return cckm_not_found("no route for " + std::string(path));
+}
+
+} // namespace keyops_sim

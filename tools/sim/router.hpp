@@ -1,0 +1,48 @@
+// keyops-sim: the state of the simulated servers, and the router that hands each request to the
+// part owning its path: auth.cpp (CipherTrust tokens), jobs.cpp (CCKM jobs), ni.cpp (Network
+// Insight), admin.cpp (/__sim/). router.cpp routes and applies the faults of faults.cpp.
+#ifndef KEYOPS_SIM_ROUTER_HPP
+#define KEYOPS_SIM_ROUTER_HPP
+
+#include "auth.hpp"
+#include "faults.hpp"
+#include "jobs.hpp"
+#include "ni.hpp"
+#include "sim.hpp"
+
+#include <boost/url/url_view.hpp>
+
+#include <map>
+#include <random>
+#include <string>
+#include <string_view>
+
+namespace keyops_sim {
+
+struct Sim::Impl {
+    Config cfg;
+    std::mt19937_64 token_rng; // tokens of both servers, CipherTrust user and client ids
+    Tokens tokens;
+    CipherTrustAuth auth;
+    Jobs jobs;
+    NetworkInsight ni;
+    Faults faults;
+    std::map<std::string, long> stats; // requests seen, by "METHOD /path"
+    long total = 0;
+
+    explicit Impl(Config c);
+
+    // Back to the state at start: the same seed gives the same job ids again.
+    void reset(Time now);
+    Plan begin(const Request& req);
+    Reply respond(const Request& req, const Plan& plan);
+
+    Reply route(const Request& req, Time now);
+    Reply cckm(const Request& req, std::string_view path, const boost::urls::url_view& u, Time now);
+    // The /__sim/ admin API (admin.cpp).
+    Reply admin(const Request& req, std::string_view path, Time now);
+};
+
+} // namespace keyops_sim
+
+#endif
