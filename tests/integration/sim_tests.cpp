@@ -6,8 +6,8 @@
 
 #include "connect_proxy.hpp"
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -598,8 +598,7 @@ BOOST_FIXTURE_TEST_CASE(sync_calls_from_a_strand_that_other_threads_run, sim_fix
             keyops::beast_transport(boost::asio::make_strand(agent), sim_transport()),
             keyops::ciphertrust_auth(c));
         for (int i = 0; i < 5; ++i) {
-            auto job =
-                cm_on_strand.call<cckm::get_job<cckm::oci>>(job_id(oci_seed_job), ec, diag);
+            auto job = cm_on_strand.call<cckm::get_job<cckm::oci>>(job_id(oci_seed_job), ec, diag);
             BOOST_TEST_REQUIRE(!ec, diag.describe(ec));
             BOOST_TEST(job->id == oci_seed_job);
         }

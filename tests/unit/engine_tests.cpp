@@ -24,7 +24,9 @@ namespace {
 const std::chrono::steady_clock::time_point t0{std::chrono::hours(1000)};
 const std::chrono::system_clock::time_point w0{std::chrono::hours(480000)}; // 2024
 
-keyops::call_clock at(std::chrono::milliseconds d) { return {t0 + d, w0 + d}; }
+keyops::call_clock at(std::chrono::milliseconds d) {
+    return {t0 + d, w0 + d};
+}
 
 void answer(keyops::http_response& res, unsigned status, const std::string& body,
             const char* retry_after = nullptr) {
@@ -51,7 +53,8 @@ struct call_bench {
     keyops::diagnostics diag;
     keyops::call_params params;
 
-    explicit call_bench(Auth a, Retry r = Retry(no_jitter_budget(), 1)) : auth(std::move(a)), retry(r) {
+    explicit call_bench(Auth a, Retry r = Retry(no_jitter_budget(), 1))
+        : auth(std::move(a)), retry(r) {
         ctx.host = "cm.test";
         keyops::error_code ec;
         keyops::detail::build_into_with<cckm::get_job<cckm::oci>>(b.req, b.target, ctx, ec,
@@ -82,8 +85,8 @@ keyops::parsed<cckm::job> job(const std::string& id, const char* state, bool abo
 }
 
 keyops::parsed<cckm::job_list> page(const std::vector<std::pair<std::string, const char*>>& jobs) {
-    std::string body = R"({"skip":0,"limit":50,"total":)" + std::to_string(jobs.size()) +
-                       R"(,"resources":[)";
+    std::string body =
+        R"({"skip":0,"limit":50,"total":)" + std::to_string(jobs.size()) + R"(,"resources":[)";
     for (std::size_t i = 0; i < jobs.size(); ++i)
         body += (i ? "," : "") + std::string(R"({"id":")") + jobs[i].first +
                 R"(","overall_status":")" + jobs[i].second + R"("})";
@@ -294,7 +297,9 @@ BOOST_AUTO_TEST_CASE(one_job_each_outcome) {
                          row{"failed", false, keyops::wait_outcome::failed}}) {
         int progress = 0;
         auto opt = fast_polling();
-        opt.on_job_progress = [&](const cckm::job&, auto) { ++progress; };
+        opt.on_job_progress = [&](const cckm::job&, auto) {
+            ++progress;
+        };
         keyops::jobs_wait_fsm fsm({"j1"}, opt, "oci", true, true, t0);
         auto a = fsm.start(t0);
         BOOST_TEST_REQUIRE((a.kind == wait_action::type::get)); // one id: a GET, not a list
@@ -426,8 +431,8 @@ BOOST_AUTO_TEST_CASE(token_expiry_mid_wait_is_renewed_inside_the_poll) {
                 ++grants;
                 answer(*a.res, 200, token_body(2)); // tokens live two seconds
             } else {
-                answer(*a.res, 200, R"({"id":"j1","overall_status":")" + std::string(state) +
-                                        "\"}");
+                answer(*a.res, 200,
+                       R"({"id":"j1","overall_status":")" + std::string(state) + "\"}");
             }
             a = call.resume({}, at(when));
         }

@@ -69,8 +69,9 @@ public:
         ec = step(tunnel ? keyops::exchange_step::proxy_read : keyops::exchange_step::read);
         if (ec)
             return 0;
-        const std::string& raw =
-            tunnel ? proxy_answer : answer_ < answers_.size() ? answers_[answer_] : empty_;
+        const std::string& raw = tunnel                      ? proxy_answer
+                                 : answer_ < answers_.size() ? answers_[answer_]
+                                                             : empty_;
         std::size_t& pos = tunnel ? proxy_pos_ : pos_;
         if (pos >= raw.size()) {
             ec = boost::asio::error::eof;

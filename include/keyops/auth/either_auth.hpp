@@ -30,8 +30,9 @@ public:
     First* first() noexcept { return std::get_if<0>(&a_); }
     Second* second() noexcept { return std::get_if<1>(&a_); }
 
-    bool try_authorize(http_request& r,
-                       std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) {
+    bool
+    try_authorize(http_request& r,
+                  std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) {
         return std::visit([&](auto& a) { return a.try_authorize(r, now); }, a_);
     }
     auth_fetch begin_fetch(const request_context& ctx, http_request& grant, diagnostics& diag,

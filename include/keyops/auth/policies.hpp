@@ -71,9 +71,7 @@ struct no_fetch {
     }
     bool on_unauthorized(const http_request&) noexcept { return false; }
     bool begin_release(const request_context&, http_request&) noexcept { return false; }
-    error_code on_release_response(error_code ec, const http_response&, diagnostics&) {
-        return ec;
-    }
+    error_code on_release_response(error_code ec, const http_response&, diagnostics&) { return ec; }
 };
 } // namespace detail
 
@@ -126,8 +124,9 @@ namespace detail {
 template <class Derived>
 class token_auth_base {
 public:
-    bool try_authorize(http_request& req,
-                       std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) {
+    bool
+    try_authorize(http_request& req,
+                  std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) {
         if (self().pending_step(now) != 0)
             return false;
         self().apply(req);
@@ -203,9 +202,7 @@ public:
     }
 
     bool begin_release(const request_context&, http_request&) noexcept { return false; }
-    error_code on_release_response(error_code ec, const http_response&, diagnostics&) {
-        return ec;
-    }
+    error_code on_release_response(error_code ec, const http_response&, diagnostics&) { return ec; }
 
     const ciphertrust_token_state& state() const noexcept { return state_; }
 
@@ -396,21 +393,23 @@ struct is_auth_policy : std::false_type {};
 template <class A>
 struct is_auth_policy<
     A,
-    std::void_t<decltype(std::declval<A&>().try_authorize(
-                    std::declval<http_request&>(), std::declval<std::chrono::system_clock::time_point>())),
-                decltype(std::declval<A&>().begin_fetch(
-                    std::declval<const request_context&>(), std::declval<http_request&>(),
-                    std::declval<diagnostics&>(), std::declval<std::chrono::system_clock::time_point>(),
-                    true, std::declval<error_code&>())),
-                decltype(std::declval<A&>().on_fetch_response(
-                    std::declval<error_code>(), std::declval<http_response&>(),
-                    std::declval<diagnostics&>(), std::declval<std::chrono::system_clock::time_point>())),
-                decltype(std::declval<A&>().on_unauthorized(std::declval<const http_request&>())),
-                decltype(std::declval<A&>().begin_release(std::declval<const request_context&>(),
-                                                          std::declval<http_request&>())),
-                decltype(std::declval<A&>().on_release_response(
-                    std::declval<error_code>(), std::declval<const http_response&>(),
-                    std::declval<diagnostics&>()))>> : std::true_type {};
+    std::void_t<
+        decltype(std::declval<A&>().try_authorize(
+            std::declval<http_request&>(), std::declval<std::chrono::system_clock::time_point>())),
+        decltype(std::declval<A&>().begin_fetch(
+            std::declval<const request_context&>(), std::declval<http_request&>(),
+            std::declval<diagnostics&>(), std::declval<std::chrono::system_clock::time_point>(),
+            true, std::declval<error_code&>())),
+        decltype(std::declval<A&>().on_fetch_response(
+            std::declval<error_code>(), std::declval<http_response&>(),
+            std::declval<diagnostics&>(), std::declval<std::chrono::system_clock::time_point>())),
+        decltype(std::declval<A&>().on_unauthorized(std::declval<const http_request&>())),
+        decltype(std::declval<A&>().begin_release(std::declval<const request_context&>(),
+                                                  std::declval<http_request&>())),
+        decltype(std::declval<A&>().on_release_response(std::declval<error_code>(),
+                                                        std::declval<const http_response&>(),
+                                                        std::declval<diagnostics&>()))>>
+    : std::true_type {};
 
 template <class A, class = void>
 struct needs_release_on_destroy : std::false_type {};

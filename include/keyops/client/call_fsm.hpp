@@ -133,7 +133,14 @@ public:
     unsigned attempts() const noexcept { return attempts_; }
 
 private:
-    enum class at : unsigned char { start, fetching, waiting_for_auth, exchanging, pausing, finished };
+    enum class at : unsigned char {
+        start,
+        fetching,
+        waiting_for_auth,
+        exchanging,
+        pausing,
+        finished
+    };
 
     call_action attempt(const call_clock& now, bool cancelled) {
         diag_->attempts = ++attempts_;
@@ -147,8 +154,8 @@ private:
             if (auth_->try_authorize(b_->req, now.wall))
                 return send();
             error_code ec;
-            switch (auth_->begin_fetch(*ctx_, b_->grant_req, *diag_, now.wall,
-                                       p_.may_wait_for_auth, ec)) {
+            switch (auth_->begin_fetch(*ctx_, b_->grant_req, *diag_, now.wall, p_.may_wait_for_auth,
+                                       ec)) {
             case auth_fetch::ready:
                 continue;
             case auth_fetch::wait:

@@ -28,6 +28,9 @@
 //
 // check_descriptor<E>() verifies the parts at compile time, with readable messages.
 
+// Boost 1.81's verb.hpp streams a string_view without including <ostream>.
+#include <ostream>
+
 #include <boost/beast/http/verb.hpp>
 
 #include <cstddef>

@@ -21,7 +21,6 @@
 #include <keyops/request/query_writer.hpp>
 #include <keyops/version.hpp>
 
-
 #include <string>
 #include <string_view>
 #include <tuple>

@@ -105,8 +105,7 @@ retry_after_of(const http_response& res,
     auto it = res.find(boost::beast::http::field::retry_after);
     if (it == res.end())
         return std::nullopt;
-    return parse_retry_after(std::string_view(it->value().data(), it->value().size()),
-                             now);
+    return parse_retry_after(std::string_view(it->value().data(), it->value().size()), now);
 }
 
 } // namespace keyops::detail

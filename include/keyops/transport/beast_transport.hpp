@@ -19,6 +19,7 @@
 
 #include <keyops/diagnostics.hpp>
 #include <keyops/error.hpp>
+#include <keyops/request/build.hpp>
 #include <keyops/transport/connect.hpp>
 #include <keyops/transport/detail/erased_handler.hpp>
 #include <keyops/transport/exchange.hpp>
@@ -41,7 +42,8 @@ public:
     using executor_type = boost::asio::any_io_executor;
 
     /// Throws keyops::exception if the TLS trust settings cannot be loaded (a missing CA file).
-    beast_transport(executor_type ex, transport_options opt) : beast_transport(ex, std::move(opt), nullptr) {
+    beast_transport(executor_type ex, transport_options opt)
+        : beast_transport(ex, std::move(opt), nullptr) {
         if (init_error_)
             throw exception(init_error_, init_diag_);
     }

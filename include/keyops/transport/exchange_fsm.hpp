@@ -378,9 +378,9 @@ private:
         if (p.has_content_encoding()) {
             if (p.encoded()) {
                 std::size_t n = 0;
-                if (auto ec = detail::decode_content_into(p.coding(), conn_->raw_body,
-                                                          conn_->decoded, n, lim_->max_body_size,
-                                                          conn_->inflate))
+                if (auto ec =
+                        detail::decode_content_into(p.coding(), conn_->raw_body, conn_->decoded, n,
+                                                    lim_->max_body_size, conn_->inflate))
                     return finish(ec);
                 res_->body().assign(conn_->decoded.data(), n);
             }

@@ -103,8 +103,8 @@ public:
                 exchange_fsm fsm(limits_, req, res, opt, c->state());
                 auto erased = detail::erase_handler(std::move(handler), ex_);
                 boost::asio::async_compose<detail::erased_handler, void(error_code)>(
-                    detail::async_exchange_op<connection, keep_nothing>{std::move(c), fsm,
-                                                                        opt.diag, {}},
+                    detail::async_exchange_op<connection, keep_nothing>{
+                        std::move(c), fsm, opt.diag, {}},
                     erased, ex_);
             },
             token);

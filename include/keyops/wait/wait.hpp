@@ -277,8 +277,7 @@ private:
     void act(Self& self, wait_action a) {
         auto& s = *st_;
         if (a.kind == wait_action::type::status)
-            return s.c.template async_call<ni::proxy_key_rotation_status>(s.diag,
-                                                                          std::move(self));
+            return s.c.template async_call<ni::proxy_key_rotation_status>(s.diag, std::move(self));
         if (a.kind == wait_action::type::wait) {
             s.wake = a.until;
             return pause(self);
@@ -368,8 +367,8 @@ std::vector<job_wait_result> wait_for_jobs(Client& c, std::vector<std::string> i
         switch (a.kind) {
         case wait_action::type::list:
             if constexpr (Kind::has_list) {
-                auto page =
-                    c.template call<cckm::list_jobs<Kind>>(detail::list_query_for<Kind>(fsm), ec, diag);
+                auto page = c.template call<cckm::list_jobs<Kind>>(
+                    detail::list_query_for<Kind>(fsm), ec, diag);
                 a = fsm.on_list(ec, diag, std::move(page), detail::wait_clock::now());
                 continue;
             }
