@@ -24,7 +24,7 @@
 #include <keyops/parse/schema.hpp>
 #include <keyops/parse/timestamp.hpp>
 #include <keyops/request/build.hpp>
-#include <keyops/request/query_writer.hpp>
+#include <keyops/endpoint/query_writer.hpp>
 #include <keyops/response/retry_after.hpp>
 #include <keyops/response/server_error.hpp>
 #include <keyops/retry/policies.hpp>

@@ -17,7 +17,7 @@
 #include <keyops/error.hpp>
 #include <keyops/model/cckm.hpp>
 #include <keyops/model/status.hpp>
-#include <keyops/request/query_writer.hpp>
+#include <keyops/endpoint/query_writer.hpp>
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>

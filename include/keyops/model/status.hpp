@@ -5,8 +5,11 @@
 // docs/server-api.md, "Status words, side by side"). The raw word is always kept: a newer server
 // may add words, which map to `unknown` rather than to an error.
 
+#include <keyops/parse/schema.hpp>
+
 #include <cstdint>
 #include <string_view>
+#include <type_traits>
 
 namespace keyops {
 
@@ -88,6 +91,32 @@ struct status_word {
 
 using job_status = status_word<job_state>;
 using rotation_status_word = status_word<rotation_state>;
+
+// Status words read from JSON: the word kept as sent, its meaning looked up.
+template <class State>
+struct json_member_type<status_word<State>> {
+    static constexpr State from_word(std::string_view s) noexcept {
+        if constexpr (std::is_same_v<State, job_state>)
+            return job_state_from_word(s);
+        else
+            return rotation_state_from_word(s);
+    }
+    static constexpr value_sink value{"a status word string",
+                                      [](detail::parse_state&, void* m, std::string_view s) {
+                                          *static_cast<status_word<State>*>(m) = {from_word(s), s};
+                                          return true;
+                                      },
+                                      nullptr,
+                                      nullptr,
+                                      nullptr,
+                                      nullptr,
+                                      [](detail::parse_state&, void* m) {
+                                          *static_cast<status_word<State>*>(m) = {};
+                                          return true;
+                                      },
+                                      nullptr,
+                                      nullptr};
+};
 
 } // namespace keyops
 

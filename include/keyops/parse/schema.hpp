@@ -17,8 +17,11 @@
 // string_list, json_view, json_object_view, any type with a json_schema, and std::vector of such
 // a type. Every member is optional: absent or null leaves it empty. Members not in the schema
 // are skipped, at any depth.
+//
+// Further member types are taught to schemas by specialising keyops::json_member_type<M> with a
+// `static constexpr value_sink value` (one function per JSON value kind, null where M does not
+// accept it): model/status.hpp does so for the servers' status words.
 
-#include <keyops/model/status.hpp>
 #include <keyops/parse/detail/parse_state.hpp>
 #include <keyops/parse/json_view.hpp>
 #include <keyops/parse/timestamp.hpp>
@@ -34,6 +37,17 @@ namespace keyops {
 /// Specialise for each type read from JSON; see the top of this header.
 template <class T>
 struct json_schema;
+
+/// Specialise for a member type of your own: `static constexpr value_sink value{...}`.
+template <class M, class = void>
+struct json_member_type;
+
+namespace detail {
+template <class M, class = void>
+struct has_json_member : std::false_type {};
+template <class M>
+struct has_json_member<M, std::void_t<decltype(json_member_type<M>::value)>> : std::true_type {};
+} // namespace detail
 
 namespace detail {
 
@@ -96,11 +110,12 @@ constexpr value_sink int_sink{
 template <class M, class = void>
 struct sink_for {
     static_assert(
-        sizeof(M) == 0,
+        has_json_member<M>::value,
         "keyops::json_schema: this member type cannot be read from JSON; use "
         "std::string_view, bool, std::optional<bool>, std::optional<std::int64_t>, "
         "std::optional<std::int32_t>, timestamp, status_word<S>, string_list, "
         "json_view, json_object_view, a type with a json_schema, or a std::vector of one");
+    static constexpr const value_sink& value = json_member_type<M>::value;
 };
 
 template <>
@@ -143,38 +158,6 @@ struct sink_for<timestamp> {
                                       },
                                       nullptr,
                                       nullptr};
-};
-
-template <class State>
-struct status_parser;
-template <>
-struct status_parser<job_state> {
-    static constexpr job_state (*from_word)(std::string_view) noexcept = &job_state_from_word;
-};
-template <>
-struct status_parser<rotation_state> {
-    static constexpr rotation_state (*from_word)(std::string_view) noexcept =
-        &rotation_state_from_word;
-};
-
-template <class State>
-struct sink_for<status_word<State>> {
-    static constexpr value_sink value{
-        "a status word string",
-        [](parse_state&, void* m, std::string_view s) {
-            as<status_word<State>>(m) = {status_parser<State>::from_word(s), s};
-            return true;
-        },
-        nullptr,
-        nullptr,
-        nullptr,
-        nullptr,
-        [](parse_state&, void* m) {
-            as<status_word<State>>(m) = {};
-            return true;
-        },
-        nullptr,
-        nullptr};
 };
 
 template <>

@@ -18,7 +18,7 @@
 #include <keyops/endpoint/descriptor.hpp>
 #include <keyops/error.hpp>
 #include <keyops/http.hpp>
-#include <keyops/request/query_writer.hpp>
+#include <keyops/endpoint/query_writer.hpp>
 #include <keyops/version.hpp>
 
 #include <string>

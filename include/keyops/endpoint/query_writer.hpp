@@ -1,5 +1,5 @@
-#ifndef KEYOPS_REQUEST_QUERY_WRITER_HPP
-#define KEYOPS_REQUEST_QUERY_WRITER_HPP
+#ifndef KEYOPS_ENDPOINT_QUERY_WRITER_HPP
+#define KEYOPS_ENDPOINT_QUERY_WRITER_HPP
 
 // Appends percent-encoded query parameters to a request target.
 //
