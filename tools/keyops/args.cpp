@@ -1,0 +1,328 @@
+// The keyops command line: the usage text, option parsing and the parsers of values.
+
+#include "args.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace keyops_cli {
+
+namespace cckm = keyops::cckm;
+
+namespace {
+
+const char* const usage_head = R"(usage: keyops [OPTIONS] COMMAND ...
+
+Commands:
+  jobs list KIND [--status in_progress|completed|failed] [--id ID]... [--filter NAME=VALUE]...
+                 [--sort SPEC] [--limit N] [--skip N] [--all]
+  jobs get KIND ID
+  jobs start KIND (--body JSON | --body-file FILE)
+  jobs cancel KIND ID
+  jobs wait KIND ID... [--interval SECONDS] [--deadline SECONDS] [--cancel-on-deadline]
+  proxy-key rotate [--wait] [--deadline SECONDS] [--interval SECONDS]
+  proxy-key status
+  proxy-key details
+
+)";
+
+const char* const usage_tail = R"(
+Options (before the command):
+  --url URL               https://HOST[:PORT] of the server (or KEYOPS_URL)
+  --cacert FILE           trust this PEM CA file instead of the system store
+  --insecure              skip TLS certificate and host name checks (warns)
+  --timeout SECONDS       limit for each call, retries included (default 30)
+  --json                  print the server's objects as JSON
+  -v, --verbose           log connections and retries to stderr (never secrets)
+  CipherTrust Manager:
+  --user U                with --password-file FILE or KEYOPS_PASSWORD; optional --domain D
+  --token T               a bearer token instead (or KEYOPS_TOKEN)
+  Network Insight:
+  --ni-user U             with --ni-password-file FILE or KEYOPS_NI_PASSWORD
+  --ni-domain-type LOCAL|LDAP, --ni-domain D
+  --ni-token T            a token instead (or KEYOPS_NI_TOKEN)
+
+Exit codes: 0 completed (or SUCCESS), 1 job failed (or FAILED), 2 usage error,
+3 authentication failed, 4 not found, 5 deadline passed, 6 completed but aborted,
+7 network, TLS or server error, 130 interrupted. With several ids the worst one wins.
+)";
+
+const char* env(const char* name) {
+    const char* v = std::getenv(name);
+    return v && *v ? v : nullptr;
+}
+
+// Splits `--name=value`; true when `arg` is `--name` or `--name=...`.
+bool flag_matches(const std::string& arg, const std::string& name,
+                  std::optional<std::string>& inline_value) {
+    if (arg == name) {
+        inline_value.reset();
+        return true;
+    }
+    if (arg.size() > name.size() && arg.compare(0, name.size(), name) == 0 &&
+        arg[name.size()] == '=') {
+        inline_value = arg.substr(name.size() + 1);
+        return true;
+    }
+    return false;
+}
+
+} // namespace
+
+// The usage, with the KIND lines made from the library's list of kinds, wrapped at 94
+// characters as the longest line of the rest.
+std::string usage_text() {
+    constexpr std::size_t width = 94;
+    std::string kinds, line = "KIND:";
+    for (std::size_t i = 0; i < cckm::kind_count; ++i) {
+        const std::string word =
+            std::string(cckm::kind_names[i]) + (i + 1 < cckm::kind_count ? "," : "");
+        if (line.size() + 1 + word.size() > width) {
+            kinds += line + '\n';
+            line = "     ";
+        }
+        line += ' ' + word;
+    }
+    return usage_head + kinds + line + '\n' + usage_tail;
+}
+
+global_options parse_global(int argc, char** argv, std::vector<std::string>& rest) {
+    global_options g;
+    std::string password_file, ni_password_file;
+    const std::vector<std::string> valued = {"--url",
+                                             "--cacert",
+                                             "--timeout",
+                                             "--user",
+                                             "--password-file",
+                                             "--domain",
+                                             "--token",
+                                             "--ni-user",
+                                             "--ni-password-file",
+                                             "--ni-domain-type",
+                                             "--ni-domain",
+                                             "--ni-token"};
+    int i = 1;
+    for (; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg.empty() || arg[0] != '-')
+            break;
+        if (arg == "--insecure") {
+            g.insecure = true;
+            continue;
+        }
+        if (arg == "--json") {
+            g.json = true;
+            continue;
+        }
+        if (arg == "-v" || arg == "--verbose") {
+            g.verbose = true;
+            continue;
+        }
+        if (arg == "-h" || arg == "--help")
+            throw usage_error("");
+        bool known = false;
+        for (const auto& name : valued) {
+            std::optional<std::string> inl;
+            if (!flag_matches(arg, name, inl))
+                continue;
+            known = true;
+            std::string value;
+            if (inl) {
+                value = *inl;
+            } else {
+                if (i + 1 >= argc)
+                    throw usage_error(name + " needs a value");
+                value = argv[++i];
+            }
+            if (name == "--url")
+                g.url = value;
+            else if (name == "--cacert")
+                g.cacert = value;
+            else if (name == "--timeout")
+                g.timeout = parse_duration(name, value);
+            else if (name == "--user")
+                g.user = value;
+            else if (name == "--password-file")
+                password_file = value;
+            else if (name == "--domain")
+                g.domain = value;
+            else if (name == "--token")
+                g.token = value;
+            else if (name == "--ni-user")
+                g.ni_user = value;
+            else if (name == "--ni-password-file")
+                ni_password_file = value;
+            else if (name == "--ni-domain-type") {
+                if (value != "LOCAL" && value != "LDAP")
+                    throw usage_error("--ni-domain-type must be LOCAL or LDAP, not '" + value +
+                                      "'");
+                g.ni_domain_type = value;
+            } else if (name == "--ni-domain")
+                g.ni_domain = value;
+            else if (name == "--ni-token")
+                g.ni_token = value;
+            break;
+        }
+        if (!known)
+            throw usage_error("unknown option '" + arg + "'");
+    }
+    for (; i < argc; ++i)
+        rest.emplace_back(argv[i]);
+
+    if (g.url.empty())
+        if (const char* u = env("KEYOPS_URL"))
+            g.url = u;
+    if (!password_file.empty())
+        g.password = read_secret_file("--password-file", password_file);
+    else if (const char* p = env("KEYOPS_PASSWORD"))
+        g.password = p;
+    if (g.token.empty())
+        if (const char* t = env("KEYOPS_TOKEN"))
+            g.token = t;
+    if (!ni_password_file.empty())
+        g.ni_password = read_secret_file("--ni-password-file", ni_password_file);
+    else if (const char* p = env("KEYOPS_NI_PASSWORD"))
+        g.ni_password = p;
+    if (g.ni_token.empty())
+        if (const char* t = env("KEYOPS_NI_TOKEN"))
+            g.ni_token = t;
+    return g;
+}
+
+command_args::command_args(std::vector<std::string> args, std::vector<std::string> valued,
+                           std::vector<std::string> switches) {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        if (arg.size() < 2 || arg.compare(0, 2, "--") != 0) {
+            if (arg.size() > 1 && arg[0] == '-')
+                throw usage_error("unknown option '" + arg + "'");
+            positionals_.push_back(arg);
+            continue;
+        }
+        bool known = false;
+        for (const auto& name : switches) {
+            if (arg == name) {
+                named_.emplace_back(name, "");
+                known = true;
+                break;
+            }
+        }
+        for (const auto& name : valued) {
+            std::optional<std::string> inl;
+            if (known || !flag_matches(arg, name, inl))
+                continue;
+            known = true;
+            if (inl) {
+                named_.emplace_back(name, *inl);
+            } else {
+                if (i + 1 >= args.size())
+                    throw usage_error(name + " needs a value");
+                named_.emplace_back(name, args[++i]);
+            }
+        }
+        if (!known)
+            throw usage_error("unknown option '" + arg + "'");
+    }
+}
+
+std::optional<std::string> command_args::value(const std::string& name) const {
+    std::optional<std::string> out;
+    for (const auto& [n, v] : named_)
+        if (n == name)
+            out = v;
+    return out;
+}
+
+std::vector<std::string> command_args::values(const std::string& name) const {
+    std::vector<std::string> out;
+    for (const auto& [n, v] : named_)
+        if (n == name)
+            out.push_back(v);
+    return out;
+}
+
+bool command_args::has(const std::string& name) const {
+    for (const auto& nv : named_)
+        if (nv.first == name)
+            return true;
+    return false;
+}
+
+std::vector<std::string> tail(const std::vector<std::string>& v, std::size_t from) {
+    return std::vector<std::string>(
+        v.begin() + static_cast<std::ptrdiff_t>(std::min(from, v.size())), v.end());
+}
+
+void expect_positionals(const command_args& a, std::size_t n, const char* what) {
+    if (a.positionals().size() < n)
+        throw usage_error(std::string("missing ") + what);
+    if (a.positionals().size() > n)
+        throw usage_error("unexpected argument '" + a.positionals()[n] + "'");
+}
+
+double parse_seconds(const std::string& flag, const std::string& text) {
+    errno = 0;
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || end != text.c_str() + text.size() || errno != 0 || !std::isfinite(v) ||
+        v <= 0 || v > 31536000)
+        throw usage_error(flag + " takes a number of seconds greater than 0, not '" + text + "'");
+    return v;
+}
+
+std::chrono::milliseconds parse_duration(const std::string& flag, const std::string& text) {
+    return std::chrono::milliseconds(static_cast<std::int64_t>(parse_seconds(flag, text) * 1000));
+}
+
+std::uint64_t parse_count(const std::string& flag, const std::string& text, bool allow_zero) {
+    std::uint64_t v = 0;
+    bool ok = !text.empty() && text.size() <= 12;
+    for (char c : text) {
+        if (c < '0' || c > '9') {
+            ok = false;
+            break;
+        }
+        v = v * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    if (!ok || (!allow_zero && v == 0))
+        throw usage_error(
+            flag + " takes a whole number" +
+            (allow_zero ? std::string(" (0 or more)") : std::string(" greater than 0")) +
+            ", not '" + text + "'");
+    return v;
+}
+
+cckm::job_kind parse_kind(const std::string& text) {
+    if (auto k = cckm::kind_from_name(text))
+        return *k;
+    std::string names;
+    for (const auto name : cckm::kind_names)
+        names += (names.empty() ? "" : ", ") + std::string(name);
+    throw usage_error("unknown job kind '" + text + "'; one of: " + names);
+}
+
+std::string read_text_file(const std::string& flag, const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw usage_error(flag + ": cannot read '" + path + "'");
+    std::ostringstream s;
+    s << in.rdbuf();
+    if (!in.good() && !in.eof())
+        throw usage_error(flag + ": cannot read '" + path + "'");
+    return s.str();
+}
+
+std::string read_secret_file(const std::string& flag, const std::string& path) {
+    std::string s = read_text_file(flag, path);
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r'))
+        s.pop_back();
+    if (s.empty())
+        throw usage_error(flag + ": '" + path + "' is empty");
+    return s;
+}
+
+} // namespace keyops_cli

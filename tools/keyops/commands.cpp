@@ -1,0 +1,124 @@
+// What the keyops commands share (see commands.hpp).
+
+#include "commands.hpp"
+
+#include <boost/asio/error.hpp>
+
+#include <csignal>
+#include <iostream>
+
+namespace keyops_cli {
+
+std::atomic<bool> g_stop{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+namespace {
+
+extern "C" void on_signal(int) {
+    g_stop.store(true);
+}
+
+} // namespace
+
+void install_stop_handlers() {
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+}
+
+int worse(int a, int b) {
+    // Best to worst: ok, aborted, failed, deadline, not found, auth, network; an interruption
+    // outranks them all.
+    auto rank = [](int c) {
+        switch (c) {
+        case exit_ok:
+            return 0;
+        case exit_aborted:
+            return 1;
+        case exit_job_failed:
+            return 2;
+        case exit_deadline:
+            return 3;
+        case exit_not_found:
+            return 4;
+        case exit_auth:
+            return 5;
+        case exit_network:
+            return 6;
+        case exit_usage:
+            return 7;
+        default:
+            return 8;
+        }
+    };
+    return rank(b) > rank(a) ? b : a;
+}
+
+int exit_code_for(const keyops::error_code& ec) {
+    using keyops::error;
+    if (ec == error::unauthorized || ec == error::forbidden || ec == error::token_limit_reached)
+        return exit_auth;
+    if (ec == error::not_found)
+        return exit_not_found;
+    if (ec == error::deadline_exceeded)
+        return exit_deadline;
+    if (ec == error::invalid_argument)
+        return exit_usage;
+    if (ec == boost::asio::error::operation_aborted)
+        return exit_interrupted;
+    return exit_network;
+}
+
+int exit_code_for(keyops::wait_outcome outcome, const keyops::error_code& ec) {
+    switch (outcome) {
+    case keyops::wait_outcome::completed:
+    case keyops::wait_outcome::rotation_success:
+        return exit_ok;
+    case keyops::wait_outcome::completed_aborted:
+        return exit_aborted;
+    case keyops::wait_outcome::failed:
+    case keyops::wait_outcome::rotation_failed:
+        return exit_job_failed;
+    case keyops::wait_outcome::deadline:
+        return exit_deadline;
+    case keyops::wait_outcome::cancelled:
+        return exit_interrupted;
+    case keyops::wait_outcome::error:
+        break;
+    }
+    return exit_code_for(ec);
+}
+
+keyops::transport_options make_transport(const global_options& g) {
+    if (g.url.empty())
+        throw usage_error("no server given: use --url https://HOST[:PORT] or set KEYOPS_URL");
+    keyops::transport_options t;
+    std::string path;
+    if (keyops::parse_server_url(g.url, t, &path) || !path.empty()) {
+        // A URL with user information could hold a password: never echo it.
+        const bool echo = g.url.find('@') == std::string::npos;
+        throw usage_error("--url must be https://HOST[:PORT] (or http://), with no path" +
+                          (echo ? ", not '" + g.url + "'" : std::string()));
+    }
+    if (!g.cacert.empty()) {
+        read_text_file("--cacert", g.cacert); // a clear message now rather than a TLS error later
+        t.tls.ca_file = g.cacert;
+        t.tls.use_system_store = false;
+    }
+    t.tls.insecure_skip_verify = g.insecure;
+    t.connect_timeout = g.timeout;
+    t.request_timeout = g.timeout;
+    const bool verbose = g.verbose;
+    t.log = [verbose](keyops::log_level level, std::string_view line) {
+        if (verbose || level == keyops::log_level::warning)
+            std::cerr << "keyops: " << line << '\n';
+    };
+    return t;
+}
+
+keyops::client_options make_client_options(const global_options& g) {
+    keyops::client_options o;
+    o.call_timeout = g.timeout;
+    return o;
+}
+
+} // namespace keyops_cli

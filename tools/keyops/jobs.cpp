@@ -1,0 +1,311 @@
+// keyops jobs list, get, start, cancel and wait: CipherTrust Manager CCKM jobs of every kind.
+
+#include "commands.hpp"
+
+#include <keyops/auth/either_auth.hpp>
+#include <keyops/auth/policies.hpp>
+#include <keyops/client/client.hpp>
+#include <keyops/endpoint/cckm.hpp>
+#include <keyops/transport/beast_transport.hpp>
+#include <keyops/wait/wait.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <unistd.h>
+
+namespace keyops_cli {
+
+namespace cckm = keyops::cckm;
+
+namespace {
+
+using cm_auth = keyops::either_auth<keyops::ciphertrust_auth>;
+using cm_client = keyops::client<keyops::beast_transport, cm_auth>;
+
+cm_client make_cm(boost::asio::io_context& io, const global_options& g) {
+    auto t = make_transport(g);
+    if (!g.user.empty()) {
+        if (g.password.empty())
+            throw usage_error("--user needs a password: --password-file FILE or KEYOPS_PASSWORD");
+        keyops::ciphertrust_credentials c;
+        c.username = g.user;
+        c.password = g.password;
+        c.domain = g.domain;
+        return cm_client(keyops::beast_transport(io.get_executor(), std::move(t)),
+                         cm_auth(keyops::ciphertrust_auth(std::move(c))),
+                         keyops::exponential_backoff(), make_client_options(g));
+    }
+    if (g.token.empty())
+        throw usage_error("jobs commands need CipherTrust Manager credentials: --user U with "
+                          "--password-file FILE or KEYOPS_PASSWORD, or --token T or KEYOPS_TOKEN");
+    return cm_client(keyops::beast_transport(io.get_executor(), std::move(t)),
+                     cm_auth(keyops::static_token(keyops::static_token::scheme::bearer, g.token)),
+                     keyops::exponential_backoff(), make_client_options(g));
+}
+
+template <class K>
+int jobs_list(cm_client& c, const global_options& g, const command_args& a) {
+    if constexpr (!K::has_list) {
+        throw usage_error(std::string(K::name) +
+                          " jobs have no list endpoint on the server; use jobs get KIND ID");
+    } else {
+        cckm::list_query<K> q;
+        if (auto s = a.value("--status")) {
+            const auto st = keyops::job_state_from_word(*s);
+            if (st == keyops::job_state::unknown)
+                throw usage_error("--status must be in_progress, completed or failed, not '" + *s +
+                                  "'");
+            q.overall_status = st;
+        }
+        q.id = a.values("--id");
+        for (const auto& f : a.values("--filter")) {
+            const auto eq = f.find('=');
+            if (eq == std::string::npos || eq == 0)
+                throw usage_error("--filter takes NAME=VALUE, not '" + f + "'");
+            q.extra.emplace_back(f.substr(0, eq), f.substr(eq + 1));
+        }
+        if (auto s = a.value("--sort")) {
+            if (s->empty())
+                throw usage_error("--sort needs a field list, e.g. -createdAt");
+            q.sort = *s;
+        }
+        if (auto l = a.value("--limit"))
+            q.limit = parse_count("--limit", *l, false);
+        if (auto s = a.value("--skip"))
+            q.skip = parse_count("--skip", *s, true);
+
+        keyops::error_code ec;
+        keyops::diagnostics diag;
+        if (!a.has("--all")) {
+            auto page = c.call<cckm::list_jobs<K>>(q, ec, diag);
+            verbose_note(g, "GET " + std::string(K::name) + " jobs", diag);
+            if (ec) {
+                report_error(std::string("listing ") + std::string(K::name) + " jobs", ec, diag);
+                return exit_code_for(ec);
+            }
+            if (g.json) {
+                print_json_body(page.body());
+                return exit_ok;
+            }
+            std::vector<const cckm::job*> jobs;
+            for (const auto& j : page->resources)
+                jobs.push_back(&j);
+            print_job_table(jobs);
+            const auto skip = page->skip.value_or(0);
+            std::fprintf(stderr, "%zu of %lld %s jobs (skip %lld)%s\n", jobs.size(),
+                         static_cast<long long>(page->total.value_or(0)),
+                         std::string(K::name).c_str(), static_cast<long long>(skip),
+                         page->total && skip + static_cast<std::int64_t>(jobs.size()) < *page->total
+                             ? "; more with --skip or --all"
+                             : "");
+            return exit_ok;
+        }
+        // Every page: from --skip on, --limit per request (default 100).
+        if (!q.limit)
+            q.limit = 100;
+        std::uint64_t skip = q.skip.value_or(0);
+        std::vector<keyops::call_result<cckm::list_jobs<K>>> pages;
+        boost::json::array all;
+        std::vector<const cckm::job*> jobs;
+        for (;;) {
+            q.skip = skip;
+            auto page = c.call<cckm::list_jobs<K>>(q, ec, diag);
+            verbose_note(g, "GET " + std::string(K::name) + " jobs, skip " + std::to_string(skip),
+                         diag);
+            if (ec) {
+                report_error(std::string("listing ") + std::string(K::name) + " jobs (skip " +
+                                 std::to_string(skip) + ")",
+                             ec, diag);
+                return exit_code_for(ec);
+            }
+            const std::size_t got = page->resources.size();
+            if (g.json) {
+                boost::system::error_code jec;
+                auto v = boost::json::parse(page.body(), jec);
+                if (!jec && v.is_object())
+                    if (auto* r = v.as_object().if_contains("resources"); r && r->is_array())
+                        for (auto& e : r->as_array())
+                            all.push_back(std::move(e));
+            } else {
+                for (const auto& j : page->resources)
+                    jobs.push_back(&j);
+            }
+            const bool more =
+                got != 0 && page->total && static_cast<std::uint64_t>(*page->total) > skip + got;
+            pages.push_back(std::move(page));
+            if (!more)
+                break;
+            skip += got;
+        }
+        if (g.json)
+            std::cout << boost::json::serialize(all) << '\n';
+        else {
+            print_job_table(jobs);
+            std::fprintf(stderr, "%zu %s jobs in %zu pages\n", jobs.size(),
+                         std::string(K::name).c_str(), pages.size());
+        }
+        return exit_ok;
+    }
+}
+
+template <class K>
+int jobs_get(cm_client& c, const global_options& g, const std::string& id) {
+    return call_and_show<cckm::get_job<K>>(c, g, "GET " + std::string(K::name) + " job " + id,
+                                           print_job_block, keyops::job_id(id));
+}
+
+template <class K>
+int jobs_start(cm_client& c, const global_options& g, const std::string& body) {
+    return call_and_show<cckm::start_job<K>>(c, g, "POST a new " + std::string(K::name) + " job",
+                                             print_job_block, cckm::raw_json_body{body});
+}
+
+template <class K>
+int jobs_cancel(cm_client& c, const global_options& g, const std::string& id) {
+    if constexpr (!K::has_cancel) {
+        throw usage_error(std::string(K::name) + " jobs cannot be cancelled");
+    } else {
+        return call_and_show<cckm::cancel_job<K>>(
+            c, g, "POST cancel of " + std::string(K::name) + " job " + id, print_job_block,
+            keyops::job_id(id));
+    }
+}
+
+template <class K>
+int jobs_wait(cm_client& c, const global_options& g, const std::vector<std::string>& ids,
+              const command_args& a) {
+    keyops::wait_options w;
+    w.polling.first_interval = std::chrono::milliseconds(1000);
+    w.polling.growth = 1.5;
+    w.polling.max_interval = std::chrono::milliseconds(10000);
+    w.polling.deadline = std::chrono::milliseconds(0);
+    if (auto i = a.value("--interval")) {
+        w.polling.first_interval = w.polling.max_interval = parse_duration("--interval", *i);
+        w.polling.growth = 1.0;
+    }
+    if (auto d = a.value("--deadline"))
+        w.polling.deadline = parse_duration("--deadline", *d);
+    w.cancel_on_deadline = a.has("--cancel-on-deadline");
+    if constexpr (!K::has_cancel)
+        if (w.cancel_on_deadline)
+            throw usage_error("--cancel-on-deadline: " + std::string(K::name) +
+                              " jobs cannot be cancelled");
+    w.stop = &g_stop;
+    install_stop_handlers();
+
+    // Progress goes to stdout, or to stderr when stdout carries JSON.
+    const bool terminal = stdout_is_terminal();
+    std::FILE* out = g.json ? (::isatty(STDERR_FILENO) ? stderr : nullptr) : stdout;
+    progress_view view(g.json ? ::isatty(STDERR_FILENO) == 1 : terminal, out, ids.size());
+    w.on_job_progress = [&](const cckm::job& j, auto elapsed) {
+        view.job(j, elapsed);
+    };
+
+    auto results = keyops::wait_for_jobs<K>(c, ids, w);
+    view.end();
+
+    int code = exit_ok;
+    boost::json::array out_json;
+    for (const auto& r : results) {
+        code = worse(code, exit_code_for(r.outcome, r.ec));
+        if (g.verbose)
+            std::cerr << "keyops: waited for " << r.id << ": " << r.polls << " polls, "
+                      << r.attempts << " HTTP attempts\n";
+        if (g.json) {
+            boost::json::object o;
+            o["id"] = r.id;
+            o["outcome"] = outcome_name(r.outcome);
+            o["job"] = r.job ? job_object_from(r.job.body(), r.id) : boost::json::value(nullptr);
+            if (r.ec)
+                o["error"] = r.diag.describe(r.ec);
+            out_json.push_back(std::move(o));
+        } else {
+            std::printf("%s: %s", r.id.c_str(), std::string(keyops::to_string(r.outcome)).c_str());
+            if (r.job && is_terminal(r.outcome)) {
+                const auto [done, total] = resource_progress(*r.job);
+                std::printf(", %zu/%zu resources", done, total);
+            }
+            if (r.cancel_sent)
+                std::printf(", cancel sent");
+            std::printf(" after %s, %u polls\n", seconds_text(r.elapsed).c_str(), r.polls);
+        }
+        if (r.outcome == keyops::wait_outcome::error)
+            report_error("waiting for " + std::string(K::name) + " job " + r.id, r.ec, r.diag);
+        else if (r.outcome == keyops::wait_outcome::deadline && !r.diag.detail.empty())
+            std::cerr << "keyops: " << r.id << ": " << r.diag.detail << '\n';
+    }
+    if (g.json)
+        std::cout << boost::json::serialize(out_json) << '\n';
+    return code;
+}
+
+} // namespace
+
+int run_jobs(const global_options& g, const std::vector<std::string>& rest) {
+    if (rest.size() < 2)
+        throw usage_error("jobs needs a subcommand: list, get, start, cancel or wait");
+    const std::string& sub = rest[1];
+    std::vector<std::string> valued, switches;
+    if (sub == "list") {
+        valued = {"--status", "--id", "--filter", "--sort", "--limit", "--skip"};
+        switches = {"--all"};
+    } else if (sub == "start") {
+        valued = {"--body", "--body-file"};
+    } else if (sub == "wait") {
+        valued = {"--interval", "--deadline"};
+        switches = {"--cancel-on-deadline"};
+    } else if (sub != "get" && sub != "cancel") {
+        throw usage_error("unknown jobs subcommand '" + sub +
+                          "'; one of list, get, start, cancel, wait");
+    }
+    command_args a(tail(rest, 2), valued, switches);
+    if (a.positionals().empty())
+        throw usage_error("jobs " + sub + " needs a KIND");
+    const auto kind = parse_kind(a.positionals()[0]);
+
+    std::string body;
+    if (sub == "list") {
+        expect_positionals(a, 1, "KIND");
+    } else if (sub == "get" || sub == "cancel") {
+        expect_positionals(a, 2, "job ID");
+    } else if (sub == "wait") {
+        if (a.positionals().size() < 2)
+            throw usage_error("jobs wait needs at least one job ID");
+    } else if (sub == "start") {
+        expect_positionals(a, 1, "KIND");
+        const auto inline_body = a.value("--body");
+        const auto file = a.value("--body-file");
+        if (inline_body.has_value() == file.has_value())
+            throw usage_error("jobs start needs exactly one of --body JSON or --body-file FILE");
+        body = inline_body ? *inline_body : read_text_file("--body-file", *file);
+        boost::system::error_code jec;
+        auto v = boost::json::parse(body, jec);
+        const char* flag = inline_body ? "--body" : "--body-file";
+        if (jec)
+            throw usage_error(std::string(flag) + " is not valid JSON: " + jec.message());
+        if (!v.is_object())
+            throw usage_error(std::string(flag) + " must be a JSON object");
+    }
+
+    boost::asio::io_context io;
+    auto c = make_cm(io, g);
+    return cckm::visit_kind(kind, [&](auto k) -> int {
+        using K = decltype(k);
+        if (sub == "list")
+            return jobs_list<K>(c, g, a);
+        if (sub == "get")
+            return jobs_get<K>(c, g, a.positionals()[1]);
+        if (sub == "start")
+            return jobs_start<K>(c, g, body);
+        if (sub == "cancel")
+            return jobs_cancel<K>(c, g, a.positionals()[1]);
+        return jobs_wait<K>(c, g, tail(a.positionals(), 1), a);
+    });
+}
+
+} // namespace keyops_cli

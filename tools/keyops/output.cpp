@@ -1,0 +1,272 @@
+// What the keyops tool prints (see output.hpp).
+
+#include "output.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include <ctime>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
+
+namespace keyops_cli {
+
+namespace cckm = keyops::cckm;
+
+bool stdout_is_terminal() {
+    return ::isatty(STDOUT_FILENO) == 1;
+}
+
+void report_error(const std::string& what, const keyops::error_code& ec,
+                  const keyops::diagnostics& diag) {
+    std::cerr << "keyops: " << what << ": " << diag.describe(ec) << '\n';
+}
+
+void verbose_note(const global_options& g, const std::string& what,
+                  const keyops::diagnostics& diag) {
+    if (!g.verbose)
+        return;
+    std::cerr << "keyops: " << what << ": HTTP " << diag.http_status << ", " << diag.attempts
+              << (diag.attempts == 1 ? " attempt" : " attempts");
+    if (!diag.last_attempt.empty())
+        std::cerr << " (" << diag.last_attempt << ')';
+    std::cerr << '\n';
+}
+
+std::string_view outcome_name(keyops::wait_outcome o) {
+    switch (o) {
+    case keyops::wait_outcome::completed:
+        return "completed";
+    case keyops::wait_outcome::completed_aborted:
+        return "completed_aborted";
+    case keyops::wait_outcome::failed:
+        return "failed";
+    case keyops::wait_outcome::rotation_success:
+        return "SUCCESS";
+    case keyops::wait_outcome::rotation_failed:
+        return "FAILED";
+    case keyops::wait_outcome::deadline:
+        return "deadline";
+    case keyops::wait_outcome::cancelled:
+        return "cancelled";
+    case keyops::wait_outcome::error:
+        break;
+    }
+    return "error";
+}
+
+void print_json_body(std::string_view body) {
+    // The body as sent, minus surrounding white space, then a newline.
+    while (!body.empty() && (body.back() == '\n' || body.back() == '\r' || body.back() == ' '))
+        body.remove_suffix(1);
+    std::cout << body << '\n';
+}
+
+namespace {
+
+std::string json_text(keyops::json_view v) {
+    switch (v.kind()) {
+    case keyops::json_kind::string:
+        return std::string(v.as_string());
+    case keyops::json_kind::null:
+        return "null";
+    case keyops::json_kind::boolean:
+        return v.as_bool() ? "true" : "false";
+    case keyops::json_kind::int64:
+    case keyops::json_kind::uint64:
+        return std::to_string(v.as_int64());
+    case keyops::json_kind::double_: {
+        std::ostringstream s;
+        s << v.as_double();
+        return s.str();
+    }
+    case keyops::json_kind::array: {
+        std::string out;
+        for (auto e : v.as_array())
+            out += (out.empty() ? "" : ", ") + json_text(e);
+        return "[" + out + "]";
+    }
+    case keyops::json_kind::object:
+        return "{...}";
+    }
+    return "";
+}
+
+std::string joined(const keyops::string_list& l) {
+    std::string out;
+    for (auto s : l)
+        out += (out.empty() ? "" : ", ") + std::string(s);
+    return out;
+}
+
+void line(const char* name, std::string_view value) {
+    if (value.empty())
+        return;
+    std::printf("%-16s%.*s\n", name, static_cast<int>(value.size()), value.data());
+}
+
+} // namespace
+
+std::pair<std::size_t, std::size_t> resource_progress(const cckm::job& j) {
+    if (j.version_count) {
+        const auto done = j.detailed_status.find("completed").as_array().size();
+        return {done, static_cast<std::size_t>(*j.version_count)};
+    }
+    std::size_t total = j.resources().size();
+    std::size_t done = 0;
+    for (auto m : j.detailed_status) {
+        const auto text = m.value.as_string();
+        const bool running = text.find("synchronizing") != std::string_view::npos ||
+                             text.find("refreshing") != std::string_view::npos ||
+                             text.find("in progress") != std::string_view::npos ||
+                             text.find("in_progress") != std::string_view::npos;
+        done += running ? 0 : 1;
+    }
+    if (total < j.detailed_status.size())
+        total = j.detailed_status.size();
+    if (j.done() && total == 0)
+        total = done;
+    return {done, total};
+}
+
+void print_job_block(const cckm::job& j) {
+    line("id:", j.id);
+    line("uri:", j.uri);
+    line("cloud:", j.cloud);
+    line("overall_status:", j.overall_status.raw);
+    std::printf("%-16s%s\n", "abort:", j.abort ? "true" : "false");
+    line("created_at:", j.created_at.raw);
+    line("updated_at:", j.updated_at.raw);
+    line("completed_at:", j.completed_at.raw);
+    line("resources:", joined(j.resources()));
+    line("regions:", joined(j.regions));
+    line("sync_item:", j.sync_item);
+    line("key_id:", j.key_id);
+    line("operation:", j.operation);
+    if (j.version_count)
+        std::printf("%-16s%lld\n", "version_count:", static_cast<long long>(*j.version_count));
+    const auto [done, total] = resource_progress(j);
+    if (total)
+        std::printf("%-16s%zu of %zu done\n", "progress:", done, total);
+    if (!j.detailed_status.empty()) {
+        std::printf("detailed_status:\n");
+        for (auto m : j.detailed_status)
+            std::printf("  %.*s: %s\n", static_cast<int>(m.key.size()), m.key.data(),
+                        json_text(m.value).c_str());
+    }
+}
+
+void print_job_table(const std::vector<const cckm::job*>& jobs) {
+    std::printf("%-36s  %-11s  %-5s  %-27s  %s\n", "ID", "STATUS", "ABORT", "CREATED", "RESOURCES");
+    for (const auto* j : jobs) {
+        const auto [done, total] = resource_progress(*j);
+        std::string res = joined(j->resources());
+        if (res.empty() && !j->key_id.empty())
+            res = std::string(j->key_id);
+        if (res.size() > 60)
+            res = res.substr(0, 57) + "...";
+        std::printf("%-36.*s  %-11.*s  %-5s  %-27.*s  %zu/%zu %s\n", static_cast<int>(j->id.size()),
+                    j->id.data(), static_cast<int>(j->overall_status.raw.size()),
+                    j->overall_status.raw.data(), j->abort ? "yes" : "no",
+                    static_cast<int>(j->created_at.raw.size()), j->created_at.raw.data(), done,
+                    total, res.c_str());
+    }
+}
+
+void print_rotation_block(const keyops::ni::rotation_status& s) {
+    std::printf("%-20s%.*s\n", "status:", static_cast<int>(s.status.raw.size()),
+                s.status.raw.data());
+    if (s.customer_id)
+        std::printf("%-20s%d\n", "customer_id:", static_cast<int>(*s.customer_id));
+    std::printf("%-20s%s\n", "failed_collectors:",
+                s.failed_collector_ids.empty() ? "none" : joined(s.failed_collector_ids).c_str());
+}
+
+void print_details_block(const keyops::ni::key_details& d) {
+    if (d.customer_id)
+        std::printf("%-20s%d\n", "customer_id:", static_cast<int>(*d.customer_id));
+    std::printf("%-20s%.*s days\n", "lifetime:", static_cast<int>(d.lifetime.size()),
+                d.lifetime.data());
+    std::printf("%-20s%.*s days\n",
+                "remaining_validity:", static_cast<int>(d.remaining_validity.size()),
+                d.remaining_validity.data());
+    if (d.last_updated_at) {
+        const std::time_t t = static_cast<std::time_t>(*d.last_updated_at / 1000);
+        char buf[32];
+        std::tm tm{};
+        gmtime_r(&t, &tm);
+        std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        std::printf("%-20s%s\n", "last_updated_at:", buf);
+    }
+    std::printf("%-20s%.*s\n", "last_updated_by:", static_cast<int>(d.last_updated_by.size()),
+                d.last_updated_by.data());
+}
+
+boost::json::value job_object_from(std::string_view body, std::string_view id) {
+    boost::system::error_code ec;
+    auto v = boost::json::parse(body, ec);
+    if (ec || !v.is_object())
+        return nullptr;
+    auto& o = v.as_object();
+    if (auto* r = o.if_contains("resources"); r && r->is_array()) {
+        for (auto& e : r->as_array())
+            if (e.is_object())
+                if (auto* i = e.as_object().if_contains("id");
+                    i && i->is_string() && i->as_string() == id)
+                    return e;
+        return nullptr;
+    }
+    return v;
+}
+
+std::string seconds_text(std::chrono::steady_clock::duration d) {
+    const auto tenths = std::chrono::duration_cast<std::chrono::milliseconds>(d).count() / 100;
+    return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + "s";
+}
+
+void progress_view::job(const cckm::job& j, std::chrono::steady_clock::duration elapsed) {
+    const auto [done, total] = resource_progress(j);
+    std::string state(j.overall_status.raw);
+    if (j.abort && !j.done())
+        state += " (cancelling)";
+    if (j.done())
+        finished_[std::string(j.id)] = true;
+    char text[256];
+    std::snprintf(text, sizeof text, "%.*s  %-12s %zu/%zu resources  %s",
+                  static_cast<int>(j.id.size()), j.id.data(), state.c_str(), done, total,
+                  seconds_text(elapsed).c_str());
+    show(text);
+}
+
+void progress_view::rotation(const keyops::ni::rotation_status& s,
+                             std::chrono::steady_clock::duration elapsed) {
+    char text[160];
+    std::snprintf(text, sizeof text, "proxy key rotation  %-12.*s  %s",
+                  static_cast<int>(s.status.raw.size()), s.status.raw.data(),
+                  seconds_text(elapsed).c_str());
+    show(text);
+}
+
+void progress_view::end() {
+    if (live_ && shown_) {
+        std::fputc('\n', out_);
+        std::fflush(out_);
+    }
+}
+
+void progress_view::show(const char* text) {
+    if (!out_)
+        return;
+    if (live_) {
+        std::string prefix;
+        if (jobs_ > 1)
+            prefix = std::to_string(finished_.size()) + "/" + std::to_string(jobs_) + " done | ";
+        std::fprintf(out_, "\r\033[K%s%s", prefix.c_str(), text);
+    } else {
+        std::fprintf(out_, "%s\n", text);
+    }
+    std::fflush(out_);
+    shown_ = true;
+}
+
+} // namespace keyops_cli

@@ -1,0 +1,81 @@
+#ifndef KEYOPS_TOOLS_OUTPUT_HPP
+#define KEYOPS_TOOLS_OUTPUT_HPP
+
+// What the keyops tool prints: the server's JSON as sent (--json), tables and blocks for people,
+// the progress line of waits, and notes and errors on stderr.
+
+#include "args.hpp"
+
+#include <keyops/diagnostics.hpp>
+#include <keyops/error.hpp>
+#include <keyops/model/cckm.hpp>
+#include <keyops/model/network_insight.hpp>
+#include <keyops/wait/types.hpp>
+
+#include <boost/json/value.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace keyops_cli {
+
+bool stdout_is_terminal();
+
+/// With -v: how a call went (status, attempts, retries), to stderr. Never a secret: diagnostics
+/// hold none.
+void verbose_note(const global_options& g, const std::string& what,
+                  const keyops::diagnostics& diag);
+
+/// The outcome's name in `wait --json` output.
+std::string_view outcome_name(keyops::wait_outcome o);
+
+/// Prints `keyops: <what>: <error and diagnostics>` to stderr.
+void report_error(const std::string& what, const keyops::error_code& ec,
+                  const keyops::diagnostics& diag);
+
+/// The body as sent, on one line, for --json.
+void print_json_body(std::string_view body);
+void print_job_block(const keyops::cckm::job& j);
+void print_job_table(const std::vector<const keyops::cckm::job*>& jobs);
+void print_rotation_block(const keyops::ni::rotation_status& s);
+void print_details_block(const keyops::ni::key_details& d);
+
+/// Resources done of total, as far as the job says.
+std::pair<std::size_t, std::size_t> resource_progress(const keyops::cckm::job& j);
+
+/// The JSON object of job `id` inside `body`: the body itself, or an element of its
+/// `resources` (a list page). Null when absent or unparsable.
+boost::json::value job_object_from(std::string_view body, std::string_view id);
+
+std::string seconds_text(std::chrono::steady_clock::duration d);
+
+// Shows wait progress: a live line on a terminal, plain lines otherwise.
+class progress_view {
+public:
+    progress_view(bool live, std::FILE* out, std::size_t jobs)
+        : live_(live), out_(out), jobs_(jobs) {}
+
+    void job(const keyops::cckm::job& j, std::chrono::steady_clock::duration elapsed);
+    void rotation(const keyops::ni::rotation_status& s,
+                  std::chrono::steady_clock::duration elapsed);
+    void end();
+
+private:
+    void show(const char* text);
+
+    bool live_;
+    std::FILE* out_;
+    std::size_t jobs_;
+    bool shown_ = false;
+    std::map<std::string, bool> finished_;
+};
+
+} // namespace keyops_cli
+
+#endif
