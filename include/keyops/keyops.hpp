@@ -8,6 +8,7 @@
 #include <keyops/auth/token_state.hpp>
 #include <keyops/client/call_fsm.hpp>
 #include <keyops/client/client.hpp>
+#include <keyops/client/pages.hpp>
 #include <keyops/diagnostics.hpp>
 #include <keyops/endpoint/cckm.hpp>
 #include <keyops/endpoint/ciphertrust_auth.hpp>

@@ -1,6 +1,7 @@
 // Waiting, against the scripted fake transport: the wait's state machine without a socket (this
 // binary also runs under ASan and UBSan).
 
+#include <keyops/client/pages.hpp>
 #include <keyops/transport/fake_transport.hpp>
 #include <keyops/wait/wait.hpp>
 
@@ -170,6 +171,50 @@ BOOST_AUTO_TEST_CASE(rotation_failed_lists_collectors) {
     BOOST_TEST((r.failed_collector_ids == std::vector<std::string>{"c1", "c2"}));
     BOOST_TEST((seen == std::vector<std::string>{"SUBMITTED", "FAILED"}));
     BOOST_TEST(f.target(0) == "/api/ni/customers/collector/data-encryption-cert/update/status");
+}
+
+BOOST_AUTO_TEST_CASE(every_page_is_read_once_then_the_reading_stops) {
+    fixture f;
+    auto page = [](int total, std::vector<std::string> ids) {
+        std::string b = R"({"total":)" + std::to_string(total) + R"(,"resources":[)";
+        for (std::size_t i = 0; i < ids.size(); ++i)
+            b += (i ? "," : "") + std::string(R"({"id":")") + ids[i] +
+                 R"(","overall_status":"completed"})";
+        return b + "]}";
+    };
+    f.fake().push_response(200, page(5, {"a", "b"}));
+    f.fake().push_response(200, page(5, {"c", "d"}));
+    f.fake().push_response(200, page(5, {"e"}));
+    cckm::list_query<cckm::oci> q;
+    q.limit = 2;
+    keyops::error_code ec;
+    keyops::diagnostics diag;
+    std::vector<std::string> seen;
+    const auto n = keyops::for_each_job_page<cckm::oci>(
+        f.c, q, ec, diag, [&](keyops::parsed<cckm::job_list> p, std::uint64_t) {
+            for (const auto& j : p->resources)
+                seen.emplace_back(j.id);
+            return true;
+        });
+    BOOST_TEST(!ec, diag.describe(ec));
+    BOOST_TEST(n == 3u);
+    BOOST_TEST(seen.size() == 5u);
+    BOOST_TEST(f.target(1).find("skip=2") != std::string::npos);
+    BOOST_TEST(f.target(2).find("skip=4") != std::string::npos);
+    // An empty page ends the reading whatever its total says; a handler may stop it too.
+    f.fake().push_response(200, page(99, {}));
+    BOOST_TEST(keyops::for_each_job_page<cckm::oci>(
+                   f.c, q, ec, diag, [](auto&&, std::uint64_t) { return true; }) == 1u);
+    f.fake().push_response(200, page(99, {"a", "b"}));
+    BOOST_TEST(keyops::for_each_job_page<cckm::oci>(
+                   f.c, q, ec, diag, [](auto&&, std::uint64_t) { return false; }) == 1u);
+    // A failed page ends it with the error.
+    f.fake().push_response(200, page(4, {"a", "b"}));
+    f.fake().push_response(503, "");
+    BOOST_TEST(keyops::for_each_job_page<cckm::oci>(
+                   f.c, q, ec, diag, [](auto&&, std::uint64_t) { return true; }) == 1u);
+    BOOST_TEST((ec == keyops::error::server_error));
+    BOOST_TEST(f.fake().pending_steps() == 0u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -5,6 +5,7 @@
 #include <keyops/auth/either_auth.hpp>
 #include <keyops/auth/policies.hpp>
 #include <keyops/client/client.hpp>
+#include <keyops/client/pages.hpp>
 #include <keyops/endpoint/cckm.hpp>
 #include <keyops/transport/beast_transport.hpp>
 #include <keyops/wait/wait.hpp>
@@ -106,41 +107,36 @@ int jobs_list(cm_client& c, const global_options& g, const command_args& a) {
             return exit_ok;
         }
         // Every page: from --skip on, --limit per request (default 100).
-        if (!q.limit)
-            q.limit = 100;
-        std::uint64_t skip = q.skip.value_or(0);
         std::vector<keyops::call_result<cckm::list_jobs<K>>> pages;
         boost::json::array all;
         std::vector<const cckm::job*> jobs;
-        for (;;) {
-            q.skip = skip;
-            auto page = c.call<cckm::list_jobs<K>>(q, ec, diag);
-            verbose_note(g, "GET " + std::string(K::name) + " jobs, skip " + std::to_string(skip),
+        std::uint64_t at = q.skip.value_or(0); // the page being read
+        keyops::for_each_job_page<K>(
+            c, q, ec, diag, [&](keyops::call_result<cckm::list_jobs<K>> page, std::uint64_t skip) {
+                verbose_note(
+                    g, "GET " + std::string(K::name) + " jobs, skip " + std::to_string(skip), diag);
+                if (g.json) {
+                    boost::system::error_code jec;
+                    auto v = boost::json::parse(page.body(), jec);
+                    if (!jec && v.is_object())
+                        if (auto* r = v.as_object().if_contains("resources"); r && r->is_array())
+                            for (auto& e : r->as_array())
+                                all.push_back(std::move(e));
+                } else {
+                    for (const auto& j : page->resources)
+                        jobs.push_back(&j);
+                }
+                at = skip + page->resources.size();
+                pages.push_back(std::move(page));
+                return true;
+            });
+        if (ec) {
+            verbose_note(g, "GET " + std::string(K::name) + " jobs, skip " + std::to_string(at),
                          diag);
-            if (ec) {
-                report_error(std::string("listing ") + std::string(K::name) + " jobs (skip " +
-                                 std::to_string(skip) + ")",
-                             ec, diag);
-                return exit_code_for(ec);
-            }
-            const std::size_t got = page->resources.size();
-            if (g.json) {
-                boost::system::error_code jec;
-                auto v = boost::json::parse(page.body(), jec);
-                if (!jec && v.is_object())
-                    if (auto* r = v.as_object().if_contains("resources"); r && r->is_array())
-                        for (auto& e : r->as_array())
-                            all.push_back(std::move(e));
-            } else {
-                for (const auto& j : page->resources)
-                    jobs.push_back(&j);
-            }
-            const bool more =
-                got != 0 && page->total && static_cast<std::uint64_t>(*page->total) > skip + got;
-            pages.push_back(std::move(page));
-            if (!more)
-                break;
-            skip += got;
+            report_error(std::string("listing ") + std::string(K::name) + " jobs (skip " +
+                             std::to_string(at) + ")",
+                         ec, diag);
+            return exit_code_for(ec);
         }
         if (g.json)
             std::cout << boost::json::serialize(all) << '\n';

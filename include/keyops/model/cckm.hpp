@@ -71,6 +71,19 @@ struct job_list {
     std::vector<job> resources;
 };
 
+/// The paging rule: the offset of the page after `page`, which was read from offset `skip`, or
+/// nothing when the server says there is no more (or sent an empty page, which ends paging
+/// whatever its total says, so that a server miscounting cannot make a reader loop).
+inline std::optional<std::uint64_t> next_page_skip(const job_list& page,
+                                                   std::uint64_t skip) noexcept {
+    const std::uint64_t got = page.resources.size();
+    if (got == 0 || !page.total || *page.total <= 0)
+        return std::nullopt;
+    if (static_cast<std::uint64_t>(*page.total) <= skip + got)
+        return std::nullopt;
+    return skip + got;
+}
+
 /// The body of a CCKM error response, e.g. `{"code":16,"codeDesc":"NCERRResourceNotFound: ..."}`.
 struct error_body {
     std::optional<std::int32_t> code;

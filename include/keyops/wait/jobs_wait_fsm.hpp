@@ -100,9 +100,8 @@ public:
                 }
             }
         }
-        const std::uint64_t got = list.resources.size();
-        if (got != 0 && list.total && static_cast<std::uint64_t>(*list.total) > skip_ + got) {
-            skip_ += got; // the server paged: read the rest of this chunk's matches
+        if (auto next = cckm::next_page_skip(list, skip_)) {
+            skip_ = *next; // the server paged: read the rest of this chunk's matches
             return {wait_action::type::list, {}, {}};
         }
         for (std::size_t i = cursor_; i < chunk_end_; ++i) {
