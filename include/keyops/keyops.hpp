@@ -14,6 +14,7 @@
 #include <keyops/endpoint/ciphertrust_auth.hpp>
 #include <keyops/endpoint/descriptor.hpp>
 #include <keyops/endpoint/network_insight.hpp>
+#include <keyops/endpoint/query_writer.hpp>
 #include <keyops/error.hpp>
 #include <keyops/http.hpp>
 #include <keyops/model/auth.hpp>
@@ -25,7 +26,6 @@
 #include <keyops/parse/schema.hpp>
 #include <keyops/parse/timestamp.hpp>
 #include <keyops/request/build.hpp>
-#include <keyops/endpoint/query_writer.hpp>
 #include <keyops/response/retry_after.hpp>
 #include <keyops/response/server_error.hpp>
 #include <keyops/retry/policies.hpp>

@@ -14,10 +14,10 @@
 
 #include <keyops/endpoint/cckm_kinds.hpp>
 #include <keyops/endpoint/descriptor.hpp>
+#include <keyops/endpoint/query_writer.hpp>
 #include <keyops/error.hpp>
 #include <keyops/model/cckm.hpp>
 #include <keyops/model/status.hpp>
-#include <keyops/endpoint/query_writer.hpp>
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>

@@ -16,9 +16,9 @@
 
 #include <keyops/diagnostics.hpp>
 #include <keyops/endpoint/descriptor.hpp>
+#include <keyops/endpoint/query_writer.hpp>
 #include <keyops/error.hpp>
 #include <keyops/http.hpp>
-#include <keyops/endpoint/query_writer.hpp>
 #include <keyops/version.hpp>
 
 #include <string>
