@@ -86,6 +86,25 @@ inline std::optional<detail::jwt_claims> jwt_times(std::string_view jwt) {
     return *claims;
 }
 
+/// Token lifetimes a server sends are taken within [1 s, 1 year]: a lifetime beyond what the
+/// clock can add to the current time would wrap, and make a fresh token look expired at once.
+inline constexpr std::chrono::seconds max_token_lifetime{365 * 24 * 3600};
+
+namespace detail {
+constexpr std::chrono::seconds clamp_lifetime(std::int64_t seconds) noexcept {
+    if (seconds < 1)
+        return std::chrono::seconds(1);
+    if (seconds > max_token_lifetime.count())
+        return max_token_lifetime;
+    return std::chrono::seconds(seconds);
+}
+// Epoch seconds within the range of system_clock::time_point (nanoseconds: up to 2262).
+constexpr std::int64_t clamp_epoch_seconds(std::int64_t s) noexcept {
+    constexpr std::int64_t limit = 9000000000LL; // 2255
+    return s < -limit ? -limit : s > limit ? limit : s;
+}
+} // namespace detail
+
 /// When to renew: `margin` before expiry, but never more than a fifth of the token's life, so
 /// that short-lived tokens are still used for most of their life.
 constexpr std::chrono::milliseconds renewal_margin(std::chrono::seconds margin,
@@ -118,18 +137,19 @@ public:
         access_.assign(t.jwt.data(), t.jwt.size());
         if (!t.refresh_token.empty())
             refresh_.assign(t.refresh_token.data(), t.refresh_token.size());
-        std::chrono::seconds life(60);
+        std::int64_t life_s = 60;
         if (t.duration && *t.duration > 0) {
-            life = std::chrono::seconds(*t.duration);
+            life_s = *t.duration;
         } else if (auto claims = jwt_times(t.jwt); claims && claims->exp) {
-            if (claims->iat && *claims->exp > *claims->iat)
-                life = std::chrono::seconds(*claims->exp - *claims->iat);
+            const std::int64_t exp = detail::clamp_epoch_seconds(*claims->exp);
+            if (claims->iat && exp > detail::clamp_epoch_seconds(*claims->iat))
+                life_s = exp - detail::clamp_epoch_seconds(*claims->iat);
             else
-                life = std::chrono::duration_cast<std::chrono::seconds>(
-                    clock::time_point(std::chrono::seconds(*claims->exp)) - now);
+                life_s =
+                    exp - std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch())
+                              .count();
         }
-        if (life.count() < 1)
-            life = std::chrono::seconds(1);
+        const std::chrono::seconds life = detail::clamp_lifetime(life_s);
         expires_at_ = now + life;
         renew_at_ = expires_at_ - renewal_margin(margin_, life);
     }
@@ -183,9 +203,8 @@ public:
     void on_token(const ni::token& t, clock::time_point now) {
         token_.assign(t.token.data(), t.token.size());
         auto expiry = t.expires_at().value_or(now + std::chrono::seconds(60));
-        auto life = std::chrono::duration_cast<std::chrono::seconds>(expiry - now);
-        if (life.count() < 1)
-            life = std::chrono::seconds(1);
+        const auto life = detail::clamp_lifetime(
+            std::chrono::duration_cast<std::chrono::seconds>(expiry - now).count());
         expires_at_ = now + life;
         renew_at_ = expires_at_ - renewal_margin(margin_, life);
     }

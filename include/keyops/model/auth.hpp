@@ -6,6 +6,7 @@
 
 #include <keyops/parse/schema.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -36,15 +37,19 @@ struct token {
     /// Epoch time of expiry, documented in seconds but sent in milliseconds; see expires_at().
     std::optional<std::int64_t> expiry;
 
-    /// The expiry as a time point: values above 1e12 are milliseconds, others seconds.
+    /// The expiry as a time point: values above 1e12 are milliseconds, others seconds. Values
+    /// beyond what system_clock holds (past 2255, before 1970) are taken at that limit.
     std::optional<std::chrono::system_clock::time_point> expires_at() const noexcept {
         if (!expiry)
             return std::nullopt;
         using namespace std::chrono;
         const std::int64_t e = *expiry;
+        constexpr std::int64_t max_s = 9000000000LL; // 2255, within nanosecond time points
         if (e > 1000000000000LL)
-            return system_clock::time_point(duration_cast<system_clock::duration>(milliseconds(e)));
-        return system_clock::time_point(duration_cast<system_clock::duration>(seconds(e)));
+            return system_clock::time_point(
+                duration_cast<system_clock::duration>(milliseconds(std::min(e, max_s * 1000))));
+        return system_clock::time_point(
+            duration_cast<system_clock::duration>(seconds(std::max<std::int64_t>(0, e))));
     }
 };
 

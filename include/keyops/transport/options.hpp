@@ -97,6 +97,15 @@ inline bool iequals(std::string_view a, std::string_view b) noexcept {
     return true;
 }
 
+// Text that Boost.URL may be given: no controls, spaces, queries or fragments (Boost.URL 1.81
+// asserts on some malformed input with them, such as `s:#`).
+inline bool plain_url_text(std::string_view url) noexcept {
+    for (const char c : url)
+        if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f || c == '?' || c == '#')
+            return false;
+    return true;
+}
+
 inline const char* getenv_either(const char* upper, const char* lower) {
     if (const char* v = std::getenv(lower); v && *v)
         return v;
@@ -150,6 +159,8 @@ inline std::optional<proxy_options> environment_proxy(std::string_view host, boo
     std::string text = url;
     if (text.find("://") == std::string::npos)
         text = "http://" + text;
+    if (!detail::plain_url_text(text))
+        return std::nullopt;
     auto u = boost::urls::parse_uri(text);
     if (!u || u->host().empty() || u->has_userinfo() || u->scheme() != "http")
         return std::nullopt;
@@ -161,26 +172,47 @@ inline std::optional<proxy_options> environment_proxy(std::string_view host, boo
 }
 
 /// Fills host, port and use_tls from `https://host[:port]` or `http://host[:port]`; the path,
-/// if any, is returned through `base_path`. Returns error::invalid_argument for anything else.
+/// if any, is returned through `base_path`. Returns error::invalid_argument for anything else:
+/// another scheme, user information, a query or fragment, a port outside 1..65535. The text is
+/// checked before Boost.URL sees it (Boost.URL 1.81 asserts on some malformed input, such as
+/// `s:#`).
 inline error_code parse_server_url(std::string_view url, transport_options& opt,
                                    std::string* base_path = nullptr) {
+    const auto bad = make_error_code(error::invalid_argument);
+    const auto sep = url.find("://");
+    if (sep == std::string_view::npos)
+        return bad;
+    const std::string_view scheme = url.substr(0, sep);
+    bool tls;
+    if (detail::iequals(scheme, "https"))
+        tls = true;
+    else if (detail::iequals(scheme, "http"))
+        tls = false;
+    else
+        return bad;
+    if (!detail::plain_url_text(url))
+        return bad;
     auto u = boost::urls::parse_uri(url);
     if (!u || u->host().empty() || u->has_userinfo() || u->has_query() || u->has_fragment())
-        return make_error_code(error::invalid_argument);
-    if (u->scheme() == "https")
-        opt.use_tls = true;
-    else if (u->scheme() == "http")
-        opt.use_tls = false;
-    else
-        return make_error_code(error::invalid_argument);
-    opt.host = std::string(detail::strip_brackets(u->encoded_host_address()));
+        return bad;
+    unsigned short port = tls ? 443 : 80;
     if (u->has_port()) {
-        if (u->port_number() == 0)
-            return make_error_code(error::invalid_argument);
-        opt.port = u->port_number();
-    } else {
-        opt.port = opt.use_tls ? 443 : 80;
+        const std::string_view digits = u->port();
+        if (digits.empty() || digits.size() > 5)
+            return bad;
+        unsigned long v = 0;
+        for (const char c : digits) {
+            if (c < '0' || c > '9')
+                return bad;
+            v = v * 10 + static_cast<unsigned long>(c - '0');
+        }
+        if (v == 0 || v > 65535)
+            return bad;
+        port = static_cast<unsigned short>(v);
     }
+    opt.use_tls = tls;
+    opt.host = std::string(detail::strip_brackets(u->encoded_host_address()));
+    opt.port = port;
     if (base_path) {
         *base_path = std::string(u->encoded_path());
         while (!base_path->empty() && base_path->back() == '/')
