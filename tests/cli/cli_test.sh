@@ -884,9 +884,22 @@ ko "${G[@]}" "${CC[@]}" --timeout 5 jobs list dsm
 rc 7 "server answers 500 on /api/v1/cckm: jobs list"
 ko "${G[@]}" "${CC[@]}" --timeout 5 jobs get dsm "$DSM_VENDOR"
 rc 7 "server answers 500: jobs get"
-ko "${G[@]}" "${CC[@]}" --timeout 5 --json jobs wait dsm "$DSM_VENDOR"
-rc 7 "server answers 500: jobs wait"
-jis "  ... outcome error" '[x["outcome"] for x in d]' '["error"]' "$OUT"
+ko "${G[@]}" "${CC[@]}" --timeout 5 --json jobs wait dsm "$DSM_VENDOR" --deadline 3
+rc 5 "server answers 500: jobs wait rides it out until its --deadline"
+jis "  ... outcome deadline" '[x["outcome"] for x in d]' '["deadline"]' "$OUT"
+if grep -q "its last poll failed" "$ERR"; then
+    ok "  ... the deadline message names the outage"
+else
+    bad "  ... the deadline message names the outage" "$(head -c 400 "$ERR")"
+fi
+admin DELETE faults
+# A server that never answers within --timeout: exit 7 whatever the credentials.
+admin POST faults '{"route":"/api/v1/cckm","fault":"latency","ms":4000}'
+ko "${G[@]}" "${CC[@]}" --timeout 2 jobs get dsm "$DSM_VENDOR"
+rc 7 "a server silent past --timeout, with --user"
+cc_jwt
+ko "${G[@]}" --token "$JWT" --timeout 2 jobs get dsm "$DSM_VENDOR"
+rc 7 "a server silent past --timeout, with --token"
 admin DELETE faults
 admin POST faults '{"route":"/api/ni","fault":"status","status":500}'
 ko "${G[@]}" "${NI[@]}" --timeout 5 proxy-key details

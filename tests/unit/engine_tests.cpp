@@ -8,6 +8,7 @@
 #include <keyops/wait/jobs_wait_fsm.hpp>
 #include <keyops/wait/rotation_wait_fsm.hpp>
 
+#include <boost/asio/ssl/error.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
@@ -385,17 +386,39 @@ BOOST_AUTO_TEST_CASE(a_kind_without_a_list_reads_each_job) {
     BOOST_TEST((a.kind == wait_action::type::done));
 }
 
-BOOST_AUTO_TEST_CASE(a_failed_poll_ends_that_jobs_wait_with_the_calls_error) {
+BOOST_AUTO_TEST_CASE(a_poll_that_may_pass_is_ridden_out_one_that_cannot_ends_the_wait) {
     keyops::jobs_wait_fsm fsm({"j1"}, fast_polling(), "oci", true, true, t0);
     keyops::diagnostics d;
     d.attempts = 5;
     d.last_attempt = "gave up after 5 attempts";
     fsm.start(t0);
+    // The server is down: the wait pauses and polls again.
     auto a = fsm.on_job(boost::asio::error::connection_refused, d, {}, t0);
+    BOOST_TEST_REQUIRE((a.kind == wait_action::type::wait));
+    a = fsm.on_wake(a.until);
+    BOOST_TEST_REQUIRE((a.kind == wait_action::type::get));
+    // A 503 after retries: still worth waiting for.
+    keyops::diagnostics busy;
+    busy.http_status = 503;
+    a = fsm.on_job(make_error_code(keyops::error::server_error), busy, {}, t0 + 1s);
+    BOOST_TEST_REQUIRE((a.kind == wait_action::type::wait));
+    a = fsm.on_wake(a.until);
+    // A 404 will not pass: the wait ends with the call's error and diagnostics.
+    keyops::diagnostics gone;
+    gone.http_status = 404;
+    gone.attempts = 1;
+    gone.last_attempt = "404 Not Found; the status is not retried";
+    a = fsm.on_job(make_error_code(keyops::error::not_found), gone, {}, t0 + 3s);
     BOOST_TEST_REQUIRE((a.kind == wait_action::type::done));
-    BOOST_TEST(a.ec == boost::asio::error::connection_refused);
-    BOOST_TEST(fsm.results()[0].attempts == 5u);
-    BOOST_TEST(fsm.results()[0].diag.last_attempt == "gave up after 5 attempts");
+    BOOST_TEST((a.ec == keyops::error::not_found));
+    BOOST_TEST(fsm.results()[0].attempts == 6u);
+    BOOST_TEST(fsm.results()[0].polls == 3u);
+    BOOST_TEST(fsm.results()[0].diag.last_attempt == gone.last_attempt);
+    // TLS verification failing is for good too.
+    BOOST_TEST(!keyops::detail::transient_poll_failure(
+        keyops::error_code(1, boost::asio::error::get_ssl_category()), keyops::diagnostics()));
+    BOOST_TEST(keyops::detail::transient_poll_failure(boost::asio::error::connection_reset,
+                                                      keyops::diagnostics()));
 }
 
 BOOST_AUTO_TEST_CASE(cancellation_at_each_step_ends_the_wait_cancelled) {

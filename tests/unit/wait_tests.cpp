@@ -120,17 +120,52 @@ BOOST_AUTO_TEST_CASE(many_jobs_follow_the_servers_pages) {
     BOOST_TEST(results[2].job.body().find(R"("skip":2)") != std::string_view::npos);
 }
 
-BOOST_AUTO_TEST_CASE(a_failed_poll_ends_the_wait_with_its_diagnostics) {
+BOOST_AUTO_TEST_CASE(a_poll_failing_for_good_ends_the_wait_with_its_diagnostics) {
+    fixture f;
+    f.fake().push_response(200, job("j1", "in_progress", "{}"));
+    f.fake().push_response(400, R"({"code":4,"codeDesc":"NCERRBadRequest: bad id"})");
+    auto r = keyops::wait_for_job<cckm::aws>(f.c, "j1", fast());
+    BOOST_TEST((r.outcome == wait_outcome::error));
+    BOOST_TEST((r.ec == keyops::error::http_status));
+    BOOST_TEST(r.diag.http_status == 400u);
+    BOOST_TEST(r.diag.server_code_desc == "NCERRBadRequest: bad id");
+    BOOST_TEST(r.polls == 2u);
+    BOOST_TEST(r.job.has_value()); // the last good view is kept
+}
+
+BOOST_AUTO_TEST_CASE(an_outage_is_ridden_out_until_the_server_answers) {
+    // 500s, a refused connection and a 503 are polls that may pass: the wait goes on.
     fixture f;
     f.fake().push_response(200, job("j1", "in_progress", "{}"));
     f.fake().push_response(500, R"({"code":14,"codeDesc":"NCERRInternalServerError: boom"})");
-    auto r = keyops::wait_for_job<cckm::aws>(f.c, "j1", fast());
-    BOOST_TEST((r.outcome == wait_outcome::error));
-    BOOST_TEST((r.ec == keyops::error::server_error));
-    BOOST_TEST(r.diag.http_status == 500u);
-    BOOST_TEST(r.diag.server_code_desc == "NCERRInternalServerError: boom");
-    BOOST_TEST(r.polls == 2u);
-    BOOST_TEST(r.job.has_value()); // the last good view is kept
+    f.fake().push_error(boost::asio::error::connection_refused);
+    f.fake().push_response(503, "");
+    f.fake().push_response(200, job("j1", "completed", "{}"));
+    auto w = fast();
+    std::vector<keyops::error_code> failures;
+    w.on_poll_failure = [&](const keyops::error_code& ec, const keyops::diagnostics&, auto) {
+        failures.push_back(ec);
+    };
+    auto r = keyops::wait_for_job<cckm::aws>(f.c, "j1", w);
+    BOOST_TEST((r.outcome == wait_outcome::completed), r.diag.describe(r.ec));
+    BOOST_TEST(!r.ec);
+    BOOST_TEST(r.polls == 5u);
+    BOOST_TEST_REQUIRE(failures.size() == 3u);
+    BOOST_TEST((failures[0] == keyops::error::server_error));
+    BOOST_TEST(failures[1] == boost::asio::error::connection_refused);
+}
+
+BOOST_AUTO_TEST_CASE(an_outage_past_the_deadline_says_so) {
+    fixture f;
+    f.fake().push_response(200, job("j1", "in_progress", "{}"));
+    for (int i = 0; i < 200; ++i)
+        f.fake().push_response(503, "");
+    auto w = fast();
+    w.polling.deadline = 100ms;
+    auto r = keyops::wait_for_job<cckm::aws>(f.c, "j1", w);
+    BOOST_TEST((r.outcome == wait_outcome::deadline));
+    BOOST_TEST((r.ec == keyops::error::deadline_exceeded));
+    BOOST_TEST(r.diag.detail.find("its last poll failed") != std::string::npos, r.diag.detail);
 }
 
 BOOST_AUTO_TEST_CASE(cancel_on_deadline_sends_the_cancel) {

@@ -47,8 +47,10 @@ Options (before the command):
   --ni-token T            a token instead (or KEYOPS_NI_TOKEN)
 
 Exit codes: 0 completed (or SUCCESS), 1 job failed (or FAILED), 2 usage error,
-3 authentication failed, 4 not found, 5 deadline passed, 6 completed but aborted,
-7 network, TLS or server error, 130 interrupted. With several ids the worst one wins.
+3 authentication failed, 4 not found, 5 a wait's --deadline passed, 6 completed but
+aborted, 7 network, TLS or server error (a call past --timeout too), 130 interrupted.
+With several ids the worst one wins. A wait rides out a server that does not answer,
+answers 5xx or 429, polling again until its --deadline.
 )";
 
 const char* env(const char* name) {

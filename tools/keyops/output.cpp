@@ -247,6 +247,15 @@ void progress_view::rotation(const keyops::ni::rotation_status& s,
     show(text);
 }
 
+void progress_view::outage(const keyops::error_code& ec, const keyops::diagnostics& d,
+                           std::chrono::steady_clock::duration elapsed) {
+    const std::string why = d.describe(ec);
+    char text[256];
+    std::snprintf(text, sizeof text, "server not answering (%.160s); polling again  %s",
+                  why.c_str(), seconds_text(elapsed).c_str());
+    show(text);
+}
+
 void progress_view::end() {
     if (live_ && shown_) {
         std::fputc('\n', out_);

@@ -64,6 +64,9 @@ public:
     void job(const keyops::cckm::job& j, std::chrono::steady_clock::duration elapsed);
     void rotation(const keyops::ni::rotation_status& s,
                   std::chrono::steady_clock::duration elapsed);
+    /// A poll failed for a reason that may pass: the wait goes on.
+    void outage(const keyops::error_code& ec, const keyops::diagnostics& d,
+                std::chrono::steady_clock::duration elapsed);
     void end();
 
 private:

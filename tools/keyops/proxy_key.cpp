@@ -118,6 +118,8 @@ int run_proxy_key(const global_options& g, const std::vector<std::string>& rest)
     w.on_rotation_progress = [&](const ni::rotation_status& st, auto elapsed) {
         view.rotation(st, elapsed);
     };
+    w.on_poll_failure = [&](const keyops::error_code& ec, const keyops::diagnostics& d,
+                            auto elapsed) { view.outage(ec, d, elapsed); };
     auto r = keyops::wait_for_rotation(c, w);
     view.end();
     if (g.verbose)

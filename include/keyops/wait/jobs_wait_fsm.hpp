@@ -58,6 +58,7 @@ public:
         }
         ended_.assign(results_.size(), false);
         seen_.assign(results_.size(), false);
+        failing_.assign(results_.size(), false);
         if (opt_.ids_per_list == 0)
             opt_.ids_per_list = 1;
         use_list_ = has_list && results_.size() > 1;
@@ -85,10 +86,19 @@ public:
         if (ec == boost::asio::error::operation_aborted)
             return stop(now);
         if (ec) {
-            for (std::size_t i = cursor_; i < chunk_end_; ++i)
-                end_with_error(pending_[i], ec, d, now);
+            const bool transient = detail::transient_poll_failure(ec, d);
+            if (transient)
+                report_failure(ec, d, now);
+            for (std::size_t i = cursor_; i < chunk_end_; ++i) {
+                if (transient)
+                    note_failure(pending_[i], ec, d);
+                else
+                    end_with_error(pending_[i], ec, d, now);
+            }
             return next_chunk(now);
         }
+        for (std::size_t i = cursor_; i < chunk_end_; ++i)
+            failing_[pending_[i]] = false;
         auto owner = std::make_shared<parsed<cckm::job_list>>(std::move(page));
         const auto& list = owner->value();
         for (const auto& j : list.resources) {
@@ -139,9 +149,13 @@ public:
         ++r.polls;
         if (ec == boost::asio::error::operation_aborted)
             return stop(now);
-        if (ec) {
+        if (ec && detail::transient_poll_failure(ec, d)) {
+            report_failure(ec, d, now);
+            note_failure(k, ec, d);
+        } else if (ec) {
             end_with_error(k, ec, d, now);
         } else {
+            failing_[k] = false;
             auto owner = std::make_shared<parsed<cckm::job>>(std::move(job));
             update(k, job_snapshot(owner, &owner->value(), owner->body()), now);
         }
@@ -244,6 +258,21 @@ private:
         }
     }
 
+    // A poll of job k failed for a reason that may pass: the job stays waited on.
+    void note_failure(std::size_t k, error_code ec, const diagnostics& d) {
+        auto& r = results_[k];
+        const unsigned attempts = r.diag.attempts;
+        r.diag = d;
+        r.diag.attempts = std::max(attempts, d.attempts);
+        r.ec = ec;
+        failing_[k] = true;
+    }
+
+    void report_failure(error_code ec, const diagnostics& d, time_point now) {
+        if (opt_.on_poll_failure)
+            opt_.on_poll_failure(ec, d, timing_.elapsed(now));
+    }
+
     void end_with_error(std::size_t k, error_code ec, const diagnostics& d, time_point now) {
         auto& r = results_[k];
         r.outcome = wait_outcome::error;
@@ -265,10 +294,12 @@ private:
             r.ec = ec;
             r.elapsed = timing_.elapsed(now);
             if (outcome == wait_outcome::deadline) {
+                std::string why = failing_[k] ? "; its last poll failed: " + r.diag.describe(r.ec)
+                                              : std::string();
                 r.diag.detail = "the job was still " +
                                 std::string(r.job ? r.job->overall_status.raw : "unread") +
                                 " when the deadline of " +
-                                detail::seconds_text(opt_.polling.deadline) + " passed";
+                                detail::seconds_text(opt_.polling.deadline) + " passed" + why;
             } else if (outcome == wait_outcome::cancelled) {
                 r.diag.detail = "the wait was cancelled; the job goes on on the server";
             }
@@ -307,6 +338,7 @@ private:
     std::vector<std::size_t> pending_; // indices of results still waited on, this round
     std::vector<bool> ended_;
     std::vector<bool> seen_;
+    std::vector<bool> failing_; // the job's last poll failed for a reason that may pass
     std::size_t cursor_ = 0;    // position in pending_
     std::size_t chunk_end_ = 0; // list: end of the current chunk in pending_
     std::uint64_t skip_ = 0;    // list: page offset within the chunk

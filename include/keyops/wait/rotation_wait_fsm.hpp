@@ -42,10 +42,20 @@ public:
         result_.attempts += d.attempts;
         if (ec == boost::asio::error::operation_aborted)
             return stop(now);
+        if (ec && detail::transient_poll_failure(ec, d)) {
+            // The server may be back at the next poll: ride it out until the deadline.
+            if (opt_.on_poll_failure)
+                opt_.on_poll_failure(ec, d, timing_.elapsed(now));
+            failing_ = true;
+            failure_ = d;
+            failure_ec_ = ec;
+            return pause(now, read_ ? std::string(result_.status->status.raw) : "unread");
+        }
         if (ec) {
             result_.diag = d;
             return finish(wait_outcome::error, ec, now);
         }
+        failing_ = false;
         const auto* before = read_ ? &result_.status.value() : nullptr;
         const bool changed = !before || before->status.raw != st->status.raw ||
                              before->failed_collector_ids.size() != st->failed_collector_ids.size();
@@ -62,13 +72,7 @@ public:
             }
             return finish(wait_outcome::rotation_success, {}, now);
         }
-        if (!timing_.plan_pause(opt_.polling, now)) {
-            result_.diag.detail = "the rotation was still " + std::string(s.status.raw) +
-                                  " when the deadline of " +
-                                  detail::seconds_text(opt_.polling.deadline) + " passed";
-            return finish(wait_outcome::deadline, make_error_code(error::deadline_exceeded), now);
-        }
-        return {wait_action::type::wait, timing_.wake, {}};
+        return pause(now, std::string(s.status.raw));
     }
 
     rotation_wait_result& result() noexcept { return result_; }
@@ -78,6 +82,19 @@ public:
     const wait_options& options() const noexcept { return opt_; }
 
 private:
+    wait_action pause(time_point now, const std::string& state) {
+        if (!timing_.plan_pause(opt_.polling, now)) {
+            result_.diag.detail = "the rotation was still " + state + " when the deadline of " +
+                                  detail::seconds_text(opt_.polling.deadline) + " passed";
+            if (failing_) {
+                result_.diag.detail += "; its last poll failed: " + failure_.describe(failure_ec_);
+                result_.diag.http_status = failure_.http_status;
+            }
+            return finish(wait_outcome::deadline, make_error_code(error::deadline_exceeded), now);
+        }
+        return {wait_action::type::wait, timing_.wake, {}};
+    }
+
     wait_action poll(time_point now) {
         if (stop_requested())
             return stop(now);
@@ -96,7 +113,10 @@ private:
     wait_options opt_;
     detail::wait_timing timing_;
     rotation_wait_result result_;
+    diagnostics failure_;
+    error_code failure_ec_;
     bool read_ = false;
+    bool failing_ = false;
 };
 
 } // namespace keyops

@@ -146,6 +146,13 @@ struct wait_options {
     /// first read). The reference is valid during the call only.
     std::function<void(const cckm::job&, std::chrono::steady_clock::duration elapsed)>
         on_job_progress;
+    /// Called when a poll failed for a reason that may pass (the server unreachable, a reset, a
+    /// time-out, 5xx, 429): the wait goes on, and polls again after its usual pause, until its
+    /// deadline. Failures that would not pass (TLS verification, 401 after renewal, 404, 400,
+    /// a body that is not what was expected) end the wait of the jobs they concern instead.
+    std::function<void(const error_code&, const diagnostics&,
+                       std::chrono::steady_clock::duration elapsed)>
+        on_poll_failure;
     /// Called whenever the rotation status changed (and on the first read).
     std::function<void(const ni::rotation_status&, std::chrono::steady_clock::duration elapsed)>
         on_rotation_progress;
@@ -157,6 +164,23 @@ namespace detail {
 
 using wait_clock = std::chrono::steady_clock;
 constexpr std::chrono::milliseconds stop_check_period{100};
+
+// Whether a failed poll may succeed later, so that a wait rides it out: an HTTP status that
+// retry policies retry (408, 429, 5xx), or no answer at all for a reason other than TLS
+// verification or keyops's own checks (a refused or reset connection, a time-out, a TLS stream
+// cut short). OpenSSL's own errors ("asio.ssl": a refused certificate, a failed handshake) would
+// fail again; the category is told by name, so that this header needs no TLS header.
+inline bool transient_poll_failure(const error_code& ec, const diagnostics& d) noexcept {
+    if (d.http_status != 0)
+        return d.http_status == 408 || d.http_status == 429 ||
+               (d.http_status >= 500 && d.http_status < 600);
+    if (ec == error::timeout || ec == error::deadline_exceeded ||
+        ec == error::retry_budget_exhausted)
+        return true;
+    if (ec.category() == error_category())
+        return false;
+    return std::string_view(ec.category().name()) != "asio.ssl";
+}
 
 inline wait_outcome outcome_of(const cckm::job& j) noexcept {
     if (j.overall_status.state == job_state::failed)
