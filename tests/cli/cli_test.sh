@@ -923,6 +923,13 @@ else
 fi
 ko --url "$BASE" --cacert "$WORK/other.pem" "${CC[@]}" --timeout 5 jobs list dsm
 rc 7 "--cacert a certificate that did not sign the server's (TLS failure)"
+# The login request is where a --user run meets TLS first: it names the refused check too.
+if grep -Eq "certificate verify failed.*: (self-signed certificate|unable to get local issuer)" "$ERR"; then
+    ok "  ... the password path names the check that refused the certificate"
+else
+    bad "  ... the password path names the check that refused the certificate" \
+        "$(head -c 400 "$ERR")"
+fi
 ko --url "$BASE" "${CC[@]}" --timeout 5 jobs list dsm
 rc 7 "no --cacert, no --insecure: the self-signed certificate is refused"
 CLOSED=$("$PY" -S -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
