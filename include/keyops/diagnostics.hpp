@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace keyops {
@@ -61,6 +62,34 @@ public:
     std::string last_attempt;
 
     void clear() { *this = diagnostics(); }
+
+    /// Replaces every occurrence of `secret` in every text (the server's included: a server or
+    /// proxy may echo a request's Authorization header or login body) with `<redacted>`. The
+    /// client does this for every secret its auth policy holds before a call's diagnostics
+    /// reach the caller. Secrets shorter than 4 characters are left alone (they would redact
+    /// ordinary words).
+    void redact(std::string_view secret) {
+        if (secret.size() < 4)
+            return;
+        auto scrub = [secret](std::string& text) {
+            for (std::size_t at = text.find(secret); at != std::string::npos;
+                 at = text.find(secret, at + redacted.size()))
+                text.replace(at, secret.size(), redacted);
+        };
+        scrub(detail);
+        scrub(server_code_desc);
+        scrub(server_message);
+        scrub(request_id);
+        scrub(last_attempt);
+        scrub(json_path);
+        for (auto& d : server_details) {
+            scrub(d.message);
+            for (auto& t : d.target)
+                scrub(t);
+        }
+    }
+
+    static constexpr std::string_view redacted = "<redacted>";
 
     /// One line for logs and exception texts, e.g.
     /// `JSON value has the wrong type at /resources/3/abort (byte 412): expected a boolean, ...`.

@@ -848,6 +848,52 @@ rc 0 "--token (a bearer JWT from curl)"
 cc_jwt
 ko KEYOPS_TOKEN="$JWT" "${G[@]}" --json jobs get dsm "$DSM_VENDOR"
 rc 0 "KEYOPS_TOKEN"
+cc_jwt
+printf '%s\n' "$JWT" >"$WORK/token"
+chmod 600 "$WORK/token"
+ko "${G[@]}" --token-file "$WORK/token" --json jobs get dsm "$DSM_VENDOR"
+rc 0 "--token-file (the token kept out of ps)"
+KCMD="keyops ... --password-file - jobs get dsm (password on stdin)"
+RC=0
+timeout -k 5 60 "$KEYOPS" "${G[@]}" --user "$CC_USER" --password-file - --json \
+    jobs get dsm "$DSM_VENDOR" <"$WORK/cc.pw" >"$OUT" 2>"$ERR" || RC=$?
+no_secrets
+rc 0 "--password-file - reads the password from stdin"
+# No secret given and a terminal on stdin: the password is asked for, without echo.
+KCMD="keyops ... --user U jobs get dsm (password typed at the prompt)"
+RC=0
+PW=$(cat "$WORK/cc.pw")
+timeout -k 5 60 "$PY" -S -c '
+import os, pty, sys, time
+pw, argv = sys.argv[1], sys.argv[2:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(argv[0], argv)
+seen, sent = b"", False
+while True:
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    seen += chunk
+    if not sent and b"Password for " in seen:
+        time.sleep(0.2)
+        os.write(fd, pw.encode() + b"\n")
+        sent = True
+sys.stdout.buffer.write(seen)
+_, status = os.waitpid(pid, 0)
+sys.exit(os.waitstatus_to_exitcode(status))
+' "$PW" "$KEYOPS" "${G[@]}" --user "$CC_USER" --json jobs get dsm "$DSM_VENDOR" \
+    >"$OUT" 2>"$ERR" || RC=$?
+no_secrets
+rc 0 "--user without a password on a terminal: asked for at the prompt"
+if grep -q "Password for $CC_USER: " "$OUT" && ! grep -qF "$PW" "$OUT"; then
+    ok "  ... the prompt was shown and the password not echoed"
+else
+    bad "  ... the prompt was shown and the password not echoed" "$(head -c 300 "$OUT")"
+fi
 ko --url "$BASE" --insecure "${CC[@]}" jobs list dsm
 rc 0 "--insecure without --cacert"
 ko KEYOPS_NI_PASSWORD="$NI_PW" "${G[@]}" --ni-user "$NI_USER" --ni-domain-type LOCAL --ni-domain local proxy-key details

@@ -675,3 +675,32 @@ BOOST_AUTO_TEST_CASE(network_insight_token_cap_is_reported_as_such) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(client_secrets)
+
+BOOST_AUTO_TEST_CASE(secrets_a_server_echoes_are_redacted_from_diagnostics) {
+    // A server (or a proxy) that echoes the Authorization header or the login body into its
+    // error texts: neither the JWT nor the refresh token nor the password reaches the caller.
+    keyops::ciphertrust_credentials who;
+    who.username = "admin";
+    who.password = "hunter2-secret";
+    fixture<keyops::ciphertrust_auth, keyops::no_retry> f{keyops::ciphertrust_auth(who),
+                                                          keyops::no_retry()};
+    f.fake().push_response(
+        200,
+        R"({"jwt":"eyJhbGciOi.jwt-value.sig","refresh_token":"rt-0123456789","duration":300})");
+    f.fake().push_response(
+        403, R"({"code":13,"codeDesc":"NCERRForbidden: Bearer eyJhbGciOi.jwt-value.sig",)"
+             R"("message":"body was {\"password\":\"hunter2-secret\",\"refresh_token\":)"
+             R"(\"rt-0123456789\"}","requestID":"rq eyJhbGciOi.jwt-value.sig"})");
+    f.c.call<cckm::get_job<cckm::oci>>(job_id("j1"), f.ec, f.diag);
+    BOOST_TEST((f.ec == keyops::error::forbidden));
+    const std::string all = f.diag.describe(f.ec);
+    BOOST_TEST(all.find("jwt-value") == std::string::npos, all);
+    BOOST_TEST(all.find("hunter2-secret") == std::string::npos, all);
+    BOOST_TEST(all.find("rt-0123456789") == std::string::npos, all);
+    BOOST_TEST(all.find("<redacted>") != std::string::npos, all);
+    BOOST_TEST(f.diag.server_code_desc == "NCERRForbidden: Bearer <redacted>");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -7,7 +7,12 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <sstream>
+
+#include <fcntl.h>
+#include <termios.h>
+#include <unistd.h>
 
 namespace keyops_cli {
 
@@ -39,12 +44,17 @@ Options (before the command):
   --json                  print the server's objects as JSON
   -v, --verbose           log connections and retries to stderr (never secrets)
   CipherTrust Manager:
-  --user U                with --password-file FILE or KEYOPS_PASSWORD; optional --domain D
-  --token T               a bearer token instead (or KEYOPS_TOKEN)
+  --user U                with --password-file FILE (- for stdin) or KEYOPS_PASSWORD, else
+                          asked for on the terminal; optional --domain D
+  --token-file FILE       a bearer token instead (or KEYOPS_TOKEN)
+  --token T               the same on the command line, where other users see it (ps)
   Network Insight:
   --ni-user U             with --ni-password-file FILE or KEYOPS_NI_PASSWORD
   --ni-domain-type LOCAL|LDAP, --ni-domain D
-  --ni-token T            a token instead (or KEYOPS_NI_TOKEN)
+  --ni-token-file FILE    a token instead (or KEYOPS_NI_TOKEN)
+  --ni-token T            the same on the command line, where other users see it (ps)
+Safe ways to pass a secret: a file readable by you alone, the environment, the terminal
+prompt. --token and --ni-token show the token to every user of the machine.
 
 Exit codes: 0 completed (or SUCCESS), 1 job failed (or FAILED), 2 usage error,
 3 authentication failed, 4 not found, 5 a wait's --deadline passed, 6 completed but
@@ -92,21 +102,40 @@ std::string usage_text() {
     return usage_head + kinds + line + '\n' + usage_tail;
 }
 
+std::string read_password_from_terminal(const std::string& prompt) {
+    if (::isatty(STDIN_FILENO) != 1)
+        return {};
+    const int tty = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
+    if (tty < 0)
+        return {};
+    termios saved{};
+    const bool have_modes = ::tcgetattr(tty, &saved) == 0;
+    if (have_modes) {
+        termios quiet = saved;
+        quiet.c_lflag &= static_cast<tcflag_t>(~ECHO);
+        quiet.c_lflag |= ICANON;
+        ::tcsetattr(tty, TCSAFLUSH, &quiet);
+    }
+    [[maybe_unused]] auto w = ::write(tty, prompt.data(), prompt.size());
+    std::string out;
+    char c;
+    while (::read(tty, &c, 1) == 1 && c != '\n' && c != '\r' && out.size() < 4096)
+        out += c;
+    if (have_modes)
+        ::tcsetattr(tty, TCSAFLUSH, &saved);
+    w = ::write(tty, "\n", 1);
+    ::close(tty);
+    return out;
+}
+
 global_options parse_global(int argc, char** argv, std::vector<std::string>& rest) {
     global_options g;
-    std::string password_file, ni_password_file;
-    const std::vector<std::string> valued = {"--url",
-                                             "--cacert",
-                                             "--timeout",
-                                             "--user",
-                                             "--password-file",
-                                             "--domain",
-                                             "--token",
-                                             "--ni-user",
-                                             "--ni-password-file",
-                                             "--ni-domain-type",
-                                             "--ni-domain",
-                                             "--ni-token"};
+    std::string password_file, ni_password_file, token_file, ni_token_file;
+    const std::vector<std::string> valued = {
+        "--url",           "--cacert",           "--timeout",        "--user",
+        "--password-file", "--domain",           "--token",          "--token-file",
+        "--ni-user",       "--ni-password-file", "--ni-domain-type", "--ni-domain",
+        "--ni-token",      "--ni-token-file"};
     int i = 1;
     for (; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -154,6 +183,8 @@ global_options parse_global(int argc, char** argv, std::vector<std::string>& res
                 g.domain = value;
             else if (name == "--token")
                 g.token = value;
+            else if (name == "--token-file")
+                token_file = value;
             else if (name == "--ni-user")
                 g.ni_user = value;
             else if (name == "--ni-password-file")
@@ -167,6 +198,8 @@ global_options parse_global(int argc, char** argv, std::vector<std::string>& res
                 g.ni_domain = value;
             else if (name == "--ni-token")
                 g.ni_token = value;
+            else if (name == "--ni-token-file")
+                ni_token_file = value;
             break;
         }
         if (!known)
@@ -182,6 +215,8 @@ global_options parse_global(int argc, char** argv, std::vector<std::string>& res
         g.password = read_secret_file("--password-file", password_file);
     else if (const char* p = env("KEYOPS_PASSWORD"))
         g.password = p;
+    if (!token_file.empty())
+        g.token = read_secret_file("--token-file", token_file);
     if (g.token.empty())
         if (const char* t = env("KEYOPS_TOKEN"))
             g.token = t;
@@ -189,9 +224,17 @@ global_options parse_global(int argc, char** argv, std::vector<std::string>& res
         g.ni_password = read_secret_file("--ni-password-file", ni_password_file);
     else if (const char* p = env("KEYOPS_NI_PASSWORD"))
         g.ni_password = p;
+    if (!ni_token_file.empty())
+        g.ni_token = read_secret_file("--ni-token-file", ni_token_file);
     if (g.ni_token.empty())
         if (const char* t = env("KEYOPS_NI_TOKEN"))
             g.ni_token = t;
+    // A user name without any secret: ask on the terminal, if there is one.
+    if (!g.user.empty() && g.password.empty() && g.token.empty())
+        g.password = read_password_from_terminal("Password for " + g.user + ": ");
+    if (!g.ni_user.empty() && g.ni_password.empty() && g.ni_token.empty())
+        g.ni_password =
+            read_password_from_terminal("Network Insight password for " + g.ni_user + ": ");
     return g;
 }
 
@@ -319,7 +362,14 @@ std::string read_text_file(const std::string& flag, const std::string& path) {
 }
 
 std::string read_secret_file(const std::string& flag, const std::string& path) {
-    std::string s = read_text_file(flag, path);
+    std::string s;
+    if (path == "-") {
+        std::ostringstream all;
+        all << std::cin.rdbuf();
+        s = all.str();
+    } else {
+        s = read_text_file(flag, path);
+    }
     while (!s.empty() && (s.back() == '\n' || s.back() == '\r'))
         s.pop_back();
     if (s.empty())

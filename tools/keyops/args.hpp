@@ -75,6 +75,8 @@ std::chrono::milliseconds parse_duration(const std::string& flag, const std::str
 std::uint64_t parse_count(const std::string& flag, const std::string& text, bool allow_zero);
 keyops::cckm::job_kind parse_kind(const std::string& text);
 std::string read_secret_file(const std::string& flag, const std::string& path);
+/// Asks for a password on the terminal, without echo; empty when stdin is not a terminal.
+std::string read_password_from_terminal(const std::string& prompt);
 std::string read_text_file(const std::string& flag, const std::string& path);
 
 } // namespace keyops_cli

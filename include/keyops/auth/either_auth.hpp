@@ -54,6 +54,16 @@ public:
     error_code on_release_response(error_code ec, const http_response& res, diagnostics& diag) {
         return std::visit([&](auto& a) { return a.on_release_response(ec, res, diag); }, a_);
     }
+    template <class F>
+    void for_each_secret(F&& f) const {
+        std::visit(
+            [&](const auto& a) {
+                if constexpr (detail::has_secrets<std::decay_t<decltype(a)>>::value)
+                    a.for_each_secret(f);
+            },
+            a_);
+    }
+
     /// True while the policy in use holds something on the server (see needs_release in
     /// policies.hpp); false for policies without that notion.
     bool needs_release() const noexcept {

@@ -26,6 +26,9 @@
 //        tokens); false when there is nothing to give back.
 //   error_code on_release_response(error_code ec, const http_response& res, diagnostics& diag);
 // Optionally:
+//   template <class F> void for_each_secret(F&& f) const;
+//        Calls f(std::string_view) with every secret it holds (passwords, tokens): the client
+//        redacts them from a call's diagnostics, whatever a server echoed back.
 //   bool needs_release() const;
 //        True while the server holds something for us that begin_release gives back; a client
 //        destroyed without close() then releases it, best effort (see ~client in client.hpp).
@@ -108,6 +111,11 @@ public:
             break;
         }
         return true;
+    }
+
+    template <class F>
+    void for_each_secret(F&& f) const {
+        f(std::string_view(token_));
     }
 
 private:
@@ -205,6 +213,13 @@ public:
     error_code on_release_response(error_code ec, const http_response&, diagnostics&) { return ec; }
 
     const ciphertrust_token_state& state() const noexcept { return state_; }
+
+    template <class F>
+    void for_each_secret(F&& f) const {
+        f(std::string_view(creds_.password));
+        f(std::string_view(state_.access_token()));
+        f(std::string_view(state_.refresh_token()));
+    }
 
 private:
     friend class detail::token_auth_base<ciphertrust_auth>;
@@ -320,6 +335,12 @@ public:
     bool needs_release() const noexcept { return has_token(); }
     const network_insight_token_state& state() const noexcept { return state_; }
 
+    template <class F>
+    void for_each_secret(F&& f) const {
+        f(std::string_view(creds_.password));
+        f(std::string_view(state_.token()));
+    }
+
 private:
     friend class detail::token_auth_base<network_insight_auth>;
 
@@ -410,6 +431,23 @@ struct is_auth_policy<
                                                         std::declval<const http_response&>(),
                                                         std::declval<diagnostics&>()))>>
     : std::true_type {};
+
+struct secret_sink {
+    void operator()(std::string_view) const noexcept {}
+};
+template <class A, class = void>
+struct has_secrets : std::false_type {};
+template <class A>
+struct has_secrets<
+    A, std::void_t<decltype(std::declval<const A&>().for_each_secret(std::declval<secret_sink>()))>>
+    : std::true_type {};
+
+/// Redacts every secret `auth` holds from `diag`.
+template <class A>
+void redact_secrets(const A& auth, diagnostics& diag) {
+    if constexpr (has_secrets<A>::value)
+        auth.for_each_secret([&](std::string_view s) { diag.redact(s); });
+}
 
 template <class A, class = void>
 struct needs_release_on_destroy : std::false_type {};

@@ -240,6 +240,9 @@ private:
     call_action finish(error_code ec) {
         at_ = at::finished;
         result_ = ec;
+        // Whatever the server echoed (an Authorization header, a login body) leaves no secret
+        // in what the caller sees.
+        detail::redact_secrets(*auth_, *diag_);
         return {call_action::type::done, nullptr, nullptr, {}, {}, ec, false};
     }
 

@@ -118,7 +118,10 @@ struct release_op {
                                             exchange_options{deadline, true, &diag},
                                             std::move(self));
         }
-        self.complete(sent ? auth.on_release_response(ec, msgs->second, diag) : error_code());
+        const error_code result =
+            sent ? auth.on_release_response(ec, msgs->second, diag) : error_code();
+        detail::redact_secrets(auth, diag);
+        self.complete(result);
     }
 };
 
@@ -137,7 +140,9 @@ error_code release(Transport& t, Auth& a, const request_context& ctx, diagnostic
         return {};
     http_response res;
     const error_code ec = t.exchange(req, res, exchange_options{deadline, true, &diag});
-    return a.on_release_response(ec, res, diag);
+    const error_code result = a.on_release_response(ec, res, diag);
+    detail::redact_secrets(a, diag);
+    return result;
 }
 
 } // namespace detail
