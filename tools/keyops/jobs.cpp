@@ -202,7 +202,9 @@ int jobs_wait(cm_client& c, const global_options& g, const std::vector<std::stri
         view.job(j, elapsed);
     };
     w.on_poll_failure = [&](const keyops::error_code& ec, const keyops::diagnostics& d,
-                            auto elapsed) { view.outage(ec, d, elapsed); };
+                            auto elapsed) {
+        view.outage(ec, d, elapsed);
+    };
 
     auto results = keyops::wait_for_jobs<K>(c, ids, w);
     view.end();

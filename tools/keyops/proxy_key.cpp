@@ -119,7 +119,9 @@ int run_proxy_key(const global_options& g, const std::vector<std::string>& rest)
         view.rotation(st, elapsed);
     };
     w.on_poll_failure = [&](const keyops::error_code& ec, const keyops::diagnostics& d,
-                            auto elapsed) { view.outage(ec, d, elapsed); };
+                            auto elapsed) {
+        view.outage(ec, d, elapsed);
+    };
     auto r = keyops::wait_for_rotation(c, w);
     view.end();
     if (g.verbose)
