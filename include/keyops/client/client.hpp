@@ -428,7 +428,10 @@ private:
             if (!started) {
                 started = true;
                 call_state& s = *st;
-                return c.start_run(s, detail::erase_handler(std::move(self), c.get_executor()));
+                // The call's intermediate operations then allocate from the client's recycled
+                // memory, as the transport's do.
+                return c.start_run(
+                    s, detail::erase_handler(std::move(self), c.get_executor(), *c.memory_));
             }
             call_result<E> r;
             if (!ec)
@@ -539,6 +542,9 @@ private:
     bool ran_sync_ = false;             // the last call was a sync one (see ~client)
     std::unique_ptr<call_state> spare_; // a finished call's state, for the next call
     std::unique_ptr<boost::asio::steady_timer> auth_wakeup_;
+    // Memory for the handlers of async calls (see detail/erased_handler.hpp); on the heap, so
+    // that it stays put if the client's storage moves with it.
+    std::unique_ptr<detail::handler_memory> memory_ = std::make_unique<detail::handler_memory>();
 };
 
 } // namespace keyops
