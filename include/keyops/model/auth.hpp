@@ -49,7 +49,7 @@ struct token {
             return system_clock::time_point(
                 duration_cast<system_clock::duration>(milliseconds(std::min(e, max_s * 1000))));
         return system_clock::time_point(
-            duration_cast<system_clock::duration>(seconds(std::max<std::int64_t>(0, e))));
+            duration_cast<system_clock::duration>(seconds(std::clamp<std::int64_t>(e, 0, max_s))));
     }
 };
 
