@@ -88,7 +88,15 @@ public:
     void time(const keyops::timestamp& t) {
         str(t.raw);
         boolean(t.has_value());
-        num(static_cast<std::int64_t>(t.time.time_since_epoch().count()));
+        const auto since_epoch = t.time.time_since_epoch().count();
+        num(static_cast<std::int64_t>(since_epoch));
+        // Not wrapped around: years after 1970 are after the epoch, years before it before
+        // (1969 and 1970 can go either way with an offset).
+        if (t.has_value()) {
+            const int year = std::atoi(std::string(t.raw.substr(0, 4)).c_str());
+            KEYOPS_FUZZ_CHECK(year <= 1970 || since_epoch > 0);
+            KEYOPS_FUZZ_CHECK(year >= 1969 || since_epoch < 0);
+        }
     }
     template <class State>
     void status(const keyops::status_word<State>& w) {
