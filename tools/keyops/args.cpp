@@ -319,8 +319,11 @@ double parse_seconds(const std::string& flag, const std::string& text) {
     return v;
 }
 
+// At least a millisecond: a positive number of seconds never becomes zero, which would mean no
+// deadline for --deadline and polling without a pause for --interval.
 std::chrono::milliseconds parse_duration(const std::string& flag, const std::string& text) {
-    return std::chrono::milliseconds(static_cast<std::int64_t>(parse_seconds(flag, text) * 1000));
+    return std::chrono::milliseconds(
+        std::max<std::int64_t>(1, static_cast<std::int64_t>(parse_seconds(flag, text) * 1000)));
 }
 
 std::uint64_t parse_count(const std::string& flag, const std::string& text, bool allow_zero) {

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <limits>
 #include <string_view>
 
 namespace keyops {
@@ -96,6 +97,11 @@ public:
         case json_kind::uint64:
             return static_cast<std::int64_t>(node_->uint64);
         case json_kind::double_:
+            // Truncated; saturated beyond the range of int64, where the cast is undefined.
+            if (node_->double_ >= 0x1p63)
+                return std::numeric_limits<std::int64_t>::max();
+            if (node_->double_ < -0x1p63)
+                return std::numeric_limits<std::int64_t>::min();
             return static_cast<std::int64_t>(node_->double_);
         default:
             return 0;

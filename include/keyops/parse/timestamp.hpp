@@ -4,6 +4,7 @@
 // RFC 3339 timestamps as the servers write them ("2021-03-03T09:22:15.05611Z"): the point in
 // time, and the raw text so that nothing is lost in the conversion.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -14,7 +15,8 @@ namespace keyops {
 struct timestamp {
     /// The text as the server sent it; empty when the field was absent or null.
     std::string_view raw;
-    /// The instant; meaningful only when `has_value()`.
+    /// The instant; meaningful only when `has_value()`. Instants beyond what system_clock
+    /// holds (about 1677 to 2262 where it counts nanoseconds) are taken at that limit.
     std::chrono::system_clock::time_point time{};
 
     bool has_value() const noexcept { return !raw.empty(); }
@@ -32,6 +34,13 @@ constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) n
     const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
+
+// The seconds on either side of the epoch that a system_clock time point holds, with room for a
+// fraction of a second: years 0000 to 9999 do not all fit in a clock of nanoseconds.
+inline constexpr std::int64_t max_clock_seconds =
+    std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::duration::max())
+        .count() -
+    1;
 
 constexpr bool read_digits(std::string_view s, std::size_t pos, std::size_t n, unsigned& out) {
     if (pos + n > s.size())
@@ -100,7 +109,9 @@ parse_rfc3339(std::string_view s) noexcept {
         return std::nullopt;
 
     const std::int64_t days = detail::days_from_civil(year, month, day);
-    const std::int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
+    const std::int64_t secs =
+        std::clamp(days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds,
+                   -detail::max_clock_seconds, detail::max_clock_seconds);
     using namespace std::chrono;
     return system_clock::time_point(
         duration_cast<system_clock::duration>(seconds(secs) + nanoseconds(nanos)));

@@ -14,7 +14,8 @@
 namespace keyops {
 
 /// Parses Retry-After: delay-seconds or an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT").
-/// A date in the past gives zero.
+/// A date in the past gives zero; delay-seconds give at most a year. A date beyond what
+/// system_clock holds (about 1677 to 2262 where it counts nanoseconds) is taken at that limit.
 inline std::optional<std::chrono::milliseconds>
 parse_retry_after(std::string_view v, std::chrono::system_clock::time_point now) {
     while (!v.empty() && v.front() == ' ')
@@ -29,7 +30,7 @@ parse_retry_after(std::string_view v, std::chrono::system_clock::time_point now)
         std::int64_t s = 0;
         for (char c : v)
             s = s * 10 + (c - '0');
-        return std::chrono::milliseconds(s * 1000);
+        return std::chrono::milliseconds(std::min<std::int64_t>(s, 365 * 24 * 3600) * 1000);
     }
     // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
     if (v.size() != 29 || v[3] != ',' || v.substr(26) != "GMT")
@@ -54,7 +55,8 @@ parse_retry_after(std::string_view v, std::chrono::system_clock::time_point now)
     const unsigned month = static_cast<unsigned>(m / 3 + 1);
     const std::int64_t days = detail::days_from_civil(year, month, static_cast<unsigned>(day));
     const auto when = std::chrono::system_clock::time_point(
-        std::chrono::seconds(days * 86400 + hour * 3600 + minute * 60 + second));
+        std::chrono::seconds(std::clamp(days * 86400 + hour * 3600 + minute * 60 + second,
+                                        -detail::max_clock_seconds, detail::max_clock_seconds)));
     if (when <= now)
         return std::chrono::milliseconds(0);
     return std::chrono::duration_cast<std::chrono::milliseconds>(when - now);

@@ -134,8 +134,10 @@ inline bool no_proxy_matches(std::string_view no_proxy, std::string_view host) {
         if (entry == "*")
             return true;
         entry = detail::strip_brackets(entry);
-        if (entry.front() == '.')
+        if (!entry.empty() && entry.front() == '.')
             entry.remove_prefix(1);
+        if (entry.empty()) // `[]` or `.`: no host to match
+            continue;
         if (detail::iequals(host, entry))
             return true;
         if (host.size() > entry.size() && host[host.size() - entry.size() - 1] == '.' &&
