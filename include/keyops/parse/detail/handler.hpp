@@ -10,6 +10,7 @@
 
 #include <boost/json/basic_parser.hpp>
 
+#include <cmath>
 #include <cstddef>
 #include <string>
 
@@ -147,6 +148,9 @@ public:
         });
     }
     bool on_double(double v, string_view_type, error_code& ec) {
+        // Boost.JSON 1.81 reads a zero with an exponent past 308 (`0e400`) as NaN: it is zero.
+        if (std::isnan(v))
+            v = 0.0;
         return scalar(ec, &value_sink::on_double, "a number", v, [v](json_node& n) {
             n.kind = json_kind::double_;
             n.double_ = v;
