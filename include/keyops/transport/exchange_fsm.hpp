@@ -278,17 +278,8 @@ private:
         }
         conn_->buffer.commit(bytes);
         auto& p = *conn_->tunnel;
-        while (conn_->buffer.size() != 0 && !p.is_done()) {
-            error_code pec;
-            const std::size_t used = p.put(conn_->buffer.data(), pec);
-            conn_->buffer.consume(used);
-            if (pec == http::error::need_more)
-                break;
-            if (pec)
-                return finish(detail::map_transport_error(pec));
-            if (used == 0)
-                break;
-        }
+        if (auto pec = feed(p))
+            return finish(detail::map_transport_error(pec));
         if (!p.is_done())
             return read_action(exchange_step::proxy_read);
         if (p.get().result_int() / 100 != 2) {
@@ -328,6 +319,25 @@ private:
             p.skip(true);
     }
 
+    // Hands the bytes read so far to `p` (the proxy's answer, or the response), keeping what it
+    // does not take yet; an error only when the bytes are not HTTP (or too much of it).
+    template <class Parser>
+    error_code feed(Parser& p) {
+        namespace http = boost::beast::http;
+        while (conn_->buffer.size() != 0 && !p.is_done()) {
+            error_code ec;
+            const std::size_t used = p.put(conn_->buffer.data(), ec);
+            conn_->buffer.consume(used);
+            if (ec == http::error::need_more)
+                return {};
+            if (ec)
+                return ec;
+            if (used == 0)
+                return {};
+        }
+        return {};
+    }
+
     exchange_action read_action(exchange_step step) {
         auto in = conn_->buffer.prepare(boost::beast::read_size(conn_->buffer, 65536));
         return {step, deadline_, {}, in, {}};
@@ -354,17 +364,8 @@ private:
             return finish(detail::map_transport_error(ec));
         }
         conn_->buffer.commit(bytes);
-        while (conn_->buffer.size() != 0 && !p.is_done()) {
-            error_code pec;
-            const std::size_t used = p.put(conn_->buffer.data(), pec);
-            conn_->buffer.consume(used);
-            if (pec == http::error::need_more)
-                break;
-            if (pec)
-                return finish(detail::map_transport_error(pec));
-            if (used == 0)
-                break;
-        }
+        if (auto pec = feed(p))
+            return finish(detail::map_transport_error(pec));
         if (p.is_done())
             return complete();
         return read_action(exchange_step::read);
