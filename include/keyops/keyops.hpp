@@ -9,6 +9,7 @@
 #include <keyops/client/call_fsm.hpp>
 #include <keyops/client/client.hpp>
 #include <keyops/client/pages.hpp>
+#include <keyops/client/release.hpp>
 #include <keyops/diagnostics.hpp>
 #include <keyops/endpoint/cckm.hpp>
 #include <keyops/endpoint/ciphertrust_auth.hpp>
