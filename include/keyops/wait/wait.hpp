@@ -68,6 +68,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -114,6 +115,40 @@ bool wait_cancelled(Self& self) {
     return self.get_cancellation_state().cancelled() != boost::asio::cancellation_type::none;
 }
 
+enum class wait_phase : unsigned char { initial, posted, running };
+
+// A pause of an async wait: until the machine's wake time, or sooner to look at a stop flag.
+template <class Self, class State>
+void pause_wait(Self& self, State& s) {
+    s.timer.expires_at(next_tick(s.wake, s.fsm.options().stop != nullptr));
+    s.timer.async_wait(std::move(self));
+}
+
+// What both async waits do at their start and at each end of the pause timer: post first (never
+// completing inside the initiating function), then the machine's first step, then its next one
+// once the pause is over. Nothing when the wait goes on waiting (the post, or more pause).
+template <class Self, class State>
+std::optional<wait_action> wait_timer_step(Self& self, State& s, error_code ec) {
+    if (s.ph == wait_phase::initial) {
+        s.ph = wait_phase::posted;
+        self.reset_cancellation_state(boost::asio::enable_total_cancellation());
+        boost::asio::post(self.get_io_executor(), std::move(self));
+        return std::nullopt;
+    }
+    const auto now = wait_clock::now();
+    if (s.ph == wait_phase::posted) {
+        s.ph = wait_phase::running;
+        return wait_cancelled(self) ? s.fsm.stop(now) : s.fsm.start(now);
+    }
+    if (ec || wait_cancelled(self) || s.fsm.stop_requested())
+        return s.fsm.stop(now);
+    if (now < s.wake) {
+        pause_wait(self, s);
+        return std::nullopt;
+    }
+    return s.fsm.on_wake(now);
+}
+
 // The async driver of jobs_wait_fsm.
 template <class Kind, class Client>
 class jobs_wait_op {
@@ -125,24 +160,8 @@ public:
     // the pause timer.
     template <class Self>
     void operator()(Self& self, error_code ec = {}) {
-        auto& s = *st_;
-        if (s.ph == phase::initial) {
-            s.ph = phase::posted;
-            self.reset_cancellation_state(boost::asio::enable_total_cancellation());
-            return boost::asio::post(self.get_io_executor(), std::move(self));
-        }
-        const auto now = wait_clock::now();
-        if (s.ph == phase::posted) {
-            s.ph = phase::running;
-            if (wait_cancelled(self))
-                return act(self, s.fsm.stop(now));
-            return act(self, s.fsm.start(now));
-        }
-        if (ec || wait_cancelled(self) || s.fsm.stop_requested())
-            return act(self, s.fsm.stop(now));
-        if (now < s.wake)
-            return pause(self);
-        act(self, s.fsm.on_wake(now));
+        if (auto a = wait_timer_step(self, *st_, ec))
+            act(self, *a);
     }
 
     // A list page.
@@ -164,8 +183,6 @@ public:
     }
 
 private:
-    enum class phase : unsigned char { initial, posted, running };
-
     struct state {
         state(Client& cl, std::vector<std::string> ids, wait_options opt)
             : c(cl), timer(cl.get_executor()),
@@ -177,7 +194,7 @@ private:
         diagnostics diag;
         cckm::list_query<Kind> query;
         wait_clock::time_point wake{};
-        phase ph = phase::initial;
+        wait_phase ph = wait_phase::initial;
     };
 
     template <class Self>
@@ -214,9 +231,7 @@ private:
 
     template <class Self>
     void pause(Self& self) {
-        auto& s = *st_;
-        s.timer.expires_at(next_tick(s.wake, s.fsm.options().stop != nullptr));
-        s.timer.async_wait(std::move(self));
+        pause_wait(self, *st_);
     }
 
     std::unique_ptr<state> st_;
@@ -231,24 +246,8 @@ public:
 
     template <class Self>
     void operator()(Self& self, error_code ec = {}) {
-        auto& s = *st_;
-        if (s.ph == phase::initial) {
-            s.ph = phase::posted;
-            self.reset_cancellation_state(boost::asio::enable_total_cancellation());
-            return boost::asio::post(self.get_io_executor(), std::move(self));
-        }
-        const auto now = wait_clock::now();
-        if (s.ph == phase::posted) {
-            s.ph = phase::running;
-            if (wait_cancelled(self))
-                return act(self, s.fsm.stop(now));
-            return act(self, s.fsm.start(now));
-        }
-        if (ec || wait_cancelled(self) || s.fsm.stop_requested())
-            return act(self, s.fsm.stop(now));
-        if (now < s.wake)
-            return pause(self);
-        act(self, s.fsm.on_wake(now));
+        if (auto a = wait_timer_step(self, *st_, ec))
+            act(self, *a);
     }
 
     template <class Self>
@@ -260,8 +259,6 @@ public:
     }
 
 private:
-    enum class phase : unsigned char { initial, posted, running };
-
     struct state {
         state(Client& cl, wait_options opt)
             : c(cl), timer(cl.get_executor()), fsm(std::move(opt), wait_clock::now()) {}
@@ -270,7 +267,7 @@ private:
         rotation_wait_fsm fsm;
         diagnostics diag;
         wait_clock::time_point wake{};
-        phase ph = phase::initial;
+        wait_phase ph = wait_phase::initial;
     };
 
     template <class Self>
@@ -289,9 +286,7 @@ private:
 
     template <class Self>
     void pause(Self& self) {
-        auto& s = *st_;
-        s.timer.expires_at(next_tick(s.wake, s.fsm.options().stop != nullptr));
-        s.timer.async_wait(std::move(self));
+        pause_wait(self, *st_);
     }
 
     std::unique_ptr<state> st_;
