@@ -380,7 +380,7 @@ std::uint64_t fold_keyops(const keyops::cckm::job_list& list) {
     checksum c;
     for (const keyops::cckm::job& j : list.resources) {
         c.job(j.id, j.overall_status.raw, j.overall_status.state,
-              j.completed_at.has_value() ? micros(j.completed_at.time) : 0);
+              j.completed_at.has_value() ? micros(j.completed_at.time()) : 0);
         for (auto m : j.detailed_status)
             c.pair(m.key, m.value.as_string());
         for (std::string_view v : j.key_vaults)

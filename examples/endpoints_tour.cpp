@@ -30,7 +30,7 @@ void show(const std::string& title, const keyops::http_request& req) {
 std::string when(const keyops::timestamp& t) {
     if (!t)
         return "-";
-    const std::time_t secs = std::chrono::system_clock::to_time_t(t.time);
+    const std::time_t secs = std::chrono::system_clock::to_time_t(t.time());
     std::tm tm{};
     gmtime_r(&secs, &tm);
     char buf[32];

@@ -88,14 +88,21 @@ public:
     void time(const keyops::timestamp& t) {
         str(t.raw);
         boolean(t.has_value());
-        const auto since_epoch = t.time.time_since_epoch().count();
+        const auto since_epoch = t.time().time_since_epoch().count();
         num(static_cast<std::int64_t>(since_epoch));
         // Not wrapped around: years after 1970 are after the epoch, years before it before
-        // (1969 and 1970 can go either way with an offset).
-        if (t.has_value()) {
+        // (1969 and 1970 can go either way with an offset). The instant written back in UTC
+        // reads as the same instant.
+        if (const auto v = t.value()) {
             const int year = std::atoi(std::string(t.raw.substr(0, 4)).c_str());
             KEYOPS_FUZZ_CHECK(year <= 1970 || since_epoch > 0);
             KEYOPS_FUZZ_CHECK(year >= 1969 || since_epoch < 0);
+            KEYOPS_FUZZ_CHECK(v->nanoseconds < 1000000000u);
+            const std::string back = keyops::format_rfc3339(*v);
+            if (back.size() >= 20 && back[0] != '-' && back[4] == '-') {
+                const auto again = keyops::parse_instant(back);
+                KEYOPS_FUZZ_CHECK(again && *again == *v);
+            }
         }
     }
     template <class State>
@@ -243,6 +250,16 @@ std::string dump_of(const keyops::parsed<T>& r) {
     dump d;
     write(d, r.value());
     d.str(r.body());
+    // Each value left out is named by a path, and a number's text is what the body holds.
+    for (const keyops::field_problem& p : r.problems()) {
+        KEYOPS_FUZZ_CHECK(!p.detail.empty());
+        KEYOPS_FUZZ_CHECK(p.path.empty() || p.path[0] == '/');
+        KEYOPS_FUZZ_CHECK(r.body().find(p.text) != std::string_view::npos);
+        d.num(static_cast<int>(p.code));
+        d.str(p.path);
+        d.str(p.text);
+        d.str(p.detail);
+    }
     return d.text();
 }
 

@@ -238,7 +238,7 @@ void check_job(const cckm::job& got, const json::object& want) {
                 BOOST_TEST(value.has_value());
                 auto expected = keyops::parse_rfc3339(text_of(*w));
                 BOOST_TEST_REQUIRE(expected.has_value());
-                BOOST_TEST((value.time == *expected));
+                BOOST_TEST((value.time() == *expected));
             } else {
                 BOOST_TEST(!value.has_value());
             }
@@ -422,7 +422,7 @@ BOOST_AUTO_TEST_CASE(get_job_gzip_chunked) {
     BOOST_TEST(job->key_vaults.size() == 2u);
     BOOST_TEST(std::string(job->sync_item) == "azure-certificate");
     BOOST_TEST(std::chrono::duration_cast<std::chrono::microseconds>(
-                   job->created_at.time.time_since_epoch())
+                   job->created_at.time().time_since_epoch())
                    .count() == 1652338852032722); // 2022-05-12T07:00:52.032722Z
 
     const auto lines = requests_of(agent_of_this_case(), 1);

@@ -54,10 +54,10 @@ BOOST_AUTO_TEST_CASE(dsm_refresh_list) {
     BOOST_TEST(j.updated_at.raw == "2021-03-03T09:22:15.636481Z");
     BOOST_TEST(j.completed_at.raw == "2021-03-03T09:22:15.636315Z");
     // 2021-03-03T09:22:15Z is 1614763335 seconds after the epoch.
-    BOOST_TEST(split(j.created_at.time).first == 1614763335);
-    BOOST_TEST(split(j.created_at.time).second == 56110);
-    BOOST_TEST(split(j.updated_at.time).second == 636481);
-    BOOST_TEST(split(j.completed_at.time).second == 636315);
+    BOOST_TEST(split(j.created_at.time()).first == 1614763335);
+    BOOST_TEST(split(j.created_at.time()).second == 56110);
+    BOOST_TEST(split(j.updated_at.time()).second == 636481);
+    BOOST_TEST(split(j.completed_at.time()).second == 636315);
     BOOST_TEST(j.overall_status.raw == "completed");
     BOOST_TEST((j.overall_status.state == keyops::job_state::completed));
     BOOST_TEST(j.detailed_status.size() == 1u);
@@ -84,8 +84,8 @@ BOOST_AUTO_TEST_CASE(azure_certificates_job) {
     BOOST_TEST(j->updated_at.raw == "2022-05-12T07:01:17.698896Z");
     BOOST_TEST(j->completed_at.raw == "2022-05-12T07:01:17.698624Z");
     // 2022-05-12T07:00:52Z is 1652338852 seconds after the epoch.
-    BOOST_TEST(split(j->created_at.time).first == 1652338852);
-    BOOST_TEST(split(j->created_at.time).second == 32722);
+    BOOST_TEST(split(j->created_at.time()).first == 1652338852);
+    BOOST_TEST(split(j->created_at.time()).second == 32722);
     BOOST_TEST(j->overall_status.raw == "failed");
     BOOST_TEST((j->overall_status.state == keyops::job_state::failed));
     BOOST_TEST_REQUIRE(j->detailed_status.size() == 2u);
@@ -115,8 +115,8 @@ BOOST_AUTO_TEST_CASE(google_update_all_versions_job) {
     BOOST_TEST(j->created_at.raw == "2021-05-05T07:33:44.183784Z");
     BOOST_TEST(j->updated_at.raw == "2021-05-05T07:33:48.323112Z");
     BOOST_TEST(j->completed_at.raw == "2021-05-05T07:33:48.322905Z");
-    BOOST_TEST(split(j->completed_at.time).first == 1620200028);
-    BOOST_TEST(split(j->completed_at.time).second == 322905);
+    BOOST_TEST(split(j->completed_at.time()).first == 1620200028);
+    BOOST_TEST(split(j->completed_at.time()).second == 322905);
     BOOST_TEST((j->overall_status.state == keyops::job_state::completed));
     BOOST_TEST_REQUIRE(j->detailed_status.size() == 2u);
     auto completed = j->detailed_status.find("completed");
@@ -153,8 +153,8 @@ BOOST_AUTO_TEST_CASE(oci_sync_list) {
     BOOST_TEST(j.updated_at.raw == "2022-02-03T04:20:06.015704Z");
     BOOST_TEST(j.completed_at.raw == "2022-02-03T04:20:06.015547Z");
     // 2022-02-03T04:19:34Z is 1643861974 seconds after the epoch.
-    BOOST_TEST(split(j.created_at.time).first == 1643861974);
-    BOOST_TEST(split(j.created_at.time).second == 327771);
+    BOOST_TEST(split(j.created_at.time()).first == 1643861974);
+    BOOST_TEST(split(j.created_at.time()).second == 327771);
     BOOST_TEST((j.overall_status.state == keyops::job_state::completed));
     BOOST_TEST(j.detailed_status.size() == 1u);
     BOOST_TEST(j.detailed_status.string("cckmqa-automation/5e9ee2f1-1b90-4b7d-b319-2b0848e78e75") ==

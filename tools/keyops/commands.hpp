@@ -59,10 +59,12 @@ int call_and_show(Client& c, const global_options& g, const std::string& what, S
         report_error(what, ec, diag);
         return exit_code_for(ec);
     }
-    if (g.json)
+    if (g.json) {
         print_json_body(r.body());
-    else
+    } else {
+        warn_problems(r.problems());
         show(*r);
+    }
     return exit_ok;
 }
 

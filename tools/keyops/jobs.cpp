@@ -1,6 +1,7 @@
 // keyops jobs list, get, start, cancel and wait: CipherTrust Manager CCKM jobs of every kind.
 
 #include "commands.hpp"
+#include "raw_json.hpp"
 
 #include <keyops/auth/either_auth.hpp>
 #include <keyops/auth/policies.hpp>
@@ -11,7 +12,6 @@
 #include <keyops/wait/wait.hpp>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -93,22 +93,22 @@ int jobs_list(cm_client& c, const global_options& g, const command_args& a) {
                 print_json_body(page.body());
                 return exit_ok;
             }
+            warn_problems(page.problems());
             std::vector<const cckm::job*> jobs;
             for (const auto& j : page->resources)
                 jobs.push_back(&j);
             print_job_table(jobs);
-            const auto skip = page->skip.value_or(0);
-            std::fprintf(stderr, "%zu of %lld %s jobs (skip %lld)%s\n", jobs.size(),
-                         static_cast<long long>(page->total.value_or(0)),
-                         std::string(K::name).c_str(), static_cast<long long>(skip),
-                         page->total && skip + static_cast<std::int64_t>(jobs.size()) < *page->total
-                             ? "; more with --skip or --all"
-                             : "");
+            const std::uint64_t skip = page->skip.value_or(0);
+            std::fprintf(stderr, "%zu of %llu %s jobs (skip %llu)%s\n", jobs.size(),
+                         static_cast<unsigned long long>(page->total.value_or(0)),
+                         std::string(K::name).c_str(), static_cast<unsigned long long>(skip),
+                         keyops::cckm::next_page_skip(*page, skip) ? "; more with --skip or --all"
+                                                                   : "");
             return exit_ok;
         }
         // Every page: from --skip on, --limit per request (default 100).
         std::vector<keyops::call_result<cckm::list_jobs<K>>> pages;
-        boost::json::array all;
+        std::vector<std::string_view> all; // --json: the jobs as the server wrote them
         std::vector<const cckm::job*> jobs;
         std::uint64_t at = q.skip.value_or(0); // the page being read
         keyops::for_each_job_page<K>(
@@ -116,13 +116,10 @@ int jobs_list(cm_client& c, const global_options& g, const command_args& a) {
                 verbose_note(
                     g, "GET " + std::string(K::name) + " jobs, skip " + std::to_string(skip), diag);
                 if (g.json) {
-                    boost::system::error_code jec;
-                    auto v = boost::json::parse(page.body(), jec);
-                    if (!jec && v.is_object())
-                        if (auto* r = v.as_object().if_contains("resources"); r && r->is_array())
-                            for (auto& e : r->as_array())
-                                all.push_back(std::move(e));
+                    for (std::string_view e : member_array_elements(page.body(), "resources"))
+                        all.push_back(e);
                 } else {
+                    warn_problems(page.problems());
                     for (const auto& j : page->resources)
                         jobs.push_back(&j);
                 }
@@ -139,7 +136,7 @@ int jobs_list(cm_client& c, const global_options& g, const command_args& a) {
             return exit_code_for(ec);
         }
         if (g.json)
-            std::cout << boost::json::serialize(all) << '\n';
+            std::cout << json_array_of(all) << '\n';
         else {
             print_job_table(jobs);
             std::fprintf(stderr, "%zu %s jobs in %zu pages\n", jobs.size(),
@@ -210,19 +207,22 @@ int jobs_wait(cm_client& c, const global_options& g, const std::vector<std::stri
     view.end();
 
     int code = exit_ok;
-    boost::json::array out_json;
+    std::vector<std::string> out_json; // one object per job; the job as the server wrote it
     for (const auto& r : results) {
         code = worse(code, exit_code_for(r.outcome, r.ec));
         if (g.verbose)
             std::cerr << "keyops: waited for " << r.id << ": " << r.polls << " polls, "
                       << r.attempts << " HTTP attempts\n";
         if (g.json) {
-            boost::json::object o;
-            o["id"] = r.id;
-            o["outcome"] = outcome_name(r.outcome);
-            o["job"] = r.job ? job_object_from(r.job.body(), r.id) : boost::json::value(nullptr);
+            std::string o = "{\"id\":" + boost::json::serialize(boost::json::string_view(r.id)) +
+                            ",\"outcome\":\"" + std::string(outcome_name(r.outcome)) +
+                            "\",\"job\":";
+            const std::string_view job_text = r.job ? raw_job_text(r.job.body(), r.id) : "";
+            o += job_text.empty() ? std::string_view("null") : job_text;
             if (r.ec)
-                o["error"] = r.diag.describe(r.ec);
+                o += ",\"error\":" +
+                     boost::json::serialize(boost::json::string_view(r.diag.describe(r.ec)));
+            o += '}';
             out_json.push_back(std::move(o));
         } else {
             std::printf("%s: %s", r.id.c_str(), std::string(keyops::to_string(r.outcome)).c_str());
@@ -240,7 +240,7 @@ int jobs_wait(cm_client& c, const global_options& g, const std::vector<std::stri
             std::cerr << "keyops: " << r.id << ": " << r.diag.detail << '\n';
     }
     if (g.json)
-        std::cout << boost::json::serialize(out_json) << '\n';
+        std::cout << json_array_of({out_json.begin(), out_json.end()}) << '\n';
     return code;
 }
 

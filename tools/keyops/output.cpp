@@ -2,8 +2,6 @@
 
 #include "output.hpp"
 
-#include <boost/json/parse.hpp>
-
 #include <ctime>
 #include <iostream>
 #include <sstream>
@@ -105,7 +103,28 @@ void line(const char* name, std::string_view value) {
     std::printf("%-16s%.*s\n", name, static_cast<int>(value.size()), value.data());
 }
 
+// A timestamp as sent; Go's zero time, which Go servers write for a time never set, says so.
+void time_line(const char* name, const keyops::timestamp& t) {
+    if (t.has_value() && t.value() && t.value()->is_go_zero())
+        line(name, "(not set)");
+    else
+        line(name, t.raw);
+}
+
 } // namespace
+
+void warn_problems(keyops::field_problems problems) {
+    for (const keyops::field_problem& p : problems) {
+        const std::string path = p.path.empty() ? std::string("the body") : std::string(p.path);
+        if (p.text.empty())
+            std::fprintf(stderr, "keyops: warning: %s: %.*s; left out\n", path.c_str(),
+                         static_cast<int>(p.detail.size()), p.detail.data());
+        else
+            std::fprintf(stderr, "keyops: warning: %s: %.*s (%.*s); left out\n", path.c_str(),
+                         static_cast<int>(p.detail.size()), p.detail.data(),
+                         static_cast<int>(p.text.size()), p.text.data());
+    }
+}
 
 std::pair<std::size_t, std::size_t> resource_progress(const cckm::job& j) {
     if (j.version_count) {
@@ -135,16 +154,17 @@ void print_job_block(const cckm::job& j) {
     line("cloud:", j.cloud);
     line("overall_status:", j.overall_status.raw);
     std::printf("%-16s%s\n", "abort:", j.abort ? "true" : "false");
-    line("created_at:", j.created_at.raw);
-    line("updated_at:", j.updated_at.raw);
-    line("completed_at:", j.completed_at.raw);
+    time_line("created_at:", j.created_at);
+    time_line("updated_at:", j.updated_at);
+    time_line("completed_at:", j.completed_at);
     line("resources:", joined(j.resources()));
     line("regions:", joined(j.regions));
     line("sync_item:", j.sync_item);
     line("key_id:", j.key_id);
     line("operation:", j.operation);
     if (j.version_count)
-        std::printf("%-16s%lld\n", "version_count:", static_cast<long long>(*j.version_count));
+        std::printf("%-16s%llu\n",
+                    "version_count:", static_cast<unsigned long long>(*j.version_count));
     const auto [done, total] = resource_progress(j);
     if (total)
         std::printf("%-16s%zu of %zu done\n", "progress:", done, total);
@@ -200,23 +220,6 @@ void print_details_block(const keyops::ni::key_details& d) {
     }
     std::printf("%-20s%.*s\n", "last_updated_by:", static_cast<int>(d.last_updated_by.size()),
                 d.last_updated_by.data());
-}
-
-boost::json::value job_object_from(std::string_view body, std::string_view id) {
-    boost::system::error_code ec;
-    auto v = boost::json::parse(body, ec);
-    if (ec || !v.is_object())
-        return nullptr;
-    auto& o = v.as_object();
-    if (auto* r = o.if_contains("resources"); r && r->is_array()) {
-        for (auto& e : r->as_array())
-            if (e.is_object())
-                if (auto* i = e.as_object().if_contains("id");
-                    i && i->is_string() && i->as_string() == id)
-                    return e;
-        return nullptr;
-    }
-    return v;
 }
 
 std::string seconds_text(std::chrono::steady_clock::duration d) {

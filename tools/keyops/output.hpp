@@ -10,9 +10,8 @@
 #include <keyops/error.hpp>
 #include <keyops/model/cckm.hpp>
 #include <keyops/model/network_insight.hpp>
+#include <keyops/parse/parse.hpp>
 #include <keyops/wait/types.hpp>
-
-#include <boost/json/value.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -46,12 +45,12 @@ void print_job_table(const std::vector<const keyops::cckm::job*>& jobs);
 void print_rotation_block(const keyops::ni::rotation_status& s);
 void print_details_block(const keyops::ni::key_details& d);
 
+/// A warning on stderr for each value the library left out of its field (see
+/// keyops::parsed::problems()); --json output is unaffected: it prints the body as sent.
+void warn_problems(keyops::field_problems problems);
+
 /// Resources done of total, as far as the job says.
 std::pair<std::size_t, std::size_t> resource_progress(const keyops::cckm::job& j);
-
-/// The JSON object of job `id` inside `body`: the body itself, or an element of its
-/// `resources` (a list page). Null when absent or unparsable.
-boost::json::value job_object_from(std::string_view body, std::string_view id);
 
 std::string seconds_text(std::chrono::steady_clock::duration d);
 

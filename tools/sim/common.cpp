@@ -24,10 +24,6 @@ std::tm utc(long long secs_since_epoch) {
     return tm;
 }
 
-bool is_ni_path(std::string_view path) {
-    return starts_with(path, "/api/ni");
-}
-
 } // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -271,6 +267,10 @@ Reply admin_error(int status, std::string_view message) {
     json::object o;
     o["error"] = message;
     return json_reply(status, o);
+}
+
+bool is_ni_path(std::string_view path) {
+    return starts_with(path, "/api/ni");
 }
 
 // An error in the shape of whichever server owns `path`.

@@ -49,6 +49,8 @@ Reply cckm_bad(std::string_view text);
 Reply cckm_not_found(std::string_view text);
 Reply ni_error(int status, std::string_view message, std::string_view target);
 Reply admin_error(int status, std::string_view message);
+// True for Network Insight's paths.
+bool is_ni_path(std::string_view path);
 // An error in the shape of whichever server owns `path`.
 Reply shaped_error(int status, std::string_view path, std::string_view text);
 Reply method_not_allowed(std::string_view path, std::string_view allow);

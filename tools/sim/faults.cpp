@@ -165,9 +165,13 @@ bool fault_from_json(const json::object& o, Fault& f, std::string& err) {
                 return false;
             }
         } else if (key == "body") {
-            if (!v.is_string() || (v.get_string() != "json" && v.get_string() != "empty" &&
-                                   v.get_string() != "html")) {
-                err = "body must be \"json\", \"empty\" or \"html\"";
+            const bool literal = v.is_string() && !v.get_string().empty() &&
+                                 (v.get_string().front() == '{' || v.get_string().front() == '[');
+            if (!v.is_string() ||
+                (!literal && v.get_string() != "json" && v.get_string() != "empty" &&
+                 v.get_string() != "html" && v.get_string() != "echo")) {
+                err = "body must be \"json\", \"empty\", \"html\", \"echo\" or a literal "
+                      "JSON text starting with { or [";
                 return false;
             }
             f.body = v.get_string() == "json" ? "" : std::string(v.get_string());
@@ -292,9 +296,26 @@ Plan Faults::plan(const Request& req, std::string_view path, Tokens& tokens) {
     return plan;
 }
 
-Reply fault_reply(const Fault& f, std::string_view path, Time now) {
+Reply fault_reply(const Fault& f, const Request& req, std::string_view path, Time now) {
     Reply r;
-    if (f.body == "empty") {
+    if (!f.body.empty() && (f.body.front() == '{' || f.body.front() == '[')) {
+        r.status = f.status;
+        r.body = f.body;
+        r.headers.emplace_back("Content-Type", "application/json");
+    } else if (f.body == "echo") {
+        // A careless server or proxy: the request's credentials in every text of its error.
+        const std::string echoed = "Authorization: " + req.authorization + "; body: " + req.body;
+        if (is_ni_path(path)) {
+            r = ni_error(f.status, echoed, req.authorization);
+        } else {
+            json::object o;
+            o["code"] = 15;
+            o["codeDesc"] = "NCERRBadRequest: " + echoed;
+            o["message"] = echoed;
+            o["requestID"] = req.authorization;
+            r = json_reply(f.status, o);
+        }
+    } else if (f.body == "empty") {
         r.status = f.status;
     } else if (f.body == "html") {
         r.status = f.status;

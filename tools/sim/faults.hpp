@@ -33,7 +33,9 @@ struct Faults {
 };
 
 // The reply of a status fault, in the error shape of `path`.
-Reply fault_reply(const Fault& f, std::string_view path, Time now);
+// `body` "echo" puts the request's Authorization header and body into every text of the error;
+// a body starting with { or [ is sent as it is.
+Reply fault_reply(const Fault& f, const Request& req, std::string_view path, Time now);
 // A malformed or oversize fault's change to the reply's body; other faults leave it.
 void damage_body(const Fault& f, Reply& r);
 // How the transport must send the reply of a request that met `f`, and the log's note.

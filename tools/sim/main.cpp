@@ -124,7 +124,9 @@ prefix) and optionally a method, for the next "count" matching requests (0: unti
   latency         wait "ms" (default 500) before answering; adds up with other rules
   status          answer "status" (default 503; also written as fault 429, 500 or 503) with
                   optional "retry_after": seconds, "date:N" (an HTTP date N s ahead) or a
-                  literal HTTP date; "body": json (the server's error shape), empty or html
+                  literal HTTP date; "body": json (the server's error shape), empty, html,
+                  echo (the request's credentials in the error's texts) or a literal JSON
+                  text starting with { or [, sent as it is
   close_before    close the connection without answering
   close_after     answer as usual (no "Connection: close"), then close the connection, as a
                   server closing an idle keep-alive connection does

@@ -109,7 +109,7 @@ Reply Sim::Impl::respond(const Request& req, const Plan& plan) {
         return r;
     }
     if (f && f->kind == FaultKind::status)
-        r = fault_reply(*f, path, now);
+        r = fault_reply(*f, req, path, now);
     else
         r = route(req, now);
     if (f)

@@ -47,7 +47,7 @@ struct job {
     // Google update-all-versions jobs.
     std::string_view job_id;
     std::string_view key_id;
-    std::optional<std::int64_t> version_count;
+    std::optional<std::uint64_t> version_count;
     std::string_view operation;
 
     /// The first non-empty resource list of the job.
@@ -65,9 +65,9 @@ struct job {
 
 /// One page of a job list.
 struct job_list {
-    std::optional<std::int64_t> skip;
-    std::optional<std::int64_t> limit;
-    std::optional<std::int64_t> total;
+    std::optional<std::uint64_t> skip;
+    std::optional<std::uint64_t> limit;
+    std::optional<std::uint64_t> total;
     std::vector<job> resources;
 };
 
@@ -77,9 +77,9 @@ struct job_list {
 inline std::optional<std::uint64_t> next_page_skip(const job_list& page,
                                                    std::uint64_t skip) noexcept {
     const std::uint64_t got = page.resources.size();
-    if (got == 0 || !page.total || *page.total <= 0)
+    if (got == 0 || !page.total || *page.total == 0)
         return std::nullopt;
-    if (static_cast<std::uint64_t>(*page.total) <= skip + got)
+    if (*page.total <= skip || *page.total - skip <= got)
         return std::nullopt;
     return skip + got;
 }

@@ -124,36 +124,6 @@ inline char* extra_bytes(document_storage* s) noexcept {
     return reinterpret_cast<char*>(s) + round_to_max_align(sizeof(document_storage));
 }
 
-// JSON Pointer (RFC 6901) of the parser's position.
-inline std::string json_pointer(const std::vector<frame>& frames) {
-    std::string out;
-    for (const frame& f : frames) {
-        switch (f.kind) {
-        case frame_kind::object:
-        case frame_kind::generic_object:
-            if (!f.has_key)
-                break;
-            out += '/';
-            for (char c : f.key) {
-                if (c == '~')
-                    out += "~0";
-                else if (c == '/')
-                    out += "~1";
-                else
-                    out += c;
-            }
-            break;
-        default:
-            if (f.count > 0) {
-                out += '/';
-                out += std::to_string(f.count - 1);
-            }
-            break;
-        }
-    }
-    return out;
-}
-
 // Offset of the first byte that is not valid UTF-8, or npos.
 inline std::size_t first_invalid_utf8(std::string_view s) noexcept {
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
@@ -195,7 +165,8 @@ inline std::size_t first_invalid_utf8(std::string_view s) noexcept {
 
 template <class T>
 bool parse_into(T& out, boost::json::monotonic_resource& arena, std::string_view body,
-                error_code& ec, diagnostics& diag, const parse_options& opt) {
+                error_code& ec, diagnostics& diag, const parse_options& opt,
+                const field_problem** problems = nullptr) {
     ec.clear();
     diag.clear();
     if (body.size() > opt.max_body_size) {
@@ -218,8 +189,11 @@ bool parse_into(T& out, boost::json::monotonic_resource& arena, std::string_view
                                                      static_cast<void*>(&out));
     error_code jec;
     const std::size_t n = parser.write_some(false, body.data(), body.size(), jec);
-    if (!jec && n == body.size())
+    if (!jec && n == body.size()) {
+        if (problems)
+            *problems = st.problems();
         return true;
+    }
 
     diag.json_offset = n;
     diag.json_path = json_pointer(st.frames());
@@ -265,6 +239,11 @@ public:
     /// The body the value was parsed from.
     std::string_view body() const noexcept { return body_; }
 
+    /// The values that were left out of their fields because the fields cannot hold them (a
+    /// number too large for its integer type, a timestamp that is not RFC 3339); empty when
+    /// every value found its place. The rest of the document parsed as usual.
+    field_problems problems() const noexcept { return field_problems(problems_); }
+
 private:
     template <class U>
     friend parsed<U> parse(std::string, error_code&, diagnostics&, const parse_options&);
@@ -276,6 +255,7 @@ private:
 
     detail::document_storage_ptr storage_;
     std::string_view body_;
+    const field_problem* problems_ = nullptr;
     T value_{};
 };
 
@@ -297,7 +277,8 @@ parsed<T> parse(std::string body, error_code& ec, diagnostics& diag,
     // inline buffer stays put.
     out.storage_->body = std::move(body);
     out.body_ = out.storage_->body;
-    if (!detail::parse_into(out.value_, out.storage_->arena, out.body_, ec, diag, opt))
+    if (!detail::parse_into(out.value_, out.storage_->arena, out.body_, ec, diag, opt,
+                            &out.problems_))
         return parsed<T>();
     return out;
 }
@@ -310,7 +291,7 @@ parsed<T> parse_borrowed(std::string_view body, error_code& ec, diagnostics& dia
     parsed<T> out;
     out.storage_ = detail::make_document_storage(detail::arena_block_for(body.size()));
     out.body_ = body;
-    if (!detail::parse_into(out.value_, out.storage_->arena, body, ec, diag, opt))
+    if (!detail::parse_into(out.value_, out.storage_->arena, body, ec, diag, opt, &out.problems_))
         return parsed<T>();
     return out;
 }
@@ -327,7 +308,8 @@ parsed<T> parse_copy(std::string_view body, error_code& ec, diagnostics& diag,
     if (!body.empty())
         std::memcpy(copy, body.data(), body.size());
     out.body_ = std::string_view(copy, body.size());
-    if (!detail::parse_into(out.value_, out.storage_->arena, out.body_, ec, diag, opt))
+    if (!detail::parse_into(out.value_, out.storage_->arena, out.body_, ec, diag, opt,
+                            &out.problems_))
         return parsed<T>();
     return out;
 }

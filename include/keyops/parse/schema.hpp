@@ -12,8 +12,9 @@
 //         };
 //     };
 //
-// Member types understood: std::string_view, bool, std::optional<bool>, std::int64_t,
-// std::optional<std::int64_t>, std::optional<std::int32_t>, timestamp, status_word<S>,
+// Member types understood: std::string_view, bool, std::optional<bool>,
+// std::optional<std::int64_t>, std::optional<std::int32_t>, std::optional<std::uint64_t>
+// (counts), timestamp, status_word<S>,
 // string_list, json_view, json_object_view, any type with a json_schema, and std::vector of such
 // a type. Every member is optional: absent or null leaves it empty. Members not in the schema
 // are skipped, at any depth.
@@ -66,36 +67,73 @@ constexpr T& as(void* p) noexcept {
 }
 
 // --- integers -------------------------------------------------------------------------------
+//
+// A number an integer field cannot hold (out of its range, negative for an unsigned count, a
+// fraction) leaves that field empty and is reported in the parse's problems, with the number's
+// text; the rest of the document parses. A double that is a whole number within 2^53 (`2.0`,
+// `1e3`) is that integer.
 
 template <class Int>
-bool store_int(parse_state& st, void* m, std::int64_t v) {
-    if (v < static_cast<std::int64_t>(std::numeric_limits<Int>::min()) ||
-        v > static_cast<std::int64_t>(std::numeric_limits<Int>::max()))
-        return st.fail(error::number_out_of_range,
-                       sizeof(Int) == 4 ? "expected a 32-bit integer" : "expected an integer");
+bool int_problem(parse_state& st, void* m, error e, std::string_view detail) {
+    as<std::optional<Int>>(m).reset();
+    return st.field_problem(e, detail);
+}
+
+template <class Int>
+constexpr std::string_view int_range_detail() noexcept {
+    if constexpr (std::is_unsigned_v<Int>)
+        return "the number is beyond what an unsigned 64-bit integer holds";
+    else if constexpr (sizeof(Int) == 4)
+        return "the number is beyond what a 32-bit integer holds";
+    else
+        return "the number is beyond what a 64-bit integer holds";
+}
+
+template <class Int, class V>
+bool store_int(parse_state& st, void* m, V v) {
+    if constexpr (std::is_signed_v<V>) {
+        if (v < 0) {
+            if constexpr (std::is_unsigned_v<Int>) {
+                return int_problem<Int>(st, m, error::number_out_of_range,
+                                        "expected an unsigned integer, found a negative number");
+            } else {
+                if (v < static_cast<std::int64_t>(std::numeric_limits<Int>::min()))
+                    return int_problem<Int>(st, m, error::number_out_of_range,
+                                            int_range_detail<Int>());
+                as<std::optional<Int>>(m) = static_cast<Int>(v);
+                return true;
+            }
+        }
+    }
+    if (static_cast<std::uint64_t>(v) > static_cast<std::uint64_t>(std::numeric_limits<Int>::max()))
+        return int_problem<Int>(st, m, error::number_out_of_range, int_range_detail<Int>());
     as<std::optional<Int>>(m) = static_cast<Int>(v);
     return true;
 }
 
 template <class Int>
+bool store_double(parse_state& st, void* m, double v) {
+    // Boost.JSON hands over integers beyond 64 bits, fractions and exponents as doubles.
+    constexpr double exact = 9007199254740992.0; // 2^53: every whole double up to here is exact
+    if (v >= 9.2e18 || v <= -9.2e18)
+        return int_problem<Int>(st, m, error::number_out_of_range, int_range_detail<Int>());
+    if (v > -exact && v < exact && v == static_cast<double>(static_cast<std::int64_t>(v)))
+        return store_int<Int>(st, m, static_cast<std::int64_t>(v));
+    return int_problem<Int>(st, m, error::wrong_type,
+                            v > -exact && v < exact
+                                ? "expected an integer, found a number with a fraction"
+                                : "expected an integer, found a number too large to be exact");
+}
+
+template <class Int>
 constexpr value_sink int_sink{
-    sizeof(Int) == 4 ? "a 32-bit integer" : "an integer",
+    std::is_unsigned_v<Int> ? "an unsigned integer"
+    : sizeof(Int) == 4      ? "a 32-bit integer"
+                            : "an integer",
     nullptr,
     [](parse_state& st, void* m, std::int64_t v) { return store_int<Int>(st, m, v); },
-    [](parse_state& st, void* m, std::uint64_t v) {
-        if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-            return st.fail(error::number_out_of_range,
-                           "expected an integer, found a larger number");
-        return store_int<Int>(st, m, static_cast<std::int64_t>(v));
-    },
-    [](parse_state& st, void*, double v) {
-        // Boost.JSON hands over integers beyond 64 bits, fractions and exponents as doubles.
-        if (v >= 9.2e18 || v <= -9.2e18)
-            return st.fail(error::number_out_of_range,
-                           "expected an integer, found a number beyond 64 bits");
-        return st.fail(error::wrong_type,
-                       "expected an integer, found a number with a fraction or an exponent");
-    },
+    [](parse_state& st, void* m, std::uint64_t v) { return store_int<Int>(st, m, v); },
+    [](parse_state& st, void* m, double v) { return store_double<Int>(st, m, v); },
     nullptr,
     [](parse_state&, void* m) {
         as<std::optional<Int>>(m).reset();
@@ -113,7 +151,8 @@ struct sink_for {
         has_json_member<M>::value,
         "keyops::json_schema: this member type cannot be read from JSON; use "
         "std::string_view, bool, std::optional<bool>, std::optional<std::int64_t>, "
-        "std::optional<std::int32_t>, timestamp, status_word<S>, string_list, "
+        "std::optional<std::int32_t>, std::optional<std::uint64_t>, timestamp, status_word<S>, "
+        "string_list, "
         "json_view, json_object_view, a type with a json_schema, or a std::vector of one");
     static constexpr const value_sink& value = json_member_type<M>::value;
 };
@@ -141,11 +180,11 @@ template <>
 struct sink_for<timestamp> {
     static constexpr value_sink value{"an RFC 3339 timestamp string",
                                       [](parse_state& st, void* m, std::string_view s) {
-                                          auto t = parse_rfc3339(s);
-                                          if (!t)
-                                              return st.fail(error::invalid_timestamp,
-                                                             "expected an RFC 3339 timestamp");
-                                          as<timestamp>(m) = timestamp{s, *t};
+                                          as<timestamp>(m) = timestamp{s};
+                                          if (!parse_instant(s))
+                                              return st.field_problem(
+                                                  error::invalid_timestamp,
+                                                  "expected an RFC 3339 timestamp", false);
                                           return true;
                                       },
                                       nullptr,
@@ -205,6 +244,10 @@ struct sink_for<std::optional<std::int64_t>> {
 template <>
 struct sink_for<std::optional<std::int32_t>> {
     static constexpr const value_sink& value = int_sink<std::int32_t>;
+};
+template <>
+struct sink_for<std::optional<std::uint64_t>> {
+    static constexpr const value_sink& value = int_sink<std::uint64_t>;
 };
 
 template <>

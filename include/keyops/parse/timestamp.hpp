@@ -1,26 +1,47 @@
 #ifndef KEYOPS_PARSE_TIMESTAMP_HPP
 #define KEYOPS_PARSE_TIMESTAMP_HPP
 
-// RFC 3339 timestamps as the servers write them ("2021-03-03T09:22:15.05611Z"): the point in
-// time, and the raw text so that nothing is lost in the conversion.
+// RFC 3339 timestamps as the servers write them ("2021-03-03T09:22:15.05611Z"). A parsed
+// timestamp keeps the text; the instant is computed when it is read, losslessly for every year
+// from 0001 to 9999 (keyops::instant), or as a system_clock time point, which holds less.
 
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace keyops {
 
-struct timestamp {
-    /// The text as the server sent it; empty when the field was absent or null.
-    std::string_view raw;
-    /// The instant; meaningful only when `has_value()`. Instants beyond what system_clock
-    /// holds (about 1677 to 2262 where it counts nanoseconds) are taken at that limit.
-    std::chrono::system_clock::time_point time{};
+/// A point in time in UTC, whole seconds since 1970-01-01T00:00:00Z plus a fraction: every
+/// RFC 3339 date-time (years 0000 to 9999 and any offset) fits without loss or overflow.
+struct instant {
+    std::int64_t seconds = 0;      ///< may be negative: before 1970
+    std::uint32_t nanoseconds = 0; ///< 0 to 999,999,999
 
-    bool has_value() const noexcept { return !raw.empty(); }
-    explicit operator bool() const noexcept { return has_value(); }
+    /// Seconds since the epoch of Go's zero time, 0001-01-01T00:00:00Z, which Go servers write
+    /// for a time that was never set.
+    static constexpr std::int64_t go_zero_seconds = -62135596800LL;
+
+    /// True for Go's zero time: the server's way of saying "not set".
+    constexpr bool is_go_zero() const noexcept {
+        return seconds == go_zero_seconds && nanoseconds == 0;
+    }
+
+    /// As a system_clock time point. Instants beyond what the clock holds (about 1677 to 2262
+    /// where it counts nanoseconds) are taken at its limit, never wrapped.
+    std::chrono::system_clock::time_point to_time_point() const noexcept;
+
+    friend constexpr bool operator==(const instant& a, const instant& b) noexcept {
+        return a.seconds == b.seconds && a.nanoseconds == b.nanoseconds;
+    }
+    friend constexpr bool operator!=(const instant& a, const instant& b) noexcept {
+        return !(a == b);
+    }
+    friend constexpr bool operator<(const instant& a, const instant& b) noexcept {
+        return a.seconds != b.seconds ? a.seconds < b.seconds : a.nanoseconds < b.nanoseconds;
+    }
 };
 
 namespace detail {
@@ -33,6 +54,25 @@ constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) n
     const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
     const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+struct civil_date {
+    std::int64_t year;
+    unsigned month;
+    unsigned day;
+};
+
+// The inverse of days_from_civil.
+constexpr civil_date civil_from_days(std::int64_t z) noexcept {
+    z += 719468;
+    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const auto doe = static_cast<unsigned>(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+    const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+    return {static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0), m, d};
 }
 
 // The seconds on either side of the epoch that a system_clock time point holds, with room for a
@@ -58,19 +98,27 @@ constexpr bool read_digits(std::string_view s, std::size_t pos, std::size_t n, u
 
 } // namespace detail
 
+inline std::chrono::system_clock::time_point instant::to_time_point() const noexcept {
+    namespace chr = std::chrono;
+    const std::int64_t s =
+        std::clamp(seconds, -detail::max_clock_seconds, detail::max_clock_seconds);
+    return chr::system_clock::time_point(chr::duration_cast<chr::system_clock::duration>(
+        chr::seconds(s) + chr::nanoseconds(nanoseconds)));
+}
+
 /// Parses an RFC 3339 date-time (`T` or `t` or a space between date and time, `Z`/`z` or a
 /// numeric offset, up to nine fraction digits; more are accepted and truncated). Returns nullopt
-/// for anything else, including out-of-range fields such as month 13 or second 61.
-inline std::optional<std::chrono::system_clock::time_point>
-parse_rfc3339(std::string_view s) noexcept {
-    unsigned year, month, day, hour, minute, second;
+/// for anything else, including out-of-range fields such as month 13 or second 61. Every
+/// accepted text has an exact instant: no arithmetic here can overflow.
+constexpr std::optional<instant> parse_instant(std::string_view s) noexcept {
+    unsigned year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
     if (!detail::read_digits(s, 0, 4, year) || s.size() < 19 || s[4] != '-' ||
         !detail::read_digits(s, 5, 2, month) || s[7] != '-' || !detail::read_digits(s, 8, 2, day) ||
         (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !detail::read_digits(s, 11, 2, hour) ||
         s[13] != ':' || !detail::read_digits(s, 14, 2, minute) || s[16] != ':' ||
         !detail::read_digits(s, 17, 2, second))
         return std::nullopt;
-    static constexpr unsigned month_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    constexpr unsigned month_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (month < 1 || month > 12 || day < 1 || day > month_days[month - 1] || hour > 23 ||
         minute > 59 || second > 60)
         return std::nullopt;
@@ -79,13 +127,13 @@ parse_rfc3339(std::string_view s) noexcept {
         return std::nullopt;
 
     std::size_t pos = 19;
-    std::int64_t nanos = 0;
+    std::uint32_t nanos = 0;
     if (pos < s.size() && s[pos] == '.') {
         ++pos;
         const std::size_t first = pos;
-        std::int64_t scale = 100000000;
+        std::uint32_t scale = 100000000;
         while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-            nanos += (s[pos] - '0') * scale;
+            nanos += static_cast<std::uint32_t>(s[pos] - '0') * scale;
             scale /= 10;
             ++pos;
         }
@@ -96,7 +144,7 @@ parse_rfc3339(std::string_view s) noexcept {
     if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
         ++pos;
     } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
-        unsigned oh, om;
+        unsigned oh = 0, om = 0;
         if (!detail::read_digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
             !detail::read_digits(s, pos + 4, 2, om) || oh > 23 || om > 59)
             return std::nullopt;
@@ -109,13 +157,102 @@ parse_rfc3339(std::string_view s) noexcept {
         return std::nullopt;
 
     const std::int64_t days = detail::days_from_civil(year, month, day);
-    const std::int64_t secs =
-        std::clamp(days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds,
-                   -detail::max_clock_seconds, detail::max_clock_seconds);
-    using namespace std::chrono;
-    return system_clock::time_point(
-        duration_cast<system_clock::duration>(seconds(secs) + nanoseconds(nanos)));
+    return instant{days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds, nanos};
 }
+
+/// As parse_instant(), as a system_clock time point (see instant::to_time_point()).
+inline std::optional<std::chrono::system_clock::time_point>
+parse_rfc3339(std::string_view s) noexcept {
+    const auto t = parse_instant(s);
+    if (!t)
+        return std::nullopt;
+    return t->to_time_point();
+}
+
+/// Writes `t` in RFC 3339 form in UTC: `YYYY-MM-DDTHH:MM:SS` with `Z`, and a fraction with its
+/// trailing zeros dropped when there is one. For a text parse_instant() accepted with `Z` and
+/// the same fraction digits, this gives the text back: every year 0001..9999 round-trips.
+/// Years outside 0000..9999 (reached only through offsets) are written with their sign and
+/// all their digits.
+inline std::string format_rfc3339(const instant& t) {
+    const std::int64_t day_seconds = 86400;
+    std::int64_t days = t.seconds / day_seconds;
+    std::int64_t rem = t.seconds % day_seconds;
+    if (rem < 0) {
+        rem += day_seconds;
+        --days;
+    }
+    const detail::civil_date d = detail::civil_from_days(days);
+    std::string out;
+    std::int64_t year = d.year;
+    if (year < 0) {
+        out += '-';
+        year = -year;
+    }
+    std::string digits = std::to_string(year);
+    if (digits.size() < 4)
+        out.append(4 - digits.size(), '0');
+    out += digits;
+    auto two = [&out](std::int64_t v) {
+        out += static_cast<char>('0' + v / 10);
+        out += static_cast<char>('0' + v % 10);
+    };
+    out += '-';
+    two(d.month);
+    out += '-';
+    two(d.day);
+    out += 'T';
+    two(rem / 3600);
+    out += ':';
+    two(rem / 60 % 60);
+    out += ':';
+    two(rem % 60);
+    if (t.nanoseconds) {
+        char frac[10];
+        std::uint32_t n = t.nanoseconds % 1000000000u;
+        for (int i = 8; i >= 0; --i) {
+            frac[i] = static_cast<char>('0' + n % 10);
+            n /= 10;
+        }
+        int len = 9;
+        while (len > 1 && frac[len - 1] == '0')
+            --len;
+        out += '.';
+        out.append(frac, static_cast<std::size_t>(len));
+    }
+    out += 'Z';
+    return out;
+}
+
+/// A timestamp member of a response: the text as the server sent it. The parser checks it: a
+/// text that is not RFC 3339 is reported for that field alone (error::invalid_timestamp, in
+/// keyops::parsed::problems()) and the rest of the object parses. The instant is worked out
+/// when it is read.
+struct timestamp {
+    /// The text as the server sent it; empty when the field was absent or null.
+    std::string_view raw;
+
+    /// True when the server sent a text (Go's zero time included: see is_set()).
+    bool has_value() const noexcept { return !raw.empty(); }
+    explicit operator bool() const noexcept { return has_value(); }
+
+    /// The exact instant; nullopt when the field was absent, null or not RFC 3339.
+    std::optional<instant> value() const noexcept { return parse_instant(raw); }
+
+    /// True when there is an instant and it is not Go's zero time `0001-01-01T00:00:00Z`, which
+    /// Go servers write for a time never set.
+    bool is_set() const noexcept {
+        const auto v = value();
+        return v && !v->is_go_zero();
+    }
+
+    /// The instant as a system_clock time point (the clock's epoch when there is none); see
+    /// instant::to_time_point() for instants the clock cannot hold.
+    std::chrono::system_clock::time_point time() const noexcept {
+        const auto v = value();
+        return v ? v->to_time_point() : std::chrono::system_clock::time_point{};
+    }
+};
 
 } // namespace keyops
 

@@ -135,19 +135,22 @@ public:
 
     bool on_number_part(string_view_type, error_code&) { return true; }
 
-    bool on_int64(std::int64_t v, string_view_type, error_code& ec) {
+    bool on_int64(std::int64_t v, string_view_type text, error_code& ec) {
+        st_.set_number_text(std::string_view(text.data(), text.size()));
         return scalar(ec, &value_sink::on_int64, "a number", v, [v](json_node& n) {
             n.kind = json_kind::int64;
             n.int64 = v;
         });
     }
-    bool on_uint64(std::uint64_t v, string_view_type, error_code& ec) {
+    bool on_uint64(std::uint64_t v, string_view_type text, error_code& ec) {
+        st_.set_number_text(std::string_view(text.data(), text.size()));
         return scalar(ec, &value_sink::on_uint64, "a number", v, [v](json_node& n) {
             n.kind = json_kind::uint64;
             n.uint64 = v;
         });
     }
-    bool on_double(double v, string_view_type, error_code& ec) {
+    bool on_double(double v, string_view_type text, error_code& ec) {
+        st_.set_number_text(std::string_view(text.data(), text.size()));
         // Boost.JSON 1.81 reads a zero with an exponent past 308 (`0e400`) as NaN: it is zero.
         if (std::isnan(v))
             v = 0.0;

@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstring>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,63 @@ struct value_sink {
     bool (*on_null)(detail::parse_state&, void* member);
     bool (*on_object)(detail::parse_state&, void* member); // pushes a frame
     bool (*on_array)(detail::parse_state&, void* member);  // pushes a frame
+};
+
+/// A value the parser could not store in its field, which was left empty while the rest of the
+/// document parsed: a number its integer type cannot hold, a timestamp that is not RFC 3339.
+/// Strings point into the parsed document and live as long as it does.
+struct field_problem {
+    error code;              ///< number_out_of_range, wrong_type or invalid_timestamp
+    std::string_view path;   ///< JSON Pointer of the value, e.g. `/resources/2/version_count`
+    std::string_view text;   ///< a number as the server wrote it; empty for other values
+    std::string_view detail; ///< e.g. "expected an unsigned integer, found a negative number"
+    const field_problem* next = nullptr;
+};
+
+/// The problems of one parse, in document order (a forward range).
+class field_problems {
+public:
+    class iterator {
+    public:
+        using value_type = field_problem;
+        using reference = const field_problem&;
+        using pointer = const field_problem*;
+        using difference_type = std::ptrdiff_t;
+        using iterator_category = std::forward_iterator_tag;
+        iterator() = default;
+        explicit iterator(const field_problem* p) noexcept : p_(p) {}
+        reference operator*() const noexcept { return *p_; }
+        pointer operator->() const noexcept { return p_; }
+        iterator& operator++() noexcept {
+            p_ = p_->next;
+            return *this;
+        }
+        iterator operator++(int) noexcept {
+            iterator old = *this;
+            p_ = p_->next;
+            return old;
+        }
+        friend bool operator==(iterator a, iterator b) noexcept { return a.p_ == b.p_; }
+        friend bool operator!=(iterator a, iterator b) noexcept { return a.p_ != b.p_; }
+
+    private:
+        const field_problem* p_ = nullptr;
+    };
+
+    field_problems() = default;
+    explicit field_problems(const field_problem* head) noexcept : head_(head) {}
+    iterator begin() const noexcept { return iterator(head_); }
+    iterator end() const noexcept { return iterator(); }
+    bool empty() const noexcept { return head_ == nullptr; }
+    std::size_t size() const noexcept {
+        std::size_t n = 0;
+        for (const field_problem* p = head_; p; p = p->next)
+            ++n;
+        return n;
+    }
+
+private:
+    const field_problem* head_ = nullptr;
 };
 
 /// One JSON member of a C++ type: its name, and how it is read into the object.
@@ -110,6 +168,36 @@ struct parse_scratch {
     }
 };
 
+// JSON Pointer (RFC 6901) of the parser's position.
+inline std::string json_pointer(const std::vector<frame>& frames) {
+    std::string out;
+    for (const frame& f : frames) {
+        switch (f.kind) {
+        case frame_kind::object:
+        case frame_kind::generic_object:
+            if (!f.has_key)
+                break;
+            out += '/';
+            for (char c : f.key) {
+                if (c == '~')
+                    out += "~0";
+                else if (c == '/')
+                    out += "~1";
+                else
+                    out += c;
+            }
+            break;
+        default:
+            if (f.count > 0) {
+                out += '/';
+                out += std::to_string(f.count - 1);
+            }
+            break;
+        }
+    }
+    return out;
+}
+
 inline parse_scratch& thread_scratch() {
     static thread_local parse_scratch scratch;
     return scratch;
@@ -149,6 +237,32 @@ public:
         detail_ = std::move(detail);
         return false;
     }
+
+    /// Records that the current value cannot be stored in its field, which the sink leaves
+    /// empty, and lets the parse go on.
+    bool field_problem(error e, std::string_view detail, bool with_number = true) {
+        const std::string path = json_pointer(frames_);
+        auto* p =
+            ::new (arena_.allocate(sizeof(keyops::field_problem), alignof(keyops::field_problem)))
+                keyops::field_problem();
+        p->code = e;
+        p->path = keep(path);
+        if (with_number)
+            p->text = in_body(number_text_) ? number_text_ : keep(number_text_);
+        p->detail = detail;
+        if (problems_tail_)
+            problems_tail_->next = p;
+        else
+            problems_head_ = p;
+        problems_tail_ = p;
+        return true;
+    }
+
+    /// The text of the number being delivered, as the server wrote it.
+    std::string_view number_text() const noexcept { return number_text_; }
+    void set_number_text(std::string_view s) noexcept { number_text_ = s; }
+
+    const keyops::field_problem* problems() const noexcept { return problems_head_; }
 
     bool type_error(const value_sink& sink, const char* found) {
         return fail(error::wrong_type,
@@ -245,6 +359,9 @@ private:
     std::string& text_ = scratch_.text;
     std::string& key_text_ = scratch_.key_text;
     std::size_t skip_depth_ = 0;
+    std::string_view number_text_;
+    keyops::field_problem* problems_head_ = nullptr;
+    keyops::field_problem* problems_tail_ = nullptr;
     error error_ = error::malformed_json;
     std::string detail_;
 };
