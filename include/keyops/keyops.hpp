@@ -27,6 +27,7 @@
 #include <keyops/parse/schema.hpp>
 #include <keyops/parse/timestamp.hpp>
 #include <keyops/request/build.hpp>
+#include <keyops/response/read.hpp>
 #include <keyops/response/retry_after.hpp>
 #include <keyops/response/server_error.hpp>
 #include <keyops/retry/policies.hpp>

@@ -229,7 +229,7 @@ private:
         const retry_decision d = retry_->on_failure(attempts_, outcome, left);
         // The error itself is reported by the code; say what else happened.
         diag_->last_attempt = outcome.http_status
-                                  ? detail::status_text(outcome.http_status) + "; " + d.reason
+                                  ? status_text(outcome.http_status) + "; " + d.reason
                                   : d.reason;
         if (!d.retry)
             return finish(d.give_up_error ? d.give_up_error : outcome.ec);

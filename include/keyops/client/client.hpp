@@ -46,6 +46,7 @@
 #include <keyops/endpoint/descriptor.hpp>
 #include <keyops/parse/parse.hpp>
 #include <keyops/request/build.hpp>
+#include <keyops/response/read.hpp>
 #include <keyops/response/server_error.hpp>
 #include <keyops/retry/policies.hpp>
 #include <keyops/transport/detail/erased_handler.hpp>
@@ -80,19 +81,6 @@ struct client_options {
     /// See ~client().
     std::chrono::milliseconds release_on_destroy_timeout{2000};
     parse_options parse;
-};
-
-/// The value a call produces: the parsed response (empty_response for bodiless answers).
-template <class E>
-using call_result = parsed<typename E::response>;
-
-template <>
-class parsed<empty_response> {
-public:
-    const empty_response& value() const noexcept { return value_; }
-
-private:
-    empty_response value_;
 };
 
 template <class Transport, class Auth = no_auth, class Retry = exponential_backoff>

@@ -1,0 +1,211 @@
+// An agent that brings its own HTTP stack (libcurl here) and uses keyops without its transport:
+// keyops builds each request and reads each response, libcurl moves the bytes. The token state
+// machine decides when to log in again, as the client's own auth policy does.
+//
+//     curl_agent URL CA_FILE USER PASSWORD-FILE
+//
+// Logs in, starts an OCI synchronization, polls it until it ends, then reads a job that does not
+// exist and shows the error keyops makes of the server's 404. Exits 0 when all of that happened.
+
+#include <keyops/auth/token_state.hpp>
+#include <keyops/endpoint/cckm.hpp>
+#include <keyops/endpoint/ciphertrust_auth.hpp>
+#include <keyops/request/build.hpp>
+#include <keyops/response/read.hpp>
+
+#include <curl/curl.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <thread>
+
+namespace {
+
+struct curl_reply {
+    std::string body;
+    std::string retry_after;
+};
+
+std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
+    static_cast<curl_reply*>(user)->body.append(data, size * n);
+    return size * n;
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
+    const std::string line(data, size * n);
+    const std::string name = "retry-after:";
+    if (line.size() > name.size()) {
+        std::string head = line.substr(0, name.size());
+        for (char& c : head)
+            c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        if (head == name) {
+            std::string v = line.substr(name.size());
+            while (!v.empty() && (v.back() == '\r' || v.back() == '\n'))
+                v.pop_back();
+            static_cast<curl_reply*>(user)->retry_after = v;
+        }
+    }
+    return size * n;
+}
+
+// Sends what keyops built; false (with curl's reason) when no response arrived.
+bool send(CURL* curl, const std::string& base_url, const std::string& ca_file,
+          const keyops::http_request& req, unsigned& status, curl_reply& reply) {
+    reply = {};
+    const std::string url = base_url + std::string(req.target());
+    const std::string method(req.method_string());
+    curl_slist* headers = nullptr;
+    for (const auto& field : req) {
+        // libcurl writes Host and Content-Length itself, from the URL and the body.
+        if (field.name() == boost::beast::http::field::host ||
+            field.name() == boost::beast::http::field::content_length)
+            continue;
+        const std::string line =
+            std::string(field.name_string()) + ": " + std::string(field.value());
+        headers = curl_slist_append(headers, line.c_str());
+    }
+    curl_easy_reset(curl);
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_CAINFO, ca_file.c_str());
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
+    if (!req.body().empty()) {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, req.body().data());
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(req.body().size()));
+    }
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &reply);
+    const CURLcode rc = curl_easy_perform(curl);
+    curl_slist_free_all(headers);
+    if (rc != CURLE_OK) {
+        std::fprintf(stderr, "curl_agent: %s %s: %s\n", method.c_str(), url.c_str(),
+                     curl_easy_strerror(rc));
+        return false;
+    }
+    long code = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+    status = static_cast<unsigned>(code);
+    return true;
+}
+
+// One request for endpoint E: built by keyops, sent by libcurl, read by keyops.
+template <class E, class... Args>
+keyops::call_result<E> call(CURL* curl, const std::string& url, const std::string& ca,
+                            const keyops::request_context& ctx,
+                            const keyops::ciphertrust_token_state* tokens, keyops::error_code& ec,
+                            keyops::diagnostics& diag, const Args&... args) {
+    keyops::http_request req = keyops::build_request<E>(ctx, ec, args...);
+    if (ec)
+        return {};
+    if (tokens)
+        req.set(boost::beast::http::field::authorization, "Bearer " + tokens->access_token());
+    unsigned status = 0;
+    curl_reply reply;
+    if (!send(curl, url, ca, req, status, reply)) {
+        ec = keyops::error_code(EIO, boost::system::generic_category());
+        return {};
+    }
+    return keyops::read_response<E>({status, std::move(reply.body), reply.retry_after}, ec, diag);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (argc != 5) {
+        std::fprintf(stderr, "usage: curl_agent URL CA_FILE USER PASSWORD-FILE\n");
+        return 2;
+    }
+    const std::string url = argv[1];
+    const std::string ca = argv[2];
+    std::string password;
+    std::getline(std::ifstream(argv[4]), password);
+
+    keyops::request_context ctx;
+    ctx.host = url.substr(url.find("://") + 3);
+    ctx.accept_encoding.clear(); // ask for what libcurl is not told to decode: identity
+
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    CURL* curl = curl_easy_init();
+    int code = 1;
+    keyops::error_code ec;
+    keyops::diagnostics diag;
+    keyops::ciphertrust_token_state tokens;
+    namespace cckm = keyops::cckm;
+
+    // Log in when the token state says so (before the first call and whenever renewal is due).
+    auto ensure_token = [&]() {
+        const auto now = std::chrono::system_clock::now();
+        if (tokens.next(now) == keyops::ciphertrust_token_state::step::ready)
+            return true;
+        keyops::ctm::password_grant grant;
+        grant.username = argv[3];
+        grant.password = password;
+        auto token = call<keyops::ctm::create_token>(curl, url, ca, ctx, nullptr, ec, diag, grant);
+        if (ec) {
+            // read_response() knows no secret: a server that echoes the login body would show
+            // the password, so it is redacted here, as the client does for its own calls.
+            diag.redact(password);
+            std::fprintf(stderr, "curl_agent: login: %s\n", diag.describe(ec).c_str());
+            return false;
+        }
+        tokens.on_token(*token, now);
+        return true;
+    };
+
+    do {
+        if (!ensure_token())
+            break;
+        auto started = call<cckm::start_job<cckm::oci>>(
+            curl, url, ca, ctx, &tokens, ec, diag, cckm::raw_json_body{R"({"vaults":["v1"]})"});
+        if (ec) {
+            std::fprintf(stderr, "curl_agent: start: %s\n", diag.describe(ec).c_str());
+            break;
+        }
+        const std::string id(started->id);
+        std::printf("started oci job %s\n", id.c_str());
+
+        bool done = false;
+        for (int poll = 1; poll <= 60 && !done; ++poll) {
+            if (!ensure_token())
+                break;
+            auto job = call<cckm::get_job<cckm::oci>>(curl, url, ca, ctx, &tokens, ec, diag,
+                                                      keyops::job_id(id));
+            if (ec == keyops::error::unauthorized && tokens.on_unauthorized(tokens.access_token()))
+                continue; // renewed on the next round
+            if (ec) {
+                std::fprintf(stderr, "curl_agent: poll: %s\n", diag.describe(ec).c_str());
+                break;
+            }
+            std::printf("poll %d: %.*s\n", poll, static_cast<int>(job->overall_status.raw.size()),
+                        job->overall_status.raw.data());
+            done = job->done();
+            if (!done)
+                std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        }
+        if (!done)
+            break;
+
+        // A job that does not exist: the 404 is an error with the server's words, not an empty
+        // job.
+        auto missing =
+            call<cckm::get_job<cckm::oci>>(curl, url, ca, ctx, &tokens, ec, diag,
+                                           keyops::job_id("00000000-0000-4000-8000-000000000000"));
+        if (ec != keyops::error::not_found || diag.http_status != 404 || !diag.server_code) {
+            std::fprintf(stderr, "curl_agent: expected not_found for an unknown job, got %s\n",
+                         diag.describe(ec).c_str());
+            break;
+        }
+        std::printf("unknown job: %s\n", diag.describe(ec).c_str());
+        code = 0;
+    } while (false);
+
+    curl_easy_cleanup(curl);
+    curl_global_cleanup();
+    return code;
+}
