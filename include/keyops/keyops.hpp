@@ -22,6 +22,7 @@
 #include <keyops/model/cckm.hpp>
 #include <keyops/model/network_insight.hpp>
 #include <keyops/model/status.hpp>
+#include <keyops/observer.hpp>
 #include <keyops/parse/json_view.hpp>
 #include <keyops/parse/parse.hpp>
 #include <keyops/parse/schema.hpp>

@@ -616,4 +616,46 @@ BOOST_FIXTURE_TEST_CASE(sync_calls_from_a_strand_that_other_threads_run, sim_fix
     b.join();
 }
 
+// The observer over real TLS: one connect and one handshake for a kept-alive connection, both
+// timed; the counters see the bytes both ways.
+BOOST_AUTO_TEST_CASE(observer_sees_connect_and_tls_handshake) {
+    struct counting : keyops::observer {
+        int connects = 0, handshakes = 0, failures = 0, responses = 0;
+        keyops::event_duration handshake_time{};
+        void on_connect(const keyops::connect_event& e) override {
+            ++connects;
+            failures += e.ec ? 1 : 0;
+        }
+        void on_tls_handshake(const keyops::tls_event& e) override {
+            ++handshakes;
+            failures += e.ec ? 1 : 0;
+            handshake_time += e.elapsed;
+        }
+        void on_response(const keyops::response_event&) override { ++responses; }
+    } obs;
+    boost::asio::io_context io;
+    keyops::ciphertrust_credentials creds;
+    creds.username = "admin";
+    creds.password = "admin";
+    keyops::client_options opt;
+    opt.observer = &obs;
+    cm_client cm(keyops::beast_transport(io.get_executor(), sim_transport()),
+                 keyops::ciphertrust_auth(creds), keyops::exponential_backoff(quick_retries(), 3),
+                 opt);
+    keyops::error_code ec;
+    keyops::diagnostics diag;
+    for (int i = 0; i < 3; ++i) {
+        cm.call<cckm::list_jobs<cckm::oci>>(cckm::list_query<cckm::oci>{}, ec, diag);
+        BOOST_TEST_REQUIRE(!ec, diag.describe(ec));
+    }
+    BOOST_TEST(obs.connects == 1);
+    BOOST_TEST(obs.handshakes == 1);
+    BOOST_TEST(obs.failures == 0);
+    BOOST_TEST(obs.responses == 4); // the token and three lists
+    BOOST_TEST(obs.handshake_time.count() > 0);
+    BOOST_TEST(cm.counters().requests == 4u);
+    BOOST_TEST(cm.counters().connects == 1u);
+    BOOST_TEST(cm.counters().bytes_in > cm.counters().bytes_out);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -704,3 +704,107 @@ BOOST_AUTO_TEST_CASE(secrets_a_server_echoes_are_redacted_from_diagnostics) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// The observer: every attempt, retry, token request, connect and poll, in order, with the
+// client's counters agreeing.
+namespace {
+struct recording_observer : keyops::observer {
+    std::vector<std::string> events;
+    void on_connect(const keyops::connect_event& e) override {
+        events.push_back(std::string("connect ") + (e.ec ? "failed" : "ok"));
+    }
+    void on_request(const keyops::request_event& e) override {
+        events.push_back("request " + std::string(e.method) + ' ' + std::string(e.target) + " #" +
+                         std::to_string(e.attempt) + (e.token_request ? " token" : ""));
+    }
+    void on_response(const keyops::response_event& e) override {
+        events.push_back("response " + std::to_string(e.status) + (e.ec ? " error" : "") +
+                         (e.token_request ? " token" : ""));
+    }
+    void on_retry(const keyops::retry_event& e) override {
+        events.push_back("retry after " + std::to_string(e.status) + " #" +
+                         std::to_string(e.attempt));
+    }
+    void on_token_renewal(const keyops::renewal_event& e) override {
+        events.push_back(std::string("renewal ") + (e.ec ? "failed" : "ok"));
+    }
+    void on_wait_poll(const keyops::poll_event& e) override {
+        events.push_back("poll " + std::string(e.kind) + ' ' + std::to_string(e.jobs) + " left " +
+                         std::to_string(e.still_waiting) + (e.transient ? " transient" : ""));
+    }
+};
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(client_observer)
+
+BOOST_AUTO_TEST_CASE(sees_requests_retries_renewals_and_counts_them) {
+    recording_observer obs;
+    keyops::client_options opt;
+    opt.observer = &obs;
+    fixture<keyops::ciphertrust_auth> f{keyops::ciphertrust_auth(client_auth::cm_creds()),
+                                        keyops::exponential_backoff(fast_backoff(), 7), opt};
+    f.fake().push_response(200, R"({"jwt":"jwt-1","duration":300,"refresh_token":"ref-1"})");
+    f.fake().push_response(503, "", {{"Retry-After", "0"}});
+    f.fake().push_error(boost::asio::error::connection_refused);
+    f.fake().push_response(200, job_body);
+    f.c.call<cckm::get_job<cckm::oci>>(job_id("j1"), f.ec, f.diag);
+    BOOST_TEST_REQUIRE(!f.ec, f.diag.describe(f.ec));
+    const std::string target = "/api/v1/cckm/oci/synchronization-jobs/j1";
+    const std::vector<std::string> want = {
+        "request POST /api/v1/auth/tokens #1 token",
+        "connect ok",
+        "response 200 token",
+        "renewal ok",
+        "request GET " + target + " #1",
+        "connect ok", // the fake transport keeps no connection
+        "response 503",
+        "retry after 503 #1",
+        "request GET " + target + " #2",
+        "connect failed",
+        "response 0 error",
+        "retry after 0 #2",
+        "request GET " + target + " #3",
+        "connect ok",
+        "response 200",
+    };
+    BOOST_TEST(obs.events == want, boost::test_tools::per_element());
+    const keyops::client_counters& n = f.c.counters();
+    BOOST_TEST(n.requests == 4u);
+    BOOST_TEST(n.retries == 2u);
+    BOOST_TEST(n.renewals == 1u);
+    BOOST_TEST(n.connects >= 3u);
+    BOOST_TEST(n.bytes_out > 0u);
+    BOOST_TEST(n.bytes_in > job_body.size());
+    // Never a secret in an event.
+    for (const auto& e : obs.events) {
+        BOOST_TEST(e.find("jwt-1") == std::string::npos);
+        BOOST_TEST(e.find(client_auth::cm_creds().password) == std::string::npos);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(sees_each_wait_poll) {
+    recording_observer obs;
+    keyops::client_options opt;
+    opt.observer = &obs;
+    keyops::backoff_options once = fast_backoff();
+    once.max_attempts = 1; // the wait, not the call, rides out the 503
+    fixture<> f{keyops::no_auth(), keyops::exponential_backoff(once, 7), opt};
+    f.fake().push_response(200, R"({"id":"j1","overall_status":"in_progress"})");
+    f.fake().push_response(503, "");
+    f.fake().push_response(200, R"({"id":"j1","overall_status":"completed"})");
+    keyops::wait_options w;
+    w.polling.first_interval = std::chrono::milliseconds(1);
+    w.polling.max_interval = std::chrono::milliseconds(1);
+    w.polling.deadline = std::chrono::seconds(10);
+    auto r = keyops::wait_for_job<cckm::oci>(f.c, "j1", w);
+    BOOST_TEST((r.outcome == keyops::wait_outcome::completed));
+    std::vector<std::string> polls;
+    for (const auto& e : obs.events)
+        if (e.rfind("poll ", 0) == 0)
+            polls.push_back(e);
+    const std::vector<std::string> want = {"poll oci 1 left 1", "poll oci 1 left 1 transient",
+                                           "poll oci 1 left 0"};
+    BOOST_TEST(polls == want, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -118,6 +118,8 @@ keyops::transport_options make_transport(const global_options& g) {
 keyops::client_options make_client_options(const global_options& g) {
     keyops::client_options o;
     o.call_timeout = g.timeout;
+    if (g.verbose)
+        o.observer = verbose_observer();
     return o;
 }
 

@@ -2,6 +2,8 @@
 
 #include "output.hpp"
 
+#include <keyops/response/read.hpp>
+
 #include <ctime>
 #include <iostream>
 #include <sstream>
@@ -29,6 +31,60 @@ void verbose_note(const global_options& g, const std::string& what,
     if (!diag.last_attempt.empty())
         std::cerr << " (" << diag.last_attempt << ')';
     std::cerr << '\n';
+}
+
+namespace {
+
+std::string millis(keyops::event_duration d) {
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(d).count();
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f ms", static_cast<double>(us) / 1000.0);
+    return buf;
+}
+
+// -v: what the library's observer hook reports, a line each, on stderr. Events name requests by
+// method and target only: never a header or a body, so never a secret.
+class verbose_log final : public keyops::observer {
+public:
+    void on_connect(const keyops::connect_event& e) override {
+        if (e.ec)
+            std::cerr << "keyops: connect failed after " << millis(e.elapsed) << ": "
+                      << e.ec.message() << '\n';
+        else
+            std::cerr << "keyops: connected in " << millis(e.elapsed) << '\n';
+    }
+    void on_tls_handshake(const keyops::tls_event& e) override {
+        if (e.ec)
+            std::cerr << "keyops: TLS handshake failed after " << millis(e.elapsed) << ": "
+                      << e.ec.message() << '\n';
+        else
+            std::cerr << "keyops: TLS handshake in " << millis(e.elapsed) << '\n';
+    }
+    void on_response(const keyops::response_event& e) override {
+        std::cerr << "keyops: " << e.method << ' ' << e.target << " -> ";
+        if (e.ec)
+            std::cerr << e.ec.message();
+        else
+            std::cerr << keyops::status_text(e.status) << ", " << e.body_bytes << " bytes";
+        std::cerr << " in " << millis(e.elapsed) << '\n';
+    }
+    void on_retry(const keyops::retry_event& e) override {
+        std::cerr << "keyops: retrying " << e.method << ' ' << e.target << " in " << millis(e.delay)
+                  << " (" << e.reason << ")\n";
+    }
+    void on_token_renewal(const keyops::renewal_event& e) override {
+        if (e.ec)
+            std::cerr << "keyops: token request refused: " << e.ec.message() << '\n';
+        else
+            std::cerr << "keyops: token granted\n";
+    }
+};
+
+} // namespace
+
+keyops::observer* verbose_observer() {
+    static verbose_log log;
+    return &log;
 }
 
 std::string_view outcome_name(keyops::wait_outcome o) {

@@ -10,6 +10,7 @@
 #include <keyops/error.hpp>
 #include <keyops/model/cckm.hpp>
 #include <keyops/model/network_insight.hpp>
+#include <keyops/observer.hpp>
 #include <keyops/parse/parse.hpp>
 #include <keyops/wait/types.hpp>
 
@@ -30,6 +31,10 @@ bool stdout_is_terminal();
 /// hold none.
 void verbose_note(const global_options& g, const std::string& what,
                   const keyops::diagnostics& diag);
+
+/// With -v: the library's observer, printing connects, handshakes, responses, retries and token
+/// requests to stderr.
+keyops::observer* verbose_observer();
 
 /// The outcome's name in `wait --json` output.
 std::string_view outcome_name(keyops::wait_outcome o);

@@ -21,6 +21,7 @@
 #include <keyops/endpoint/descriptor.hpp>
 #include <keyops/error.hpp>
 #include <keyops/http.hpp>
+#include <keyops/observer.hpp>
 #include <keyops/request/build.hpp>
 #include <keyops/response/server_error.hpp>
 #include <keyops/retry/policies.hpp>
@@ -82,7 +83,23 @@ struct call_params {
     /// May the call wait for another call's token fetch (async drivers) rather than fetch a
     /// token of its own (sync drivers, which have nothing else to run meanwhile)?
     bool may_wait_for_auth = false;
+    /// Told of every attempt, retry and token request (and, through the exchanges, of connects
+    /// and handshakes); null for none.
+    observer* obs = nullptr;
+    /// Where the events are counted; null for nowhere.
+    client_counters* counters = nullptr;
 };
+
+namespace detail {
+inline std::string_view method_text(const http_request& req) noexcept {
+    const auto m = req.method_string();
+    return std::string_view(m.data(), m.size());
+}
+inline std::string_view target_text(const http_request& req) noexcept {
+    const auto t = req.target();
+    return std::string_view(t.data(), t.size());
+}
+} // namespace detail
 
 template <class Auth, class Retry>
 class call_fsm {
@@ -102,7 +119,9 @@ public:
             }
             return attempt(now, cancelled);
         case at::fetching: {
+            note_response(b_->grant_req, b_->grant_res, ec, true, now);
             const error_code e = auth_->on_fetch_response(ec, b_->grant_res, *diag_, now.wall);
+            note_renewal(e ? e : ec);
             call_action a;
             if (cancelled || ec == boost::asio::error::operation_aborted)
                 a = finish(boost::asio::error::operation_aborted);
@@ -152,7 +171,7 @@ private:
             if (cancelled)
                 return finish(boost::asio::error::operation_aborted);
             if (auth_->try_authorize(b_->req, now.wall))
-                return send();
+                return send(now);
             error_code ec;
             switch (auth_->begin_fetch(*ctx_, b_->grant_req, *diag_, now.wall, p_.may_wait_for_auth,
                                        ec)) {
@@ -165,10 +184,11 @@ private:
                 at_ = at::fetching;
                 b_->grant_res.base() = http_response::header_type();
                 b_->grant_res.body().clear();
+                note_send(b_->grant_req, 1, true, now);
                 return {call_action::type::exchange,
                         &b_->grant_req,
                         &b_->grant_res,
-                        exchange_options{p_.deadline, true, diag_},
+                        exchange_options{p_.deadline, true, diag_, p_.obs, p_.counters},
                         {},
                         {},
                         false};
@@ -179,16 +199,42 @@ private:
         }
     }
 
-    call_action send() {
+    void note_send(const http_request& req, unsigned attempt, bool token_request,
+                   const call_clock& now) {
+        sent_at_ = now.steady;
+        if (p_.counters)
+            ++p_.counters->requests;
+        if (p_.obs)
+            p_.obs->on_request(
+                {detail::method_text(req), detail::target_text(req), attempt, token_request});
+    }
+
+    void note_response(const http_request& req, const http_response& res, error_code ec,
+                       bool token_request, const call_clock& now) {
+        if (p_.obs)
+            p_.obs->on_response({detail::method_text(req), detail::target_text(req),
+                                 ec ? 0u : res.result_int(), ec, now.steady - sent_at_,
+                                 ec ? 0u : res.body().size(), token_request});
+    }
+
+    void note_renewal(error_code result) {
+        if (p_.counters)
+            ++p_.counters->renewals;
+        if (p_.obs)
+            p_.obs->on_token_renewal({result});
+    }
+
+    call_action send(const call_clock& now) {
         // The response's body keeps its capacity across attempts and calls.
         b_->res.base() = http_response::header_type();
         b_->res.body().clear();
         diag_->detail.clear(); // the transport may explain a failure there
         at_ = at::exchanging;
+        note_send(b_->req, attempts_, false, now);
         return {call_action::type::exchange,
                 &b_->req,
                 &b_->res,
-                exchange_options{p_.deadline, p_.idempotent, diag_},
+                exchange_options{p_.deadline, p_.idempotent, diag_, p_.obs, p_.counters},
                 {},
                 {},
                 false};
@@ -197,6 +243,7 @@ private:
     call_action on_exchange(error_code ec, const call_clock& now, bool cancelled) {
         if (cancelled || ec == boost::asio::error::operation_aborted)
             return finish(boost::asio::error::operation_aborted);
+        note_response(b_->req, b_->res, ec, false, now);
         attempt_outcome outcome;
         outcome.idempotent = p_.idempotent;
         if (!ec) {
@@ -228,11 +275,15 @@ private:
                                                    : std::chrono::steady_clock::duration::zero();
         const retry_decision d = retry_->on_failure(attempts_, outcome, left);
         // The error itself is reported by the code; say what else happened.
-        diag_->last_attempt = outcome.http_status
-                                  ? status_text(outcome.http_status) + "; " + d.reason
-                                  : d.reason;
+        diag_->last_attempt =
+            outcome.http_status ? status_text(outcome.http_status) + "; " + d.reason : d.reason;
         if (!d.retry)
             return finish(d.give_up_error ? d.give_up_error : outcome.ec);
+        if (p_.counters)
+            ++p_.counters->retries;
+        if (p_.obs)
+            p_.obs->on_retry({detail::method_text(b_->req), detail::target_text(b_->req), attempts_,
+                              outcome.http_status, outcome.ec, d.delay, d.reason});
         at_ = at::pausing;
         return {call_action::type::wait, nullptr, nullptr, {}, now.steady + d.delay, {}, false};
     }
@@ -254,6 +305,7 @@ private:
     call_params p_;
     error_code result_{};
     unsigned attempts_ = 0;
+    std::chrono::steady_clock::time_point sent_at_{};
     at at_ = at::start;
     bool reauthorized_ = false;
 };

@@ -44,6 +44,7 @@
 #include <keyops/client/release.hpp>
 #include <keyops/diagnostics.hpp>
 #include <keyops/endpoint/descriptor.hpp>
+#include <keyops/observer.hpp>
 #include <keyops/parse/parse.hpp>
 #include <keyops/request/build.hpp>
 #include <keyops/response/read.hpp>
@@ -81,6 +82,9 @@ struct client_options {
     /// See ~client().
     std::chrono::milliseconds release_on_destroy_timeout{2000};
     parse_options parse;
+    /// Told of connects, handshakes, requests, responses, retries, token requests and (through
+    /// the waits) polls; null for none. Must outlive the client. See observer.hpp.
+    keyops::observer* observer = nullptr;
 };
 
 template <class Transport, class Auth = no_auth, class Retry = exponential_backoff>
@@ -141,6 +145,8 @@ public:
     Retry& retry() noexcept { return retry_; }
     const request_context& context() const noexcept { return ctx_; }
     const client_options& options() const noexcept { return opt_; }
+    /// What this client has done so far (requests, retries, renewals, connects, bytes).
+    const client_counters& counters() const noexcept { return counters_; }
 
     /// Sync call. Arguments as for build_request, optionally followed by
     /// `(error_code&, diagnostics&)`; without them, failures throw keyops::exception.
@@ -277,6 +283,8 @@ private:
         st->params.deadline = std::chrono::steady_clock::now() + opt_.call_timeout;
         st->params.build_error = ec;
         st->params.may_wait_for_auth = async;
+        st->params.obs = opt_.observer;
+        st->params.counters = &counters_;
         return st;
     }
 
@@ -474,6 +482,7 @@ private:
     Auth auth_;
     Retry retry_;
     client_options opt_;
+    client_counters counters_;
     request_context ctx_;
     bool ran_sync_ = false;             // the last call was a sync one (see ~client)
     std::unique_ptr<call_state> spare_; // a finished call's state, for the next call

@@ -18,6 +18,7 @@
 #include <keyops/diagnostics.hpp>
 #include <keyops/error.hpp>
 #include <keyops/http.hpp>
+#include <keyops/observer.hpp>
 #include <keyops/transport/detail/inflate.hpp>
 #include <keyops/transport/detail/response_finish.hpp>
 #include <keyops/transport/detail/response_reader.hpp>
@@ -52,6 +53,10 @@ struct exchange_options {
     /// Where the transport may explain a failure beyond its error code (its `detail`, e.g. which
     /// certificate check failed); null for no explanation. Must outlive the exchange.
     diagnostics* diag = nullptr;
+    /// Told of connects and TLS handshakes; null for none. Must outlive the exchange.
+    observer* obs = nullptr;
+    /// Connects and bytes are added here; null for none. Must outlive the exchange.
+    client_counters* counters = nullptr;
 };
 
 /// What an exchange needs to know of its transport's configuration.
@@ -179,19 +184,28 @@ public:
         case at::start:
             return begin(now);
         case at::resolving:
-            if (ec)
-                return finish(detail::map_transport_error(ec));
+            if (ec) {
+                ec = detail::map_transport_error(ec);
+                if (opt_.obs)
+                    opt_.obs->on_connect({now - step_started_, ec});
+                return finish(ec);
+            }
             at_ = at::connecting;
             return {exchange_step::connect, deadline_, {}, {}, {}};
         case at::connecting:
             if (ec)
-                return finish(detail::map_transport_error(ec));
+                ec = detail::map_transport_error(ec);
+            if (opt_.obs)
+                opt_.obs->on_connect({now - step_started_, ec});
+            if (ec)
+                return finish(ec);
             if (!lim_->connect_authority.empty())
                 return begin_tunnel();
             return after_tunnel(now);
         case at::tunnel_writing:
             if (ec)
                 return finish(detail::map_transport_error(ec));
+            count_out(bytes);
             conn_->tunnel.emplace();
             conn_->tunnel->skip(true); // an answer to CONNECT has no body
             conn_->buffer.clear();
@@ -201,7 +215,11 @@ public:
             return on_tunnel_read(ec, bytes, now);
         case at::handshaking:
             if (ec)
-                return finish(detail::map_transport_error(ec));
+                ec = detail::map_transport_error(ec);
+            if (opt_.obs)
+                opt_.obs->on_tls_handshake({now - step_started_, ec});
+            if (ec)
+                return finish(ec);
             conn_->open = true;
             return begin_write(now);
         case at::writing:
@@ -210,6 +228,7 @@ public:
                     return reconnect();
                 return finish(detail::map_transport_error(ec));
             }
+            count_out(bytes);
             prepare_read();
             at_ = at::reading;
             return read_action(exchange_step::read);
@@ -247,8 +266,20 @@ private:
         return now + timeout;
     }
 
+    void count_out(std::size_t n) noexcept {
+        if (opt_.counters)
+            opt_.counters->bytes_out += n;
+    }
+    void count_in(std::size_t n) noexcept {
+        if (opt_.counters)
+            opt_.counters->bytes_in += n;
+    }
+
     exchange_action begin(time_point now) {
         if (!conn_->open) {
+            step_started_ = now;
+            if (opt_.counters)
+                ++opt_.counters->connects;
             conn_->buffer.clear();
             deadline_ = limit(now, lim_->connect_timeout);
             at_ = at::resolving;
@@ -276,6 +307,7 @@ private:
                 ec = http::error::end_of_stream;
             return finish(detail::map_transport_error(ec));
         }
+        count_in(bytes);
         conn_->buffer.commit(bytes);
         auto& p = *conn_->tunnel;
         if (auto pec = feed(p))
@@ -293,6 +325,7 @@ private:
 
     exchange_action after_tunnel(time_point now) {
         if (lim_->tls) {
+            step_started_ = now;
             at_ = at::handshaking;
             return {exchange_step::handshake, deadline_, {}, {}, {}};
         }
@@ -363,6 +396,7 @@ private:
                 return reconnect();
             return finish(detail::map_transport_error(ec));
         }
+        count_in(bytes);
         conn_->buffer.commit(bytes);
         if (auto pec = feed(p))
             return finish(detail::map_transport_error(pec));
@@ -413,6 +447,7 @@ private:
     connection_state* conn_;
     exchange_options opt_;
     time_point deadline_{};
+    time_point step_started_{}; // of the connect (resolve included), then of the handshake
     error_code result_{};
     at at_ = at::start;
     bool resent_ = false;

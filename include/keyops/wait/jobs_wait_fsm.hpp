@@ -95,6 +95,7 @@ public:
                 else
                     end_with_error(pending_[i], ec, d, now);
             }
+            note_poll(chunk_end_ - cursor_, ec, transient, now);
             return next_chunk(now);
         }
         for (std::size_t i = cursor_; i < chunk_end_; ++i)
@@ -110,6 +111,7 @@ public:
                 }
             }
         }
+        note_poll(chunk_end_ - cursor_, {}, false, now);
         if (auto next = cckm::next_page_skip(list, skip_)) {
             skip_ = *next; // the server paged: read the rest of this chunk's matches
             return {wait_action::type::list, {}, {}};
@@ -149,7 +151,8 @@ public:
         ++r.polls;
         if (ec == boost::asio::error::operation_aborted)
             return stop(now);
-        if (ec && detail::transient_poll_failure(ec, d)) {
+        const bool transient = ec && detail::transient_poll_failure(ec, d);
+        if (transient) {
             report_failure(ec, d, now);
             note_failure(k, ec, d);
         } else if (ec) {
@@ -159,6 +162,7 @@ public:
             auto owner = std::make_shared<parsed<cckm::job>>(std::move(job));
             update(k, job_snapshot(owner, &owner->value(), owner->body()), now);
         }
+        note_poll(1, ec, transient, now);
         ++cursor_;
         return next_get(now);
     }
@@ -186,6 +190,15 @@ public:
     const wait_options& options() const noexcept { return opt_; }
 
 private:
+    void note_poll(std::size_t jobs, error_code ec, bool transient, time_point now) const {
+        if (!opt_.observer)
+            return;
+        const auto waiting =
+            static_cast<std::size_t>(std::count(ended_.begin(), ended_.end(), false));
+        opt_.observer->on_wait_poll(
+            {kind_name_, jobs, waiting, ec, transient, timing_.elapsed(now)});
+    }
+
     enum class phase : unsigned char { poll, cancel, finished };
 
     wait_action start_round(time_point now) {

@@ -42,6 +42,13 @@ public:
         result_.attempts += d.attempts;
         if (ec == boost::asio::error::operation_aborted)
             return stop(now);
+        if (opt_.observer) {
+            const bool transient = ec && detail::transient_poll_failure(ec, d);
+            const bool ended = !ec && st->done();
+            opt_.observer->on_wait_poll({"proxy-key rotation", 1,
+                                         ended || (ec && !transient) ? 0u : 1u, ec, transient,
+                                         timing_.elapsed(now)});
+        }
         if (ec && detail::transient_poll_failure(ec, d)) {
             // The server may be back at the next poll: ride it out until the deadline.
             if (opt_.on_poll_failure)

@@ -8,6 +8,7 @@
 #include <keyops/error.hpp>
 #include <keyops/model/cckm.hpp>
 #include <keyops/model/network_insight.hpp>
+#include <keyops/observer.hpp>
 #include <keyops/parse/parse.hpp>
 
 #include <atomic>
@@ -158,6 +159,8 @@ struct wait_options {
         on_rotation_progress;
     /// Ids per list request when waiting on several jobs (keeps URLs short).
     std::size_t ids_per_list = 50;
+    /// Told of each poll (on_wait_poll); null: the client's observer, if it has one.
+    keyops::observer* observer = nullptr;
 };
 
 namespace detail {

@@ -149,6 +149,14 @@ std::optional<wait_action> wait_timer_step(Self& self, State& s, error_code ec) 
     return s.fsm.on_wake(now);
 }
 
+// A wait tells the client's observer of its polls unless it was given one of its own.
+template <class Client>
+wait_options with_observer(const Client& c, wait_options opt) {
+    if (!opt.observer)
+        opt.observer = c.options().observer;
+    return opt;
+}
+
 // The async driver of jobs_wait_fsm.
 template <class Kind, class Client>
 class jobs_wait_op {
@@ -186,8 +194,8 @@ private:
     struct state {
         state(Client& cl, std::vector<std::string> ids, wait_options opt)
             : c(cl), timer(cl.get_executor()),
-              fsm(std::move(ids), std::move(opt), Kind::name, Kind::has_list, Kind::has_cancel,
-                  wait_clock::now()) {}
+              fsm(std::move(ids), with_observer(cl, std::move(opt)), Kind::name, Kind::has_list,
+                  Kind::has_cancel, wait_clock::now()) {}
         Client& c;
         boost::asio::steady_timer timer;
         jobs_wait_fsm fsm;
@@ -261,7 +269,8 @@ public:
 private:
     struct state {
         state(Client& cl, wait_options opt)
-            : c(cl), timer(cl.get_executor()), fsm(std::move(opt), wait_clock::now()) {}
+            : c(cl), timer(cl.get_executor()),
+              fsm(with_observer(cl, std::move(opt)), wait_clock::now()) {}
         Client& c;
         boost::asio::steady_timer timer;
         rotation_wait_fsm fsm;
@@ -353,8 +362,8 @@ template <class Kind, class Client>
 std::vector<job_wait_result> wait_for_jobs(Client& c, std::vector<std::string> ids,
                                            const wait_options& opt = {}) {
     static_assert(cckm::is_job_kind<Kind>, "keyops: wait_for_jobs<K> needs a job kind");
-    jobs_wait_fsm fsm(std::move(ids), opt, Kind::name, Kind::has_list, Kind::has_cancel,
-                      detail::wait_clock::now());
+    jobs_wait_fsm fsm(std::move(ids), detail::with_observer(c, opt), Kind::name, Kind::has_list,
+                      Kind::has_cancel, detail::wait_clock::now());
     diagnostics diag;
     error_code ec;
     wait_action a = fsm.start(detail::wait_clock::now());
@@ -414,7 +423,7 @@ std::vector<job_wait_result> wait_for_jobs(Client& c, cckm::job_kind kind,
 /// Sync: waits for the last proxy key rotation to end.
 template <class Client>
 rotation_wait_result wait_for_rotation(Client& c, const wait_options& opt = {}) {
-    rotation_wait_fsm fsm(opt, detail::wait_clock::now());
+    rotation_wait_fsm fsm(detail::with_observer(c, opt), detail::wait_clock::now());
     diagnostics diag;
     error_code ec;
     wait_action a = fsm.start(detail::wait_clock::now());
