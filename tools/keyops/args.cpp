@@ -3,6 +3,7 @@
 #include "args.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -32,17 +33,20 @@ Commands:
   proxy-key rotate [--wait] [--deadline SECONDS] [--interval SECONDS]
   proxy-key status
   proxy-key details
+  completion bash|zsh|fish     a shell completion script, e.g. keyops completion bash >> ~/.bashrc
+  man                          this text as a man page (roff)
 
 )";
 
 const char* const usage_tail = R"(
-Options (before the command):
+Options (anywhere on the line; after -- everything is an argument):
   --url URL               https://HOST[:PORT] of the server (or KEYOPS_URL)
   --cacert FILE           trust this PEM CA file instead of the system store
   --insecure              skip TLS certificate and host name checks (warns)
   --timeout SECONDS       limit for each call, retries included (default 30)
   --json                  print the server's objects as JSON
-  -v, --verbose           log connections and retries to stderr (never secrets)
+  --no-progress           no progress line while waiting (NO_COLOR: no escape sequences in it)
+  -v, --verbose           log connections, requests and retries to stderr (never secrets)
   CipherTrust Manager:
   --user U                with --password-file FILE (- for stdin) or KEYOPS_PASSWORD, else
                           asked for on the terminal; optional --domain D
@@ -56,9 +60,13 @@ Options (before the command):
 Safe ways to pass a secret: a file readable by you alone, the environment, the terminal
 prompt. --token and --ni-token show the token to every user of the machine.
 
+Durations (SECONDS): 30, 30s, 1.5, 500ms, 5m, 1h.
+
 Exit codes: 0 completed (or SUCCESS), 1 job failed (or FAILED), 2 usage error,
 3 authentication failed, 4 not found, 5 a wait's --deadline passed, 6 completed but
-aborted, 7 network, TLS or server error (a call past --timeout too), 130 interrupted.
+aborted, 7 network, TLS or server error (a call past --timeout too), 8 refused as a
+conflict (409: cancel of a job that already ended, rotate while a rotation runs),
+130 interrupted.
 With several ids the worst one wins. A wait rides out a server that does not answer,
 answers 5xx or 429, polling again until its --deadline.
 )";
@@ -136,11 +144,23 @@ global_options parse_global(int argc, char** argv, std::vector<std::string>& res
         "--password-file", "--domain",           "--token",          "--token-file",
         "--ni-user",       "--ni-password-file", "--ni-domain-type", "--ni-domain",
         "--ni-token",      "--ni-token-file"};
-    int i = 1;
-    for (; i < argc; ++i) {
+    // The commands' options that take a value: their values pass through untouched, even
+    // when they look like a global option.
+    static const std::vector<std::string> command_valued = {
+        "--status", "--id",   "--filter",    "--sort",     "--limit",
+        "--skip",   "--body", "--body-file", "--interval", "--deadline"};
+    bool options_end = false;
+    for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
-        if (arg.empty() || arg[0] != '-')
-            break;
+        if (options_end || arg.size() < 2 || arg[0] != '-') {
+            rest.push_back(arg);
+            continue;
+        }
+        if (arg == "--") {
+            options_end = true;
+            rest.push_back(arg);
+            continue;
+        }
         if (arg == "--insecure") {
             g.insecure = true;
             continue;
@@ -149,12 +169,22 @@ global_options parse_global(int argc, char** argv, std::vector<std::string>& res
             g.json = true;
             continue;
         }
+        if (arg == "--no-progress") {
+            g.no_progress = true;
+            continue;
+        }
         if (arg == "-v" || arg == "--verbose") {
             g.verbose = true;
             continue;
         }
         if (arg == "-h" || arg == "--help")
             throw usage_error("");
+        if (std::find(command_valued.begin(), command_valued.end(), arg) != command_valued.end()) {
+            rest.push_back(arg);
+            if (i + 1 < argc)
+                rest.emplace_back(argv[++i]);
+            continue;
+        }
         bool known = false;
         for (const auto& name : valued) {
             std::optional<std::string> inl;
@@ -202,11 +232,13 @@ global_options parse_global(int argc, char** argv, std::vector<std::string>& res
                 ni_token_file = value;
             break;
         }
-        if (!known)
+        if (known)
+            continue;
+        // Not a global option: the command's to judge, once there is a command.
+        if (rest.empty())
             throw usage_error("unknown option '" + arg + "'");
+        rest.push_back(arg);
     }
-    for (; i < argc; ++i)
-        rest.emplace_back(argv[i]);
 
     if (g.url.empty())
         if (const char* u = env("KEYOPS_URL"))
@@ -240,8 +272,17 @@ global_options parse_global(int argc, char** argv, std::vector<std::string>& res
 
 command_args::command_args(std::vector<std::string> args, std::vector<std::string> valued,
                            std::vector<std::string> switches) {
+    bool options_end = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
+        if (!options_end && arg == "--") {
+            options_end = true;
+            continue;
+        }
+        if (options_end) {
+            positionals_.push_back(arg);
+            continue;
+        }
         if (arg.size() < 2 || arg.compare(0, 2, "--") != 0) {
             if (arg.size() > 1 && arg[0] == '-')
                 throw usage_error("unknown option '" + arg + "'");
@@ -310,12 +351,29 @@ void expect_positionals(const command_args& a, std::size_t n, const char* what) 
 }
 
 double parse_seconds(const std::string& flag, const std::string& text) {
+    // A number, then optionally a unit: ms, s, m or h (seconds without one).
+    std::size_t unit_at = text.size();
+    while (unit_at > 0 && std::isalpha(static_cast<unsigned char>(text[unit_at - 1])))
+        --unit_at;
+    const std::string number = text.substr(0, unit_at);
+    const std::string unit = text.substr(unit_at);
+    double scale = 0;
+    if (unit.empty() || unit == "s")
+        scale = 1;
+    else if (unit == "ms")
+        scale = 0.001;
+    else if (unit == "m")
+        scale = 60;
+    else if (unit == "h")
+        scale = 3600;
     errno = 0;
     char* end = nullptr;
-    const double v = std::strtod(text.c_str(), &end);
-    if (text.empty() || end != text.c_str() + text.size() || errno != 0 || !std::isfinite(v) ||
-        v <= 0 || v > 31536000)
-        throw usage_error(flag + " takes a number of seconds greater than 0, not '" + text + "'");
+    const double v = std::strtod(number.c_str(), &end) * scale;
+    if (number.empty() || scale == 0 || end != number.c_str() + number.size() || errno != 0 ||
+        !std::isfinite(v) || v <= 0 || v > 31536000 || number[0] == '+' || number[0] == '-' ||
+        std::isspace(static_cast<unsigned char>(number[0])))
+        throw usage_error(
+            flag + " takes a duration greater than 0 (30, 30s, 500ms, 5m, 1h), not '" + text + "'");
     return v;
 }
 

@@ -33,6 +33,7 @@ struct global_options {
     std::chrono::milliseconds timeout{30000};
     bool json = false;
     bool verbose = false;
+    bool no_progress = false;
     // CipherTrust Manager
     std::string user;
     std::string password;
@@ -46,7 +47,8 @@ struct global_options {
     std::string ni_token;
 };
 
-/// Parses global options, stops at the command; `rest` gets the command and its arguments.
+/// Parses the global options wherever they are on the line (up to `--`); `rest` gets the
+/// command and its arguments, in order.
 /// Reads KEYOPS_URL, KEYOPS_PASSWORD, KEYOPS_TOKEN, KEYOPS_NI_PASSWORD, KEYOPS_NI_TOKEN.
 global_options parse_global(int argc, char** argv, std::vector<std::string>& rest);
 

@@ -59,6 +59,8 @@ int exit_code_for(const keyops::error_code& ec) {
         return exit_auth;
     if (ec == error::not_found)
         return exit_not_found;
+    if (ec == error::conflict)
+        return exit_conflict;
     // A call that ran past --timeout is a network or server failure, on every path; exit 5
     // means that a wait's --deadline passed (see the wait outcomes below).
     if (ec == error::invalid_argument)

@@ -27,6 +27,7 @@ enum exit_code : int {
     exit_deadline = 5,     ///< deadline passed
     exit_aborted = 6,      ///< completed but aborted
     exit_network = 7,      ///< network, TLS or server error
+    exit_conflict = 8,     ///< 409: cancel of a job that ended, rotate while one runs
     exit_interrupted = 130 ///< stopped by SIGINT or SIGTERM
 };
 

@@ -191,10 +191,7 @@ int jobs_wait(cm_client& c, const global_options& g, const std::vector<std::stri
     w.stop = &g_stop;
     install_stop_handlers();
 
-    // Progress goes to stdout, or to stderr when stdout carries JSON.
-    const bool terminal = stdout_is_terminal();
-    std::FILE* out = g.json ? (::isatty(STDERR_FILENO) ? stderr : nullptr) : stdout;
-    progress_view view(g.json ? ::isatty(STDERR_FILENO) == 1 : terminal, out, ids.size());
+    progress_view view = progress_view::for_options(g, ids.size());
     w.on_job_progress = [&](const cckm::job& j, auto elapsed) {
         view.job(j, elapsed);
     };
@@ -211,8 +208,9 @@ int jobs_wait(cm_client& c, const global_options& g, const std::vector<std::stri
     for (const auto& r : results) {
         code = worse(code, exit_code_for(r.outcome, r.ec));
         if (g.verbose)
-            std::cerr << "keyops: waited for " << r.id << ": " << r.polls << " polls, "
-                      << r.attempts << " HTTP attempts\n";
+            std::cerr << "keyops: waited for " << r.id << ": "
+                      << count_text(r.polls, "poll", "polls") << ", "
+                      << count_text(r.attempts, "HTTP attempt", "HTTP attempts") << '\n';
         if (g.json) {
             std::string o = "{\"id\":" + boost::json::serialize(boost::json::string_view(r.id)) +
                             ",\"outcome\":\"" + std::string(outcome_name(r.outcome)) +
@@ -232,7 +230,8 @@ int jobs_wait(cm_client& c, const global_options& g, const std::vector<std::stri
             }
             if (r.cancel_sent)
                 std::printf(", cancel sent");
-            std::printf(" after %s, %u polls\n", seconds_text(r.elapsed).c_str(), r.polls);
+            std::printf(" after %s, %s\n", seconds_text(r.elapsed).c_str(),
+                        count_text(r.polls, "poll", "polls").c_str());
         }
         if (r.outcome == keyops::wait_outcome::error)
             report_error("waiting for " + std::string(K::name) + " job " + r.id, r.ec, r.diag);

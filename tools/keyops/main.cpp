@@ -6,6 +6,7 @@
 
 #include "args.hpp"
 #include "commands.hpp"
+#include "completion.hpp"
 
 #include <keyops/error.hpp>
 
@@ -27,7 +28,19 @@ int run(const global_options& g, const std::vector<std::string>& rest) {
         return run_proxy_key(g, rest);
     if (rest[0] == "help")
         throw usage_error("");
-    throw usage_error("unknown command '" + rest[0] + "'; one of jobs, proxy-key");
+    if (rest[0] == "completion") {
+        if (rest.size() != 2)
+            throw usage_error("completion takes one shell: bash, zsh or fish");
+        std::cout << completion_script(rest[1]);
+        return exit_ok;
+    }
+    if (rest[0] == "man") {
+        if (rest.size() != 1)
+            throw usage_error("man takes no arguments");
+        std::cout << man_page();
+        return exit_ok;
+    }
+    throw usage_error("unknown command '" + rest[0] + "'; one of jobs, proxy-key, completion, man");
 }
 
 } // namespace
@@ -42,7 +55,8 @@ int main(int argc, char** argv) {
             std::cout << usage_text();
             return exit_ok;
         }
-        std::cerr << "keyops: " << e.what() << "\n\n" << usage_text();
+        // The one wrong thing, and where the whole usage is.
+        std::cerr << "keyops: " << e.what() << "\nsee keyops --help for the usage\n";
         return exit_usage;
     } catch (const keyops::exception& e) {
         std::cerr << "keyops: " << e.what() << '\n';

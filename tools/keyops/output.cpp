@@ -4,6 +4,7 @@
 
 #include <keyops/response/read.hpp>
 
+#include <cstdlib>
 #include <ctime>
 #include <iostream>
 #include <sstream>
@@ -239,8 +240,8 @@ void print_job_table(const std::vector<const cckm::job*>& jobs) {
         std::string res = joined(j->resources());
         if (res.empty() && !j->key_id.empty())
             res = std::string(j->key_id);
-        if (res.size() > 60)
-            res = res.substr(0, 57) + "...";
+        if (res.size() > 60 && stdout_is_terminal())
+            res = res.substr(0, 57) + "..."; // a script reading the table gets every name
         std::printf("%-36.*s  %-11.*s  %-5s  %-27.*s  %zu/%zu %s\n", static_cast<int>(j->id.size()),
                     j->id.data(), static_cast<int>(j->overall_status.raw.size()),
                     j->overall_status.raw.data(), j->abort ? "yes" : "no",
@@ -322,14 +323,37 @@ void progress_view::end() {
     }
 }
 
+std::string count_text(std::size_t n, const char* one, const char* many) {
+    return std::to_string(n) + ' ' + (n == 1 ? one : many);
+}
+
+progress_view progress_view::for_options(const global_options& g, std::size_t jobs) {
+    const bool escapes = std::getenv("NO_COLOR") == nullptr || *std::getenv("NO_COLOR") == '\0';
+    if (g.no_progress)
+        return progress_view(false, nullptr, jobs, escapes);
+    if (g.json) {
+        const bool tty = ::isatty(STDERR_FILENO) == 1;
+        return progress_view(tty, tty ? stderr : nullptr, jobs, escapes);
+    }
+    return progress_view(stdout_is_terminal(), stdout, jobs, escapes);
+}
+
 void progress_view::show(const char* text) {
     if (!out_)
         return;
     if (live_) {
-        std::string prefix;
+        std::string line;
         if (jobs_ > 1)
-            prefix = std::to_string(finished_.size()) + "/" + std::to_string(jobs_) + " done | ";
-        std::fprintf(out_, "\r\033[K%s%s", prefix.c_str(), text);
+            line = std::to_string(finished_.size()) + "/" + std::to_string(jobs_) + " done | ";
+        line += text;
+        if (escapes_) {
+            std::fprintf(out_, "\r\033[K%s", line.c_str());
+        } else {
+            // No escape sequences: spaces over what the last line left.
+            const std::size_t pad = last_width_ > line.size() ? last_width_ - line.size() : 0;
+            std::fprintf(out_, "\r%s%s", line.c_str(), std::string(pad, ' ').c_str());
+        }
+        last_width_ = line.size();
     } else {
         std::fprintf(out_, "%s\n", text);
     }

@@ -46,7 +46,10 @@ void report_error(const std::string& what, const keyops::error_code& ec,
 /// The body as sent, on one line, for --json.
 void print_json_body(std::string_view body);
 void print_job_block(const keyops::cckm::job& j);
+/// The job table; the resource column is shortened to fit only on a terminal.
 void print_job_table(const std::vector<const keyops::cckm::job*>& jobs);
+/// "1 poll", "2 polls".
+std::string count_text(std::size_t n, const char* one, const char* many);
 void print_rotation_block(const keyops::ni::rotation_status& s);
 void print_details_block(const keyops::ni::key_details& d);
 
@@ -62,8 +65,14 @@ std::string seconds_text(std::chrono::steady_clock::duration d);
 // Shows wait progress: a live line on a terminal, plain lines otherwise.
 class progress_view {
 public:
-    progress_view(bool live, std::FILE* out, std::size_t jobs)
-        : live_(live), out_(out), jobs_(jobs) {}
+    /// `live`: one line rewritten in place (a terminal); `escapes`: that line may use ANSI
+    /// erase sequences (not when NO_COLOR is set). A null `out` shows nothing.
+    progress_view(bool live, std::FILE* out, std::size_t jobs, bool escapes = true)
+        : live_(live), escapes_(escapes), out_(out), jobs_(jobs) {}
+
+    /// Where a wait's progress goes for these options: stdout, or stderr when stdout carries
+    /// JSON (and stderr is a terminal), nowhere with --no-progress.
+    static progress_view for_options(const global_options& g, std::size_t jobs);
 
     void job(const keyops::cckm::job& j, std::chrono::steady_clock::duration elapsed);
     void rotation(const keyops::ni::rotation_status& s,
@@ -77,6 +86,8 @@ private:
     void show(const char* text);
 
     bool live_;
+    bool escapes_;
+    std::size_t last_width_ = 0;
     std::FILE* out_;
     std::size_t jobs_;
     bool shown_ = false;

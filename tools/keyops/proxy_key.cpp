@@ -113,8 +113,7 @@ int run_proxy_key(const global_options& g, const std::vector<std::string>& rest)
                     s->status.raw.data());
     w.stop = &g_stop;
     install_stop_handlers();
-    std::FILE* out = g.json ? (::isatty(STDERR_FILENO) ? stderr : nullptr) : stdout;
-    progress_view view(g.json ? ::isatty(STDERR_FILENO) == 1 : stdout_is_terminal(), out, 1);
+    progress_view view = progress_view::for_options(g, 1);
     w.on_rotation_progress = [&](const ni::rotation_status& st, auto elapsed) {
         view.rotation(st, elapsed);
     };
@@ -125,8 +124,8 @@ int run_proxy_key(const global_options& g, const std::vector<std::string>& rest)
     auto r = keyops::wait_for_rotation(c, w);
     view.end();
     if (g.verbose)
-        std::cerr << "keyops: waited for the rotation: " << r.polls << " polls, " << r.attempts
-                  << " HTTP attempts\n";
+        std::cerr << "keyops: waited for the rotation: " << count_text(r.polls, "poll", "polls")
+                  << ", " << count_text(r.attempts, "HTTP attempt", "HTTP attempts") << '\n';
     if (r.outcome == keyops::wait_outcome::error) {
         report_error("waiting for the proxy key rotation", r.ec, r.diag);
     } else if (g.json) {
