@@ -158,7 +158,8 @@ global_options parse_global(int argc, char** argv, std::vector<std::string>& res
         }
         if (arg == "--") {
             options_end = true;
-            rest.push_back(arg);
+            if (!rest.empty())
+                rest.push_back(arg); // the command's arguments end their options too
             continue;
         }
         if (arg == "--insecure") {
