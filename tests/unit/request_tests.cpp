@@ -152,10 +152,67 @@ BOOST_AUTO_TEST_CASE(every_resource_filter_has_its_name) {
                "/api/v1/cckm/sfdc/keys/synchronization-jobs?organizations=k");
     BOOST_TEST(build_request<cckm::list_jobs<cckm::dsm>>(ctx, dsm).target() ==
                "/api/v1/cckm/dsm/refresh?domains=k");
-    // A list with nothing set has no query string at all.
+    // A list with nothing set has no query string at all; sort only when asked.
     BOOST_TEST(
         build_request<cckm::list_jobs<cckm::sap>>(ctx, cckm::list_query<cckm::sap>{}).target() ==
         "/api/v1/cckm/sap/synchronization-jobs");
+}
+
+// Section 4's filters: SAP `groups`; Salesforce `organizations` as one string by default, or
+// repeated.
+BOOST_AUTO_TEST_CASE(filters_as_documented) {
+    auto ctx = seed_context();
+    cckm::list_query<cckm::sap> sap;
+    sap.groups = {"g1", "g2"};
+    BOOST_TEST(build_request<cckm::list_jobs<cckm::sap>>(ctx, sap).target() ==
+               "/api/v1/cckm/sap/synchronization-jobs?groups=g1&groups=g2");
+    cckm::list_query<cckm::sfdc_certificates> sf;
+    sf.organizations = {"org a", "org-b"};
+    BOOST_TEST(build_request<cckm::list_jobs<cckm::sfdc_certificates>>(ctx, sf).target() ==
+               "/api/v1/cckm/sfdc/certificates/synchronization-jobs?organizations=org%20a%2Corg-b");
+    sf.organizations_encoding = cckm::list_encoding::repeated;
+    BOOST_TEST(build_request<cckm::list_jobs<cckm::sfdc_certificates>>(ctx, sf).target() ==
+               "/api/v1/cckm/sfdc/certificates/synchronization-jobs?organizations=org%20a&"
+               "organizations=org-b");
+}
+
+// Section 4's start bodies.
+BOOST_AUTO_TEST_CASE(typed_start_bodies) {
+    auto ctx = seed_context();
+    auto body_of = [&](auto e, const auto& body) {
+        using E = decltype(e);
+        return boost::json::parse(build_request<E>(ctx, body).body());
+    };
+    cckm::sap_sync_body sap;
+    sap.groups = {"g"};
+    BOOST_TEST(body_of(cckm::start_job<cckm::sap>{}, sap) ==
+               boost::json::parse(R"({"groups":["g"],"synchronize_all":false})"));
+    cckm::domains_refresh_body dom;
+    dom.domains = {"d"};
+    dom.synchronize_all = true;
+    BOOST_TEST(body_of(cckm::start_job<cckm::dsm>{}, dom) ==
+               boost::json::parse(R"({"domains":["d"],"synchronize_all":true})"));
+    BOOST_TEST(body_of(cckm::start_job<cckm::external_cm>{}, dom) ==
+               boost::json::parse(R"({"domains":["d"],"synchronize_all":true})"));
+    cckm::azure_sync_body az;
+    az.key_vaults = {"v"};
+    BOOST_TEST(body_of(cckm::start_job<cckm::azure>{}, az) ==
+               boost::json::parse(R"({"key_vaults":["v"],"synchronize_all":false})"));
+    az.take_cloud_key_backup = true;
+    BOOST_TEST(body_of(cckm::start_job<cckm::azure>{}, az) ==
+               boost::json::parse(
+                   R"({"key_vaults":["v"],"synchronize_all":false,"take_cloud_key_backup":true})"));
+    cckm::oci_sync_body oci;
+    oci.vaults = {"v"};
+    BOOST_TEST(body_of(cckm::start_job<cckm::oci>{}, oci) ==
+               boost::json::parse(R"({"vaults":["v"],"synchronize_all":false})"));
+    oci.vaults.clear();
+    oci.oci_vaults = {"v"};
+    BOOST_TEST(body_of(cckm::start_job<cckm::oci>{}, oci) ==
+               boost::json::parse(R"({"oci_vaults":["v"],"synchronize_all":false})"));
+    auto del = build_request<cckm::delete_job<cckm::azure_bulk>>(ctx, keyops::job_id("b1"));
+    BOOST_TEST(del.method() == http::verb::delete_);
+    BOOST_TEST(del.target() == "/api/v1/cckm/azure/bulkjobs/b1");
 }
 
 BOOST_AUTO_TEST_CASE(start_bodies) {
@@ -373,10 +430,14 @@ BOOST_AUTO_TEST_CASE(every_kind_has_its_endpoints) {
             (one(k), ...);
         },
         cckm::all_kinds{});
-    BOOST_TEST(kinds == 17u);
-    BOOST_TEST(cckm::kind_count == 17u);
-    BOOST_TEST(names.size() == 17u);
-    BOOST_TEST(paths.size() == 17u);
+    // 17 kinds of section 1, and SAP key jobs (section 4).
+    BOOST_TEST(kinds == 18u);
+    BOOST_TEST(cckm::kind_count == 18u);
+    BOOST_TEST(names.size() == 18u);
+    BOOST_TEST(paths.size() == 18u);
+    BOOST_TEST(!cckm::sap_keys::has_list);
+    BOOST_TEST(!cckm::sap_keys::has_cancel);
+    BOOST_TEST(std::string(cckm::sap_keys::base_path.view()) == "/v1/cckm/sap/keys/jobs");
     BOOST_TEST(!cckm::kind_from_name("gcp").has_value());
     BOOST_TEST(!cckm::google_update_all_versions::has_list);
     BOOST_TEST(!cckm::google_update_all_versions::has_cancel);

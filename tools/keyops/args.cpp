@@ -27,7 +27,11 @@ Commands:
   jobs list KIND [--status in_progress|completed|failed] [--id ID]... [--filter NAME=VALUE]...
                  [--sort SPEC] [--limit N] [--skip N] [--all]
   jobs get KIND ID
-  jobs start KIND (--body JSON | --body-file FILE)
+  jobs start KIND (--body JSON | --body-file FILE | the kind's flags:)
+                 aws: --kms K... [--region R]...   azure*: --key-vault V... [--take-cloud-key-backup]
+                 google: --key-ring R...   oci: --vault V... (or --oci-vault V...)   sap: --group G...
+                 dsm, external-cm: --domain D...   any of these: --all (synchronize_all)
+                 google-update-all-versions: --key-id ID --operation enable|disable|...
   jobs cancel KIND ID
   jobs wait KIND ID... [--interval SECONDS] [--deadline SECONDS] [--cancel-on-deadline]
   proxy-key rotate [--wait] [--deadline SECONDS] [--interval SECONDS]
@@ -49,7 +53,8 @@ Options (anywhere on the line; after -- everything is an argument):
   -v, --verbose           log connections, requests and retries to stderr (never secrets)
   CipherTrust Manager:
   --user U                with --password-file FILE (- for stdin) or KEYOPS_PASSWORD, else
-                          asked for on the terminal; optional --domain D
+                          asked for on the terminal; optional --domain D (before the
+                          command when it is jobs start)
   --token-file FILE       a bearer token instead (or KEYOPS_TOKEN)
   --token T               the same on the command line, where other users see it (ps)
   Network Insight:
@@ -147,8 +152,10 @@ global_options parse_global(int argc, char** argv, std::vector<std::string>& res
     // The commands' options that take a value: their values pass through untouched, even
     // when they look like a global option.
     static const std::vector<std::string> command_valued = {
-        "--status", "--id",   "--filter",    "--sort",     "--limit",
-        "--skip",   "--body", "--body-file", "--interval", "--deadline"};
+        "--status",    "--id",     "--filter",    "--sort",     "--limit",
+        "--skip",      "--body",   "--body-file", "--interval", "--deadline",
+        "--kms",       "--region", "--key-vault", "--key-ring", "--vault",
+        "--oci-vault", "--group",  "--key-id",    "--operation"};
     bool options_end = false;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -180,7 +187,16 @@ global_options parse_global(int argc, char** argv, std::vector<std::string>& res
         }
         if (arg == "-h" || arg == "--help")
             throw usage_error("");
-        if (std::find(command_valued.begin(), command_valued.end(), arg) != command_valued.end()) {
+        // In `jobs start`, --domain names a domain to refresh (DSM, external CM); the login
+        // domain is then given before the command.
+        const bool start_domain = (arg == "--domain" || arg.rfind("--domain=", 0) == 0) &&
+                                  rest.size() >= 2 && rest[0] == "jobs" && rest[1] == "start";
+        if (start_domain && arg != "--domain") {
+            rest.push_back(arg);
+            continue;
+        }
+        if (start_domain ||
+            std::find(command_valued.begin(), command_valued.end(), arg) != command_valued.end()) {
             rest.push_back(arg);
             if (i + 1 < argc)
                 rest.emplace_back(argv[++i]);

@@ -2,6 +2,7 @@
 
 #include "commands.hpp"
 #include "raw_json.hpp"
+#include "start_bodies.hpp"
 
 #include <keyops/auth/either_auth.hpp>
 #include <keyops/auth/policies.hpp>
@@ -68,6 +69,14 @@ int jobs_list(cm_client& c, const global_options& g, const command_args& a) {
             const auto eq = f.find('=');
             if (eq == std::string::npos || eq == 0)
                 throw usage_error("--filter takes NAME=VALUE, not '" + f + "'");
+            // The kind's own resource filter only: others are flags (--status, --id, ...).
+            const std::string_view name = K::resource_filter::filter_name;
+            if (f.compare(0, eq, name.data(), name.size()) != 0 || name.empty())
+                throw usage_error("--filter: " + std::string(K::name) + " jobs have no filter '" +
+                                  f.substr(0, eq) + "'" +
+                                  (name.empty()
+                                       ? std::string("; this kind has no resource filter")
+                                       : "; their filter is " + std::string(name) + "=VALUE"));
             q.extra.emplace_back(f.substr(0, eq), f.substr(eq + 1));
         }
         if (auto s = a.value("--sort")) {
@@ -153,9 +162,21 @@ int jobs_get(cm_client& c, const global_options& g, const std::string& id) {
 }
 
 template <class K>
-int jobs_start(cm_client& c, const global_options& g, const std::string& body) {
-    return call_and_show<cckm::start_job<K>>(c, g, "POST a new " + std::string(K::name) + " job",
-                                             print_job_block, cckm::raw_json_body{body});
+int jobs_start(cm_client& c, const global_options& g, const command_args& a,
+               const std::string& body) {
+    const std::string what = "POST a new " + std::string(K::name) + " job";
+    if (!has_typed_start_flags(a))
+        return call_and_show<cckm::start_job<K>>(c, g, what, print_job_block,
+                                                 cckm::raw_json_body{body});
+    using Body = typename K::start_body;
+    if constexpr (std::is_same_v<Body, cckm::raw_json_body>) {
+        throw usage_error("jobs start " + std::string(K::name) +
+                          ": no start body is documented for this kind; give --body or "
+                          "--body-file");
+    } else {
+        const Body typed = make_start_body(a, K::name, body_tag<Body>{});
+        return call_and_show<cckm::start_job<K>>(c, g, what, print_job_block, typed);
+    }
 }
 
 template <class K>
@@ -255,6 +276,8 @@ int run_jobs(const global_options& g, const std::vector<std::string>& rest) {
         switches = {"--all"};
     } else if (sub == "start") {
         valued = {"--body", "--body-file"};
+        valued.insert(valued.end(), start_valued_flags.begin(), start_valued_flags.end());
+        switches = start_switch_flags;
     } else if (sub == "wait") {
         valued = {"--interval", "--deadline"};
         switches = {"--cancel-on-deadline"};
@@ -279,16 +302,25 @@ int run_jobs(const global_options& g, const std::vector<std::string>& rest) {
         expect_positionals(a, 1, "KIND");
         const auto inline_body = a.value("--body");
         const auto file = a.value("--body-file");
-        if (inline_body.has_value() == file.has_value())
-            throw usage_error("jobs start needs exactly one of --body JSON or --body-file FILE");
-        body = inline_body ? *inline_body : read_text_file("--body-file", *file);
-        boost::system::error_code jec;
-        auto v = boost::json::parse(body, jec);
-        const char* flag = inline_body ? "--body" : "--body-file";
-        if (jec)
-            throw usage_error(std::string(flag) + " is not valid JSON: " + jec.message());
-        if (!v.is_object())
-            throw usage_error(std::string(flag) + " must be a JSON object");
+        const bool typed = has_typed_start_flags(a);
+        if (typed && (inline_body || file))
+            throw usage_error("jobs start takes either --body/--body-file or the kind's flags "
+                              "(--kms, --key-vault, --key-ring, --vault, --group, --domain, ...), "
+                              "not both");
+        if (!typed && inline_body.has_value() == file.has_value())
+            throw usage_error("jobs start needs the kind's flags (e.g. --key-ring R, --vault V, "
+                              "--all) or exactly one of --body JSON or --body-file FILE");
+        if (!typed)
+            body = inline_body ? *inline_body : read_text_file("--body-file", *file);
+        if (!typed) {
+            boost::system::error_code jec;
+            auto v = boost::json::parse(body, jec);
+            const char* flag = inline_body ? "--body" : "--body-file";
+            if (jec)
+                throw usage_error(std::string(flag) + " is not valid JSON: " + jec.message());
+            if (!v.is_object())
+                throw usage_error(std::string(flag) + " must be a JSON object");
+        }
     }
 
     boost::asio::io_context io;
@@ -300,7 +332,7 @@ int run_jobs(const global_options& g, const std::vector<std::string>& rest) {
         if (sub == "get")
             return jobs_get<K>(c, g, a.positionals()[1]);
         if (sub == "start")
-            return jobs_start<K>(c, g, body);
+            return jobs_start<K>(c, g, a, body);
         if (sub == "cancel")
             return jobs_cancel<K>(c, g, a.positionals()[1]);
         return jobs_wait<K>(c, g, tail(a.positionals(), 1), a);

@@ -166,13 +166,13 @@ const KindData kKindData[] = {
     {cckm::job_kind::sap,
      "sap",
      "groups",
-     "",
-     "",
+     "groups",
+     "groups",
      "group",
      "group synchronized successfully",
      "",
      "",
-     Style::generic,
+     Style::named,
      {"sap-group-prod", "sap-group-dev", "sap-group-fail"}},
     {cckm::job_kind::sfdc_keys,
      "salesforce",
@@ -234,13 +234,26 @@ const KindData kKindData[] = {
      "external-cm",
      "domains",
      "",
-     "",
+     "domains",
      "domain",
      "domain refreshed successfully",
      "",
      "",
-     Style::generic,
+     Style::named,
      {"cm-domain-root", "cm-domain-apps", "cm-domain-fail"}},
+    // SAP key jobs: no list, no cancel; the body is not documented (its first array of strings
+    // names the keys).
+    {cckm::job_kind::sap_keys,
+     "sap",
+     "keys",
+     "",
+     "",
+     "key",
+     "key job completed successfully",
+     "",
+     "",
+     Style::generic,
+     {"sap-key-1", "sap-key-2", "sap-key-fail"}},
 };
 
 // A served kind: the library's facts about it and the simulator's data.
@@ -703,8 +716,20 @@ Reply Jobs::route(const Request& req, std::string_view path, const boost::urls::
         std::string id(rest.substr(0, slash));
         std::string_view tail = slash == std::string_view::npos ? "" : rest.substr(slash);
         if (tail.empty()) {
+            if (req.method == "DELETE" && k.kind == cckm::job_kind::azure_bulk) {
+                auto& list = jobs[ki];
+                const auto it = std::find_if(list.begin(), list.end(),
+                                             [&](const Job& j) { return j.id == id; });
+                if (it == list.end())
+                    return cckm_not_found("no " + std::string(k.name) + " job with id " + id);
+                list.erase(it);
+                Reply r;
+                r.status = 204;
+                return r;
+            }
             if (req.method != "GET")
-                return method_not_allowed(path, "GET");
+                return method_not_allowed(path, k.kind == cckm::job_kind::azure_bulk ? "GET, DELETE"
+                                                                                     : "GET");
             Job* j = find_job(ki, id);
             if (!j)
                 return cckm_not_found("no " + std::string(k.name) + " job with id " + id);

@@ -57,10 +57,39 @@ KEYOPS_CCKM_RESOURCE_FILTER(kms_filter, kms);
 KEYOPS_CCKM_RESOURCE_FILTER(key_vaults_filter, key_vaults);
 KEYOPS_CCKM_RESOURCE_FILTER(key_rings_filter, key_rings);
 KEYOPS_CCKM_RESOURCE_FILTER(vaults_filter, vaults);
-KEYOPS_CCKM_RESOURCE_FILTER(organizations_filter, organizations);
+KEYOPS_CCKM_RESOURCE_FILTER(groups_filter, groups);
+/// DSM: the documentation lists no `domains` list parameter; the filter is unconfirmed (a
+/// server that ignores it answers every job).
 KEYOPS_CCKM_RESOURCE_FILTER(domains_filter, domains);
 
 #undef KEYOPS_CCKM_RESOURCE_FILTER
+
+/// How a list of values is written as one query parameter.
+enum class list_encoding {
+    comma_joined, ///< one parameter, `name=a,b` (Salesforce's documented form)
+    repeated,     ///< one parameter per value, `name=a&name=b`
+};
+
+/// Salesforce: `organizations` is documented as one string, a name or a comma-separated list.
+/// Sent so by default; `organizations_encoding` chooses repeated parameters instead.
+struct organizations_filter {
+    static constexpr std::string_view filter_name = "organizations";
+    std::vector<std::string> organizations;
+    list_encoding organizations_encoding = list_encoding::comma_joined;
+    void append_filter_to(query_writer& w) const {
+        if (organizations.empty())
+            return;
+        if (organizations_encoding == list_encoding::repeated) {
+            for (const auto& v : organizations)
+                w.add(filter_name, v);
+            return;
+        }
+        std::string joined;
+        for (const auto& v : organizations)
+            joined += (joined.empty() ? "" : ",") + v;
+        w.add(filter_name, joined);
+    }
+};
 
 // --- start bodies -------------------------------------------------------------------------------
 
@@ -110,10 +139,63 @@ struct aws_sync_body {
 struct azure_sync_body {
     std::vector<std::string> key_vaults;
     bool synchronize_all = false;
+    /// Sent only when set: take a backup of each cloud key as it is synchronized.
+    std::optional<bool> take_cloud_key_backup;
 
     error_code write_json(std::string& out) const {
         boost::json::object o;
         o["key_vaults"] = detail::to_json_array(key_vaults);
+        o["synchronize_all"] = synchronize_all;
+        if (take_cloud_key_backup)
+            o["take_cloud_key_backup"] = *take_cloud_key_backup;
+        out = boost::json::serialize(o);
+        return {};
+    }
+};
+
+/// Start body for OCI synchronization. The field name is not confirmed: the list filter says
+/// `vaults`, the CipherTrust scheduler writes `oci_vaults`. Each list is sent under its own name
+/// when it is not empty, so a caller chooses by filling one (or both).
+struct oci_sync_body {
+    std::vector<std::string> vaults;
+    std::vector<std::string> oci_vaults;
+    bool synchronize_all = false;
+
+    error_code write_json(std::string& out) const {
+        boost::json::object o;
+        if (!vaults.empty() || oci_vaults.empty())
+            o["vaults"] = detail::to_json_array(vaults);
+        if (!oci_vaults.empty())
+            o["oci_vaults"] = detail::to_json_array(oci_vaults);
+        o["synchronize_all"] = synchronize_all;
+        out = boost::json::serialize(o);
+        return {};
+    }
+};
+
+/// Start body for SAP synchronization: `{"groups":[...],"synchronize_all":bool}`.
+struct sap_sync_body {
+    std::vector<std::string> groups;
+    bool synchronize_all = false;
+
+    error_code write_json(std::string& out) const {
+        boost::json::object o;
+        o["groups"] = detail::to_json_array(groups);
+        o["synchronize_all"] = synchronize_all;
+        out = boost::json::serialize(o);
+        return {};
+    }
+};
+
+/// Start body for DSM and external CipherTrust Manager refresh:
+/// `{"domains":[...],"synchronize_all":bool}`.
+struct domains_refresh_body {
+    std::vector<std::string> domains;
+    bool synchronize_all = false;
+
+    error_code write_json(std::string& out) const {
+        boost::json::object o;
+        o["domains"] = detail::to_json_array(domains);
         o["synchronize_all"] = synchronize_all;
         out = boost::json::serialize(o);
         return {};
@@ -270,6 +352,19 @@ struct list_query : Kind::resource_filter {
 };
 
 // --- descriptors --------------------------------------------------------------------------------
+
+/// Azure bulk jobs only: DELETE a bulk job.
+template <class Kind>
+struct delete_job : descriptor_defaults {
+    static_assert(is_job_kind<Kind>, "keyops: cckm::delete_job<K> needs a kind such as cckm::oci");
+    static_assert(Kind::kind == job_kind::azure_bulk,
+                  "keyops: only Azure bulk jobs can be deleted (cckm::delete_job<azure_bulk>)");
+    static constexpr http_method method = http_method::delete_;
+    static constexpr api_service service = api_service::ciphertrust;
+    static constexpr auto path = Kind::base_path + fixed_string("/{id}");
+    using path_params = std::tuple<job_id>;
+    using response = empty_response;
+};
 
 /// GET a page of jobs of one kind.
 template <class Kind>

@@ -40,19 +40,20 @@
     X(google_update_all_versions, "google-update-all-versions",                                    \
       "/v1/cckm/google/update-all-versions-jobs", no_resource_filter, false, false,                \
       update_all_versions_body)                                                                    \
-    X(oci, "oci", "/v1/cckm/oci/synchronization-jobs", vaults_filter, true, true, raw_json_body)   \
-    X(sap, "sap", "/v1/cckm/sap/synchronization-jobs", no_resource_filter, true, true,             \
-      raw_json_body)                                                                               \
+    X(oci, "oci", "/v1/cckm/oci/synchronization-jobs", vaults_filter, true, true, oci_sync_body)   \
+    X(sap, "sap", "/v1/cckm/sap/synchronization-jobs", groups_filter, true, true, sap_sync_body)   \
     X(sfdc_keys, "sfdc-keys", "/v1/cckm/sfdc/keys/synchronization-jobs", organizations_filter,     \
       true, true, raw_json_body)                                                                   \
     X(sfdc_certificates, "sfdc-certificates", "/v1/cckm/sfdc/certificates/synchronization-jobs",   \
       organizations_filter, true, true, raw_json_body)                                             \
-    X(dsm, "dsm", "/v1/cckm/dsm/refresh", domains_filter, true, true, raw_json_body)               \
+    X(dsm, "dsm", "/v1/cckm/dsm/refresh", domains_filter, true, true, domains_refresh_body)        \
     X(luna_refresh, "luna-refresh", "/v1/cckm/hsm/luna/refresh", no_resource_filter, true, true,   \
       raw_json_body)                                                                               \
     X(luna_sync, "luna-sync", "/v1/cckm/hsm/luna/synchronize", no_resource_filter, true, true,     \
       raw_json_body)                                                                               \
     X(external_cm, "external-cm", "/v1/cckm/external-cm/refresh", no_resource_filter, true, true,  \
+      domains_refresh_body)                                                                        \
+    X(sap_keys, "sap-keys", "/v1/cckm/sap/keys/jobs", no_resource_filter, false, false,            \
       raw_json_body)
 
 #endif
