@@ -10,6 +10,7 @@
 #include <keyops/client/client.hpp>
 #include <keyops/client/pages.hpp>
 #include <keyops/client/release.hpp>
+#include <keyops/core.hpp>
 #include <keyops/diagnostics.hpp>
 #include <keyops/endpoint/cckm.hpp>
 #include <keyops/endpoint/ciphertrust_auth.hpp>

@@ -15,7 +15,6 @@
 #include <keyops/response/retry_after.hpp>
 
 #include <boost/asio/error.hpp>
-#include <boost/asio/ssl/error.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -58,10 +57,12 @@ inline bool failed_before_sending(error_code ec) {
 }
 
 /// Transport errors worth another attempt at all: connection trouble and time-outs, not TLS
-/// verification failures, size limits or undecodable bodies, which would fail again.
+/// verification failures, size limits or undecodable bodies, which would fail again. TLS errors
+/// are told by their categories' names, "asio.ssl" (OpenSSL's) and "asio.ssl.stream", so that
+/// the policy, like the rest of the I/O-free core, includes no OpenSSL header.
 inline bool transient_transport_error(error_code ec) {
-    if (ec.category() == boost::asio::error::get_ssl_category() ||
-        ec.category() == boost::asio::ssl::error::get_stream_category())
+    const std::string_view category = ec.category().name();
+    if (category == "asio.ssl" || category == "asio.ssl.stream")
         return false;
     if (ec.category() == error_category())
         return ec == error::timeout || ec == error::proxy_refused;
