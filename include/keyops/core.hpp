@@ -38,11 +38,13 @@
 #include <keyops/model/cckm.hpp>
 #include <keyops/model/network_insight.hpp>
 #include <keyops/model/status.hpp>
+#include <keyops/observer.hpp>
 #include <keyops/parse/json_view.hpp>
 #include <keyops/parse/parse.hpp>
 #include <keyops/parse/schema.hpp>
 #include <keyops/parse/timestamp.hpp>
 #include <keyops/request/build.hpp>
+#include <keyops/response/read.hpp>
 #include <keyops/response/retry_after.hpp>
 #include <keyops/response/server_error.hpp>
 #include <keyops/retry/policies.hpp>

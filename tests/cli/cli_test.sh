@@ -1014,6 +1014,33 @@ fi
 ko "${G[@]}" "${CC[@]}" -- jobs list dsm
 rc 0 "-- before the command"
 usage_err "after --, an option is an argument" "unknown command '--json'" "${G[@]}" "${CC[@]}" -- --json
+# Typed start flags: the library's modelled bodies.
+ko "${G[@]}" "${CC[@]}" jobs start google --key-ring projects/p/locations/global/keyRings/r1
+rc 0 "jobs start google --key-ring"
+has "  ... the job holds the key ring" "projects/p/locations/global/keyRings/r1" "$OUT"
+ko "${G[@]}" "${CC[@]}" jobs start sap --group sap-group-prod --group sap-group-dev
+rc 0 "jobs start sap --group (SAP's documented body)"
+has "  ... the job holds both groups" "sap-group-prod, sap-group-dev" "$OUT"
+ko "${G[@]}" "${CC[@]}" jobs start dsm --domain refresh-me
+rc 0 "jobs start dsm --domain (a domain to refresh, not the login domain)"
+has "  ... the job holds the domain" "refresh-me" "$OUT"
+ko "${G[@]}" "${CC[@]}" jobs start oci --all
+rc 0 "jobs start oci --all"
+ko "${G[@]}" "${CC[@]}" jobs start azure --key-vault kv1 --take-cloud-key-backup
+rc 0 "jobs start azure --key-vault --take-cloud-key-backup"
+usage_err "a flag of another kind" '--key-ring' "${G[@]}" "${CC[@]}" jobs start aws --key-ring r
+usage_err "a kind without a documented body takes --body only" 'luna-sync' "${G[@]}" "${CC[@]}" jobs start luna-sync --all
+usage_err "typed flags and --body together" 'not both' "${G[@]}" "${CC[@]}" jobs start google --key-ring r --body '{}'
+usage_err "a sync body with no resource and no --all" '--kms' "${G[@]}" "${CC[@]}" jobs start aws --region us-east-1
+usage_err "--filter the kind does not have" "no filter 'kms'" "${G[@]}" "${CC[@]}" jobs list dsm --filter kms=x
+ko "${G[@]}" "${CC[@]}" jobs list sap --filter groups=sap-group-prod
+rc 0 "jobs list sap --filter groups= (SAP's documented filter)"
+ko "${G[@]}" "${CC[@]}" --json jobs start sap-keys --body '{"keys":["k1"]}'
+rc 0 "jobs start sap-keys (SAP key jobs)"
+SK=$(jv 'd["id"]' "$OUT")
+ko "${G[@]}" "${CC[@]}" jobs wait sap-keys "$SK" --interval 200ms --deadline 30s
+rc 0 "jobs wait sap-keys: waited on by GET, as it has no list"
+
 ko completion bash
 rc 0 "completion bash"
 if bash -n "$OUT" && grep -q "jobs list" "$OUT" && grep -q -- "--cancel-on-deadline" "$OUT"; then

@@ -42,6 +42,7 @@ struct job {
     string_list kms;
     string_list domains;
     string_list organizations;
+    string_list groups; ///< SAP
     string_list regions;
 
     // Google update-all-versions jobs.
@@ -53,7 +54,7 @@ struct job {
     /// The first non-empty resource list of the job.
     string_list resources() const noexcept {
         for (const string_list* l :
-             {&key_vaults, &vaults, &key_rings, &kms, &domains, &organizations})
+             {&key_vaults, &vaults, &key_rings, &kms, &domains, &organizations, &groups})
             if (!l->empty())
                 return *l;
         return {};
@@ -117,6 +118,7 @@ struct keyops::json_schema<keyops::cckm::job> {
         field<&T::kms>("kms"),
         field<&T::domains>("domains"),
         field<&T::organizations>("organizations"),
+        field<&T::groups>("groups"),
         field<&T::regions>("regions"),
         field<&T::job_id>("job_id"),
         field<&T::key_id>("key_id"),
