@@ -32,6 +32,7 @@ Usage:
              [--write-ca FILE] [--user NAME:PASSWORD]... [--ni-user NAME:PASSWORD]...
              [--token-ttl SECONDS] [--refresh-ttl SECONDS] [--job-seconds SECONDS]
              [--seed N] [--log FILE] [--fault ROUTE:FAULT[:KEY=VALUE,...]]...
+             [--state-file FILE]
 
 Options:
   --listen ADDR:PORT     Address to listen on (default 127.0.0.1:0; port 0 picks a free port).
@@ -59,6 +60,14 @@ Options:
                          SPEC is ROUTE:FAULT[:KEY=VALUE,...] with the keys of the JSON form
                          below, e.g. '*:latency:ms=200' or
                          '/api/v1/auth/tokens:status:status=503,retry_after=2,count=3'.
+  --state-file FILE      Keep the state in FILE so that a simulator stopped or killed (even
+                         with SIGKILL) and started again with the same FILE serves the same
+                         jobs, tokens, rotation, request counts and certificate: read at start
+                         if it exists, written whole to FILE.tmp and renamed over FILE after
+                         every request (mode 0600: it holds tokens and keys). Fault rules are
+                         not kept (a restart has the --fault ones); --seed is the file's own.
+                         Jobs and rotations run by the wall clock, so they progress while the
+                         simulator is down. Give the restart the same --listen ADDR:PORT.
   --help                 Show this text.
 SIGINT and SIGTERM stop the server; the exit status is then 0.
 
@@ -157,6 +166,8 @@ Admin API (no auth, loopback clients only, JSON; never faulted or counted):
                                   for Network Insight, not released with DELETE)
   POST   /__sim/rotation-fail     the next rotation ends FAILED; optional
                                   {"collectors":["id",...]} for failedCollectorIds
+  GET    /__sim/jobs              {"jobs":[{"kind","id","overall_status","abort"},...]}: every
+                                  job of every kind as it is now
 Limits: request header 16 KiB (431), body 1 MiB (413), malformed request 400; the connection
 is then closed and the server goes on. Idle keep-alive connections close after 30 s.
 )";
@@ -321,6 +332,10 @@ int main(int argc, char** argv) {
             have_seed = true;
         } else if (arg == "--log") {
             log_file = need();
+        } else if (arg == "--state-file") {
+            config.state_file = need();
+            if (config.state_file.empty())
+                usage_error("--state-file needs a file name");
         } else if (arg == "--fault") {
             std::string spec = need();
             Fault f;
@@ -362,12 +377,14 @@ int main(int argc, char** argv) {
     if (cert_file.empty() != key_file.empty())
         usage_error("--cert and --key go together");
     try {
+        Sim sim(config); // reads the state file, if there is one
         if (!server.plain) {
             if (!cert_file.empty()) {
                 server.cert_pem = read_file(cert_file);
                 server.key_pem = read_file(key_file);
-            } else {
+            } else if (!sim.stored_certificate(server.cert_pem, server.key_pem)) {
                 make_certificate(server.cert_pem, server.key_pem);
+                sim.keep_certificate(server.cert_pem, server.key_pem);
             }
             if (!ca_file.empty()) {
                 std::ofstream out(ca_file, std::ios::trunc);
@@ -383,7 +400,6 @@ int main(int argc, char** argv) {
                 usage_error("cannot open " + log_file);
         }
         server.log = log;
-        Sim sim(config);
         int rc = run_server(server, sim);
         if (log != stderr)
             std::fclose(log);
