@@ -141,6 +141,8 @@ done
 pass "--help documents every flag, route, fault and admin endpoint"
 "$SIM" --bogus >/dev/null 2>&1
 check "unknown flag exits 2" "$?" 2
+"$SIM" --job-seconds 5-3 >/dev/null 2>&1
+check "--job-seconds MIN-MAX with MIN above MAX exits 2" "$?" 2
 
 start_sim main --write-ca "$WORK/main/ca.pem" --job-seconds 2 --seed 42 \
     --ni-user admin:admin --ni-user capuser:cappw --log "$WORK/main/log"

@@ -666,6 +666,9 @@ Reply Jobs::start(std::size_t ki, const Request& req, Time now) {
         if (j.resources.empty())
             j.resources = {"default"};
     }
+    if (cfg.job_seconds_max > cfg.job_seconds)
+        j.seconds =
+            std::uniform_real_distribution<double>(cfg.job_seconds, cfg.job_seconds_max)(job_rng);
     j.id = uuid4(job_rng);
     jobs[ki].push_back(j);
     return json_reply(201, view(jobs[ki].back(), now).obj);

@@ -51,6 +51,7 @@ Options:
   --token-ttl SECONDS    Access token lifetime, both servers (default 300).
   --refresh-ttl SECONDS  CCKM refresh token idle lifetime: each use extends it (default 3600).
   --job-seconds SECONDS  How long a started job or rotation runs (default 5; fractions allowed).
+                         MIN-MAX: each job runs a time drawn from that range, a rotation MIN.
   --seed N               Seed for ids and outcomes (default: random). The same seed gives the
                          same job ids, also after POST /__sim/reset.
   --log FILE             Append the request log to FILE instead of stderr. One line a request:
@@ -316,12 +317,23 @@ int main(int argc, char** argv) {
         } else if (arg == "--refresh-ttl") {
             config.refresh_ttl = parse_long(need(), "--refresh-ttl", 1, 100000000);
         } else if (arg == "--job-seconds") {
+            // SECONDS, or MIN-MAX: each job's length drawn from that range.
             std::string v = need();
-            char* end = nullptr;
-            double d = std::strtod(v.c_str(), &end);
-            if (v.empty() || *end != '\0' || !(d >= 0) || d > 86400)
-                usage_error("--job-seconds wants a number of seconds from 0 to 86400");
-            config.job_seconds = d;
+            auto number = [&](const std::string& t) {
+                char* end = nullptr;
+                double d = std::strtod(t.c_str(), &end);
+                if (t.empty() || *end != '\0' || !(d >= 0) || d > 86400)
+                    usage_error("--job-seconds wants a number of seconds from 0 to 86400, or "
+                                "MIN-MAX");
+                return d;
+            };
+            auto dash = v.find('-', 1);
+            config.job_seconds = number(v.substr(0, dash));
+            if (dash != std::string::npos) {
+                config.job_seconds_max = number(v.substr(dash + 1));
+                if (config.job_seconds_max < config.job_seconds)
+                    usage_error("--job-seconds MIN-MAX wants MIN <= MAX");
+            }
         } else if (arg == "--seed") {
             std::string v = need();
             char* end = nullptr;

@@ -61,6 +61,7 @@ struct Config {
     long token_ttl = 300;
     long refresh_ttl = 3600;
     double job_seconds = 5;
+    double job_seconds_max = 0; // above job_seconds: each job's length drawn from the range
     std::uint64_t seed = 0;
     std::vector<Fault> faults; // installed at start and again on reset
     // Where the state is kept across restarts ("" none): read at start if the file exists,
