@@ -40,6 +40,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -460,8 +461,11 @@ int main(int argc, char** argv) {
     w.on_poll_failure = [&](const keyops::error_code&, const keyops::diagnostics&, auto) {
         ++outages;
     };
-    w.on_job_progress = [&](const cckm::job&, auto) {
+    std::set<std::string> seen_done; // jobs whose end a wait has seen (for the status lines)
+    w.on_job_progress = [&](const cckm::job& j, auto) {
         ++progress_events;
+        if (j.done())
+            seen_done.emplace(j.id);
     };
 
     std::map<std::string, keyops::job_wait_result> results;
@@ -516,8 +520,8 @@ int main(int argc, char** argv) {
             const sample s = take_sample();
             say("at " +
                 std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now - t0).count()) +
-                " s: " + std::to_string(results.size()) + "/" + std::to_string(started.size()) +
-                " jobs' waits ended, " + std::to_string(outages) + " failed polls ridden out, " +
+                " s: " + std::to_string(seen_done.size()) + "/" + std::to_string(started.size()) +
+                " jobs seen ended, " + std::to_string(outages) + " failed polls ridden out, " +
                 std::to_string(rot.rotations) + " rotations, rss_kb=" + std::to_string(s.rss_kb) +
                 " fds=" + std::to_string(s.fds));
         }
@@ -609,6 +613,14 @@ int main(int argc, char** argv) {
         else if (key == "POST /api/v1/auth/tokens")
             token_requests += m.value.as_int64();
     }
+    // What the results hold: each job's last view keeps the response it came from alive (a
+    // list page, shared with the other jobs of that page), so the pages a wait ends with stay
+    // in memory until its results go.
+    std::set<const char*> pages;
+    std::size_t held_bytes = 0;
+    for (const auto& [id, r] : results)
+        if (r.job && pages.insert(r.job.body().data()).second)
+            held_bytes += r.job.body().size();
     std::string mix;
     for (const auto& [name, n] : outcomes)
         mix += (mix.empty() ? "" : ", ") + name + " " + std::to_string(n);
@@ -627,9 +639,10 @@ int main(int argc, char** argv) {
         " progress events; cancels sent " + std::to_string(can.sent) + ", accepted " +
         std::to_string(can.accepted) + "; rotations " + std::to_string(rot.rotations) + " (" +
         std::to_string(rot.outages) + " failed status polls ridden out, " +
-        std::to_string(rot.start_retries) + " starts again); peak rss_kb=" +
-        std::to_string(peak_kb) + " (before any client: rss_kb=" + std::to_string(base.rss_kb) +
-        " fds=" + std::to_string(base.fds) + ")");
+        std::to_string(rot.start_retries) + " starts again); the results hold " +
+        std::to_string(pages.size()) + " responses of " + std::to_string(held_bytes / 1024) +
+        " KiB; peak rss_kb=" + std::to_string(peak_kb) + " (before any client: rss_kb=" +
+        std::to_string(base.rss_kb) + " fds=" + std::to_string(base.fds) + ")");
     std::cout << "soak jobs=" << started.size() << " wrong=" << wrong
               << " rotations=" << rot.rotations << " rotations_wrong=" << rot.wrong
               << " rss_kb_start=" << at_start.rss_kb << " rss_kb_mid=" << at_mid.rss_kb
