@@ -315,17 +315,22 @@ usage_err() { # usage_err DESCRIPTION NEEDLE-REGEX ARG...: exit 2, stderr names 
 # The simulator and curl
 section "starting keyops-sim"
 CA=$WORK/ca.pem
-"$SIM" --listen 127.0.0.1:0 --port-file "$WORK/port" --write-ca "$CA" --token-ttl 2 \
-    --job-seconds 3 --seed 11 --log "$WORK/sim.log" \
-    --user admin:admin --user "$CC_USER:$CC_PW" --ni-user admin:admin --ni-user "$NI_USER:$NI_PW" \
-    >"$WORK/sim.out" 2>"$WORK/sim.err" &
-SIM_PID=$!
-for _ in $(seq 200); do
-    [[ -s $WORK/port ]] && break
-    kill -0 "$SIM_PID" 2>/dev/null || die "keyops-sim exited: $(cat "$WORK/sim.err")"
-    sleep 0.05
-done
-[[ -s $WORK/port ]] || die "keyops-sim wrote no port file in 10 s"
+# The state file lets the restart section kill the simulator and start it again where it was.
+SIM_ARGS=(--port-file "$WORK/port" --write-ca "$CA" --token-ttl 2 --job-seconds 3 --seed 11
+    --log "$WORK/sim.log" --state-file "$WORK/sim.state"
+    --user admin:admin --user "$CC_USER:$CC_PW" --ni-user admin:admin --ni-user "$NI_USER:$NI_PW")
+start_sim() { # start_sim ADDR:PORT: starts keyops-sim (SIM_PID) and waits for its port file
+    rm -f "$WORK/port"
+    "$SIM" --listen "$1" "${SIM_ARGS[@]}" >>"$WORK/sim.out" 2>>"$WORK/sim.err" &
+    SIM_PID=$!
+    for _ in $(seq 200); do
+        [[ -s $WORK/port ]] && break
+        kill -0 "$SIM_PID" 2>/dev/null || die "keyops-sim exited: $(cat "$WORK/sim.err")"
+        sleep 0.05
+    done
+    [[ -s $WORK/port ]] || die "keyops-sim wrote no port file in 10 s"
+}
+start_sim 127.0.0.1:0
 PORT=$(cat "$WORK/port")
 BASE=https://127.0.0.1:$PORT
 echo "# keyops-sim at $BASE"
@@ -1119,6 +1124,38 @@ ko "${G[@]}" "${CC[@]}" jobs list dsm
 rc 0 "  ... the table"
 has "  ... warns of each value left out" "warning: /resources/1/version_count" "$ERR"
 admin DELETE faults
+
+# ------------------------------------------------------------------------------------------------
+section "a wait across a restart of the simulator (kill -9, then the same port and state file)"
+reset
+RJ=$(cc_start dsm '{"domains":["restart-1","restart-2"]}')
+# --timeout 1 bounds each poll, retries included, so that a 2.5 s outage fails at least one.
+RARGS=("${G[@]}" "${CC[@]}" --timeout 1 jobs wait dsm "$RJ" --deadline 90 --interval 0.5)
+KCMD=$(redact keyops "${RARGS[@]}")
+LEAK=0
+RC=0
+timeout -k 5 60 "$KEYOPS" "${RARGS[@]}" </dev/null >"$OUT" 2>"$ERR" &
+RWAIT=$!
+BG_PIDS+=("$RWAIT")
+sleep 1
+kill -KILL "$SIM_PID"
+wait "$SIM_PID" 2>/dev/null || true
+kill -0 "$RWAIT" 2>/dev/null || die "the wait ended before the simulator was killed"
+sleep 2.5
+start_sim "127.0.0.1:$PORT"
+wait "$RWAIT" || RC=$?
+no_secrets
+rc 0 "jobs wait dsm ID --deadline 90 across a kill -9 and restart of the simulator: completed"
+pyck "  ... plain lines with the id, the last naming the outcome" waittext "$OUT" 'completed' "$RJ"
+if grep -q "server not answering" "$OUT" "$ERR"; then
+    ok "  ... the progress lines name the outage ($(grep -c "server not answering" "$OUT") polls failed)"
+else
+    bad "  ... the progress lines name the outage" "no 'server not answering' line"
+fi
+JWT_AT=0
+server "${KPATH[dsm]}/$RJ" "$WORK/job.json"
+jis "  ... the restarted simulator holds the job, completed" '[d["id"], d["overall_status"]]' \
+    "[\"$RJ\",\"completed\"]" "$WORK/job.json"
 
 # ------------------------------------------------------------------------------------------------
 section "-v never prints a password or a token"

@@ -132,15 +132,17 @@ fault() { # fault JSON: installs a fault rule
 section "help and start-up"
 "$SIM" --help >"$WORK/help.txt" || fail "--help exited non-zero"
 for word in --listen --port-file --plain --cert --key --write-ca --user --ni-user --token-ttl \
-    --job-seconds --seed --log --fault latency status close_before close_after close_mid_body truncate \
+    --job-seconds --seed --log --state-file --fault latency status close_before close_after close_mid_body truncate \
     slow_body malformed oversize expire_tokens /__sim/faults /__sim/reset /__sim/expire-tokens \
-    /__sim/stats /__sim/tokens /__sim/rotation-fail /api/v1/auth/tokens /api/ni/auth/token bulkjob \
+    /__sim/stats /__sim/tokens /__sim/rotation-fail /__sim/jobs /api/v1/auth/tokens /api/ni/auth/token bulkjob \
     update-all-versions-jobs hsm/luna/synchronize external-cm/refresh data-encryption-cert/details; do
     grep -q -- "$word" "$WORK/help.txt" || fail "--help does not mention $word"
 done
 pass "--help documents every flag, route, fault and admin endpoint"
 "$SIM" --bogus >/dev/null 2>&1
 check "unknown flag exits 2" "$?" 2
+"$SIM" --job-seconds 5-3 >/dev/null 2>&1
+check "--job-seconds MIN-MAX with MIN above MAX exits 2" "$?" 2
 
 start_sim main --write-ca "$WORK/main/ca.pem" --job-seconds 2 --seed 42 \
     --ni-user admin:admin --ni-user capuser:cappw --log "$WORK/main/log"
@@ -773,6 +775,61 @@ if [[ -n $NONLOOP ]]; then
 else
     echo "skip non-loopback admin check: no non-loopback address"
 fi
+
+# ---------------------------------------------------------------------------------------------
+section "restart with --state-file"
+SAVE_BASE=$BASE
+SAVE_CA=$CA
+STATE=$WORK/restart.state
+start_sim restart --write-ca "$WORK/restart/ca.pem" --job-seconds 3 --state-file "$STATE"
+R_PID=$PID
+R_PORT=$PORT
+CA=$WORK/restart/ca.pem
+BASE=https://127.0.0.1:$R_PORT
+cckm_login
+req POST /api/v1/cckm/dsm/refresh "${AUTH[@]}" -d '{"domains":["r-1","r-2"]}'
+check "restart: job started" "$CODE" 201
+R_JOB=$(jget 'd["id"]')
+ni_login admin admin
+req POST /api/ni/customers/collector/data-encryption-cert/update -H "Authorization: NetworkInsight $NI_TOKEN"
+check "restart: rotation started" "$CODE" 200
+[[ $(stat -c %a "$STATE") == 600 ]] || fail "the state file is not mode 0600"
+kill -KILL "$R_PID"
+wait "$R_PID" 2>/dev/null || true
+cp "$WORK/restart/ca.pem" "$WORK/restart-ca-before.pem"
+rm -f "$WORK/restart/port"
+start_sim restart --listen "127.0.0.1:$R_PORT" --write-ca "$WORK/restart/ca.pem" --job-seconds 3 \
+    --state-file "$STATE"
+R_PID=$PID
+check "restart: same port" "$PORT" "$R_PORT"
+cmp -s "$WORK/restart-ca-before.pem" "$WORK/restart/ca.pem" || fail "restart: another certificate"
+pass "restart: the same certificate"
+req GET "/api/v1/cckm/dsm/refresh/$R_JOB" "${AUTH[@]}"
+check "restart: the token issued before is accepted, the job is there" "$CODE" 200
+check "restart: the job still runs" "$(jget 'd["overall_status"]')" in_progress
+req GET /api/ni/customers/collector/data-encryption-cert/update/status -H "Authorization: NetworkInsight $NI_TOKEN"
+check "restart: the Network Insight token and the rotation are there" "$CODE" 200
+admin GET /__sim/stats
+check "restart: the request counts are kept" "$(jget 'd["requests"]["POST /api/v1/cckm/dsm/refresh"]')" 1
+admin GET /__sim/jobs
+check "restart: /__sim/jobs lists the job" \
+    "$(jget "[j['overall_status'] for j in d['jobs'] if j['id'] == '$R_JOB' and j['kind'] == 'dsm']")" \
+    '["in_progress"]'
+sleep 3.2
+req GET "/api/v1/cckm/dsm/refresh/$R_JOB" "${AUTH[@]}"
+check "restart: the job ends on time, by the wall clock" "$(jget 'd["overall_status"]')" completed
+req POST /api/v1/cckm/dsm/refresh "${AUTH[@]}" -d '{"domains":["r-3"]}'
+[[ $(jget 'd["id"]') != "$R_JOB" ]] || fail "restart: an id issued twice"
+pass "restart: new ids differ from those issued before"
+echo '{"version":1' >"$WORK/bad.state"
+"$SIM" --state-file "$WORK/bad.state" >/dev/null 2>"$WORK/bad.err"
+check "a damaged state file: exit 1" "$?" 1
+grep -q 'state file' "$WORK/bad.err" || fail "no message naming the state file"
+pass "a damaged state file is named"
+kill "$R_PID"
+wait "$R_PID" 2>/dev/null || true
+BASE=$SAVE_BASE
+CA=$SAVE_CA
 
 # ---------------------------------------------------------------------------------------------
 section "log and shutdown"

@@ -155,6 +155,44 @@ BOOST_AUTO_TEST_CASE(an_outage_is_ridden_out_until_the_server_answers) {
     BOOST_TEST(failures[1] == boost::asio::error::connection_refused);
 }
 
+BOOST_AUTO_TEST_CASE(a_token_request_left_unanswered_is_an_outage_too) {
+    // A poll answered 401 (the token expired) renews the token; when that token request gets no
+    // answer (the connection reset), no HTTP status describes the failure: the 401 that led to
+    // it must not make the wait end as if the credentials had been refused.
+    boost::asio::io_context io;
+    keyops::network_insight_credentials creds;
+    creds.username = "admin";
+    creds.password = "ni-secret";
+    keyops::client_options o;
+    o.release_on_destroy_timeout = 0ms;
+    keyops::client<keyops::fake_transport, keyops::network_insight_auth, keyops::no_retry> c(
+        keyops::fake_transport(io.get_executor(), "ni.test"), keyops::network_insight_auth(creds),
+        {}, o);
+    const auto expiry = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            (std::chrono::system_clock::now() + 1h).time_since_epoch())
+                            .count();
+    const std::string token = R"({"token":"ni-1","expiry":)" + std::to_string(expiry) + "}";
+    c.transport().push_response(200, token);
+    c.transport().push_response(200, R"({"customerId":1,"status":"IN_PROGRESS"})");
+    c.transport().push_response(401, R"({"code":401,"message":"Token expired"})");
+    c.transport().push_error(boost::asio::error::connection_reset); // the token request
+    c.transport().push_response(200, token);
+    c.transport().push_response(200, R"({"customerId":1,"status":"SUCCESS"})");
+    auto w = fast();
+    std::vector<keyops::error_code> failures;
+    std::vector<unsigned> statuses;
+    w.on_poll_failure = [&](const keyops::error_code& ec, const keyops::diagnostics& d, auto) {
+        failures.push_back(ec);
+        statuses.push_back(d.http_status);
+    };
+    auto r = keyops::wait_for_rotation(c, w);
+    BOOST_TEST((r.outcome == wait_outcome::rotation_success), r.diag.describe(r.ec));
+    BOOST_TEST_REQUIRE(failures.size() == 1u);
+    BOOST_TEST(failures[0] == boost::asio::error::connection_reset);
+    BOOST_TEST(statuses[0] == 0u); // no answer, so no status
+    BOOST_TEST(c.transport().requests().size() == 6u);
+}
+
 BOOST_AUTO_TEST_CASE(an_outage_past_the_deadline_says_so) {
     fixture f;
     f.fake().push_response(200, job("j1", "in_progress", "{}"));

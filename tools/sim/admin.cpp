@@ -37,11 +37,17 @@ Reply Sim::Impl::admin(const Request& req, std::string_view path, Time now) {
     const std::string& m = req.method;
     if (path == "/__sim" || path == "/__sim/") {
         json::object o;
-        o["endpoints"] = json::array{"GET /__sim/faults",         "POST /__sim/faults",
-                                     "DELETE /__sim/faults",      "DELETE /__sim/faults/{id}",
-                                     "POST /__sim/expire-tokens", "POST /__sim/reset",
-                                     "GET /__sim/stats",          "DELETE /__sim/stats",
-                                     "POST /__sim/rotation-fail", "GET /__sim/tokens"};
+        o["endpoints"] = json::array{"GET /__sim/faults",
+                                     "POST /__sim/faults",
+                                     "DELETE /__sim/faults",
+                                     "DELETE /__sim/faults/{id}",
+                                     "POST /__sim/expire-tokens",
+                                     "POST /__sim/reset",
+                                     "GET /__sim/stats",
+                                     "DELETE /__sim/stats",
+                                     "POST /__sim/rotation-fail",
+                                     "GET /__sim/tokens",
+                                     "GET /__sim/jobs"};
         return json_reply(200, o);
     }
     if (path == "/__sim/faults") {
@@ -138,6 +144,11 @@ Reply Sim::Impl::admin(const Request& req, std::string_view path, Time now) {
         if (m != "GET")
             return method_not_allowed(path, "GET");
         return json_reply(200, tokens.live_tokens(now));
+    }
+    if (path == "/__sim/jobs") {
+        if (m != "GET")
+            return method_not_allowed(path, "GET");
+        return jobs_summary(now);
     }
     if (path == "/__sim/rotation-fail") {
         if (m != "POST")

@@ -45,6 +45,9 @@ struct Tokens {
     boost::json::object expire_all(Time now, bool refresh_too);
     // Access tokens the servers would still accept now (not expired, not released).
     boost::json::object live_tokens(Time now) const;
+
+    boost::json::object save() const;
+    void restore(const boost::json::object& o);
 };
 
 // The CipherTrust Manager token endpoint and bearer check.
@@ -57,6 +60,10 @@ public:
     Reply grant(const Request& req, Time now);
     // The 401 for a request without a live bearer token; nothing when it has one.
     std::optional<Reply> check_bearer(const Request& req, Time now) const;
+
+    // The client id, signing key and user ids, for the state file.
+    boost::json::object save() const;
+    void restore(const boost::json::object& o);
 
 private:
     const std::string& user_id(const std::string& user);

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <sstream>
 
 namespace keyops_sim {
 
@@ -66,6 +67,14 @@ long long to_s(Time t) {
 
 Clock::duration secs(double s) {
     return std::chrono::duration_cast<Clock::duration>(microseconds(std::llround(s * 1e6)));
+}
+
+std::int64_t time_count(Time t) {
+    return static_cast<std::int64_t>(t.time_since_epoch().count());
+}
+
+Time time_from_count(const json::value& v) {
+    return Time(Clock::duration(static_cast<Clock::rep>(v.to_number<std::int64_t>())));
 }
 
 std::string rfc3339(Time t) {
@@ -165,6 +174,22 @@ std::string uuid4(std::mt19937_64& rng) {
         out += hex[static_cast<unsigned char>(b[i]) & 15];
     }
     return out;
+}
+
+std::string rng_state(const std::mt19937_64& rng) {
+    std::ostringstream out;
+    out << rng;
+    return out.str();
+}
+
+bool set_rng_state(std::mt19937_64& rng, std::string_view text) {
+    std::istringstream in{std::string(text)};
+    std::mt19937_64 r;
+    in >> r;
+    if (!in)
+        return false;
+    rng = r;
+    return true;
 }
 
 // ---------------------------------------------------------------------------------------------

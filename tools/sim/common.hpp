@@ -9,6 +9,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <random>
 #include <string>
 #include <string_view>
@@ -29,11 +30,17 @@ Time trunc_us(Time t);
 long long to_ms(Time t);
 long long to_s(Time t);
 Clock::duration secs(double s);
+// A time as a count of the clock's ticks since the epoch, and back (the state file's form).
+std::int64_t time_count(Time t);
+Time time_from_count(const json::value& v);
 
 // Random bytes and ids.
 std::string base64(std::string_view in, bool url);
 std::string random_bytes(std::mt19937_64& rng, std::size_t n);
 std::string uuid4(std::mt19937_64& rng);
+// A generator's whole state as text, and back (false if the text is not one).
+std::string rng_state(const std::mt19937_64& rng);
+bool set_rng_state(std::mt19937_64& rng, std::string_view text);
 
 // Values read from requests, and arrays written to replies.
 bool parse_nonneg(std::string_view s, long long& out);

@@ -11,6 +11,7 @@
 #include <cctype>
 #include <cstdio>
 #include <ctime>
+#include <stdexcept>
 #include <tuple>
 
 namespace keyops_sim {
@@ -678,6 +679,9 @@ Reply Jobs::start(std::size_t ki, const Request& req, Time now) {
         if (j.resources.empty())
             j.resources = {"default"};
     }
+    if (cfg.job_seconds_max > cfg.job_seconds)
+        j.seconds =
+            std::uniform_real_distribution<double>(cfg.job_seconds, cfg.job_seconds_max)(job_rng);
     j.id = uuid4(job_rng);
     jobs[ki].push_back(j);
     return json_reply(201, view(jobs[ki].back(), now).obj);
@@ -746,6 +750,95 @@ Reply Jobs::route(const Request& req, std::string_view path, const boost::urls::
         break;
     }
     return cckm_not_found("no route for " + std::string(path));
+}
+
+// The state file's form. A kind is named, so that a file outlives a change in the order of
+// the served kinds; a job of a kind this build does not serve is dropped. Times are the
+// system clock's, so a job goes on progressing while the simulator is down, as a real one would.
+json::object Jobs::save() const {
+    json::array all;
+    for (const auto& per_kind : jobs)
+        for (const Job& j : per_kind) {
+            json::object o;
+            o["kind"] = kinds()[j.kind].name;
+            o["id"] = j.id;
+            o["created"] = time_count(j.created);
+            o["seconds"] = j.seconds;
+            o["resources"] = to_array(j.resources);
+            if (!j.regions.empty())
+                o["regions"] = to_array(j.regions);
+            if (j.cancelled)
+                o["cancelled"] = time_count(*j.cancelled);
+            if (!j.key_id.empty()) {
+                o["key_id"] = j.key_id;
+                o["operation"] = j.operation;
+                o["version_count"] = j.version_count;
+            }
+            if (j.fixed) {
+                o["fixed"] = *j.fixed;
+                o["fixed_updated"] = time_count(j.fixed_updated);
+                o["fixed_status"] = j.fixed_status;
+            }
+            all.emplace_back(std::move(o));
+        }
+    json::object out;
+    out["rng"] = rng_state(job_rng);
+    out["jobs"] = std::move(all);
+    return out;
+}
+
+void Jobs::restore(const json::object& in) {
+    std::vector<std::vector<Job>> restored(kinds().size());
+    for (const auto& v : in.at("jobs").as_array()) {
+        const json::object& o = v.as_object();
+        const json::string& name = o.at("kind").as_string();
+        std::size_t ki = 0;
+        while (ki < kinds().size() && kinds()[ki].name != std::string_view(name))
+            ++ki;
+        if (ki == kinds().size())
+            continue;
+        Job j;
+        j.kind = ki;
+        j.id = std::string(o.at("id").as_string());
+        j.created = time_from_count(o.at("created"));
+        j.seconds = o.at("seconds").to_number<double>();
+        if (!string_array(o.at("resources"), j.resources))
+            throw std::runtime_error("a job's resources are not strings");
+        if (auto* r = o.if_contains("regions"))
+            string_array(*r, j.regions);
+        if (auto* c = o.if_contains("cancelled"))
+            j.cancelled = time_from_count(*c);
+        if (auto* k = o.if_contains("key_id")) {
+            j.key_id = std::string(k->as_string());
+            j.operation = std::string(o.at("operation").as_string());
+            j.version_count = o.at("version_count").to_number<long long>();
+        }
+        if (auto* f = o.if_contains("fixed")) {
+            j.fixed = f->as_object();
+            j.fixed_updated = time_from_count(o.at("fixed_updated"));
+            j.fixed_status = std::string(o.at("fixed_status").as_string());
+        }
+        restored[ki].push_back(std::move(j));
+    }
+    if (!set_rng_state(job_rng, in.at("rng").as_string()))
+        throw std::runtime_error("the job id generator's state is not readable");
+    jobs = std::move(restored);
+}
+
+json::array Jobs::summary(Time now) const {
+    json::array out;
+    for (const auto& per_kind : jobs)
+        for (const Job& j : per_kind) {
+            View v = view(j, now);
+            json::object o;
+            o["kind"] = kinds()[j.kind].name;
+            o["id"] = j.id;
+            o["overall_status"] = v.status;
+            auto* abort = v.obj.if_contains("abort");
+            o["abort"] = abort && abort->is_bool() && abort->get_bool();
+            out.emplace_back(std::move(o));
+        }
+    return out;
 }
 
 } // namespace keyops_sim

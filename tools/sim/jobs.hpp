@@ -42,6 +42,13 @@ public:
     Reply route(const Request& req, std::string_view path, const boost::urls::url_view& u,
                 Time now);
 
+    // The state file's form of the jobs and the id generator, and back; restore() throws
+    // std::runtime_error or boost::system::system_error for a form it cannot read.
+    boost::json::object save() const;
+    void restore(const boost::json::object& o);
+    // {"kind":..,"id":..,"overall_status":..,"abort":..} for every job, as it is at `now`.
+    boost::json::array summary(Time now) const;
+
 private:
     void seed_jobs(Time now);
     Job* find_job(std::size_t ki, std::string_view id);

@@ -32,6 +32,7 @@ Usage:
              [--write-ca FILE] [--user NAME:PASSWORD]... [--ni-user NAME:PASSWORD]...
              [--token-ttl SECONDS] [--refresh-ttl SECONDS] [--job-seconds SECONDS]
              [--seed N] [--log FILE] [--fault ROUTE:FAULT[:KEY=VALUE,...]]...
+             [--state-file FILE]
 
 Options:
   --listen ADDR:PORT     Address to listen on (default 127.0.0.1:0; port 0 picks a free port).
@@ -50,6 +51,7 @@ Options:
   --token-ttl SECONDS    Access token lifetime, both servers (default 300).
   --refresh-ttl SECONDS  CCKM refresh token idle lifetime: each use extends it (default 3600).
   --job-seconds SECONDS  How long a started job or rotation runs (default 5; fractions allowed).
+                         MIN-MAX: each job runs a time drawn from that range, a rotation MIN.
   --seed N               Seed for ids and outcomes (default: random). The same seed gives the
                          same job ids, also after POST /__sim/reset.
   --log FILE             Append the request log to FILE instead of stderr. One line a request:
@@ -59,6 +61,14 @@ Options:
                          SPEC is ROUTE:FAULT[:KEY=VALUE,...] with the keys of the JSON form
                          below, e.g. '*:latency:ms=200' or
                          '/api/v1/auth/tokens:status:status=503,retry_after=2,count=3'.
+  --state-file FILE      Keep the state in FILE so that a simulator stopped or killed (even
+                         with SIGKILL) and started again with the same FILE serves the same
+                         jobs, tokens, rotation, request counts and certificate: read at start
+                         if it exists, written whole to FILE.tmp and renamed over FILE after
+                         every request (mode 0600: it holds tokens and keys). Fault rules are
+                         not kept (a restart has the --fault ones); --seed is the file's own.
+                         Jobs and rotations run by the wall clock, so they progress while the
+                         simulator is down. Give the restart the same --listen ADDR:PORT.
   --help                 Show this text.
 SIGINT and SIGTERM stop the server; the exit status is then 0.
 
@@ -157,6 +167,8 @@ Admin API (no auth, loopback clients only, JSON; never faulted or counted):
                                   for Network Insight, not released with DELETE)
   POST   /__sim/rotation-fail     the next rotation ends FAILED; optional
                                   {"collectors":["id",...]} for failedCollectorIds
+  GET    /__sim/jobs              {"jobs":[{"kind","id","overall_status","abort"},...]}: every
+                                  job of every kind as it is now
 Limits: request header 16 KiB (431), body 1 MiB (413), malformed request 400; the connection
 is then closed and the server goes on. Idle keep-alive connections close after 30 s.
 )";
@@ -305,12 +317,23 @@ int main(int argc, char** argv) {
         } else if (arg == "--refresh-ttl") {
             config.refresh_ttl = parse_long(need(), "--refresh-ttl", 1, 100000000);
         } else if (arg == "--job-seconds") {
+            // SECONDS, or MIN-MAX: each job's length drawn from that range.
             std::string v = need();
-            char* end = nullptr;
-            double d = std::strtod(v.c_str(), &end);
-            if (v.empty() || *end != '\0' || !(d >= 0) || d > 86400)
-                usage_error("--job-seconds wants a number of seconds from 0 to 86400");
-            config.job_seconds = d;
+            auto number = [&](const std::string& t) {
+                char* end = nullptr;
+                double d = std::strtod(t.c_str(), &end);
+                if (t.empty() || *end != '\0' || !(d >= 0) || d > 86400)
+                    usage_error("--job-seconds wants a number of seconds from 0 to 86400, or "
+                                "MIN-MAX");
+                return d;
+            };
+            auto dash = v.find('-', 1);
+            config.job_seconds = number(v.substr(0, dash));
+            if (dash != std::string::npos) {
+                config.job_seconds_max = number(v.substr(dash + 1));
+                if (config.job_seconds_max < config.job_seconds)
+                    usage_error("--job-seconds MIN-MAX wants MIN <= MAX");
+            }
         } else if (arg == "--seed") {
             std::string v = need();
             char* end = nullptr;
@@ -321,6 +344,10 @@ int main(int argc, char** argv) {
             have_seed = true;
         } else if (arg == "--log") {
             log_file = need();
+        } else if (arg == "--state-file") {
+            config.state_file = need();
+            if (config.state_file.empty())
+                usage_error("--state-file needs a file name");
         } else if (arg == "--fault") {
             std::string spec = need();
             Fault f;
@@ -362,12 +389,14 @@ int main(int argc, char** argv) {
     if (cert_file.empty() != key_file.empty())
         usage_error("--cert and --key go together");
     try {
+        Sim sim(config); // reads the state file, if there is one
         if (!server.plain) {
             if (!cert_file.empty()) {
                 server.cert_pem = read_file(cert_file);
                 server.key_pem = read_file(key_file);
-            } else {
+            } else if (!sim.stored_certificate(server.cert_pem, server.key_pem)) {
                 make_certificate(server.cert_pem, server.key_pem);
+                sim.keep_certificate(server.cert_pem, server.key_pem);
             }
             if (!ca_file.empty()) {
                 std::ofstream out(ca_file, std::ios::trunc);
@@ -383,7 +412,6 @@ int main(int argc, char** argv) {
                 usage_error("cannot open " + log_file);
         }
         server.log = log;
-        Sim sim(config);
         int rc = run_server(server, sim);
         if (log != stderr)
             std::fclose(log);

@@ -29,6 +29,10 @@ public:
     // POST /__sim/rotation-fail: the next rotation fails, naming these collectors.
     void fail_next(std::vector<std::string> collectors);
 
+    // The rotation and the key details, for the state file.
+    boost::json::object save() const;
+    void restore(const boost::json::object& o);
+
 private:
     struct Rotation {
         Time started;

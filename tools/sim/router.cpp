@@ -43,6 +43,10 @@ Sim::Impl::Impl(Config c)
     : cfg(std::move(c)), token_rng(cfg.seed ^ 0x6b65796f70732d73ULL), auth(cfg, token_rng, tokens),
       jobs(cfg), ni(cfg, token_rng, tokens) {
     reset(Clock::now());
+    if (!cfg.state_file.empty()) {
+        load_state();
+        save_state();
+    }
 }
 
 void Sim::Impl::reset(Time now) {
@@ -134,7 +138,10 @@ Plan Sim::begin(const Request& request) {
 }
 
 Reply Sim::respond(const Request& request, const Plan& plan) {
-    return impl_->respond(request, plan);
+    Reply r = impl_->respond(request, plan);
+    if (!impl_->cfg.state_file.empty())
+        impl_->save_state();
+    return r;
 }
 
 Reply Sim::transport_error(int status, std::string_view path, std::string_view text) const {

@@ -29,6 +29,8 @@ struct Sim::Impl {
     Faults faults;
     std::map<std::string, long> stats; // requests seen, by "METHOD /path"
     long total = 0;
+    std::string cert_pem, key_pem; // kept in the state file (state.cpp)
+    bool state_write_failed = false;
 
     explicit Impl(Config c);
 
@@ -41,6 +43,13 @@ struct Sim::Impl {
     Reply cckm(const Request& req, std::string_view path, const boost::urls::url_view& u, Time now);
     // The /__sim/ admin API (admin.cpp).
     Reply admin(const Request& req, std::string_view path, Time now);
+
+    // The state file (state.cpp): everything but the fault rules, which start again from
+    // --fault. load_state() throws std::runtime_error for a file it cannot use.
+    void load_state();
+    void save_state();
+    // GET /__sim/jobs: every job of every kind as it is now, in brief.
+    Reply jobs_summary(Time now) const;
 };
 
 } // namespace keyops_sim

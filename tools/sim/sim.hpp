@@ -61,8 +61,12 @@ struct Config {
     long token_ttl = 300;
     long refresh_ttl = 3600;
     double job_seconds = 5;
+    double job_seconds_max = 0; // above job_seconds: each job's length drawn from the range
     std::uint64_t seed = 0;
     std::vector<Fault> faults; // installed at start and again on reset
+    // Where the state is kept across restarts ("" none): read at start if the file exists,
+    // written whole (then renamed over the file) after every request.
+    std::string state_file;
 };
 
 // What the transport hands over: only the headers the simulator reads.
@@ -109,6 +113,11 @@ public:
     Reply respond(const Request& request, const Plan& plan);
     // A reply for a request the transport could not parse, in the error shape of `path`.
     Reply transport_error(int status, std::string_view path, std::string_view text) const;
+
+    // With a state file: the served certificate and key kept in it, false if there are none
+    // (a fresh file); keep_certificate() stores a new pair so that a restart serves the same.
+    bool stored_certificate(std::string& cert_pem, std::string& key_pem) const;
+    void keep_certificate(const std::string& cert_pem, const std::string& key_pem);
 
 private:
     struct Impl;
