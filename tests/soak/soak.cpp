@@ -256,8 +256,10 @@ std::string start_body(std::string_view kind, const std::vector<std::string>& re
         field = "vaults";
     else if (kind == "sfdc-keys" || kind == "sfdc-certificates")
         field = "organizations";
-    else if (kind == "dsm")
+    else if (kind == "dsm" || kind == "external-cm")
         field = "domains";
+    else if (kind == "sap")
+        field = "groups";
     std::string out = "{\"" + field + "\":[";
     for (std::size_t i = 0; i < res.size(); ++i)
         out += (i ? ",\"" : "\"") + res[i] + "\"";
@@ -286,8 +288,9 @@ std::vector<planned_job> plan_jobs(long n, std::mt19937_64& rng) {
 
 // Starts a job, again and again while the simulator is down or faulty (a start that fails
 // after it was sent may leave a job behind on the server; only the ids answered are waited
-// for). Empty if no start was answered within two minutes.
-std::string start_job(cm_client& c, const planned_job& p) {
+// for). Empty if no start was answered within two minutes; `why` then says how the last one
+// ended.
+std::string start_job(cm_client& c, const planned_job& p, std::string& why) {
     const auto until = steady::now() + 120s;
     while (steady::now() < until) {
         keyops::error_code ec;
@@ -299,6 +302,7 @@ std::string start_job(cm_client& c, const planned_job& p) {
         });
         if (!id.empty())
             return id;
+        why = diag.describe(ec);
         std::this_thread::sleep_for(200ms);
     }
     return {};
@@ -419,9 +423,11 @@ int main(int argc, char** argv) {
         boost::asio::io_context io; // never run: sync calls only
         cm_client starter = make_cm(io, o, o.seed + 1);
         for (const auto& p : plan_jobs(o.jobs, rng)) {
-            std::string id = start_job(starter, p);
+            std::string why;
+            std::string id = start_job(starter, p, why);
             if (id.empty()) {
-                say("a job could not be started in two minutes: is keyops-sim running?");
+                say("a " + std::string(cckm::kind_names[static_cast<std::size_t>(p.kind)]) +
+                    " job could not be started in two minutes: " + why);
                 return 1;
             }
             started.push_back({p.kind, std::move(id)});
