@@ -294,6 +294,13 @@ pyck() { # pyck DESCRIPTION MODE ARG...: a j.py check that prints its complaint
         bad "$desc" "$msg"
     fi
 }
+has() { # has DESCRIPTION TEXT FILE: FILE holds TEXT
+    if grep -qF -- "$2" "$3"; then
+        ok "$1"
+    else
+        bad "$1" "no '$2' in: $(head -c 400 "$3")"
+    fi
+}
 usage_err() { # usage_err DESCRIPTION NEEDLE-REGEX ARG...: exit 2, stderr names it and the usage
     local desc=$1 needle=$2
     shift 2
@@ -797,8 +804,14 @@ if grep -q "$(jv 'd["remainingValidity"]' "$WORK/details.json")" "$OUT"; then
 else
     bad "  ... shows remainingValidity" "not in stdout"
 fi
+# Before any rotation the server answers 404: no rotation requested, exit 0 (it was exit 4, a
+# "not found", before the servers' facts were corrected).
 ko "${G[@]}" "${NI[@]}" --json proxy-key status
-rc 4 "proxy-key status before any rotation (server 404)"
+rc 0 "proxy-key status --json before any rotation (server 404)"
+if [[ $(cat "$OUT") == null ]]; then ok "  ... prints null"; else bad "  ... prints null" "$(head -c 200 "$OUT")"; fi
+ko "${G[@]}" "${NI[@]}" proxy-key status
+rc 0 "proxy-key status before any rotation"
+has "  ... says no rotation was requested" "no rotation requested" "$OUT"
 
 ko "${G[@]}" "${NI[@]}" --json proxy-key rotate --wait
 rc 0 "proxy-key rotate --wait (SUCCESS)"
@@ -993,13 +1006,6 @@ rc 7 "a closed port: proxy-key status"
 
 # ------------------------------------------------------------------------------------------------
 section "the command line as its users' habits expect"
-has() { # has DESCRIPTION TEXT FILE: FILE holds TEXT
-    if grep -qF -- "$2" "$3"; then
-        ok "$1"
-    else
-        bad "$1" "no '$2' in: $(head -c 400 "$3")"
-    fi
-}
 ko jobs list dsm "${G[@]}" "${CC[@]}" --json
 rc 0 "global options after the command"
 ko "${G[@]}" jobs "${CC[@]}" get dsm "$DSM_VENDOR"
@@ -1045,6 +1051,15 @@ rc 0 "jobs start sap-keys (SAP key jobs)"
 SK=$(jv 'd["id"]' "$OUT")
 ko "${G[@]}" "${CC[@]}" jobs wait sap-keys "$SK" --interval 200ms --deadline 30s
 rc 0 "jobs wait sap-keys: waited on by GET, as it has no list"
+
+ko "${G[@]}" "${CC[@]}" jobs start oci --vault progress-a --vault progress-b
+rc 0 "jobs start oci --vault --vault"
+has "  ... a fresh job counts what is done, not what is listed" "progress:       0 of 2 done" "$OUT"
+ko --version
+rc 0 "--version"
+has "  ... names the Boost it was built with" "Boost 1.81" "$OUT"
+has "  ... and OpenSSL" "OpenSSL" "$OUT"
+has "  ... and zlib" "zlib" "$OUT"
 
 ko completion bash
 rc 0 "completion bash"

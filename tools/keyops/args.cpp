@@ -51,6 +51,7 @@ Options (anywhere on the line; after -- everything is an argument):
   --json                  print the server's objects as JSON
   --no-progress           no progress line while waiting (NO_COLOR: no escape sequences in it)
   -v, --verbose           log connections, requests and retries to stderr (never secrets)
+  --version               print the versions of keyops, Boost, OpenSSL and zlib
   CipherTrust Manager:
   --user U                with --password-file FILE (- for stdin) or KEYOPS_PASSWORD, else
                           asked for on the terminal; optional --domain D (before the
@@ -179,6 +180,10 @@ global_options parse_global(int argc, char** argv, std::vector<std::string>& res
         }
         if (arg == "--no-progress") {
             g.no_progress = true;
+            continue;
+        }
+        if (arg == "--version") {
+            g.version = true;
             continue;
         }
         if (arg == "-v" || arg == "--verbose") {

@@ -34,6 +34,7 @@ struct global_options {
     bool json = false;
     bool verbose = false;
     bool no_progress = false;
+    bool version = false; ///< --version: print the versions and exit
     // CipherTrust Manager
     std::string user;
     std::string password;

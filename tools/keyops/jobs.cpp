@@ -247,7 +247,7 @@ int jobs_wait(cm_client& c, const global_options& g, const std::vector<std::stri
             std::printf("%s: %s", r.id.c_str(), std::string(keyops::to_string(r.outcome)).c_str());
             if (r.job && is_terminal(r.outcome)) {
                 const auto [done, total] = resource_progress(*r.job);
-                std::printf(", %zu/%zu resources", done, total);
+                std::printf(", %s resources", progress_text(done, total).c_str());
             }
             if (r.cancel_sent)
                 std::printf(", cancel sent");

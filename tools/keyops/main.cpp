@@ -9,6 +9,11 @@
 #include "completion.hpp"
 
 #include <keyops/error.hpp>
+#include <keyops/version.hpp>
+
+#include <boost/version.hpp>
+#include <openssl/crypto.h>
+#include <zlib.h>
 
 #include <exception>
 #include <iostream>
@@ -49,6 +54,13 @@ int main(int argc, char** argv) {
     try {
         std::vector<std::string> rest;
         const auto g = parse_global(argc, argv, rest);
+        if (g.version) {
+            // What the tool was built with, and the OpenSSL and zlib it runs with.
+            std::cout << "keyops " KEYOPS_VERSION_STRING "\nBoost " << BOOST_VERSION / 100000 << '.'
+                      << BOOST_VERSION / 100 % 1000 << '.' << BOOST_VERSION % 100 << "\n"
+                      << OpenSSL_version(OPENSSL_VERSION) << "\nzlib " << zlibVersion() << '\n';
+            return exit_ok;
+        }
         return run(g, rest);
     } catch (const usage_error& e) {
         if (*e.what() == '\0') { // --help

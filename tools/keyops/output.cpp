@@ -183,26 +183,64 @@ void warn_problems(keyops::field_problems problems) {
     }
 }
 
+namespace {
+
+bool contains_word(std::string_view text, std::string_view word) {
+    const auto lower = [](char c) {
+        return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+    };
+    for (std::size_t i = 0; i + word.size() <= text.size(); ++i) {
+        std::size_t k = 0;
+        while (k < word.size() && lower(text[i + k]) == word[k])
+            ++k;
+        if (k == word.size())
+            return true;
+    }
+    return false;
+}
+
+// Whether a detailed_status text says its resource finished, well or badly, in the words the
+// servers write ("vault synchronized successfully", "... synchronization failed: ...",
+// "synchronization aborted"); "synchronizing", "refreshing" and the like are still running.
+bool says_finished(std::string_view text) {
+    for (std::string_view running : {"synchronizing", "refreshing", "in progress", "in_progress",
+                                     "pending", "started", "running", "updating"})
+        if (contains_word(text, running))
+            return false;
+    for (std::string_view ended : {"success", "completed", "synchronized", "refreshed", "updated",
+                                   "failed", "failure", "error", "aborted", "done"})
+        if (contains_word(text, ended))
+            return true;
+    return false;
+}
+
+} // namespace
+
 std::pair<std::size_t, std::size_t> resource_progress(const cckm::job& j) {
     if (j.version_count) {
         const auto done = j.detailed_status.find("completed").as_array().size();
         return {done, static_cast<std::size_t>(*j.version_count)};
     }
-    std::size_t total = j.resources().size();
-    std::size_t done = 0;
+    // Done: the resources whose text says they finished. Of: the job's resource list; when the
+    // job names none, unknown (0) until the job ends, when every entry has its final word.
+    std::size_t done = 0, entries = 0;
     for (auto m : j.detailed_status) {
-        const auto text = m.value.as_string();
-        const bool running = text.find("synchronizing") != std::string_view::npos ||
-                             text.find("refreshing") != std::string_view::npos ||
-                             text.find("in progress") != std::string_view::npos ||
-                             text.find("in_progress") != std::string_view::npos;
-        done += running ? 0 : 1;
+        ++entries;
+        if (m.value.kind() == keyops::json_kind::string && says_finished(m.value.as_string()))
+            ++done;
     }
-    if (total < j.detailed_status.size())
-        total = j.detailed_status.size();
-    if (j.done() && total == 0)
-        total = done;
+    std::size_t total = j.resources().size();
+    if (total == 0 && j.done())
+        total = entries;
+    if (total && done > total)
+        done = total;
     return {done, total};
+}
+
+std::string progress_text(std::size_t done, std::size_t total) {
+    if (total)
+        return std::to_string(done) + "/" + std::to_string(total);
+    return std::to_string(done) + " done";
 }
 
 void print_job_block(const cckm::job& j) {
@@ -225,6 +263,8 @@ void print_job_block(const cckm::job& j) {
     const auto [done, total] = resource_progress(j);
     if (total)
         std::printf("%-16s%zu of %zu done\n", "progress:", done, total);
+    else if (done)
+        std::printf("%-16s%zu done\n", "progress:", done);
     if (!j.detailed_status.empty()) {
         std::printf("detailed_status:\n");
         for (auto m : j.detailed_status)
@@ -242,11 +282,11 @@ void print_job_table(const std::vector<const cckm::job*>& jobs) {
             res = std::string(j->key_id);
         if (res.size() > 60 && stdout_is_terminal())
             res = res.substr(0, 57) + "..."; // a script reading the table gets every name
-        std::printf("%-36.*s  %-11.*s  %-5s  %-27.*s  %zu/%zu %s\n", static_cast<int>(j->id.size()),
+        std::printf("%-36.*s  %-11.*s  %-5s  %-27.*s  %s %s\n", static_cast<int>(j->id.size()),
                     j->id.data(), static_cast<int>(j->overall_status.raw.size()),
                     j->overall_status.raw.data(), j->abort ? "yes" : "no",
-                    static_cast<int>(j->created_at.raw.size()), j->created_at.raw.data(), done,
-                    total, res.c_str());
+                    static_cast<int>(j->created_at.raw.size()), j->created_at.raw.data(),
+                    progress_text(done, total).c_str(), res.c_str());
     }
 }
 
@@ -292,8 +332,8 @@ void progress_view::job(const cckm::job& j, std::chrono::steady_clock::duration 
     if (j.done())
         finished_[std::string(j.id)] = true;
     char text[256];
-    std::snprintf(text, sizeof text, "%.*s  %-12s %zu/%zu resources  %s",
-                  static_cast<int>(j.id.size()), j.id.data(), state.c_str(), done, total,
+    std::snprintf(text, sizeof text, "%.*s  %-12s %s resources  %s", static_cast<int>(j.id.size()),
+                  j.id.data(), state.c_str(), progress_text(done, total).c_str(),
                   seconds_text(elapsed).c_str());
     show(text);
 }

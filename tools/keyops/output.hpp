@@ -57,7 +57,11 @@ void print_details_block(const keyops::ni::key_details& d);
 /// keyops::parsed::problems()); --json output is unaffected: it prints the body as sent.
 void warn_problems(keyops::field_problems problems);
 
-/// Resources done of total, as far as the job says.
+/// "3/5" when both are known, "3 done" when the total is not.
+std::string progress_text(std::size_t done, std::size_t total);
+
+/// Resources done (their text says they finished, well or badly) of the job's resources (0
+/// when unknown), as far as the job says.
 std::pair<std::size_t, std::size_t> resource_progress(const keyops::cckm::job& j);
 
 std::string seconds_text(std::chrono::steady_clock::duration d);

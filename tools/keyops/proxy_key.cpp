@@ -92,9 +92,29 @@ int run_proxy_key(const global_options& g, const std::vector<std::string>& rest)
     if (sub == "details")
         return finish_ni(c, call_and_show<ni::proxy_key_details>(c, g, "GET proxy key details",
                                                                  print_details_block));
-    if (sub == "status")
-        return finish_ni(c, call_and_show<ni::proxy_key_rotation_status>(
-                                c, g, "GET proxy key rotation status", print_rotation_block));
+    if (sub == "status") {
+        auto st = c.call<ni::proxy_key_rotation_status>(ec, diag);
+        verbose_note(g, "GET proxy key rotation status", diag);
+        if (ec == keyops::error::not_found) {
+            // Before any rotation was ever requested the server answers 404: not a failure.
+            if (g.json)
+                std::printf("null\n");
+            else
+                std::printf("%-20s%s\n", "status:", "no rotation requested");
+            return finish_ni(c, exit_ok);
+        }
+        if (ec) {
+            report_error("GET proxy key rotation status", ec, diag);
+            return finish_ni(c, exit_code_for(ec));
+        }
+        if (g.json) {
+            print_json_body(st.body());
+        } else {
+            warn_problems(st.problems());
+            print_rotation_block(*st);
+        }
+        return finish_ni(c, exit_ok);
+    }
     auto s = c.call<ni::rotate_proxy_key>(ec, diag);
     verbose_note(g, "POST proxy key rotation", diag);
     if (ec) {
