@@ -1055,6 +1055,8 @@ rc 0 "jobs wait sap-keys: waited on by GET, as it has no list"
 ko "${G[@]}" "${CC[@]}" jobs start oci --vault progress-a --vault progress-b
 rc 0 "jobs start oci --vault --vault"
 has "  ... a fresh job counts what is done, not what is listed" "progress:       0 of 2 done" "$OUT"
+ko "${G[@]}" "${CC[@]}" --auth-domain tenant-1 jobs list dsm
+rc 0 "--auth-domain (a tenant of CipherTrust as a service)"
 ko --version
 rc 0 "--version"
 has "  ... names the Boost it was built with" "Boost 1.81" "$OUT"

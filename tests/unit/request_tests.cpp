@@ -176,6 +176,23 @@ BOOST_AUTO_TEST_CASE(filters_as_documented) {
                "organizations=org-b");
 }
 
+// The password grant's optional domain and tenant (CipherTrust as a service needs auth_domain).
+BOOST_AUTO_TEST_CASE(password_grant_domains) {
+    auto ctx = seed_context();
+    keyops::ctm::password_grant g;
+    g.username = "u";
+    g.password = "p";
+    auto plain = boost::json::parse(build_request<keyops::ctm::create_token>(ctx, g).body());
+    BOOST_TEST(!plain.as_object().contains("domain"));
+    BOOST_TEST(!plain.as_object().contains("auth_domain"));
+    g.domain = "root";
+    g.auth_domain = "tenant-7";
+    auto both = boost::json::parse(build_request<keyops::ctm::create_token>(ctx, g).body());
+    BOOST_TEST(both.at("domain").as_string() == "root");
+    BOOST_TEST(both.at("auth_domain").as_string() == "tenant-7");
+    BOOST_TEST(both.at("grant_type").as_string() == "password");
+}
+
 // Section 4's start bodies.
 BOOST_AUTO_TEST_CASE(typed_start_bodies) {
     auto ctx = seed_context();

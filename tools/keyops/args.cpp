@@ -55,7 +55,8 @@ Options (anywhere on the line; after -- everything is an argument):
   CipherTrust Manager:
   --user U                with --password-file FILE (- for stdin) or KEYOPS_PASSWORD, else
                           asked for on the terminal; optional --domain D (before the
-                          command when it is jobs start)
+                          command when it is jobs start) and --auth-domain TENANT
+                          (CipherTrust as a service)
   --token-file FILE       a bearer token instead (or KEYOPS_TOKEN)
   --token T               the same on the command line, where other users see it (ps)
   Network Insight:
@@ -146,10 +147,10 @@ global_options parse_global(int argc, char** argv, std::vector<std::string>& res
     global_options g;
     std::string password_file, ni_password_file, token_file, ni_token_file;
     const std::vector<std::string> valued = {
-        "--url",           "--cacert",           "--timeout",        "--user",
-        "--password-file", "--domain",           "--token",          "--token-file",
-        "--ni-user",       "--ni-password-file", "--ni-domain-type", "--ni-domain",
-        "--ni-token",      "--ni-token-file"};
+        "--url",           "--cacert",   "--timeout",          "--user",
+        "--password-file", "--domain",   "--auth-domain",      "--token",
+        "--token-file",    "--ni-user",  "--ni-password-file", "--ni-domain-type",
+        "--ni-domain",     "--ni-token", "--ni-token-file"};
     // The commands' options that take a value: their values pass through untouched, even
     // when they look like a global option.
     static const std::vector<std::string> command_valued = {
@@ -233,6 +234,8 @@ global_options parse_global(int argc, char** argv, std::vector<std::string>& res
                 password_file = value;
             else if (name == "--domain")
                 g.domain = value;
+            else if (name == "--auth-domain")
+                g.auth_domain = value;
             else if (name == "--token")
                 g.token = value;
             else if (name == "--token-file")

@@ -39,6 +39,7 @@ struct global_options {
     std::string user;
     std::string password;
     std::string domain;
+    std::string auth_domain;
     std::string token;
     // Network Insight
     std::string ni_user;

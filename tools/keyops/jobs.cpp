@@ -38,6 +38,7 @@ cm_client make_cm(boost::asio::io_context& io, const global_options& g) {
         c.username = g.user;
         c.password = g.password;
         c.domain = g.domain;
+        c.auth_domain = g.auth_domain;
         return cm_client(keyops::beast_transport(io.get_executor(), std::move(t)),
                          cm_auth(keyops::ciphertrust_auth(std::move(c))),
                          keyops::exponential_backoff(), make_client_options(g));

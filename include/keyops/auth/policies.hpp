@@ -187,6 +187,7 @@ struct ciphertrust_credentials {
     std::string password;
     std::string domain;           ///< optional
     std::string auth_domain_path; ///< optional
+    std::string auth_domain;      ///< optional; the tenant (CipherTrust as a service)
     /// Ask for a new refresh token with every refresh (the old one is then revoked).
     bool renew_refresh_token = false;
     /// Renew this long before expiry (at most a fifth of the token's life).
@@ -246,6 +247,7 @@ private:
             g.password = creds_.password;
             g.domain = creds_.domain;
             g.auth_domain_path = creds_.auth_domain_path;
+            g.auth_domain = creds_.auth_domain;
             out = build_request<ctm::create_token>(ctx, ec, g);
         }
         return ec;

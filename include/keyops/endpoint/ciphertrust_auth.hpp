@@ -21,6 +21,7 @@ struct password_grant {
     std::string password;
     std::string domain;           ///< optional
     std::string auth_domain_path; ///< optional
+    std::string auth_domain;      ///< optional; the tenant, which CipherTrust as a service needs
     std::string connection;       ///< optional; the server's default is "local_account"
 
     error_code write_json(std::string& out) const {
@@ -34,6 +35,8 @@ struct password_grant {
             o["domain"] = domain;
         if (!auth_domain_path.empty())
             o["auth_domain_path"] = auth_domain_path;
+        if (!auth_domain.empty())
+            o["auth_domain"] = auth_domain;
         if (!connection.empty())
             o["connection"] = connection;
         out = boost::json::serialize(o);
