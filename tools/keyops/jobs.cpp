@@ -175,7 +175,7 @@ int jobs_start(cm_client& c, const global_options& g, const command_args& a,
                           ": no start body is documented for this kind; give --body or "
                           "--body-file");
     } else {
-        const Body typed = make_start_body(a, K::name, body_tag<Body>{});
+        const Body typed = make_start_body<Body>(a, K::name);
         return call_and_show<cckm::start_job<K>>(c, g, what, print_job_block, typed);
     }
 }

@@ -38,40 +38,55 @@ std::vector<std::string> resources(const command_args& a, std::string_view kind,
     return v;
 }
 
-} // namespace
-
-cckm::aws_sync_body make_start_body(const command_args& a, std::string_view kind,
-                                    body_tag<cckm::aws_sync_body>) {
-    only(a, kind, {"--kms", "--region", "--all"});
-    cckm::aws_sync_body b;
-    b.kms = resources(a, kind, "--kms");
-    b.regions = a.values("--region");
+// A body that lists resources under `flag` (repeatable) or synchronizes all, plus the kind's
+// `extra` flags.
+template <class Body>
+Body resources_body(const command_args& a, std::string_view kind, const std::string& flag,
+                    std::vector<std::string> Body::*list, std::vector<std::string> extra = {}) {
+    extra.push_back(flag);
+    extra.push_back("--all");
+    only(a, kind, extra);
+    Body b;
+    b.*list = resources(a, kind, flag);
     b.synchronize_all = a.has("--all");
     return b;
 }
 
-cckm::azure_sync_body make_start_body(const command_args& a, std::string_view kind,
-                                      body_tag<cckm::azure_sync_body>) {
-    only(a, kind, {"--key-vault", "--all", "--take-cloud-key-backup"});
-    cckm::azure_sync_body b;
-    b.key_vaults = resources(a, kind, "--key-vault");
-    b.synchronize_all = a.has("--all");
+} // namespace
+
+template <>
+cckm::aws_sync_body make_start_body(const command_args& a, std::string_view kind) {
+    auto b = resources_body(a, kind, "--kms", &cckm::aws_sync_body::kms, {"--region"});
+    b.regions = a.values("--region");
+    return b;
+}
+
+template <>
+cckm::azure_sync_body make_start_body(const command_args& a, std::string_view kind) {
+    auto b = resources_body(a, kind, "--key-vault", &cckm::azure_sync_body::key_vaults,
+                            {"--take-cloud-key-backup"});
     if (a.has("--take-cloud-key-backup"))
         b.take_cloud_key_backup = true;
     return b;
 }
 
-cckm::google_sync_body make_start_body(const command_args& a, std::string_view kind,
-                                       body_tag<cckm::google_sync_body>) {
-    only(a, kind, {"--key-ring", "--all"});
-    cckm::google_sync_body b;
-    b.key_rings = resources(a, kind, "--key-ring");
-    b.synchronize_all = a.has("--all");
-    return b;
+template <>
+cckm::google_sync_body make_start_body(const command_args& a, std::string_view kind) {
+    return resources_body(a, kind, "--key-ring", &cckm::google_sync_body::key_rings);
 }
 
-cckm::oci_sync_body make_start_body(const command_args& a, std::string_view kind,
-                                    body_tag<cckm::oci_sync_body>) {
+template <>
+cckm::sap_sync_body make_start_body(const command_args& a, std::string_view kind) {
+    return resources_body(a, kind, "--group", &cckm::sap_sync_body::groups);
+}
+
+template <>
+cckm::domains_refresh_body make_start_body(const command_args& a, std::string_view kind) {
+    return resources_body(a, kind, "--domain", &cckm::domains_refresh_body::domains);
+}
+
+template <>
+cckm::oci_sync_body make_start_body(const command_args& a, std::string_view kind) {
     only(a, kind, {"--vault", "--oci-vault", "--all"});
     cckm::oci_sync_body b;
     b.vaults = a.values("--vault");
@@ -83,26 +98,8 @@ cckm::oci_sync_body make_start_body(const command_args& a, std::string_view kind
     return b;
 }
 
-cckm::sap_sync_body make_start_body(const command_args& a, std::string_view kind,
-                                    body_tag<cckm::sap_sync_body>) {
-    only(a, kind, {"--group", "--all"});
-    cckm::sap_sync_body b;
-    b.groups = resources(a, kind, "--group");
-    b.synchronize_all = a.has("--all");
-    return b;
-}
-
-cckm::domains_refresh_body make_start_body(const command_args& a, std::string_view kind,
-                                           body_tag<cckm::domains_refresh_body>) {
-    only(a, kind, {"--domain", "--all"});
-    cckm::domains_refresh_body b;
-    b.domains = resources(a, kind, "--domain");
-    b.synchronize_all = a.has("--all");
-    return b;
-}
-
-cckm::update_all_versions_body make_start_body(const command_args& a, std::string_view kind,
-                                               body_tag<cckm::update_all_versions_body>) {
+template <>
+cckm::update_all_versions_body make_start_body(const command_args& a, std::string_view kind) {
     only(a, kind, {"--key-id", "--operation"});
     cckm::update_all_versions_body b;
     const auto key = a.value("--key-id");

@@ -23,25 +23,10 @@ inline const std::vector<std::string> start_switch_flags = {"--all", "--take-clo
 /// Whether any typed flag was given.
 bool has_typed_start_flags(const command_args& a);
 
+/// The start body of type Body (one of the library's modelled bodies) from the typed flags;
+/// throws usage_error naming a flag the kind does not take, or a body left empty.
 template <class Body>
-struct body_tag {};
-
-// Each throws usage_error naming a flag the kind does not take, or a body left empty.
-keyops::cckm::aws_sync_body make_start_body(const command_args& a, std::string_view kind,
-                                            body_tag<keyops::cckm::aws_sync_body>);
-keyops::cckm::azure_sync_body make_start_body(const command_args& a, std::string_view kind,
-                                              body_tag<keyops::cckm::azure_sync_body>);
-keyops::cckm::google_sync_body make_start_body(const command_args& a, std::string_view kind,
-                                               body_tag<keyops::cckm::google_sync_body>);
-keyops::cckm::oci_sync_body make_start_body(const command_args& a, std::string_view kind,
-                                            body_tag<keyops::cckm::oci_sync_body>);
-keyops::cckm::sap_sync_body make_start_body(const command_args& a, std::string_view kind,
-                                            body_tag<keyops::cckm::sap_sync_body>);
-keyops::cckm::domains_refresh_body make_start_body(const command_args& a, std::string_view kind,
-                                                   body_tag<keyops::cckm::domains_refresh_body>);
-keyops::cckm::update_all_versions_body
-make_start_body(const command_args& a, std::string_view kind,
-                body_tag<keyops::cckm::update_all_versions_body>);
+Body make_start_body(const command_args& a, std::string_view kind);
 
 } // namespace keyops_cli
 
