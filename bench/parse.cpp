@@ -91,32 +91,13 @@ std::string uuid(rng& r) {
 // RFC 3339 in UTC as Go's time.Time marshals it (RFC3339Nano): trailing zeros of the fraction
 // are trimmed, and the fraction is left out when it is zero.
 std::string rfc3339(std::int64_t micros_since_epoch) {
-    const std::int64_t secs = micros_since_epoch / 1000000;
-    const std::int64_t frac = micros_since_epoch % 1000000;
-    std::int64_t z = secs / 86400 + 719468; // days_from_civil inverted (H. Hinnant)
-    const std::int64_t sod = secs % 86400;
-    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const auto doe = static_cast<unsigned>(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    const unsigned day = doy - (153 * mp + 2) / 5 + 1;
-    const unsigned month = mp < 10 ? mp + 3 : mp - 9;
-    const std::int64_t year = static_cast<std::int64_t>(yoe) + era * 400 + (month <= 2 ? 1 : 0);
-    char buf[48];
-    int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", static_cast<int>(year),
-                          month, day, static_cast<int>(sod / 3600), static_cast<int>(sod / 60 % 60),
-                          static_cast<int>(sod % 60));
-    std::string out(buf, static_cast<std::size_t>(n));
-    if (frac != 0) {
-        n = std::snprintf(buf, sizeof buf, ".%06d", static_cast<int>(frac));
-        std::string f(buf, static_cast<std::size_t>(n));
-        while (f.back() == '0')
-            f.pop_back();
-        out += f;
+    std::int64_t secs = micros_since_epoch / 1000000;
+    std::int64_t micros = micros_since_epoch % 1000000;
+    if (micros < 0) {
+        micros += 1000000;
+        --secs;
     }
-    out += 'Z';
-    return out;
+    return keyops::format_rfc3339({secs, static_cast<std::uint32_t>(micros * 1000)});
 }
 
 struct job_data {

@@ -237,7 +237,7 @@ int jobs_wait(cm_client& c, const global_options& g, const std::vector<std::stri
             std::string o = "{\"id\":" + boost::json::serialize(boost::json::string_view(r.id)) +
                             ",\"outcome\":\"" + std::string(outcome_name(r.outcome)) +
                             "\",\"job\":";
-            const std::string_view job_text = r.job ? raw_job_text(r.job.body(), r.id) : "";
+            const std::string_view job_text = r.job ? raw_job_text(r.job.body(), *r.job) : "";
             o += job_text.empty() ? std::string_view("null") : job_text;
             if (r.ec)
                 o += ",\"error\":" +

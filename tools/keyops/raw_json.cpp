@@ -89,12 +89,10 @@ std::vector<std::string_view> member_array_elements(std::string_view body, std::
     return out;
 }
 
-std::string_view raw_job_text(std::string_view body, std::string_view id) {
-    keyops::error_code ec;
-    keyops::diagnostics diag;
-    auto top = keyops::parse_borrowed<keyops::cckm::job_list>(body, ec, diag);
-    if (ec || top->resources.empty()) {
-        // A single job (or no list): the body itself, without surrounding white space.
+std::string_view raw_job_text(std::string_view body, const keyops::cckm::job& job) {
+    const std::vector<std::string_view> elements = member_array_elements(body, "resources");
+    if (elements.empty()) {
+        // A single job: the body itself, without surrounding white space.
         const std::size_t b = skip_space(body, 0);
         std::size_t e = body.size();
         while (e > b && (body[e - 1] == ' ' || body[e - 1] == '\t' || body[e - 1] == '\r' ||
@@ -102,9 +100,17 @@ std::string_view raw_job_text(std::string_view body, std::string_view id) {
             --e;
         return body.substr(b, e - b);
     }
-    for (std::string_view element : member_array_elements(body, "resources")) {
+    // The parsed job's views point into its element of the page (an id with escapes was
+    // decoded elsewhere: then the ids are compared).
+    for (std::string_view element : elements)
+        if (!job.id.empty() && job.id.data() >= element.data() &&
+            job.id.data() < element.data() + element.size())
+            return element;
+    for (std::string_view element : elements) {
+        keyops::error_code ec;
+        keyops::diagnostics diag;
         auto j = keyops::parse_borrowed<keyops::cckm::job>(element, ec, diag);
-        if (!ec && j->id == id)
+        if (!ec && j->id == job.id)
             return element;
     }
     return {};

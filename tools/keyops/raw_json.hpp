@@ -5,6 +5,8 @@
 // these texts rather than a re-serialised copy, which would change numbers no C++ type holds
 // exactly (a Go uint64, 1e400) and the spelling of escapes.
 
+#include <keyops/model/cckm.hpp>
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,9 +18,9 @@ namespace keyops_cli {
 /// (the library parsed it first); keys are compared as written, escapes not decoded.
 std::vector<std::string_view> member_array_elements(std::string_view body, std::string_view name);
 
-/// The text of job `id` in `body`: the element of its `resources` whose id it is (a list
+/// The text of `job`, parsed from `body`: the element of its `resources` that holds it (a list
 /// page), or the whole body (a single job). Empty when a list page does not hold it.
-std::string_view raw_job_text(std::string_view body, std::string_view id);
+std::string_view raw_job_text(std::string_view body, const keyops::cckm::job& job);
 
 /// A JSON array of the texts, as written.
 std::string json_array_of(const std::vector<std::string_view>& elements);

@@ -22,6 +22,7 @@
 #include <keyops/transport/detail/inflate.hpp>
 #include <keyops/transport/detail/response_finish.hpp>
 #include <keyops/transport/detail/response_reader.hpp>
+#include <keyops/transport/detail/serialize.hpp>
 #include <keyops/version.hpp>
 
 #include <boost/asio/buffer.hpp>
@@ -145,29 +146,6 @@ private:
     std::string decoded;
     detail::inflater inflate;
 };
-
-namespace detail {
-
-// Appends the serialized message to `out`, through Beast's serializer.
-template <bool IsRequest, class Body, class Fields>
-error_code serialize_into(const boost::beast::http::message<IsRequest, Body, Fields>& m,
-                          std::string& out) {
-    boost::beast::http::serializer<IsRequest, Body, Fields> sr(m);
-    error_code ec;
-    do {
-        sr.next(ec, [&](error_code&, const auto& buffers) {
-            std::size_t n = 0;
-            for (const auto b : boost::beast::buffers_range_ref(buffers)) {
-                out.append(static_cast<const char*>(b.data()), b.size());
-                n += b.size();
-            }
-            sr.consume(n);
-        });
-    } while (!ec && !sr.is_done());
-    return ec;
-}
-
-} // namespace detail
 
 class exchange_fsm {
 public:
