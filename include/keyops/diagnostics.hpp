@@ -52,6 +52,9 @@ public:
     std::string request_id;
     /// Network Insight `details`, with their targets.
     std::vector<server_error_detail> server_details;
+    /// `host:port` of the node that answered last (or was tried last), when the transport
+    /// knows several nodes of a cluster; empty otherwise.
+    std::string node;
 
     // --- how the call went ------------------------------------------------------------------
 
@@ -110,6 +113,11 @@ public:
         if (http_status != 0) {
             out += " [HTTP ";
             out += std::to_string(http_status);
+            out += ']';
+        }
+        if (!node.empty()) {
+            out += " [node ";
+            out += node;
             out += ']';
         }
         if (server_code) {

@@ -71,6 +71,14 @@ struct retry_event {
     std::string_view reason; ///< the policy's words, e.g. "503; Retry-After 2 s"
 };
 
+/// An exchange left a node of a cluster for the next one (see transport_options::other_nodes).
+struct failover_event {
+    std::string_view from; ///< `host:port` of the node left
+    std::string_view to;   ///< `host:port` of the node tried next
+    unsigned status = 0;   ///< 503 when it answered so; 0 when it could not be reached
+    error_code ec;         ///< why it could not be reached
+};
+
 /// A token request ended (a password grant, a refresh, a Network Insight login).
 struct renewal_event {
     error_code ec; ///< empty when a token was granted
@@ -97,6 +105,7 @@ public:
     virtual void on_response(const response_event&) {}
     virtual void on_retry(const retry_event&) {}
     virtual void on_token_renewal(const renewal_event&) {}
+    virtual void on_failover(const failover_event&) {}
     virtual void on_wait_poll(const poll_event&) {}
 };
 
@@ -109,6 +118,7 @@ struct client_counters {
     std::uint64_t connects = 0;  ///< new connections attempted
     std::uint64_t bytes_out = 0; ///< HTTP bytes written (before TLS; CONNECT included)
     std::uint64_t bytes_in = 0;  ///< HTTP bytes read (after TLS, before decompression)
+    std::uint64_t failovers = 0; ///< exchanges moved to another node of a cluster
 };
 
 } // namespace keyops

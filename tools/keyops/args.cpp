@@ -44,7 +44,8 @@ Commands:
 
 const char* const usage_tail = R"(
 Options (anywhere on the line; after -- everything is an argument):
-  --url URL               https://HOST[:PORT] of the server (or KEYOPS_URL)
+  --url URL               https://HOST[:PORT] of the server (or KEYOPS_URL); a cluster's
+                          nodes as URL,URL... or --url repeated: tried in turn
   --cacert FILE           trust this PEM CA file instead of the system store
   --insecure              skip TLS certificate and host name checks (warns)
   --timeout SECONDS       limit for each call, retries included (default 30)
@@ -222,8 +223,8 @@ global_options parse_global(int argc, char** argv, std::vector<std::string>& res
                     throw usage_error(name + " needs a value");
                 value = argv[++i];
             }
-            if (name == "--url")
-                g.url = value;
+            if (name == "--url") // repeated: the nodes of a cluster, in order
+                g.url = g.url.empty() ? value : g.url + "," + value;
             else if (name == "--cacert")
                 g.cacert = value;
             else if (name == "--timeout")

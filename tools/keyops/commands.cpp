@@ -95,10 +95,11 @@ keyops::transport_options make_transport(const global_options& g) {
         throw usage_error("no server given: use --url https://HOST[:PORT] or set KEYOPS_URL");
     keyops::transport_options t;
     std::string path;
-    if (keyops::parse_server_url(g.url, t, &path) || !path.empty()) {
+    if (keyops::parse_server_urls(g.url, t, &path) || !path.empty()) {
         // A URL with user information could hold a password: never echo it.
         const bool echo = g.url.find('@') == std::string::npos;
-        throw usage_error("--url must be https://HOST[:PORT] (or http://), with no path" +
+        throw usage_error("--url must be https://HOST[:PORT] (or http://), with no path; a "
+                          "cluster's nodes as a comma list or repeated --url, one scheme" +
                           (echo ? ", not '" + g.url + "'" : std::string()));
     }
     if (!g.cacert.empty()) {

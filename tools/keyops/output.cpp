@@ -73,6 +73,12 @@ public:
         std::cerr << "keyops: retrying " << e.method << ' ' << e.target << " in " << millis(e.delay)
                   << " (" << e.reason << ")\n";
     }
+    void on_failover(const keyops::failover_event& e) override {
+        std::cerr << "keyops: node " << e.from << ' '
+                  << (e.status ? std::string("answered ") + std::to_string(e.status)
+                               : "cannot be reached: " + e.ec.message())
+                  << "; next node " << e.to << '\n';
+    }
     void on_token_renewal(const keyops::renewal_event& e) override {
         if (e.ec)
             std::cerr << "keyops: token request refused: " << e.ec.message() << '\n';

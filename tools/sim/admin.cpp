@@ -37,17 +37,12 @@ Reply Sim::Impl::admin(const Request& req, std::string_view path, Time now) {
     const std::string& m = req.method;
     if (path == "/__sim" || path == "/__sim/") {
         json::object o;
-        o["endpoints"] = json::array{"GET /__sim/faults",
-                                     "POST /__sim/faults",
-                                     "DELETE /__sim/faults",
-                                     "DELETE /__sim/faults/{id}",
-                                     "POST /__sim/expire-tokens",
-                                     "POST /__sim/reset",
-                                     "GET /__sim/stats",
-                                     "DELETE /__sim/stats",
-                                     "POST /__sim/rotation-fail",
-                                     "GET /__sim/tokens",
-                                     "GET /__sim/jobs"};
+        o["endpoints"] = json::array{
+            "GET /__sim/faults",          "POST /__sim/faults",        "DELETE /__sim/faults",
+            "DELETE /__sim/faults/{id}",  "POST /__sim/expire-tokens", "POST /__sim/reset",
+            "GET /__sim/stats",           "DELETE /__sim/stats",       "POST /__sim/rotation-fail",
+            "GET /__sim/tokens",          "GET /__sim/jobs",           "GET /__sim/nodes",
+            "POST /__sim/nodes/{n}/down", "POST /__sim/nodes/{n}/up"};
         return json_reply(200, o);
     }
     if (path == "/__sim/faults") {
@@ -149,6 +144,50 @@ Reply Sim::Impl::admin(const Request& req, std::string_view path, Time now) {
         if (m != "GET")
             return method_not_allowed(path, "GET");
         return jobs_summary(now);
+    }
+    if (path == "/__sim/nodes") {
+        if (m != "GET")
+            return method_not_allowed(path, "GET");
+        json::array a;
+        for (std::size_t i = 0; i < node_down.size(); ++i) {
+            json::object n;
+            n["node"] = i + 1;
+            n["up"] = !node_down[i];
+            a.emplace_back(std::move(n));
+        }
+        json::object o;
+        o["nodes"] = std::move(a);
+        o["replication_lag_ms"] = cfg.replication_lag_ms;
+        return json_reply(200, o);
+    }
+    if (starts_with(path, "/__sim/nodes/")) {
+        // /__sim/nodes/N/down or /__sim/nodes/N/up, N from 1
+        std::string_view rest = path.substr(sizeof("/__sim/nodes/") - 1);
+        const auto slash = rest.find('/');
+        const std::string_view num = rest.substr(0, slash);
+        const std::string_view what =
+            slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+        std::size_t n = 0;
+        bool digits = !num.empty() && num.size() < 4;
+        for (char c : num)
+            if (c >= '0' && c <= '9')
+                n = n * 10 + static_cast<std::size_t>(c - '0');
+            else
+                digits = false;
+        if (!digits || n == 0 || n > node_down.size() || (what != "down" && what != "up"))
+            return admin_error(404, "no admin route " + std::string(path) + " (nodes are 1.." +
+                                        std::to_string(node_down.size()) + ", then /down or /up)");
+        if (m != "POST")
+            return method_not_allowed(path, "POST");
+        const bool down = what == "down";
+        if (node_down[n - 1] != down) {
+            node_down[n - 1] = down;
+            ++node_generation;
+        }
+        json::object o;
+        o["node"] = n;
+        o["up"] = !down;
+        return json_reply(200, o);
     }
     if (path == "/__sim/rotation-fail") {
         if (m != "POST")

@@ -72,6 +72,7 @@ void Tokens::clear() {
     access.clear();
     refresh.clear();
     ni_tokens.clear();
+    refresh_revoked = 0;
 }
 
 void Tokens::purge(Time now) {
@@ -118,9 +119,15 @@ json::object Tokens::live_tokens(Time now) const {
     for (const auto& [t, rec] : ni_tokens)
         if (rec.expiry > now)
             ++n;
+    long r = 0;
+    for (const auto& [t, rec] : refresh)
+        if (rec.expires > now)
+            ++r;
     json::object o;
     o["cckm"] = a;
     o["ni"] = n;
+    o["cckm_refresh"] = r;
+    o["cckm_refresh_revoked"] = refresh_revoked;
     return o;
 }
 
@@ -241,6 +248,48 @@ Reply CipherTrustAuth::grant(const Request& req, Time now) {
     out["refresh_token_id"] = rec.id;
     out["refresh_token_expires_in"] = cfg.refresh_ttl;
     return json_reply(200, out);
+}
+
+Reply CipherTrustAuth::revoke(const Request& req, Time) {
+    boost::system::error_code ec;
+    json::value body = json::parse(req.body, ec);
+    if (ec || !body.is_object())
+        return cckm_bad("request body must be a JSON object");
+    const json::object& o = body.as_object();
+    auto* t = o.if_contains("token");
+    if (!t || !t->is_string() || t->get_string().empty())
+        return cckm_invalid("token is required");
+    std::string hint = "refresh_token";
+    if (auto* h = o.if_contains("token_type_hint")) {
+        if (!h->is_string() ||
+            (h->get_string() != "refresh_token" && h->get_string() != "access_token"))
+            return cckm_invalid("token_type_hint must be \"refresh_token\" or \"access_token\"");
+        hint = std::string(h->get_string());
+    }
+    const std::string token(t->get_string());
+    if (auto it = tokens.refresh.find(token); it != tokens.refresh.end()) {
+        tokens.refresh.erase(it);
+        ++tokens.refresh_revoked;
+    } else {
+        tokens.access.erase(token);
+    }
+    Reply r; // as RFC 7009: an unknown token is no error
+    r.status = 200;
+    r.headers.emplace_back("Content-Type", "application/json");
+    r.body = "{}";
+    return r;
+}
+
+Reply CipherTrustAuth::delete_refresh(std::string_view id, Time) {
+    for (auto it = tokens.refresh.begin(); it != tokens.refresh.end(); ++it)
+        if (it->second.id == id) {
+            tokens.refresh.erase(it);
+            ++tokens.refresh_revoked;
+            Reply r;
+            r.status = 204;
+            return r;
+        }
+    return cckm_not_found("no refresh token with id " + std::string(id));
 }
 
 std::optional<Reply> CipherTrustAuth::check_bearer(const Request& req, Time now) const {

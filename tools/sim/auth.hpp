@@ -37,6 +37,7 @@ struct Tokens {
     std::unordered_map<std::string, Access> access;        // CipherTrust access tokens (JWTs)
     std::unordered_map<std::string, RefreshToken> refresh; // CipherTrust refresh tokens
     std::unordered_map<std::string, NiToken> ni_tokens;    // Network Insight tokens
+    long refresh_revoked = 0; // CipherTrust refresh tokens revoked by their holders
 
     void clear();
     // Forgets long-dead tokens of both servers (called on each login).
@@ -58,6 +59,11 @@ public:
 
     // POST /api/v1/auth/tokens: the password and refresh_token grants.
     Reply grant(const Request& req, Time now);
+    // POST /api/v1/auth/revoke {"token":T,"token_type_hint":"refresh_token"|"access_token"}
+    // and DELETE /api/v1/auth/tokens/{refresh_token_id}: the refresh token (with the access
+    // tokens it minted, as a real session's end does) or the access token is forgotten.
+    Reply revoke(const Request& req, Time now);
+    Reply delete_refresh(std::string_view id, Time now);
     // The 401 for a request without a live bearer token; nothing when it has one.
     std::optional<Reply> check_bearer(const Request& req, Time now) const;
 

@@ -62,6 +62,8 @@ const char* reason(int status) {
 bool matches(const Fault& f, const Request& req, std::string_view path) {
     if (!f.method.empty() && f.method != req.method)
         return false;
+    if (f.node != 0 && f.node != req.node + 1)
+        return false;
     return f.route == "*" || starts_with(path, f.route);
 }
 
@@ -175,6 +177,12 @@ bool fault_from_json(const json::object& o, Fault& f, std::string& err) {
                 return false;
             }
             f.body = v.get_string() == "json" ? "" : std::string(v.get_string());
+        } else if (key == "node") {
+            if (!json_int(v, n) || n < 0 || n > 16) {
+                err = "node must be an integer from 1 to 16 (0: any node)";
+                return false;
+            }
+            f.node = static_cast<int>(n);
         } else if (key == "count" || key == "ms" || key == "bytes") {
             if (!json_int(v, n) || n < 0 || n > (1LL << 30)) {
                 err = key + " must be a non-negative integer";
@@ -219,6 +227,8 @@ json::object fault_to_json(const Fault& f) {
         if (!f.body.empty())
             o["body"] = f.body;
     }
+    if (f.node != 0)
+        o["node"] = f.node;
     o["count"] = f.count;
     o["remaining"] = f.remaining;
     if (f.kind == FaultKind::latency || f.kind == FaultKind::slow_body)

@@ -525,14 +525,19 @@ void Jobs::seed_jobs(Time now) {
     }
 }
 
-Job* Jobs::find_job(std::size_t ki, std::string_view id) {
+Job* Jobs::find_job(std::size_t ki, std::string_view id, const Request& req, Time now) {
     for (auto& j : jobs[ki])
         if (j.id == id)
-            return &j;
+            return visible(j, req, now) ? &j : nullptr;
     return nullptr;
 }
 
-Reply Jobs::list(std::size_t ki, const boost::urls::url_view& u, Time now) {
+bool Jobs::visible(const Job& j, const Request& req, Time now) const {
+    return cfg.replication_lag_ms <= 0 || j.origin_node == req.node ||
+           now >= j.created + std::chrono::milliseconds(cfg.replication_lag_ms);
+}
+
+Reply Jobs::list(std::size_t ki, const Request& req, const boost::urls::url_view& u, Time now) {
     const Kind& k = kinds()[ki];
     long long skip = 0;
     long long limit = 10;
@@ -582,6 +587,8 @@ Reply Jobs::list(std::size_t ki, const boost::urls::url_view& u, Time now) {
     };
     std::vector<View> views;
     for (const Job& j : jobs[ki]) {
+        if (!visible(j, req, now))
+            continue;
         if (!ids.empty() && !has(ids, j.id))
             continue;
         if (!resources.empty() &&
@@ -631,6 +638,7 @@ Reply Jobs::start(std::size_t ki, const Request& req, Time now) {
     Job j;
     j.kind = ki;
     j.created = trunc_us(now);
+    j.origin_node = req.node;
     j.seconds = cfg.job_seconds;
     if (k.style == Style::uav) {
         auto* key = o.if_contains("key_id");
@@ -710,7 +718,7 @@ Reply Jobs::route(const Request& req, std::string_view path, const boost::urls::
                 return req.method == "POST" ? start(ki, req, now)
                                             : method_not_allowed(path, "POST");
             if (req.method == "GET")
-                return list(ki, u, now);
+                return list(ki, req, u, now);
             if (req.method == "POST")
                 return start(ki, req, now);
             return method_not_allowed(path, "GET, POST");
@@ -734,7 +742,7 @@ Reply Jobs::route(const Request& req, std::string_view path, const boost::urls::
             if (req.method != "GET")
                 return method_not_allowed(path, k.kind == cckm::job_kind::azure_bulk ? "GET, DELETE"
                                                                                      : "GET");
-            Job* j = find_job(ki, id);
+            Job* j = find_job(ki, id, req, now);
             if (!j)
                 return cckm_not_found("no " + std::string(k.name) + " job with id " + id);
             return json_reply(200, view(*j, now).obj);
@@ -742,7 +750,7 @@ Reply Jobs::route(const Request& req, std::string_view path, const boost::urls::
         if (tail == "/cancel" && k.has_cancel) {
             if (req.method != "POST")
                 return method_not_allowed(path, "POST");
-            Job* j = find_job(ki, id);
+            Job* j = find_job(ki, id, req, now);
             if (!j)
                 return cckm_not_found("no " + std::string(k.name) + " job with id " + id);
             return cancel(*j, now);

@@ -30,6 +30,7 @@ struct Job {
     std::optional<boost::json::object> fixed; // a verbatim seed job
     Time fixed_updated;
     std::string fixed_status;
+    int origin_node = 0; // the cluster node it was started through (not kept in the state file)
 };
 
 class Jobs {
@@ -51,8 +52,11 @@ public:
 
 private:
     void seed_jobs(Time now);
-    Job* find_job(std::size_t ki, std::string_view id);
-    Reply list(std::size_t ki, const boost::urls::url_view& u, Time now);
+    // Null when there is none, or when it cannot be seen yet through the request's node.
+    Job* find_job(std::size_t ki, std::string_view id, const Request& req, Time now);
+    // A job started through another node within --replication-lag is not visible yet.
+    bool visible(const Job& j, const Request& req, Time now) const;
+    Reply list(std::size_t ki, const Request& req, const boost::urls::url_view& u, Time now);
     Reply start(std::size_t ki, const Request& req, Time now);
     Reply cancel(Job& j, Time now);
 

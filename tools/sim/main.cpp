@@ -32,7 +32,7 @@ Usage:
              [--write-ca FILE] [--user NAME:PASSWORD]... [--ni-user NAME:PASSWORD]...
              [--token-ttl SECONDS] [--refresh-ttl SECONDS] [--job-seconds SECONDS]
              [--seed N] [--log FILE] [--fault ROUTE:FAULT[:KEY=VALUE,...]]...
-             [--state-file FILE]
+             [--state-file FILE] [--nodes N [--replication-lag MS]]
 
 Options:
   --listen ADDR:PORT     Address to listen on (default 127.0.0.1:0; port 0 picks a free port).
@@ -69,6 +69,14 @@ Options:
                          not kept (a restart has the --fault ones); --seed is the file's own.
                          Jobs and rotations run by the wall clock, so they progress while the
                          simulator is down. Give the restart the same --listen ADDR:PORT.
+  --nodes N              Serve N cluster nodes (1..16) sharing one state, on N ports: the
+                         --listen port and the ones after it, or N free ports with port 0.
+                         One "listening on" line per node, ending in node K; the port
+                         file gets one port per line. POST /__sim/nodes/K/down closes node
+                         K's port (connections refused, kept-alive ones dropped unanswered)
+                         and .../up opens it again.
+  --replication-lag MS   With --nodes: a job started through one node answers 404, and is
+                         left out of lists, through the other nodes for MS milliseconds.
   --help                 Show this text.
 SIGINT and SIGTERM stop the server; the exit status is then 0.
 
@@ -130,7 +138,8 @@ Network Insight routes:
                              lastUpdatedBy}; lastUpdatedAt moves when a rotation succeeds.
 
 Faults (for tests), set by --fault or by the admin API. A rule matches a route ("*" or a path
-prefix) and optionally a method, for the next "count" matching requests (0: until cleared):
+prefix), optionally a method and (with --nodes) a "node" (1..; 0 any), for the next
+"count" matching requests (0: until cleared):
   latency         wait "ms" (default 500) before answering; adds up with other rules
   status          answer "status" (default 503; also written as fault 429, 500 or 503) with
                   optional "retry_after": seconds, "date:N" (an HTTP date N s ahead) or a
@@ -153,8 +162,8 @@ Admin API (no auth, loopback clients only, JSON; never faulted or counted):
   POST   /__sim/faults            a rule or an array of rules -> 201 with ids, e.g.
                                   {"route":"/api/v1/cckm","method":"GET","fault":"status",
                                    "status":429,"retry_after":"2","count":3}
-                                  keys: route, method, fault, status, retry_after, body,
-                                  count, ms, bytes
+                                  keys: route, method, node, fault, status, retry_after,
+                                  body, count, ms, bytes
   DELETE /__sim/faults            remove every rule
   DELETE /__sim/faults/{id}       remove one rule
   POST   /__sim/expire-tokens     expire every access token of both servers now; with
@@ -163,8 +172,14 @@ Admin API (no auth, loopback clients only, JSON; never faulted or counted):
                                   from --fault, stats)
   GET    /__sim/stats             {"total":N,"requests":{"GET /api/v1/...":n,...}}
   DELETE /__sim/stats             zero the counts
-  GET    /__sim/tokens            {"cckm":N,"ni":N}: access tokens live now (unexpired and,
-                                  for Network Insight, not released with DELETE)
+  GET    /__sim/nodes             {"nodes":[{"node":1,"up":true},...],"replication_lag_ms":N}
+  POST   /__sim/nodes/{n}/down    node n (from 1) refuses connections; ask another node
+  POST   /__sim/nodes/{n}/up      node n listens again on its port
+  GET    /__sim/tokens            {"cckm":N,"ni":N,"cckm_refresh":N,"cckm_refresh_revoked":N}:
+                                  access tokens live now (unexpired and, for Network Insight,
+                                  not released with DELETE), CCKM refresh tokens live, and
+                                  those revoked (POST /api/v1/auth/revoke or DELETE
+                                  /api/v1/auth/tokens/{refresh_token_id})
   POST   /__sim/rotation-fail     the next rotation ends FAILED; optional
                                   {"collectors":["id",...]} for failedCollectorIds
   GET    /__sim/jobs              {"jobs":[{"kind","id","overall_status","abort"},...]}: every
@@ -344,6 +359,10 @@ int main(int argc, char** argv) {
             have_seed = true;
         } else if (arg == "--log") {
             log_file = need();
+        } else if (arg == "--nodes") {
+            config.nodes = static_cast<int>(parse_long(need(), "--nodes", 1, 16));
+        } else if (arg == "--replication-lag") {
+            config.replication_lag_ms = parse_long(need(), "--replication-lag", 0, 600000);
         } else if (arg == "--state-file") {
             config.state_file = need();
             if (config.state_file.empty())
@@ -385,6 +404,9 @@ int main(int argc, char** argv) {
     }
     server.host = host;
     server.port = static_cast<unsigned short>(parse_long(port, "--listen port", 0, 65535));
+    server.nodes = config.nodes;
+    if (server.port != 0 && server.port + config.nodes - 1 > 65535)
+        usage_error("--nodes: the ports after --listen's run past 65535");
 
     if (cert_file.empty() != key_file.empty())
         usage_error("--cert and --key go together");

@@ -41,7 +41,7 @@ std::string path_of(std::string_view target) {
 
 Sim::Impl::Impl(Config c)
     : cfg(std::move(c)), token_rng(cfg.seed ^ 0x6b65796f70732d73ULL), auth(cfg, token_rng, tokens),
-      jobs(cfg), ni(cfg, token_rng, tokens) {
+      jobs(cfg), ni(cfg, token_rng, tokens), node_down(static_cast<std::size_t>(cfg.nodes), false) {
     reset(Clock::now());
     if (!cfg.state_file.empty()) {
         load_state();
@@ -95,8 +95,18 @@ Reply Sim::Impl::cckm(const Request& req, std::string_view path, const boost::ur
             return cckm_bad("Accept header must include application/json");
         return auth.grant(req, now);
     }
+    if (path == "/api/v1/auth/revoke") {
+        if (req.method != "POST")
+            return method_not_allowed(path, "POST");
+        return auth.revoke(req, now);
+    }
     if (auto r = auth.check_bearer(req, now))
         return *r;
+    if (starts_with(path, "/api/v1/auth/tokens/")) {
+        if (req.method != "DELETE")
+            return method_not_allowed(path, "DELETE");
+        return auth.delete_refresh(path.substr(sizeof("/api/v1/auth/tokens/") - 1), now);
+    }
     if (!icontains(req.accept, "application/json"))
         return cckm_bad("Accept header must include application/json");
     return jobs.route(req, path, u, now);
@@ -142,6 +152,15 @@ Reply Sim::respond(const Request& request, const Plan& plan) {
     if (!impl_->cfg.state_file.empty())
         impl_->save_state();
     return r;
+}
+
+bool Sim::node_up(int node) const {
+    return node < 0 || static_cast<std::size_t>(node) >= impl_->node_down.size() ||
+           !impl_->node_down[static_cast<std::size_t>(node)];
+}
+
+unsigned Sim::node_generation() const {
+    return impl_->node_generation;
 }
 
 Reply Sim::transport_error(int status, std::string_view path, std::string_view text) const {

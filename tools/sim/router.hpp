@@ -16,6 +16,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace keyops_sim {
 
@@ -31,6 +32,8 @@ struct Sim::Impl {
     long total = 0;
     std::string cert_pem, key_pem; // kept in the state file (state.cpp)
     bool state_write_failed = false;
+    std::vector<bool> node_down; // by node index
+    unsigned node_generation = 0;
 
     explicit Impl(Config c);
 

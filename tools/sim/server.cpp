@@ -16,7 +16,9 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <optional>
+#include <vector>
 
 namespace keyops_sim {
 
@@ -38,10 +40,18 @@ constexpr auto kIdleTimeout = std::chrono::seconds(30);
 constexpr auto kCloseTimeout = std::chrono::seconds(3);
 constexpr std::size_t kDrainLimit = 8 * 1024 * 1024;
 
+struct Cluster;
+
+// What the sessions of one listener (one cluster node) share.
 struct Shared {
     Sim& sim;
     std::FILE* log;
+    int node = 0;
+    Cluster* cluster = nullptr;
 };
+
+// Brings the listeners in line with the nodes the admin API took down or up (server.cpp's end).
+void sync_nodes(Cluster& c);
 
 // Request paths come from the network: keep log lines printable and bounded.
 std::string printable(std::string_view s) {
@@ -157,6 +167,9 @@ private:
         field(http::field::accept_encoding, req_.accept_encoding);
         req_.body = std::move(m.body());
         req_.loopback = loopback_;
+        req_.node = shared_.node;
+        if (!shared_.sim.node_up(shared_.node))
+            return close_now(); // the node is down: a kept-alive connection dies unanswered
         keep_alive_ = m.keep_alive();
         http10_ = m.version() == 10;
         if (reject_plain_) {
@@ -181,6 +194,8 @@ private:
 
     void produce() {
         reply_ = shared_.sim.respond(req_, plan_);
+        if (shared_.cluster)
+            sync_nodes(*shared_.cluster);
         // close_after: answered as a kept-alive connection, then closed as an idle timeout would.
         after_write_ = keep_alive_ && reply_.wire != Wire::close_after ? After::read : After::close;
         write_reply();
@@ -409,13 +424,26 @@ class Listener : public std::enable_shared_from_this<Listener> {
 public:
     Listener(asio::io_context& ioc, Shared& shared, asio::ssl::context* ctx, tcp::endpoint ep)
         : shared_(shared), ctx_(ctx), acceptor_(ioc), retry_(ioc) {
-        acceptor_.open(ep.protocol());
-        acceptor_.set_option(asio::socket_base::reuse_address(true));
-        acceptor_.bind(ep);
-        acceptor_.listen(asio::socket_base::max_listen_connections);
+        open(ep);
+        bound_ = acceptor_.local_endpoint();
     }
 
-    tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
+    tcp::endpoint local_endpoint() const { return bound_; }
+    bool is_open() const { return acceptor_.is_open(); }
+
+    // Listening again on the same port after stop() (a node brought back up).
+    void restart() {
+        if (acceptor_.is_open())
+            return;
+        try {
+            open(bound_);
+            accept();
+        } catch (const std::exception& e) {
+            std::fprintf(shared_.log, "%s node %d cannot listen again: %s\n",
+                         rfc3339(Clock::now()).c_str(), shared_.node + 1, e.what());
+            std::fflush(shared_.log);
+        }
+    }
 
     void accept() {
         acceptor_.async_accept([self = shared_from_this()](error_code ec, tcp::socket socket) {
@@ -452,11 +480,46 @@ public:
     }
 
 private:
+    void open(const tcp::endpoint& ep) {
+        acceptor_.open(ep.protocol());
+        acceptor_.set_option(asio::socket_base::reuse_address(true));
+        acceptor_.bind(ep);
+        acceptor_.listen(asio::socket_base::max_listen_connections);
+    }
+
     Shared& shared_;
     asio::ssl::context* ctx_;
     tcp::acceptor acceptor_;
     asio::steady_timer retry_;
+    tcp::endpoint bound_;
 };
+
+struct Cluster {
+    Sim& sim;
+    std::FILE* log;
+    std::vector<std::unique_ptr<Shared>> shared;
+    std::vector<std::shared_ptr<Listener>> listeners;
+    unsigned generation = 0;
+};
+
+void sync_nodes(Cluster& c) {
+    const unsigned g = c.sim.node_generation();
+    if (g == c.generation)
+        return;
+    c.generation = g;
+    for (std::size_t i = 0; i < c.listeners.size(); ++i) {
+        const bool up = c.sim.node_up(static_cast<int>(i));
+        if (up == c.listeners[i]->is_open())
+            continue;
+        std::fprintf(c.log, "%s node %zu %s\n", rfc3339(Clock::now()).c_str(), i + 1,
+                     up ? "up: listening again" : "down: refusing connections");
+        std::fflush(c.log);
+        if (up)
+            c.listeners[i]->restart();
+        else
+            c.listeners[i]->stop();
+    }
+}
 
 } // namespace
 
@@ -470,25 +533,36 @@ int run_server(const ServerOptions& options, Sim& sim) {
         ctx->use_certificate_chain(asio::buffer(options.cert_pem));
         ctx->use_private_key(asio::buffer(options.key_pem), asio::ssl::context::pem);
     }
-    Shared shared{sim, options.log};
     asio::io_context ioc(1);
-
+    Cluster cluster{sim, options.log, {}, {}, 0};
     std::string host = options.host == "localhost" ? "127.0.0.1" : options.host;
-    tcp::endpoint ep(asio::ip::make_address(host), options.port);
-    auto listener = std::make_shared<Listener>(ioc, shared, ctx ? &*ctx : nullptr, ep);
-    tcp::endpoint bound = listener->local_endpoint();
-    listener->accept();
-
-    std::string shown = bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
-                                                : bound.address().to_string();
-    std::cout << "listening on " << (options.plain ? "http" : "https") << "://" << shown << ":"
-              << bound.port() << std::endl;
+    std::string ports; // one line per node
+    for (int n = 0; n < options.nodes; ++n) {
+        cluster.shared.push_back(std::make_unique<Shared>(Shared{sim, options.log, n, &cluster}));
+        // Node n after the first takes the port after the one before it when a port was given.
+        const unsigned short port =
+            options.port == 0 ? 0 : static_cast<unsigned short>(options.port + n);
+        tcp::endpoint ep(asio::ip::make_address(host), port);
+        auto listener =
+            std::make_shared<Listener>(ioc, *cluster.shared.back(), ctx ? &*ctx : nullptr, ep);
+        tcp::endpoint bound = listener->local_endpoint();
+        listener->accept();
+        cluster.listeners.push_back(listener);
+        std::string shown = bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
+                                                    : bound.address().to_string();
+        std::cout << "listening on " << (options.plain ? "http" : "https") << "://" << shown << ":"
+                  << bound.port();
+        if (options.nodes > 1)
+            std::cout << " (node " << n + 1 << ")";
+        std::cout << std::endl;
+        ports += std::to_string(bound.port()) + "\n";
+    }
     if (!options.port_file.empty()) {
         // Written then renamed, so a reader polling for the file never sees it half written.
         std::string tmp = options.port_file + ".tmp";
         {
             std::ofstream out(tmp, std::ios::trunc);
-            out << bound.port() << "\n";
+            out << ports;
             if (!out)
                 throw std::runtime_error("cannot write " + tmp);
         }
@@ -503,7 +577,8 @@ int run_server(const ServerOptions& options, Sim& sim) {
         std::fprintf(options.log, "%s stopping on signal %d\n", rfc3339(Clock::now()).c_str(),
                      signo);
         std::fflush(options.log);
-        listener->stop();
+        for (auto& l : cluster.listeners)
+            l->stop();
         ioc.stop();
     });
     ioc.run();

@@ -45,6 +45,7 @@ struct Fault {
     long remaining = 0;
     long ms = 0;
     long long bytes = 0;
+    int node = 0; // only requests through this cluster node (1..); 0 any
 };
 
 // Parses the --fault flag form ROUTE:FAULT[:key=value,...].
@@ -67,6 +68,10 @@ struct Config {
     // Where the state is kept across restarts ("" none): read at start if the file exists,
     // written whole (then renamed over the file) after every request.
     std::string state_file;
+    // --nodes: listeners (cluster nodes) sharing this state; --replication-lag: how long a job
+    // started through one node stays invisible (404, left out of lists) through the others.
+    int nodes = 1;
+    long replication_lag_ms = 0;
 };
 
 // What the transport hands over: only the headers the simulator reads.
@@ -79,6 +84,7 @@ struct Request {
     std::string body;
     bool has_authorization = false;
     bool loopback = false;
+    int node = 0; // which listener (cluster node) it came through, 0-based
 };
 
 // How the transport must put the reply on the wire.
@@ -119,6 +125,12 @@ public:
     bool stored_certificate(std::string& cert_pem, std::string& key_pem) const;
     void keep_certificate(const std::string& cert_pem, const std::string& key_pem);
 
+    // Cluster nodes taken down by the admin API (POST /__sim/nodes/N/down): the transport
+    // closes their listeners (connections are then refused) and drops their connections.
+    // node_generation() changes whenever a node goes down or up.
+    bool node_up(int node) const;
+    unsigned node_generation() const;
+
 private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
@@ -129,7 +141,8 @@ std::string http_date(Time t);
 
 struct ServerOptions {
     std::string host = "127.0.0.1";
-    unsigned short port = 0;
+    unsigned short port = 0; // of the first node; the others take the ports after it (or any)
+    int nodes = 1;
     bool plain = false;
     std::string cert_pem; // certificate chain and key, PEM, unless plain
     std::string key_pem;

@@ -174,6 +174,13 @@ public:
         return true;
     }
 
+    /// The session ended (its refresh token revoked): both tokens forgotten.
+    void forget() noexcept {
+        access_.clear();
+        refresh_.clear();
+        expires_at_ = renew_at_ = {};
+    }
+
     const std::string& access_token() const noexcept { return access_; }
     const std::string& refresh_token() const noexcept { return refresh_; }
     clock::time_point expires_at() const noexcept { return expires_at_; }

@@ -29,6 +29,7 @@
 
 #include <boost/asio/error.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 
@@ -88,6 +89,10 @@ struct call_params {
     observer* obs = nullptr;
     /// Where the events are counted; null for nowhere.
     client_counters* counters = nullptr;
+    /// Until then, a 404 is "not visible yet" (the call reads what this client has just
+    /// created, and another node of the cluster may not have it yet): asked again after a short
+    /// pause rather than reported. The default, the clock's minimum, is never.
+    std::chrono::steady_clock::time_point not_found_grace_until{};
 };
 
 namespace detail {
@@ -263,6 +268,8 @@ private:
                 diag_->last_attempt = "401: renewing the credentials";
                 return attempt(now, cancelled);
             }
+            if (status == 404 && now.steady < p_.not_found_grace_until)
+                return not_visible_yet(now);
             detail::fill_server_error(*diag_, p_.service, b_->res);
             outcome.ec = detail::status_error(status);
             outcome.http_status = status;
@@ -292,6 +299,28 @@ private:
         return {call_action::type::wait, nullptr, nullptr, {}, now.steady + d.delay, {}, false};
     }
 
+    // A 404 within the read-after-write grace: the same request again after a short pause (a
+    // tenth of a second, growing to half a second), within the grace and the deadline.
+    call_action not_visible_yet(const call_clock& now) {
+        using namespace std::chrono;
+        ++grace_pauses_;
+        const steady_clock::duration step = milliseconds(std::min(500u, 100u * grace_pauses_));
+        steady_clock::time_point until = now.steady + step;
+        if (until > p_.not_found_grace_until)
+            until = p_.not_found_grace_until;
+        if (until > p_.deadline)
+            until = p_.deadline;
+        diag_->last_attempt = "404 Not Found: just created, not visible on this node yet";
+        if (p_.counters)
+            ++p_.counters->retries;
+        if (p_.obs)
+            p_.obs->on_retry({detail::method_text(b_->req), detail::target_text(b_->req), attempts_,
+                              404, make_error_code(error::not_found), until - now.steady,
+                              "404 within the read-after-write grace"});
+        at_ = at::pausing;
+        return {call_action::type::wait, nullptr, nullptr, {}, until, {}, false};
+    }
+
     call_action finish(error_code ec) {
         at_ = at::finished;
         result_ = ec;
@@ -312,6 +341,7 @@ private:
     std::chrono::steady_clock::time_point sent_at_{};
     at at_ = at::start;
     bool reauthorized_ = false;
+    unsigned grace_pauses_ = 0;
 };
 
 } // namespace keyops

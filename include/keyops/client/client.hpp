@@ -59,6 +59,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -66,8 +67,21 @@
 #include <tuple>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace keyops {
+
+namespace detail {
+template <class E, class = void>
+struct creates_resource : std::false_type {};
+template <class E>
+struct creates_resource<E, std::enable_if_t<E::creates_resource>> : std::true_type {};
+template <class R, class = void>
+struct has_string_id : std::false_type {};
+template <class R>
+struct has_string_id<R, std::void_t<decltype(std::string_view(std::declval<const R&>().id))>>
+    : std::true_type {};
+} // namespace detail
 
 struct client_options {
     std::string ciphertrust_base = "/api";
@@ -81,6 +95,11 @@ struct client_options {
     /// without close() releases it, best effort, within this time; 0 disables that release.
     /// See ~client().
     std::chrono::milliseconds release_on_destroy_timeout{2000};
+    /// Read after write across a cluster's nodes: for this long after this client started a
+    /// job (an endpoint with `creates_resource`), a call naming that job's id that is answered
+    /// 404 is asked again after a short pause instead of failing: another node may not have
+    /// the job yet. 0 turns this off.
+    std::chrono::milliseconds read_after_write_grace{2000};
     parse_options parse;
     /// Told of connects, handshakes, requests, responses, retries, token requests and (through
     /// the waits) polls; null for none. Must outlive the client. See observer.hpp.
@@ -285,7 +304,41 @@ private:
         st->params.may_wait_for_auth = async;
         st->params.obs = opt_.observer;
         st->params.counters = &counters_;
+        st->params.not_found_grace_until = {};
+        (note_recent_id(st->params, args), ...);
         return st;
+    }
+
+    // --- read after write (client_options::read_after_write_grace) --------------------------
+
+    struct recent_write {
+        std::string id;
+        std::chrono::steady_clock::time_point until;
+    };
+
+    template <class A>
+    void note_recent_id(call_params& p, const A& arg) const {
+        if constexpr (std::is_same_v<A, job_id>) {
+            const auto now = std::chrono::steady_clock::now();
+            for (const auto& r : recent_)
+                if (r.until > now && r.id == arg.value)
+                    p.not_found_grace_until = r.until;
+        }
+    }
+
+    template <class E, class R>
+    void remember_created(const R& r) {
+        if constexpr (detail::creates_resource<E>::value && detail::has_string_id<R>::value) {
+            if (opt_.read_after_write_grace.count() <= 0 || r.id.empty())
+                return;
+            const auto now = std::chrono::steady_clock::now();
+            recent_.erase(std::remove_if(recent_.begin(), recent_.end(),
+                                         [&](const recent_write& w) { return w.until <= now; }),
+                          recent_.end());
+            if (recent_.size() >= 64) // a bound for a client that starts jobs in a burst
+                recent_.erase(recent_.begin());
+            recent_.push_back({std::string(r.id), now + opt_.read_after_write_grace});
+        }
     }
 
     // Bodies up to this size are copied out of a call's response, whose string is then kept
@@ -319,6 +372,8 @@ private:
                 st.diag->json_path = std::move(where.json_path);
                 st.diag->json_offset = where.json_offset;
                 st.diag->detail = std::move(where.detail);
+            } else {
+                remember_created<E>(*r);
             }
             return r;
         }
@@ -486,6 +541,7 @@ private:
     request_context ctx_;
     bool ran_sync_ = false;             // the last call was a sync one (see ~client)
     std::unique_ptr<call_state> spare_; // a finished call's state, for the next call
+    std::vector<recent_write> recent_;  // jobs this client started, within the grace
     std::unique_ptr<boost::asio::steady_timer> auth_wakeup_;
     // Memory for the handlers of async calls (see detail/erased_handler.hpp); on the heap, so
     // that it stays put if the client's storage moves with it.

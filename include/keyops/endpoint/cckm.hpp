@@ -414,6 +414,9 @@ struct start_job : descriptor_defaults {
     static constexpr bool body_required = true;
     using response = job;
     static constexpr idempotency retry = idempotency::not_idempotent;
+    /// Its answer names a new job, which other nodes of a cluster may not show for a moment:
+    /// see client_options::read_after_write_grace.
+    static constexpr bool creates_resource = true;
 };
 
 } // namespace keyops::cckm

@@ -1,7 +1,7 @@
 #ifndef KEYOPS_ENDPOINT_CIPHERTRUST_AUTH_HPP
 #define KEYOPS_ENDPOINT_CIPHERTRUST_AUTH_HPP
 
-// CipherTrust Manager token endpoint: password and refresh-token grants.
+// CipherTrust Manager token endpoints: password and refresh-token grants, and revocation.
 
 #include <keyops/endpoint/descriptor.hpp>
 #include <keyops/error.hpp>
@@ -71,6 +71,43 @@ struct create_token : descriptor_defaults {
     using bodies = std::tuple<password_grant, refresh_grant>;
     static constexpr bool body_required = true;
     using response = token;
+};
+
+/// The body of a revocation: `{"token":T,"token_type_hint":"refresh_token"}`.
+struct revocation {
+    std::string token;
+    std::string token_type_hint = "refresh_token"; ///< or "access_token"
+    error_code write_json(std::string& out) const {
+        if (token.empty())
+            return make_error_code(error::invalid_argument);
+        boost::json::object o;
+        o["token"] = token;
+        if (!token_type_hint.empty())
+            o["token_type_hint"] = token_type_hint;
+        out = boost::json::serialize(o);
+        return {};
+    }
+};
+
+/// POST /api/v1/auth/revoke: ends a session by revoking its refresh token (ciphertrust_auth
+/// does this on close). Revoking twice changes nothing, so it is retried.
+struct revoke_token : descriptor_defaults {
+    static constexpr http_method method = http_method::post;
+    static constexpr api_service service = api_service::ciphertrust;
+    static constexpr auto path = fixed_string("/v1/auth/revoke");
+    using bodies = std::tuple<revocation>;
+    static constexpr bool body_required = true;
+    using response = empty_response;
+};
+
+/// DELETE /api/v1/auth/tokens/{id}: the other way to revoke a refresh token, by the
+/// `refresh_token_id` of the grant that gave it.
+struct delete_refresh_token : descriptor_defaults {
+    static constexpr http_method method = http_method::delete_;
+    static constexpr api_service service = api_service::ciphertrust;
+    static constexpr auto path = fixed_string("/v1/auth/tokens/{id}");
+    using path_params = std::tuple<job_id>;
+    using response = empty_response;
 };
 
 } // namespace keyops::ctm

@@ -34,6 +34,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace keyops {
 
@@ -63,31 +64,54 @@ public:
 
     executor_type get_executor() const noexcept { return ex_; }
     const transport_options& options() const noexcept { return opt_; }
-    std::string host_header() const {
-        return keyops::host_header(opt_.host, opt_.port, opt_.use_tls);
-    }
+    /// The Host header of the first node (each request names its own node when there are
+    /// several).
+    std::string host_header() const { return nodes_.front().host_header; }
     /// The TLS context in use (null without TLS); shared with other transports.
     const std::shared_ptr<boost::asio::ssl::context>& tls_context() const noexcept {
-        return cfg_->tls;
+        return nodes_.front().cfg->tls;
     }
 
     /// Idle connections currently kept.
-    std::size_t idle_connections() const noexcept { return pool_->idle(); }
+    std::size_t idle_connections() const noexcept {
+        std::size_t n = 0;
+        for (const auto& nd : nodes_)
+            n += nd.pool->idle();
+        return n;
+    }
     /// Connections opened so far (for tests and benchmarks of reuse).
-    std::size_t connections_opened() const noexcept { return cfg_->opened; }
+    std::size_t connections_opened() const noexcept {
+        std::size_t n = 0;
+        for (const auto& nd : nodes_)
+            n += nd.cfg->opened;
+        return n;
+    }
+    /// The cluster's nodes (one without other_nodes), and the one exchanges go to now.
+    std::size_t node_count() const noexcept { return nodes_.size(); }
+    std::size_t current_node() const noexcept { return current_; }
+    /// `host:port` of node `i`.
+    const std::string& node_name(std::size_t i) const noexcept { return nodes_[i].name; }
 
-    void close() noexcept { pool_->clear(); }
+    void close() noexcept {
+        for (auto& nd : nodes_)
+            nd.pool->clear();
+    }
 
     /// One exchange on the calling thread, blocking until it is done or its deadline passed.
     error_code exchange(http_request& req, http_response& res, const exchange_options& opt) {
         if (init_error_)
             return failed(opt);
-        auto conn = take(opt.idempotent);
-        exchange_fsm fsm(cfg_->limits, req, res, opt, conn->state());
-        const error_code ec = detail::run_exchange(*conn, fsm, opt.diag);
-        if (!ec && fsm.keep_alive())
-            pool_->give_back(std::move(conn));
-        return ec;
+        for (std::size_t tried = 1;; ++tried) {
+            node& nd = nodes_[current_];
+            prepare(req, nd);
+            auto conn = take(nd, opt.idempotent);
+            exchange_fsm fsm(nd.cfg->limits, req, res, opt, conn->state());
+            const error_code ec = detail::run_exchange(*conn, fsm, opt.diag);
+            if (!ec && fsm.keep_alive())
+                nd.pool->give_back(std::move(conn));
+            if (!move_on(tried, ec, fsm.request_written(), res, opt))
+                return ec;
+        }
     }
 
     template <class Token>
@@ -104,32 +128,54 @@ private:
     using connection = detail::beast_connection;
     using pool_type = connection_pool<connection>;
 
+    struct node {
+        std::shared_ptr<detail::connection_config> cfg;
+        std::unique_ptr<pool_type> pool; // on the heap: pending exchanges point at it
+        std::string host_header;
+        std::string name; // host:port
+    };
+
     beast_transport(executor_type ex, transport_options opt, std::nullptr_t)
         : ex_(std::move(ex)), opt_(std::move(opt)),
-          pool_(std::make_unique<pool_type>(opt_.max_idle_connections)),
           memory_(std::make_unique<detail::handler_memory>()) {
         opt_.host = std::string(detail::strip_brackets(opt_.host));
-        if (!opt_.proxy && opt_.proxy_from_environment)
-            opt_.proxy = environment_proxy(opt_.host, opt_.use_tls);
+        for (auto& n : opt_.other_nodes)
+            n.host = std::string(detail::strip_brackets(n.host));
+        std::shared_ptr<boost::asio::ssl::context> tls;
+        if (opt_.use_tls)
+            tls = shared_tls_context(opt_.tls, init_error_, &init_diag_);
+        add_node(opt_.host, opt_.port, tls);
+        for (const auto& n : opt_.other_nodes)
+            add_node(n.host, n.port, tls);
+        if (!opt_.proxy)
+            opt_.proxy = nodes_.front().cfg->proxy; // what the environment chose, for options()
+    }
+
+    void add_node(const std::string& host, unsigned short port,
+                  const std::shared_ptr<boost::asio::ssl::context>& tls) {
+        node nd;
         auto cfg = std::make_shared<detail::connection_config>();
         cfg->ex = ex_;
-        cfg->host = opt_.host;
-        cfg->port = opt_.port;
+        cfg->host = host;
+        cfg->port = port;
         cfg->proxy = opt_.proxy;
+        if (!cfg->proxy && opt_.proxy_from_environment)
+            cfg->proxy = environment_proxy(host, opt_.use_tls);
         cfg->insecure_skip_verify = opt_.tls.insecure_skip_verify;
         cfg->log = opt_.log;
         cfg->limits.connect_timeout = opt_.connect_timeout;
         cfg->limits.request_timeout = opt_.request_timeout;
         cfg->limits.max_body_size = opt_.max_body_size;
         cfg->limits.max_header_size = opt_.max_header_size;
-        cfg->limits.tls = opt_.use_tls;
-        if (opt_.proxy)
-            cfg->limits.connect_authority = authority();
-        if (opt_.use_tls)
-            cfg->tls = shared_tls_context(opt_.tls, init_error_, &init_diag_);
-        if (init_error_)
-            cfg->limits.tls = false; // never used: every exchange fails with init_error_
-        cfg_ = std::move(cfg);
+        cfg->limits.tls = opt_.use_tls && !init_error_; // never used after an init error
+        nd.name = authority(host, port);
+        if (cfg->proxy)
+            cfg->limits.connect_authority = nd.name;
+        cfg->tls = tls;
+        nd.cfg = std::move(cfg);
+        nd.pool = std::make_unique<pool_type>(opt_.max_idle_connections);
+        nd.host_header = keyops::host_header(host, port, opt_.use_tls);
+        nodes_.push_back(std::move(nd));
     }
 
     error_code failed(const exchange_options& opt) const {
@@ -138,10 +184,47 @@ private:
         return init_error_;
     }
 
-    std::shared_ptr<connection> take(bool idempotent) {
-        if (auto c = pool_->take(idempotent))
+    std::shared_ptr<connection> take(node& nd, bool idempotent) {
+        if (auto c = nd.pool->take(idempotent))
             return c;
-        return std::make_shared<connection>(cfg_);
+        return std::make_shared<connection>(nd.cfg);
+    }
+
+    // With several nodes, each request names the node it goes to.
+    void prepare(http_request& req, const node& nd) const {
+        if (nodes_.size() > 1)
+            req.set(boost::beast::http::field::host, nd.host_header);
+    }
+
+    // After an exchange with the current node (the `tried`th of this exchange): true when the
+    // next node is to be asked now. The choice moves on (and stays there) when the node could
+    // not be reached before the request was written, or answered 503; certificate failures do
+    // not move on. Every node is asked at most once per exchange.
+    bool move_on(std::size_t tried, error_code ec, bool written, http_response& res,
+                 const exchange_options& opt) {
+        if (nodes_.size() == 1)
+            return false;
+        if (opt.diag)
+            opt.diag->node = nodes_[current_].name;
+        const unsigned status = ec ? 0u : res.result_int();
+        bool unreachable = false;
+        if (ec) {
+            const std::string_view category = ec.category().name();
+            unreachable = !written && ec != boost::asio::error::operation_aborted &&
+                          category != "asio.ssl" && category != "asio.ssl.stream";
+        }
+        if (!unreachable && status != 503)
+            return false;
+        const std::size_t from = current_;
+        current_ = (current_ + 1) % nodes_.size();
+        if (opt.counters)
+            ++opt.counters->failovers;
+        if (opt.obs)
+            opt.obs->on_failover({nodes_[from].name, nodes_[current_].name, status, ec});
+        if (tried >= nodes_.size() || std::chrono::steady_clock::now() >= opt.deadline)
+            return false;
+        res = http_response();
+        return true;
     }
 
     // What an asynchronous exchange does with its connection at the end.
@@ -158,18 +241,54 @@ private:
     // compile time and megabytes of code.
     void start(http_request& req, http_response& res, const exchange_options& opt,
                detail::erased_handler handler) {
-        using op = detail::async_exchange_op<connection, give_back>;
         if (init_error_) {
             // Completes through the op's post, never inline.
             boost::asio::async_compose<detail::erased_handler, void(error_code)>(
                 failed_op{failed(opt), false}, handler, ex_);
             return;
         }
-        auto conn = take(opt.idempotent);
-        exchange_fsm fsm(cfg_->limits, req, res, opt, conn->state());
+        if (nodes_.size() == 1) {
+            node& nd = nodes_.front();
+            auto conn = take(nd, opt.idempotent);
+            exchange_fsm fsm(nd.cfg->limits, req, res, opt, conn->state());
+            boost::asio::async_compose<detail::erased_handler, void(error_code)>(
+                exchange_op{std::move(conn), fsm, opt.diag, give_back{nd.pool.get()}}, handler,
+                ex_);
+            return;
+        }
         boost::asio::async_compose<detail::erased_handler, void(error_code)>(
-            op{std::move(conn), fsm, opt.diag, give_back{pool_.get()}}, handler, ex_);
+            cluster_op{this, &req, &res, opt, {}, 0}, handler, ex_);
     }
+
+    using exchange_op = detail::async_exchange_op<connection, give_back>;
+
+    // One exchange over a cluster: the current node, then the next ones while move_on says so.
+    struct cluster_op {
+        beast_transport* t;
+        http_request* req;
+        http_response* res;
+        exchange_options opt;
+        std::shared_ptr<connection> conn; // of the exchange under way, to read what it wrote
+        std::size_t tried;
+
+        template <class Self>
+        void operator()(Self& self, error_code ec = {}) {
+            if (tried != 0) {
+                const bool written = conn->state().request_written;
+                conn.reset();
+                if (!t->move_on(tried, ec, written, *res, opt))
+                    return self.complete(ec);
+            }
+            ++tried;
+            node& nd = t->nodes_[t->current_];
+            t->prepare(*req, nd);
+            conn = t->take(nd, opt.idempotent);
+            exchange_fsm fsm(nd.cfg->limits, *req, *res, opt, conn->state());
+            // `self` is moved into the exchange (async_compose takes its handler by reference).
+            boost::asio::async_compose<Self, void(error_code)>(
+                exchange_op{conn, fsm, opt.diag, give_back{nd.pool.get()}}, self, t->ex_);
+        }
+    };
 
     struct failed_op {
         error_code ec;
@@ -184,17 +303,17 @@ private:
         }
     };
 
-    std::string authority() const {
-        const bool v6 = opt_.host.find(':') != std::string::npos;
-        return (v6 ? "[" + opt_.host + "]" : opt_.host) + ":" + std::to_string(opt_.port);
+    static std::string authority(const std::string& host, unsigned short port) {
+        const bool v6 = host.find(':') != std::string::npos;
+        return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
     }
 
     executor_type ex_;
     transport_options opt_;
-    std::shared_ptr<const detail::connection_config> cfg_;
-    // On the heap, so that pending exchanges and handlers keep pointing at them when the
+    std::vector<node> nodes_;
+    std::size_t current_ = 0;
+    // On the heap, so that pending exchanges and handlers keep pointing at it when the
     // transport is moved.
-    std::unique_ptr<pool_type> pool_;
     std::unique_ptr<detail::handler_memory> memory_;
     error_code init_error_;
     diagnostics init_diag_;

@@ -125,6 +125,10 @@ public:
     bool open = false;
     /// Has served an exchange: the server may have closed it since.
     bool reused = false;
+    /// The last exchange began writing its request: the server may have received it. False
+    /// when it failed before (name resolution, connect, proxy, TLS): the request never left,
+    /// and another server may be asked instead (transports with several nodes do).
+    bool request_written = false;
 
     /// A fresh connection (the sockets are the driver's to replace).
     void reset() noexcept {
@@ -222,6 +226,8 @@ public:
     bool keep_alive() const noexcept { return keep_alive_; }
     /// Whether the request was sent again on a fresh connection.
     bool resent() const noexcept { return resent_; }
+    /// Whether the request may have reached the server (its writing began).
+    bool request_written() const noexcept { return conn_->request_written; }
     /// Whether any byte of the answer arrived (for diagnostics and tests).
     bool got_some() const noexcept { return conn_->parser && conn_->parser->got_some(); }
 
@@ -254,6 +260,7 @@ private:
     }
 
     exchange_action begin(time_point now) {
+        conn_->request_written = false;
         if (!conn_->open) {
             step_started_ = now;
             if (opt_.counters)
@@ -317,6 +324,7 @@ private:
         if (auto ec = detail::serialize_into(*req_, conn_->out))
             return finish(ec);
         at_ = at::writing;
+        conn_->request_written = true;
         return {exchange_step::write, deadline_, boost::asio::buffer(conn_->out), {}, {}};
     }
 

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace boost::asio::ssl {
 class context;
@@ -49,11 +50,25 @@ struct proxy_options {
     unsigned short port = 3128;
 };
 
+/// One node of a cluster: a host name or IP literal and its port (same scheme as the first).
+struct node_address {
+    std::string host;
+    unsigned short port = 443;
+};
+
 struct transport_options {
     /// Server host name or IP literal (IPv6 with or without brackets).
     std::string host;
     unsigned short port = 443;
     bool use_tls = true;
+    /// Further nodes of the same cluster (CipherTrust Manager), after `host`: an exchange that
+    /// cannot reach its node (name resolution, connect, proxy or time-out, before any byte of the
+    /// request was written) or is answered 503 is sent to the next node at once; the node that
+    /// answered stays the transport's choice for the exchanges after it (sticky). Certificate
+    /// failures do not move on: they are reported. Every node shares the scheme, TLS settings
+    /// and proxy; each is checked against its own host name. parse_server_urls() fills this
+    /// from `https://a,https://b`.
+    std::vector<node_address> other_nodes;
 
     std::chrono::milliseconds connect_timeout{10000}; ///< resolve, TCP, proxy and TLS setup
     std::chrono::milliseconds request_timeout{30000}; ///< writing the request, reading the response
@@ -220,6 +235,50 @@ inline error_code parse_server_url(std::string_view url, transport_options& opt,
         while (!base_path->empty() && base_path->back() == '/')
             base_path->pop_back();
     }
+    return {};
+}
+
+/// parse_server_url for a comma-separated list of a cluster's node URLs
+/// (`https://cm1.example.com,https://cm2.example.com:8443`): the first fills host and port, the
+/// others `other_nodes`. Every URL must have the same scheme and the same path (the base path
+/// returned); empty entries, a different scheme or path, or a malformed URL return
+/// error::invalid_argument.
+inline error_code parse_server_urls(std::string_view urls, transport_options& opt,
+                                    std::string* base_path = nullptr) {
+    const auto bad = make_error_code(error::invalid_argument);
+    transport_options out = opt;
+    out.other_nodes.clear();
+    std::string first_path;
+    bool first = true;
+    while (true) {
+        const auto comma = urls.find(',');
+        std::string_view one = urls.substr(0, comma);
+        while (!one.empty() && one.front() == ' ')
+            one.remove_prefix(1);
+        while (!one.empty() && one.back() == ' ')
+            one.remove_suffix(1);
+        transport_options node;
+        std::string path;
+        if (one.empty() || parse_server_url(one, node, &path))
+            return bad;
+        if (first) {
+            out.host = node.host;
+            out.port = node.port;
+            out.use_tls = node.use_tls;
+            first_path = path;
+            first = false;
+        } else {
+            if (node.use_tls != out.use_tls || path != first_path)
+                return bad;
+            out.other_nodes.push_back({node.host, node.port});
+        }
+        if (comma == std::string_view::npos)
+            break;
+        urls.remove_prefix(comma + 1);
+    }
+    opt = std::move(out);
+    if (base_path)
+        *base_path = std::move(first_path);
     return {};
 }
 

@@ -1,0 +1,149 @@
+#ifndef KEYOPS_AUTH_NETWORK_INSIGHT_HPP
+#define KEYOPS_AUTH_NETWORK_INSIGHT_HPP
+
+// The Network Insight auth policies: on premises (a user's token, released on close) and SaaS
+// (a CSP API token exchanged for an access token). Sans-io: see auth/concept.hpp.
+
+#include <keyops/auth/concept.hpp>
+#include <keyops/auth/token_state.hpp>
+#include <keyops/endpoint/network_insight.hpp>
+#include <keyops/parse/parse.hpp>
+
+#include <boost/beast/http/field.hpp>
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+namespace keyops {
+
+struct network_insight_credentials {
+    std::string username;
+    std::string password;
+    ni::domain_type domain = ni::domain_type::local;
+    std::string domain_value = "local";
+    std::chrono::seconds renew_margin{30};
+};
+
+/// Network Insight on premises: a token with an expiry, `Authorization: NetworkInsight <token>`;
+/// a 401 re-authenticates once; begin_release deletes the token on the server (each user may hold
+/// at most 100).
+class network_insight_auth : public detail::token_auth_base<network_insight_auth> {
+public:
+    explicit network_insight_auth(network_insight_credentials c)
+        : creds_(std::move(c)), state_(creds_.renew_margin) {}
+
+    bool on_unauthorized(const http_request& req) {
+        auto it = req.find(boost::beast::http::field::authorization);
+        constexpr std::size_t prefix = sizeof("NetworkInsight ") - 1;
+        std::string_view used;
+        if (it != req.end() && it->value().size() > prefix)
+            used = std::string_view(it->value().data() + prefix, it->value().size() - prefix);
+        return state_.on_unauthorized(used);
+    }
+
+    /// DELETE /auth/token with the current token, if any; the token is forgotten either way.
+    bool begin_release(const request_context& ctx, http_request& out) {
+        if (!has_token())
+            return false;
+        error_code ec;
+        out = build_request<ni::delete_token>(ctx, ec);
+        apply(out);
+        state_.forget();
+        return !ec;
+    }
+
+    error_code on_release_response(error_code ec, const http_response& res, diagnostics& diag) {
+        if (ec) {
+            if (ec == error::proxy_refused)
+                detail::note_proxy_refusal(diag, res);
+            return ec;
+        }
+        if (res.result_int() / 100 != 2) {
+            detail::fill_server_error(diag, api_service::network_insight, res);
+            return detail::status_error(res.result_int());
+        }
+        return {};
+    }
+
+    bool has_token() const noexcept { return !state_.token().empty(); }
+    /// A token the server still counts against the user's 100: released on destruction.
+    bool needs_release() const noexcept { return has_token(); }
+    const network_insight_token_state& state() const noexcept { return state_; }
+
+    template <class F>
+    void for_each_secret(F&& f) const {
+        f(std::string_view(creds_.password));
+        f(std::string_view(state_.token()));
+    }
+
+private:
+    friend class detail::token_auth_base<network_insight_auth>;
+
+    int pending_step(std::chrono::system_clock::time_point now) const {
+        return static_cast<int>(state_.next(now));
+    }
+
+    void apply(http_request& req) const {
+        req.set(boost::beast::http::field::authorization, "NetworkInsight " + state_.token());
+    }
+
+    error_code build_grant(int, const request_context& ctx, http_request& out) const {
+        ni::credentials c;
+        c.username = creds_.username;
+        c.password = creds_.password;
+        c.domain = creds_.domain;
+        c.domain_value = creds_.domain_value;
+        error_code ec;
+        out = build_request<ni::create_token>(ctx, ec, c);
+        return ec;
+    }
+
+    error_code on_grant_response(int, http_response& res, diagnostics& diag,
+                                 std::chrono::system_clock::time_point now) {
+        const unsigned status = res.result_int();
+        if (status / 100 == 2) {
+            error_code ec;
+            diagnostics pd;
+            auto tok = parse<ni::token>(std::move(res.body()), ec, pd);
+            if (ec || tok->token.empty()) {
+                diag.last_attempt = "the token response is not usable";
+                return ec ? ec : make_error_code(error::wrong_type);
+            }
+            state_.on_token(*tok, now);
+            return {};
+        }
+        detail::fill_server_error(diag, api_service::network_insight, res);
+        if (status == 401 && is_token_limit(diag)) {
+            diag.last_attempt = "the user already holds the maximum number of tokens (100)";
+            return make_error_code(error::token_limit_reached);
+        }
+        diag.last_attempt = "the token request was refused";
+        return detail::status_error(status);
+    }
+
+    // The server answers the 101st token with a 401 whose text speaks of the limit.
+    static bool is_token_limit(const diagnostics& diag) {
+        auto mentions = [](const std::string& s) {
+            std::string lower;
+            for (char c : s)
+                lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+            return lower.find("limit") != std::string::npos ||
+                   lower.find("maximum") != std::string::npos ||
+                   lower.find("too many") != std::string::npos;
+        };
+        if (mentions(diag.server_message))
+            return true;
+        for (const auto& d : diag.server_details)
+            if (mentions(d.message))
+                return true;
+        return false;
+    }
+
+    network_insight_credentials creds_;
+    network_insight_token_state state_;
+};
+
+} // namespace keyops
+
+#endif
