@@ -485,11 +485,15 @@ inline bool reads_outside(const std::vector<std::string>& args) {
 }
 
 // A user name without a password makes parse_global ask for one on the terminal: the
-// environment gives it one instead, once, unless the process has its own.
+// environment gives it one instead, once, unless the process has its own. No config file is
+// read (a --profile is then refused), whatever the process's environment names.
 inline void no_password_prompt() {
     static const bool set = [] {
         ::setenv("KEYOPS_PASSWORD", "fuzz", 0);
         ::setenv("KEYOPS_NI_PASSWORD", "fuzz", 0);
+        ::unsetenv("KEYOPS_CONFIG");
+        ::unsetenv("KEYOPS_PROFILE");
+        ::setenv("XDG_CONFIG_HOME", "/nonexistent/keyops-fuzz", 1);
         return true;
     }();
     static_cast<void>(set);

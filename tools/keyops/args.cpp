@@ -1,6 +1,7 @@
 // The keyops command line: the usage text, option parsing and the parsers of values.
 
 #include "args.hpp"
+#include "config.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -45,7 +46,10 @@ Commands:
 const char* const usage_tail = R"(
 Options (anywhere on the line; after -- everything is an argument):
   --url URL               https://HOST[:PORT] of the server (or KEYOPS_URL); a cluster's
-                          nodes as URL,URL... or --url repeated: tried in turn
+                          nodes as URL,URL... or --url repeated, tried in turn; Network
+                          Insight's too unless --ni-url
+  --profile NAME          defaults from this profile of the config file (or KEYOPS_PROFILE;
+                          else the profile named default, if the file has one)
   --cacert FILE           trust this PEM CA file instead of the system store
   --insecure              skip TLS certificate and host name checks (warns)
   --timeout SECONDS       limit for each call, retries included (default 30)
@@ -61,6 +65,8 @@ Options (anywhere on the line; after -- everything is an argument):
   --token-file FILE       a bearer token instead (or KEYOPS_TOKEN)
   --token T               the same on the command line, where other users see it (ps)
   Network Insight:
+  --ni-url URL            its https://HOST[:PORT] when not --url's (or KEYOPS_NI_URL)
+  --ni-cacert FILE        its PEM CA file when not --cacert's
   --ni-user U             with --ni-password-file FILE or KEYOPS_NI_PASSWORD
   --ni-domain-type LOCAL|LDAP, --ni-domain D
   --ni-token-file FILE    a token instead (or KEYOPS_NI_TOKEN)
@@ -70,6 +76,12 @@ prompt. --token and --ni-token show the token to every user of the machine.
 
 Durations (SECONDS): 30, 30s, 1.5, 500ms, 5m, 1h.
 
+Config file: KEYOPS_CONFIG, else $XDG_CONFIG_HOME/keyops/config, else ~/.config/keyops/config.
+[profile NAME] sections of `key = value` lines; a key is an option without -- and with _ for -
+(url, ni_url, user, password_file, ...), or password, token, ni_password, ni_token, which the
+file may hold only when it is yours and private (chmod 600). A flag wins over the environment,
+which wins over the profile.
+
 Exit codes: 0 completed (or SUCCESS), 1 job failed (or FAILED), 2 usage error,
 3 authentication failed, 4 not found, 5 a wait's --deadline passed, 6 completed but
 aborted, 7 network, TLS or server error (a call past --timeout too), 8 refused as a
@@ -78,11 +90,6 @@ conflict (409: cancel of a job that already ended, rotate while a rotation runs)
 With several ids the worst one wins. A wait rides out a server that does not answer,
 answers 5xx or 429, polling again until its --deadline.
 )";
-
-const char* env(const char* name) {
-    const char* v = std::getenv(name);
-    return v && *v ? v : nullptr;
-}
 
 // Splits `--name=value`; true when `arg` is `--name` or `--name=...`.
 bool flag_matches(const std::string& arg, const std::string& name,
@@ -146,12 +153,13 @@ std::string read_password_from_terminal(const std::string& prompt) {
 
 global_options parse_global(int argc, char** argv, std::vector<std::string>& rest) {
     global_options g;
-    std::string password_file, ni_password_file, token_file, ni_token_file;
+    command_line_sources given;
     const std::vector<std::string> valued = {
         "--url",           "--cacert",   "--timeout",          "--user",
         "--password-file", "--domain",   "--auth-domain",      "--token",
         "--token-file",    "--ni-user",  "--ni-password-file", "--ni-domain-type",
-        "--ni-domain",     "--ni-token", "--ni-token-file"};
+        "--ni-domain",     "--ni-token", "--ni-token-file",    "--ni-url",
+        "--ni-cacert",     "--profile"};
     // The commands' options that take a value: their values pass through untouched, even
     // when they look like a global option.
     static const std::vector<std::string> command_valued = {
@@ -223,8 +231,15 @@ global_options parse_global(int argc, char** argv, std::vector<std::string>& res
                     throw usage_error(name + " needs a value");
                 value = argv[++i];
             }
+            given.given.push_back(name);
             if (name == "--url") // repeated: the nodes of a cluster, in order
                 g.url = g.url.empty() ? value : g.url + "," + value;
+            else if (name == "--ni-url")
+                g.ni_url = value;
+            else if (name == "--ni-cacert")
+                g.ni_cacert = value;
+            else if (name == "--profile")
+                g.profile = value;
             else if (name == "--cacert")
                 g.cacert = value;
             else if (name == "--timeout")
@@ -232,7 +247,7 @@ global_options parse_global(int argc, char** argv, std::vector<std::string>& res
             else if (name == "--user")
                 g.user = value;
             else if (name == "--password-file")
-                password_file = value;
+                given.password_file = value;
             else if (name == "--domain")
                 g.domain = value;
             else if (name == "--auth-domain")
@@ -240,11 +255,11 @@ global_options parse_global(int argc, char** argv, std::vector<std::string>& res
             else if (name == "--token")
                 g.token = value;
             else if (name == "--token-file")
-                token_file = value;
+                given.token_file = value;
             else if (name == "--ni-user")
                 g.ni_user = value;
             else if (name == "--ni-password-file")
-                ni_password_file = value;
+                given.ni_password_file = value;
             else if (name == "--ni-domain-type") {
                 if (value != "LOCAL" && value != "LDAP")
                     throw usage_error("--ni-domain-type must be LOCAL or LDAP, not '" + value +
@@ -255,7 +270,7 @@ global_options parse_global(int argc, char** argv, std::vector<std::string>& res
             else if (name == "--ni-token")
                 g.ni_token = value;
             else if (name == "--ni-token-file")
-                ni_token_file = value;
+                given.ni_token_file = value;
             break;
         }
         if (known)
@@ -266,33 +281,8 @@ global_options parse_global(int argc, char** argv, std::vector<std::string>& res
         rest.push_back(arg);
     }
 
-    if (g.url.empty())
-        if (const char* u = env("KEYOPS_URL"))
-            g.url = u;
-    if (!password_file.empty())
-        g.password = read_secret_file("--password-file", password_file);
-    else if (const char* p = env("KEYOPS_PASSWORD"))
-        g.password = p;
-    if (!token_file.empty())
-        g.token = read_secret_file("--token-file", token_file);
-    if (g.token.empty())
-        if (const char* t = env("KEYOPS_TOKEN"))
-            g.token = t;
-    if (!ni_password_file.empty())
-        g.ni_password = read_secret_file("--ni-password-file", ni_password_file);
-    else if (const char* p = env("KEYOPS_NI_PASSWORD"))
-        g.ni_password = p;
-    if (!ni_token_file.empty())
-        g.ni_token = read_secret_file("--ni-token-file", ni_token_file);
-    if (g.ni_token.empty())
-        if (const char* t = env("KEYOPS_NI_TOKEN"))
-            g.ni_token = t;
-    // A user name without any secret: ask on the terminal, if there is one.
-    if (!g.user.empty() && g.password.empty() && g.token.empty())
-        g.password = read_password_from_terminal("Password for " + g.user + ": ");
-    if (!g.ni_user.empty() && g.ni_password.empty() && g.ni_token.empty())
-        g.ni_password =
-            read_password_from_terminal("Network Insight password for " + g.ni_user + ": ");
+    // The environment, the config file's profile, the secret files and the terminal.
+    resolve_sources(g, given);
     return g;
 }
 

@@ -28,6 +28,7 @@ std::string usage_text();
 
 struct global_options {
     std::string url;
+    std::string profile; ///< the config file's profile in use, if any
     bool insecure = false;
     std::string cacert;
     std::chrono::milliseconds timeout{30000};
@@ -42,6 +43,8 @@ struct global_options {
     std::string auth_domain;
     std::string token;
     // Network Insight
+    std::string ni_url;    ///< empty: url
+    std::string ni_cacert; ///< empty: cacert
     std::string ni_user;
     std::string ni_password;
     std::string ni_domain_type = "LOCAL";
@@ -51,7 +54,8 @@ struct global_options {
 
 /// Parses the global options wherever they are on the line (up to `--`); `rest` gets the
 /// command and its arguments, in order.
-/// Reads KEYOPS_URL, KEYOPS_PASSWORD, KEYOPS_TOKEN, KEYOPS_NI_PASSWORD, KEYOPS_NI_TOKEN.
+/// Reads KEYOPS_URL, KEYOPS_NI_URL, KEYOPS_PASSWORD, KEYOPS_TOKEN, KEYOPS_NI_PASSWORD,
+/// KEYOPS_NI_TOKEN, KEYOPS_PROFILE and the config file (config.hpp).
 global_options parse_global(int argc, char** argv, std::vector<std::string>& rest);
 
 /// Command arguments: positionals and `--name value` / `--name=value` / `--switch`.

@@ -1,6 +1,7 @@
 // keyops proxy-key rotate, status and details: the Network Insight collector proxy key.
 
 #include "commands.hpp"
+#include "config.hpp"
 
 #include <keyops/auth/either_auth.hpp>
 #include <keyops/auth/policies.hpp>
@@ -25,7 +26,7 @@ using ni_auth = keyops::either_auth<keyops::network_insight_auth>;
 using ni_client = keyops::client<keyops::beast_transport, ni_auth>;
 
 ni_client make_ni(boost::asio::io_context& io, const global_options& g) {
-    auto t = make_transport(g);
+    auto t = make_transport(network_insight_view(g)); // --ni-url, else --url
     if (!g.ni_user.empty()) {
         if (g.ni_password.empty())
             throw usage_error(
