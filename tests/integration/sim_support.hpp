@@ -66,6 +66,8 @@ struct expire_tokens : admin_endpoint<keyops::http_method::post, keyops::empty_r
 struct live_tokens {
     std::optional<std::int64_t> cckm;
     std::optional<std::int64_t> ni;
+    std::optional<std::int64_t> cckm_refresh;
+    std::optional<std::int64_t> cckm_refresh_revoked;
 };
 struct get_tokens : admin_endpoint<keyops::http_method::get, live_tokens, false> {
     static constexpr auto path = keyops::fixed_string("/__sim/tokens");
@@ -86,8 +88,10 @@ struct keyops::json_schema<sim::stats> {
 };
 template <>
 struct keyops::json_schema<sim::live_tokens> {
-    static constexpr field_entry fields[] = {field<&sim::live_tokens::cckm>("cckm"),
-                                             field<&sim::live_tokens::ni>("ni")};
+    static constexpr field_entry fields[] = {
+        field<&sim::live_tokens::cckm>("cckm"), field<&sim::live_tokens::ni>("ni"),
+        field<&sim::live_tokens::cckm_refresh>("cckm_refresh"),
+        field<&sim::live_tokens::cckm_refresh_revoked>("cckm_refresh_revoked")};
 };
 
 namespace sim_support {

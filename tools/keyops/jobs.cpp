@@ -326,6 +326,20 @@ int run_jobs(const global_options& g, const std::vector<std::string>& rest) {
 
     boost::asio::io_context io;
     auto c = make_cm(io, g);
+    // However the command ends, the session's refresh token is revoked before the tool exits
+    // (a tool run often leaves none behind); within 5 s, so that a dead server does not hold
+    // the exit up for long.
+    struct session_end {
+        cm_client& c;
+        std::chrono::milliseconds limit;
+        ~session_end() {
+            keyops::error_code ec;
+            keyops::diagnostics diag;
+            c.close(ec, diag, limit);
+            if (ec)
+                report_error("revoking the CipherTrust refresh token", ec, diag);
+        }
+    } end{c, std::min<std::chrono::milliseconds>(g.timeout, std::chrono::seconds(5))};
     return cckm::visit_kind(kind, [&](auto k) -> int {
         using K = decltype(k);
         if (sub == "list")

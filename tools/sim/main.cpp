@@ -169,7 +169,7 @@ Admin API (no auth, loopback clients only, JSON; never faulted or counted):
   POST   /__sim/expire-tokens     expire every access token of both servers now; with
                                   {"refresh":true} the CCKM refresh tokens too
   POST   /__sim/reset             back to the state at start (jobs, tokens, rotation, faults
-                                  from --fault, stats)
+                                  from --fault, stats, every node up)
   GET    /__sim/stats             {"total":N,"requests":{"GET /api/v1/...":n,...}}
   DELETE /__sim/stats             zero the counts
   GET    /__sim/nodes             {"nodes":[{"node":1,"up":true},...],"replication_lag_ms":N}

@@ -56,6 +56,12 @@ void Sim::Impl::reset(Time now) {
     faults.reset(cfg.faults);
     stats.clear();
     total = 0;
+    // Every node up again.
+    for (std::size_t i = 0; i < node_down.size(); ++i)
+        if (node_down[i]) {
+            node_down[i] = false;
+            ++node_generation;
+        }
 }
 
 Plan Sim::Impl::begin(const Request& req) {

@@ -228,11 +228,12 @@ public:
     }
 
     /// Sync close, on the calling thread; errors (a token that could not be released) are
-    /// reported, not thrown.
-    void close(error_code& ec, diagnostics& diag) {
+    /// reported, not thrown. The release takes at most `limit` (default: the call timeout).
+    void close(error_code& ec, diagnostics& diag) { close(ec, diag, opt_.call_timeout); }
+    void close(error_code& ec, diagnostics& diag, std::chrono::milliseconds limit) {
         diag.clear();
         ec = detail::release(transport_, auth_, ctx_, diag,
-                             std::chrono::steady_clock::now() + opt_.call_timeout);
+                             std::chrono::steady_clock::now() + limit);
         transport_.close();
     }
 
