@@ -117,6 +117,29 @@ keyops::transport_options make_transport(const global_options& g) {
     return t;
 }
 
+cm_client make_cm(boost::asio::io_context& io, const global_options& g, const char* what) {
+    auto t = make_transport(g);
+    if (!g.user.empty()) {
+        if (g.password.empty())
+            throw usage_error("--user needs a password: --password-file FILE or KEYOPS_PASSWORD");
+        keyops::ciphertrust_credentials c;
+        c.username = g.user;
+        c.password = g.password;
+        c.domain = g.domain;
+        c.auth_domain = g.auth_domain;
+        return cm_client(keyops::beast_transport(io.get_executor(), std::move(t)),
+                         cm_auth(keyops::ciphertrust_auth(std::move(c))),
+                         keyops::exponential_backoff(), make_client_options(g));
+    }
+    if (g.token.empty())
+        throw usage_error(std::string(what) +
+                          " commands need CipherTrust Manager credentials: --user U with "
+                          "--password-file FILE or KEYOPS_PASSWORD, or --token T or KEYOPS_TOKEN");
+    return cm_client(keyops::beast_transport(io.get_executor(), std::move(t)),
+                     cm_auth(keyops::static_token(keyops::static_token::scheme::bearer, g.token)),
+                     keyops::exponential_backoff(), make_client_options(g));
+}
+
 keyops::client_options make_client_options(const global_options& g) {
     keyops::client_options o;
     o.call_timeout = g.timeout;
