@@ -123,11 +123,12 @@ RunView view(const Run& r, Time now) {
     o["job_config_name"] = r.config_name;
     o["operation"] = "cckm_synchronization";
     o["status"] = v.status;
+    const std::string count =
+        std::to_string(r.resources.size()) + (r.resources.size() == 1 ? " resource" : " resources");
     if (!done)
-        o["detail"] = "synchronizing: " + std::to_string(finished) + " of " +
-                      std::to_string(r.resources.size()) + " resources done";
+        o["detail"] = "synchronizing: " + std::to_string(finished) + " of " + count + " done";
     else if (failed_one.empty())
-        o["detail"] = std::to_string(r.resources.size()) + " resources synchronized";
+        o["detail"] = count + " synchronized";
     else {
         o["detail"] = "synchronization failed";
         o["error"] = failed_one + ": simulated failure";
