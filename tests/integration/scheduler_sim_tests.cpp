@@ -66,6 +66,20 @@ BOOST_FIXTURE_TEST_CASE(scheduler_create_run_now_wait_delete, sim_fixture) {
     BOOST_TEST_REQUIRE(page->resources.size() == 1u);
     BOOST_TEST(page->resources[0].id == id);
 
+    // PATCH merges: run_at changed, the params kept, a nested member added.
+    auto patched = cm.call<scheduler::update_config>(
+        scheduler::config_id(id),
+        scheduler::raw_json_body{
+            R"({"run_at":"30 3 * * *","cckm_synchronization_params":{"synchronize_all":true}})"});
+    BOOST_TEST(patched->run_at == "30 3 * * *");
+    BOOST_TEST(patched->cckm_synchronization_params.kms.size() == 2u);
+    BOOST_TEST(patched->cckm_synchronization_params.synchronize_all);
+    cm.call<scheduler::update_config>(scheduler::config_id(id),
+                                      scheduler::raw_json_body{R"({"run_at":"soon"})"}, ec, diag);
+    BOOST_TEST((ec == keyops::error::http_status));
+    BOOST_TEST(diag.http_status == 400u);
+    BOOST_TEST(cm.call<scheduler::get_config>(scheduler::config_id(id))->run_at == "30 3 * * *");
+
     auto started = cm.call<scheduler::run_now>(scheduler::config_id(id));
     BOOST_TEST(started->config() == id);
     BOOST_TEST((started->status.state == keyops::job_state::in_progress));
