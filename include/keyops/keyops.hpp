@@ -17,11 +17,13 @@
 #include <keyops/endpoint/descriptor.hpp>
 #include <keyops/endpoint/network_insight.hpp>
 #include <keyops/endpoint/query_writer.hpp>
+#include <keyops/endpoint/scheduler.hpp>
 #include <keyops/error.hpp>
 #include <keyops/http.hpp>
 #include <keyops/model/auth.hpp>
 #include <keyops/model/cckm.hpp>
 #include <keyops/model/network_insight.hpp>
+#include <keyops/model/scheduler.hpp>
 #include <keyops/model/status.hpp>
 #include <keyops/observer.hpp>
 #include <keyops/parse/json_view.hpp>
@@ -43,6 +45,8 @@
 #include <keyops/version.hpp>
 #include <keyops/wait/jobs_wait_fsm.hpp>
 #include <keyops/wait/rotation_wait_fsm.hpp>
+#include <keyops/wait/run_wait.hpp>
+#include <keyops/wait/run_wait_fsm.hpp>
 #include <keyops/wait/types.hpp>
 #include <keyops/wait/wait.hpp>
 

@@ -852,6 +852,106 @@ ko "${G[@]}" "${NI[@]}" proxy-key rotate --wait --deadline 1
 rc 5 "proxy-key rotate --wait --deadline 1 on a 3 s rotation"
 
 # ------------------------------------------------------------------------------------------------
+section "schedule: create, list, run-now, wait, delete (the CipherTrust scheduler)"
+reset
+SCHED=/api/v1/scheduler
+json_id() { jv 'd["id"] if isinstance(d, dict) and "id" in d else ""' "$OUT" 2>/dev/null || true; }
+ko "${G[@]}" "${CC[@]}" --json schedule create --name cli-nightly --cloud aws --run-at '0 2 * * *' \
+    --kms kms-prod --kms kms-dev --body '{"description":"from the cli test"}'
+rc 0 "schedule create with typed flags and --body"
+SC=$(json_id)
+[[ $SC =~ ^[0-9a-f-]{36}$ ]] && ok "  ... prints the new schedule with its id" ||
+    bad "  ... prints the new schedule with its id" "no id in: $(head -c 300 "$OUT")"
+jis "  ... name, operation, run_on, run_at, params, and the --body member" \
+    '[d["name"], d["operation"], d["run_on"], d["run_at"], d["cckm_synchronization_params"], d["description"]]' \
+    '["cli-nightly","cckm_synchronization","any","0 2 * * *",{"cloud_name":"aws","kms":["kms-prod","kms-dev"],"synchronize_all":false},"from the cli test"]' \
+    "$OUT"
+server "$SCHED/job-configs/$SC" "$WORK/cfg.json"
+ko "${G[@]}" "${CC[@]}" --json schedule get "$SC"
+rc 0 "schedule get --json"
+jeq "  ... equals the server's job config" "$OUT" "$WORK/cfg.json"
+ko "${G[@]}" "${CC[@]}" schedule get "$SC"
+rc 0 "schedule get (block)"
+has "  ... a run_at: line" "0 2 * * *" "$OUT"
+
+ko "${G[@]}" "${CC[@]}" --json schedule list
+rc 0 "schedule list --json"
+server "$SCHED/job-configs" "$WORK/cfgs.json"
+jeq "  ... equals the server's page" "$OUT" "$WORK/cfgs.json"
+jis "  ... holds the new schedule" '[x["name"] for x in d["resources"] if x["id"] == e["id"]]' \
+    '["cli-nightly"]' "$OUT" <(echo "{\"id\":\"$SC\"}")
+ko "${G[@]}" "${CC[@]}" schedule list --name cli-nightly
+rc 0 "schedule list --name (table)"
+has "  ... the table names it" "$SC" "$OUT"
+[[ $(grep -c . "$OUT") == 2 ]] && ok "  ... a header and one line" ||
+    bad "  ... a header and one line" "$(grep -c . "$OUT") lines"
+
+ko "${G[@]}" "${CC[@]}" schedule create --name cli-nightly --cloud aws --run-at '0 3 * * *' --all
+rc 8 "schedule create of a name in use (409)"
+usage_err "schedule create without --run-at" 'run-at' schedule create --name x --cloud aws --all
+usage_err "schedule create --body that is not an object" 'JSON object' schedule create --body '[1]'
+usage_err "schedule wait without a RUN_ID" 'RUN_ID' schedule wait
+
+ko "${G[@]}" "${CC[@]}" --json schedule run-now "$SC"
+rc 0 "schedule run-now --json"
+RUN=$(json_id)
+jis "  ... the run: in_progress, of this schedule" '[d["status"], d["job_config_id"]]' \
+    "[\"in_progress\",\"$SC\"]" "$OUT"
+ko "${G[@]}" "${CC[@]}" --json schedule wait "$RUN" --interval 0.5
+rc 0 "schedule wait RUN_ID (completed)"
+server "$SCHED/jobs/$RUN" "$WORK/run.json"
+jis "  ... {id, outcome completed, run}" '[d["id"], d["outcome"], sorted(d)]' \
+    "[\"$RUN\",\"completed\",[\"id\",\"outcome\",\"run\"]]" "$OUT"
+jv 'd["run"]' "$OUT" >"$WORK/waited.json" 2>/dev/null || echo null >"$WORK/waited.json"
+jeq "  ... the run equals the server's after it ended" "$WORK/waited.json" "$WORK/run.json"
+ko "${G[@]}" "${CC[@]}" schedule wait "$RUN"
+rc 0 "schedule wait RUN_ID (text)"
+has "  ... names the outcome" "$RUN: completed" "$OUT"
+ko "${G[@]}" "${CC[@]}" --json schedule runs --config "$SC"
+rc 0 "schedule runs --config ID"
+jis "  ... the one run, completed" '[[x["id"], x["status"]] for x in d["resources"]]' \
+    "[[\"$RUN\",\"completed\"]]" "$OUT"
+
+ko "${G[@]}" "${CC[@]}" --json schedule create --name cli-fail --cloud aws --run-at '0 4 * * *' \
+    --kms kms-fail-demo
+SF=$(json_id)
+ko "${G[@]}" "${CC[@]}" --json schedule run-now "$SF"
+RF=$(json_id)
+ko "${G[@]}" "${CC[@]}" schedule wait "$RF" --interval 0.5
+rc 1 "schedule wait on a run that fails"
+has "  ... the server's error text on stderr" "simulated failure" "$ERR"
+ko "${G[@]}" "${CC[@]}" --json schedule run-now "$SF"
+RD=$(json_id)
+ko "${G[@]}" "${CC[@]}" schedule wait "$RD" --deadline 1
+rc 5 "schedule wait --deadline 1 on a 3 s run"
+
+ko "${G[@]}" "${CC[@]}" schedule delete "$SC"
+rc 0 "schedule delete ID"
+ko "${G[@]}" "${CC[@]}" schedule get "$SC"
+rc 4 "schedule get after delete"
+ko "${G[@]}" "${CC[@]}" schedule delete "$SC"
+rc 4 "schedule delete again"
+ko "${G[@]}" "${CC[@]}" schedule run-now "$SC"
+rc 4 "schedule run-now of a deleted schedule"
+ko "${G[@]}" "${CC[@]}" schedule wait "$UNKNOWN_ID"
+rc 4 "schedule wait on an unknown run"
+
+# The other reading of run-now: accepted with no body.
+ko "${G[@]}" "${CC[@]}" --json schedule create --body \
+    '{"name":"cli-raw","operation":"cckm_synchronization","run_at":"*/5 * * * *","cckm_synchronization_params":{"cloud_name":"oci","oci_vaults":["v1"]}}'
+rc 0 "schedule create --body alone"
+SR=$(json_id)
+jis "  ... oci_vaults as sent, run_on defaulted" '[d["cckm_synchronization_params"]["oci_vaults"], d["run_on"]]' \
+    '[["v1"],"any"]' "$OUT"
+admin POST run-now-empty '{"empty":true}'
+ko "${G[@]}" "${CC[@]}" schedule run-now "$SR"
+rc 0 "schedule run-now answered 204 without a body"
+has "  ... says the run started, and where to find it" "schedule runs --config $SR" "$ERR"
+admin POST run-now-empty '{"empty":false}'
+cc GET "$SCHED/jobs?job_config_id=$SR" "$WORK/runs.json"
+jis "  ... the run was started all the same" 'len(d["resources"])' 1 "$WORK/runs.json"
+
+# ------------------------------------------------------------------------------------------------
 section "credentials, environment forms, --insecure"
 reset
 ko "${G[@]}" --user admin --password-file "$WORK/admin.pw" jobs list dsm

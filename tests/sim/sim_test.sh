@@ -135,7 +135,8 @@ for word in --listen --port-file --plain --cert --key --write-ca --user --ni-use
     --job-seconds --seed --log --state-file --fault latency status close_before close_after close_mid_body truncate \
     slow_body malformed oversize expire_tokens /__sim/faults /__sim/reset /__sim/expire-tokens \
     /__sim/stats /__sim/tokens /__sim/rotation-fail /__sim/jobs /api/v1/auth/tokens /api/ni/auth/token bulkjob \
-    update-all-versions-jobs hsm/luna/synchronize external-cm/refresh data-encryption-cert/details; do
+    update-all-versions-jobs hsm/luna/synchronize external-cm/refresh data-encryption-cert/details \
+    /api/v1/scheduler job-configs run-now /__sim/run-now-empty; do
     grep -q -- "$word" "$WORK/help.txt" || fail "--help does not mention $word"
 done
 pass "--help documents every flag, route, fault and admin endpoint"

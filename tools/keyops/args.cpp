@@ -38,6 +38,15 @@ Commands:
   proxy-key rotate [--wait] [--deadline SECONDS] [--interval SECONDS]
   proxy-key status
   proxy-key details
+  schedule list [--name N] [--limit N] [--skip N]
+  schedule get ID
+  schedule create --name N --cloud aws|oci|azure|gcp|... --run-at CRON [--run-on any]
+                 [--kms ID]... [--oci-vault ID]... [--all] [--body JSON | --body-file FILE]
+                 (--body members are merged over the flags'; --body alone is sent as given)
+  schedule delete ID
+  schedule run-now ID
+  schedule runs [--config ID] [--status in_progress|completed|failed] [--limit N] [--skip N]
+  schedule wait RUN_ID [--interval SECONDS] [--deadline SECONDS]
   completion bash|zsh|fish     a shell completion script, e.g. keyops completion bash >> ~/.bashrc
   man                          this text as a man page (roff)
 
@@ -167,6 +176,9 @@ global_options parse_global(int argc, char** argv, std::vector<std::string>& res
         "--skip",      "--body",   "--body-file", "--interval", "--deadline",
         "--kms",       "--region", "--key-vault", "--key-ring", "--vault",
         "--oci-vault", "--group",  "--key-id",    "--operation"};
+    // keyops schedule's (schedule.cpp).
+    static const std::vector<std::string> schedule_valued = {"--name", "--cloud", "--run-at",
+                                                             "--run-on", "--config"};
     bool options_end = false;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -211,7 +223,9 @@ global_options parse_global(int argc, char** argv, std::vector<std::string>& res
             continue;
         }
         if (start_domain ||
-            std::find(command_valued.begin(), command_valued.end(), arg) != command_valued.end()) {
+            std::find(command_valued.begin(), command_valued.end(), arg) != command_valued.end() ||
+            std::find(schedule_valued.begin(), schedule_valued.end(), arg) !=
+                schedule_valued.end()) {
             rest.push_back(arg);
             if (i + 1 < argc)
                 rest.emplace_back(argv[++i]);

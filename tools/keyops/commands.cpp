@@ -4,6 +4,8 @@
 
 #include <boost/asio/error.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <iostream>
 
@@ -116,6 +118,40 @@ keyops::transport_options make_transport(const global_options& g) {
             std::cerr << "keyops: " << line << '\n';
     };
     return t;
+}
+
+cm_session_end::cm_session_end(cm_client& c, const global_options& g)
+    : c_(c), limit_(std::min<std::chrono::milliseconds>(g.timeout, std::chrono::seconds(5))) {}
+
+cm_session_end::~cm_session_end() {
+    keyops::error_code ec;
+    keyops::diagnostics diag;
+    c_.close(ec, diag, limit_);
+    if (ec)
+        report_error("revoking the CipherTrust refresh token", ec, diag);
+}
+
+cm_client make_cm(boost::asio::io_context& io, const global_options& g, const char* what) {
+    auto t = make_transport(g);
+    if (!g.user.empty()) {
+        if (g.password.empty())
+            throw usage_error("--user needs a password: --password-file FILE or KEYOPS_PASSWORD");
+        keyops::ciphertrust_credentials c;
+        c.username = g.user;
+        c.password = g.password;
+        c.domain = g.domain;
+        c.auth_domain = g.auth_domain;
+        return cm_client(keyops::beast_transport(io.get_executor(), std::move(t)),
+                         cm_auth(keyops::ciphertrust_auth(std::move(c))),
+                         keyops::exponential_backoff(), make_client_options(g));
+    }
+    if (g.token.empty())
+        throw usage_error(std::string(what) +
+                          " commands need CipherTrust Manager credentials: --user U with "
+                          "--password-file FILE or KEYOPS_PASSWORD, or --token T or KEYOPS_TOKEN");
+    return cm_client(keyops::beast_transport(io.get_executor(), std::move(t)),
+                     cm_auth(keyops::static_token(keyops::static_token::scheme::bearer, g.token)),
+                     keyops::exponential_backoff(), make_client_options(g));
 }
 
 keyops::client_options make_client_options(const global_options& g) {

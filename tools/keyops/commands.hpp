@@ -3,15 +3,22 @@
 
 // What the keyops commands share: the exit codes, the stop flag of waits, the transport and client
 // options made from the global options, and a call whose answer is shown as it came or for
-// people. The jobs commands are in jobs.cpp, the proxy-key commands in proxy_key.cpp.
+// people. The jobs commands are in jobs.cpp, the proxy-key commands in proxy_key.cpp, the
+// scheduler's in schedule.cpp.
 
 #include "args.hpp"
 #include "output.hpp"
 
+#include <keyops/auth/either_auth.hpp>
+#include <keyops/auth/policies.hpp>
 #include <keyops/client/client.hpp>
+#include <keyops/transport/beast_transport.hpp>
 #include <keyops/transport/options.hpp>
 
+#include <boost/asio/io_context.hpp>
+
 #include <atomic>
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -47,6 +54,26 @@ void install_stop_handlers();
 keyops::transport_options make_transport(const global_options& g);
 keyops::client_options make_client_options(const global_options& g);
 
+/// A CipherTrust Manager client with the credentials of the global options (a password grant,
+/// or a bearer token); `what` names the commands in the message when there are none.
+using cm_auth = keyops::either_auth<keyops::ciphertrust_auth>;
+using cm_client = keyops::client<keyops::beast_transport, cm_auth>;
+cm_client make_cm(boost::asio::io_context& io, const global_options& g, const char* what);
+
+/// However a command ends, the session's refresh token is revoked before the tool exits (a tool
+/// run often leaves none behind), within 5 s so that a dead server does not hold the exit up.
+class cm_session_end {
+public:
+    cm_session_end(cm_client& c, const global_options& g);
+    ~cm_session_end();
+    cm_session_end(const cm_session_end&) = delete;
+    cm_session_end& operator=(const cm_session_end&) = delete;
+
+private:
+    cm_client& c_;
+    std::chrono::milliseconds limit_;
+};
+
 // One call whose answer is one object: printed as the server sent it (--json) or by `show`.
 // `what` names the call in -v notes and errors.
 template <class E, class Client, class Show, class... Args>
@@ -73,6 +100,8 @@ int call_and_show(Client& c, const global_options& g, const std::string& what, S
 int run_jobs(const global_options& g, const std::vector<std::string>& rest);
 /// `keyops proxy-key ...`.
 int run_proxy_key(const global_options& g, const std::vector<std::string>& rest);
+/// `keyops schedule ...` (schedule.cpp).
+int run_schedule(const global_options& g, const std::vector<std::string>& rest);
 
 } // namespace keyops_cli
 

@@ -239,8 +239,8 @@ std::string completion_script(const std::string& shell) {
 std::string man_page() {
     std::ostringstream o;
     o << ".TH KEYOPS 1 \"\" \"keyops " KEYOPS_VERSION_STRING "\" \"User Commands\"\n"
-      << ".SH NAME\nkeyops \\- start, watch, cancel and wait for CipherTrust Manager CCKM jobs "
-         "and Network Insight proxy key rotations\n";
+      << ".SH NAME\nkeyops \\- start, watch, cancel and wait for CipherTrust Manager CCKM jobs, "
+         "their schedules and Network Insight proxy key rotations\n";
     std::istringstream in(usage_text());
     std::string line;
     bool first = true;

@@ -26,31 +26,6 @@ namespace cckm = keyops::cckm;
 
 namespace {
 
-using cm_auth = keyops::either_auth<keyops::ciphertrust_auth>;
-using cm_client = keyops::client<keyops::beast_transport, cm_auth>;
-
-cm_client make_cm(boost::asio::io_context& io, const global_options& g) {
-    auto t = make_transport(g);
-    if (!g.user.empty()) {
-        if (g.password.empty())
-            throw usage_error("--user needs a password: --password-file FILE or KEYOPS_PASSWORD");
-        keyops::ciphertrust_credentials c;
-        c.username = g.user;
-        c.password = g.password;
-        c.domain = g.domain;
-        c.auth_domain = g.auth_domain;
-        return cm_client(keyops::beast_transport(io.get_executor(), std::move(t)),
-                         cm_auth(keyops::ciphertrust_auth(std::move(c))),
-                         keyops::exponential_backoff(), make_client_options(g));
-    }
-    if (g.token.empty())
-        throw usage_error("jobs commands need CipherTrust Manager credentials: --user U with "
-                          "--password-file FILE or KEYOPS_PASSWORD, or --token T or KEYOPS_TOKEN");
-    return cm_client(keyops::beast_transport(io.get_executor(), std::move(t)),
-                     cm_auth(keyops::static_token(keyops::static_token::scheme::bearer, g.token)),
-                     keyops::exponential_backoff(), make_client_options(g));
-}
-
 template <class K>
 int jobs_list(cm_client& c, const global_options& g, const command_args& a) {
     if constexpr (!K::has_list) {
@@ -325,21 +300,8 @@ int run_jobs(const global_options& g, const std::vector<std::string>& rest) {
     }
 
     boost::asio::io_context io;
-    auto c = make_cm(io, g);
-    // However the command ends, the session's refresh token is revoked before the tool exits
-    // (a tool run often leaves none behind); within 5 s, so that a dead server does not hold
-    // the exit up for long.
-    struct session_end {
-        cm_client& c;
-        std::chrono::milliseconds limit;
-        ~session_end() {
-            keyops::error_code ec;
-            keyops::diagnostics diag;
-            c.close(ec, diag, limit);
-            if (ec)
-                report_error("revoking the CipherTrust refresh token", ec, diag);
-        }
-    } end{c, std::min<std::chrono::milliseconds>(g.timeout, std::chrono::seconds(5))};
+    auto c = make_cm(io, g, "jobs");
+    const cm_session_end end(c, g);
     return cckm::visit_kind(kind, [&](auto k) -> int {
         using K = decltype(k);
         if (sub == "list")

@@ -31,6 +31,8 @@ int run(const global_options& g, const std::vector<std::string>& rest) {
         return run_jobs(g, rest);
     if (rest[0] == "proxy-key")
         return run_proxy_key(g, rest);
+    if (rest[0] == "schedule")
+        return run_schedule(g, rest);
     if (rest[0] == "help")
         throw usage_error("");
     if (rest[0] == "completion") {
@@ -45,7 +47,9 @@ int run(const global_options& g, const std::vector<std::string>& rest) {
         std::cout << man_page();
         return exit_ok;
     }
-    throw usage_error("unknown command '" + rest[0] + "'; one of jobs, proxy-key, completion, man");
+    throw usage_error("unknown command '" + rest[0] +
+                      "'; one of jobs, proxy-key, schedule, completion, "
+                      "man");
 }
 
 } // namespace

@@ -353,6 +353,16 @@ void progress_view::rotation(const keyops::ni::rotation_status& s,
     show(text);
 }
 
+void progress_view::run(const keyops::scheduler::run& r,
+                        std::chrono::steady_clock::duration elapsed) {
+    const std::string_view detail = r.error.empty() ? r.detail : r.error;
+    char text[256];
+    std::snprintf(text, sizeof text, "%.*s  %-12.*s %.120s  %s", static_cast<int>(r.id.size()),
+                  r.id.data(), static_cast<int>(r.status.raw.size()), r.status.raw.data(),
+                  std::string(detail).c_str(), seconds_text(elapsed).c_str());
+    show(text);
+}
+
 void progress_view::outage(const keyops::error_code& ec, const keyops::diagnostics& d,
                            std::chrono::steady_clock::duration elapsed) {
     const std::string why = d.describe(ec);

@@ -10,6 +10,7 @@
 #include <keyops/error.hpp>
 #include <keyops/model/cckm.hpp>
 #include <keyops/model/network_insight.hpp>
+#include <keyops/model/scheduler.hpp>
 #include <keyops/observer.hpp>
 #include <keyops/parse/parse.hpp>
 #include <keyops/wait/types.hpp>
@@ -81,6 +82,7 @@ public:
     void job(const keyops::cckm::job& j, std::chrono::steady_clock::duration elapsed);
     void rotation(const keyops::ni::rotation_status& s,
                   std::chrono::steady_clock::duration elapsed);
+    void run(const keyops::scheduler::run& r, std::chrono::steady_clock::duration elapsed);
     /// A poll failed for a reason that may pass: the wait goes on.
     void outage(const keyops::error_code& ec, const keyops::diagnostics& d,
                 std::chrono::steady_clock::duration elapsed);

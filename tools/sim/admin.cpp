@@ -42,7 +42,7 @@ Reply Sim::Impl::admin(const Request& req, std::string_view path, Time now) {
             "DELETE /__sim/faults/{id}",  "POST /__sim/expire-tokens", "POST /__sim/reset",
             "GET /__sim/stats",           "DELETE /__sim/stats",       "POST /__sim/rotation-fail",
             "GET /__sim/tokens",          "GET /__sim/jobs",           "GET /__sim/nodes",
-            "POST /__sim/nodes/{n}/down", "POST /__sim/nodes/{n}/up"};
+            "POST /__sim/nodes/{n}/down", "POST /__sim/nodes/{n}/up",  "POST /__sim/run-now-empty"};
         return json_reply(200, o);
     }
     if (path == "/__sim/faults") {
@@ -201,6 +201,21 @@ Reply Sim::Impl::admin(const Request& req, std::string_view path, Time now) {
         json::object o;
         o["fail_next_rotation"] = true;
         o["failedCollectorIds"] = to_array(ids);
+        return json_reply(200, o);
+    }
+    if (path == "/__sim/run-now-empty") {
+        if (m != "POST")
+            return method_not_allowed(path, "POST");
+        bool empty = true;
+        if (body.is_object())
+            if (auto* e = body.as_object().if_contains("empty")) {
+                if (!e->is_bool())
+                    return admin_error(400, "empty must be a boolean");
+                empty = e->get_bool();
+            }
+        scheduler.run_now_empty = empty;
+        json::object o;
+        o["run_now_empty"] = empty;
         return json_reply(200, o);
     }
     return admin_error(404, "no admin route " + std::string(path));

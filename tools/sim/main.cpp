@@ -119,6 +119,18 @@ NCERRBadRequest; every one but auth/tokens needs "Authorization: Bearer <jwt>", 
   whose name contains "fail" (a key_id, for update-all-versions) fails, and the job ends failed.
   Every kind starts with finished jobs (completed, failed, cancelled), and the vendor's
   example jobs where there is one, so lists show data at once.
+  The scheduler, under /api/v1/scheduler/ (one schedule and one finished run at start):
+    GET    job-configs             list: skip, limit, name; newest first
+    POST   job-configs             {"name":N,"operation":"cckm_synchronization","run_on":"any",
+                                   "run_at":CRON,"cckm_synchronization_params":{"cloud_name":C,
+                                   "kms":[..],"oci_vaults":[..],"synchronize_all":b}} -> 201;
+                                   other members kept as sent; a name in use: 409
+    GET    job-configs/{id}        one schedule; PATCH merges a JSON object into it; DELETE: 204
+    POST   job-configs/{id}/run-now  start a run -> 201 with the run (204 and no body after
+                                   POST /__sim/run-now-empty)
+    GET    jobs, GET jobs/{id}     runs (filters job_config_id, status; skip, limit): status
+                                   in_progress for --job-seconds, then completed (failed when a
+                                   resource name contains "fail"); no run is started by run_at
 
 Network Insight routes:
   POST   /api/ni/auth/token  {"username":U,"password":P,"domain":{"domain_type":"LOCAL"|"LDAP",
@@ -168,8 +180,8 @@ Admin API (no auth, loopback clients only, JSON; never faulted or counted):
   DELETE /__sim/faults/{id}       remove one rule
   POST   /__sim/expire-tokens     expire every access token of both servers now; with
                                   {"refresh":true} the CCKM refresh tokens too
-  POST   /__sim/reset             back to the state at start (jobs, tokens, rotation, faults
-                                  from --fault, stats, every node up)
+  POST   /__sim/reset             back to the state at start (jobs, schedules, tokens,
+                                  rotation, faults from --fault, stats, every node up)
   GET    /__sim/stats             {"total":N,"requests":{"GET /api/v1/...":n,...}}
   DELETE /__sim/stats             zero the counts
   GET    /__sim/nodes             {"nodes":[{"node":1,"up":true},...],"replication_lag_ms":N}
@@ -184,6 +196,8 @@ Admin API (no auth, loopback clients only, JSON; never faulted or counted):
                                   {"collectors":["id",...]} for failedCollectorIds
   GET    /__sim/jobs              {"jobs":[{"kind","id","overall_status","abort"},...]}: every
                                   job of every kind as it is now
+  POST   /__sim/run-now-empty     {"empty":true|false}: run-now answers 204 without a body
+                                  (default true), or again with the run
 Limits: request header 16 KiB (431), body 1 MiB (413), malformed request 400; the connection
 is then closed and the server goes on. Idle keep-alive connections close after 30 s.
 )";

@@ -41,7 +41,8 @@ std::string path_of(std::string_view target) {
 
 Sim::Impl::Impl(Config c)
     : cfg(std::move(c)), token_rng(cfg.seed ^ 0x6b65796f70732d73ULL), auth(cfg, token_rng, tokens),
-      jobs(cfg), ni(cfg, token_rng, tokens), node_down(static_cast<std::size_t>(cfg.nodes), false) {
+      jobs(cfg), ni(cfg, token_rng, tokens), scheduler(cfg),
+      node_down(static_cast<std::size_t>(cfg.nodes), false) {
     reset(Clock::now());
     if (!cfg.state_file.empty()) {
         load_state();
@@ -53,6 +54,7 @@ void Sim::Impl::reset(Time now) {
     jobs.reset(now);
     tokens.clear();
     ni.reset(now);
+    scheduler.reset(now);
     faults.reset(cfg.faults);
     stats.clear();
     total = 0;
@@ -115,6 +117,8 @@ Reply Sim::Impl::cckm(const Request& req, std::string_view path, const boost::ur
     }
     if (!icontains(req.accept, "application/json"))
         return cckm_bad("Accept header must include application/json");
+    if (path == "/api/v1/scheduler" || starts_with(path, "/api/v1/scheduler/"))
+        return scheduler.route(req, path, u, now);
     return jobs.route(req, path, u, now);
 }
 

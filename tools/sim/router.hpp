@@ -1,6 +1,7 @@
 // keyops-sim: the state of the simulated servers, and the router that hands each request to the
 // part owning its path: auth.cpp (CipherTrust tokens), jobs.cpp (CCKM jobs), ni.cpp (Network
-// Insight), admin.cpp (/__sim/). router.cpp routes and applies the faults of faults.cpp.
+// Insight), scheduler.cpp (the CipherTrust scheduler), admin.cpp (/__sim/). router.cpp routes and
+// applies the faults of faults.cpp.
 #ifndef KEYOPS_SIM_ROUTER_HPP
 #define KEYOPS_SIM_ROUTER_HPP
 
@@ -8,6 +9,7 @@
 #include "faults.hpp"
 #include "jobs.hpp"
 #include "ni.hpp"
+#include "scheduler.hpp"
 #include "sim.hpp"
 
 #include <boost/url/url_view.hpp>
@@ -27,6 +29,7 @@ struct Sim::Impl {
     CipherTrustAuth auth;
     Jobs jobs;
     NetworkInsight ni;
+    Scheduler scheduler;
     Faults faults;
     std::map<std::string, long> stats; // requests seen, by "METHOD /path"
     long total = 0;

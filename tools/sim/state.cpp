@@ -1,8 +1,9 @@
 // keyops-sim: the state file (--state-file), which lets a simulator that was stopped or killed
-// start again where it was: the same jobs, tokens, rotation, request counts, id generators and
-// certificate. It is one JSON document, written whole to PATH.tmp and renamed over PATH after
-// every request, so that a reader (or a restart after SIGKILL) finds either the old state or
-// the new one, never a part. Fault rules are not kept: a restart begins with the --fault ones.
+// start again where it was: the same jobs, schedules and runs, tokens, rotation, request counts,
+// id generators and certificate. It is one JSON document, written whole to PATH.tmp and renamed
+// over PATH after every request, so that a reader (or a restart after SIGKILL) finds either the old
+// state or the new one, never a part. Fault rules are not kept: a restart begins with the --fault
+// ones.
 #include "router.hpp"
 
 #include "common.hpp"
@@ -202,6 +203,8 @@ void Sim::Impl::load_state() {
         auth.restore(o.at("auth").as_object());
         jobs.restore(o.at("jobs").as_object());
         ni.restore(o.at("ni").as_object());
+        if (auto* s = o.if_contains("scheduler")) // absent from files of older simulators
+            scheduler.restore(s->as_object());
         stats.clear();
         for (const auto& kv : o.at("stats").as_object())
             stats[std::string(kv.key())] = kv.value().to_number<long>();
@@ -224,6 +227,7 @@ void Sim::Impl::save_state() {
     o["auth"] = auth.save();
     o["jobs"] = jobs.save();
     o["ni"] = ni.save();
+    o["scheduler"] = scheduler.save();
     json::object s;
     for (const auto& [k, v] : stats)
         s[k] = v;

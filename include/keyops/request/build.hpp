@@ -25,6 +25,7 @@
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <utility>
 
 namespace keyops {
 
@@ -103,13 +104,20 @@ struct argument_rules {
     }
 };
 
+// A path parameter type: a `placeholder` and a `value` (keyops::job_id, scheduler::config_id).
+template <class A, class = void>
+struct is_path_param : std::false_type {};
+template <class A>
+struct is_path_param<A, std::void_t<decltype(A::placeholder), decltype(std::declval<A>().value)>>
+    : std::true_type {};
+
 // Appends the value of the path parameter whose placeholder is `name`.
 template <class... Args>
 bool append_path_param(std::string& target, std::string_view name, const Args&... args) {
     bool found = false, empty = false;
     [[maybe_unused]] auto one = [&](const auto& a) {
         using A = std::decay_t<decltype(a)>;
-        if constexpr (std::is_same_v<A, job_id>) {
+        if constexpr (is_path_param<A>::value) {
             if (!found && A::placeholder == name) {
                 found = true;
                 empty = a.value.empty();

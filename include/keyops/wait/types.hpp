@@ -8,6 +8,7 @@
 #include <keyops/error.hpp>
 #include <keyops/model/cckm.hpp>
 #include <keyops/model/network_insight.hpp>
+#include <keyops/model/scheduler.hpp>
 #include <keyops/observer.hpp>
 #include <keyops/parse/parse.hpp>
 
@@ -157,6 +158,9 @@ struct wait_options {
     /// Called whenever the rotation status changed (and on the first read).
     std::function<void(const ni::rotation_status&, std::chrono::steady_clock::duration elapsed)>
         on_rotation_progress;
+    /// Called whenever a scheduler run's status or detail changed (and on the first read).
+    std::function<void(const scheduler::run&, std::chrono::steady_clock::duration elapsed)>
+        on_run_progress;
     /// Ids per list request when waiting on several jobs (keeps URLs short).
     std::size_t ids_per_list = 50;
     /// Told of each poll (on_wait_poll); null: the client's observer, if it has one.
