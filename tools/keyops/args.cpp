@@ -80,6 +80,13 @@ Options (anywhere on the line; after -- everything is an argument):
   --ni-domain-type LOCAL|LDAP, --ni-domain D
   --ni-token-file FILE    a token instead (or KEYOPS_NI_TOKEN)
   --ni-token T            the same on the command line, where other users see it (ps)
+  --ni-vidm-token-file FILE  a VMware Identity Manager token, exchanged for a Network Insight
+                          token (or KEYOPS_NI_VIDM_TOKEN)
+  Network Insight SaaS (--ni-url https://REGION.api.mgmt.cloud.vmware.com):
+  --ni-csp-token-file FILE   a CSP API token, exchanged for access tokens (or
+                          KEYOPS_NI_CSP_TOKEN); requests go under /ni/api/ni
+  --ni-csp-url URL        the CSP token service (or KEYOPS_NI_CSP_URL; default
+                          https://console.cloud.vmware.com)
 Safe ways to pass a secret: a file readable by you alone, the environment, the terminal
 prompt. --token and --ni-token show the token to every user of the machine.
 
@@ -163,12 +170,27 @@ std::string read_password_from_terminal(const std::string& prompt) {
 global_options parse_global(int argc, char** argv, std::vector<std::string>& rest) {
     global_options g;
     command_line_sources given;
-    const std::vector<std::string> valued = {
-        "--url",           "--cacert",   "--timeout",          "--user",
-        "--password-file", "--domain",   "--auth-domain",      "--token",
-        "--token-file",    "--ni-user",  "--ni-password-file", "--ni-domain-type",
-        "--ni-domain",     "--ni-token", "--ni-token-file",    "--ni-url",
-        "--ni-cacert",     "--profile"};
+    const std::vector<std::string> valued = {"--url",
+                                             "--cacert",
+                                             "--timeout",
+                                             "--user",
+                                             "--password-file",
+                                             "--domain",
+                                             "--auth-domain",
+                                             "--token",
+                                             "--token-file",
+                                             "--ni-user",
+                                             "--ni-password-file",
+                                             "--ni-domain-type",
+                                             "--ni-domain",
+                                             "--ni-token",
+                                             "--ni-token-file",
+                                             "--ni-url",
+                                             "--ni-cacert",
+                                             "--profile",
+                                             "--ni-csp-token-file",
+                                             "--ni-csp-url",
+                                             "--ni-vidm-token-file"};
     // The commands' options that take a value: their values pass through untouched, even
     // when they look like a global option.
     static const std::vector<std::string> command_valued = {
@@ -285,6 +307,12 @@ global_options parse_global(int argc, char** argv, std::vector<std::string>& res
                 g.ni_token = value;
             else if (name == "--ni-token-file")
                 given.ni_token_file = value;
+            else if (name == "--ni-csp-token-file")
+                given.ni_csp_token_file = value;
+            else if (name == "--ni-csp-url")
+                g.ni_csp_url = value;
+            else if (name == "--ni-vidm-token-file")
+                given.ni_vidm_token_file = value;
             break;
         }
         if (known)

@@ -50,6 +50,11 @@ struct global_options {
     std::string ni_domain_type = "LOCAL";
     std::string ni_domain;
     std::string ni_token;
+    // Network Insight SaaS (a CSP API token) and vIDM
+    std::string ni_csp_token;
+    std::string ni_csp_url; ///< empty: https://console.cloud.vmware.com
+    std::string ni_vidm_token;
+    std::string ni_base; ///< the path of --ni-url, if any (network_insight_view)
 };
 
 /// Parses the global options wherever they are on the line (up to `--`); `rest` gets the

@@ -188,11 +188,28 @@ void resolve_credentials(const server_credentials& v, const profile_view& prof) 
 } // namespace
 
 const std::vector<std::string>& config_keys() {
-    static const std::vector<std::string> keys = {
-        "url",      "ni_url",        "cacert",         "ni_cacert",   "timeout",
-        "user",     "password",      "password_file",  "token",       "token_file",
-        "domain",   "auth_domain",   "ni_user",        "ni_password", "ni_password_file",
-        "ni_token", "ni_token_file", "ni_domain_type", "ni_domain"};
+    static const std::vector<std::string> keys = {"url",
+                                                  "ni_url",
+                                                  "cacert",
+                                                  "ni_cacert",
+                                                  "timeout",
+                                                  "user",
+                                                  "password",
+                                                  "password_file",
+                                                  "token",
+                                                  "token_file",
+                                                  "domain",
+                                                  "auth_domain",
+                                                  "ni_user",
+                                                  "ni_password",
+                                                  "ni_password_file",
+                                                  "ni_token",
+                                                  "ni_token_file",
+                                                  "ni_domain_type",
+                                                  "ni_domain",
+                                                  "ni_csp_token_file",
+                                                  "ni_csp_url",
+                                                  "ni_vidm_token_file"};
     return keys;
 }
 
@@ -350,6 +367,22 @@ void resolve_sources(global_options& g, const command_line_sources& s) {
     pick(g.auth_domain, "--auth-domain", nullptr, "auth_domain");
     pick(g.ni_domain_type, "--ni-domain-type", nullptr, "ni_domain_type");
     pick(g.ni_domain, "--ni-domain", nullptr, "ni_domain");
+    pick(g.ni_csp_url, "--ni-csp-url", "KEYOPS_NI_CSP_URL", "ni_csp_url");
+    // The SaaS and vIDM tokens: a file named on the command line, else the environment, else
+    // the file the profile names.
+    const auto token_from = [&](std::string& field, const std::string& file, const char* flag,
+                                const char* env_name, const char* key) {
+        if (!file.empty())
+            field = read_secret_file(flag, file);
+        else if (const char* v = env(env_name))
+            field = v;
+        else if (prof)
+            field = prof.secret(key);
+    };
+    token_from(g.ni_csp_token, s.ni_csp_token_file, "--ni-csp-token-file", "KEYOPS_NI_CSP_TOKEN",
+               "ni_csp_token");
+    token_from(g.ni_vidm_token, s.ni_vidm_token_file, "--ni-vidm-token-file",
+               "KEYOPS_NI_VIDM_TOKEN", "ni_vidm_token");
     if (const auto* e = prof.find("timeout"); e && !s.has("--timeout"))
         g.timeout = parse_duration(prof.where(*e, "timeout"), e->value);
 
@@ -373,12 +406,15 @@ global_options network_insight_view(const global_options& g) {
     if (!g.ni_url.empty()) {
         keyops::transport_options t;
         std::string base;
-        if (keyops::parse_server_url(g.ni_url, t, &base) || !base.empty()) {
+        if (keyops::parse_server_url(g.ni_url, t, &base)) {
             const bool echo = g.ni_url.find('@') == std::string::npos; // no user information
-            throw usage_error("--ni-url must be https://HOST[:PORT] (or http://), with no path" +
+            throw usage_error("--ni-url must be https://HOST[:PORT][/BASE] (or http://)" +
                               (echo ? ", not '" + g.ni_url + "'" : std::string()));
         }
-        n.url = g.ni_url;
+        // A path is the API's base (default /api/ni, or /ni/api/ni with a CSP token).
+        const auto slash = g.ni_url.find('/', g.ni_url.find("://") + 3);
+        n.url = g.ni_url.substr(0, slash);
+        n.ni_base = base;
     }
     if (!g.ni_cacert.empty()) {
         read_text_file("--ni-cacert", g.ni_cacert);

@@ -63,6 +63,7 @@ std::string config_path(bool& explicit_path);
 struct command_line_sources {
     std::vector<std::string> given; ///< the global options given, e.g. "--url"
     std::string password_file, ni_password_file, token_file, ni_token_file;
+    std::string ni_csp_token_file, ni_vidm_token_file;
     bool has(const char* flag) const;
 };
 

@@ -22,11 +22,46 @@ namespace ni = keyops::ni;
 
 namespace {
 
-using ni_auth = keyops::either_auth<keyops::network_insight_auth>;
+// A user's login (password or vIDM), or a CSP API token (SaaS), or a token given as it is.
+using ni_auth = keyops::either_auth<
+    keyops::network_insight_auth,
+    keyops::either_auth<keyops::network_insight_csp_auth, keyops::static_token>>;
 using ni_client = keyops::client<keyops::beast_transport, ni_auth>;
 
 ni_client make_ni(boost::asio::io_context& io, const global_options& g) {
-    auto t = make_transport(network_insight_view(g)); // --ni-url, else --url
+    const global_options n = network_insight_view(g); // --ni-url, else --url
+    auto t = make_transport(n);
+    auto opt = make_client_options(g);
+    if (!n.ni_base.empty())
+        opt.network_insight_base = n.ni_base;
+    if (!g.ni_csp_token.empty()) {
+        // SaaS: the CSP token service is another host; requests go under /ni/api/ni.
+        if (n.ni_base.empty())
+            opt.network_insight_base = "/ni/api/ni";
+        if (!g.ni_csp_url.empty()) {
+            keyops::transport_options check;
+            std::string path;
+            if (keyops::parse_server_url(g.ni_csp_url, check, &path))
+                throw usage_error("--ni-csp-url must be https://HOST[:PORT][/PATH]");
+            opt.csp_base = g.ni_csp_url;
+            while (!opt.csp_base.empty() && opt.csp_base.back() == '/')
+                opt.csp_base.pop_back();
+        }
+        keyops::network_insight_csp_credentials c;
+        c.api_token = g.ni_csp_token;
+        return ni_client(
+            keyops::beast_transport(io.get_executor(), std::move(t)),
+            ni_auth(keyops::either_auth<keyops::network_insight_csp_auth, keyops::static_token>(
+                keyops::network_insight_csp_auth(std::move(c)))),
+            keyops::exponential_backoff(), opt);
+    }
+    if (!g.ni_vidm_token.empty()) {
+        keyops::network_insight_credentials c;
+        c.vidm_token = g.ni_vidm_token;
+        return ni_client(keyops::beast_transport(io.get_executor(), std::move(t)),
+                         ni_auth(keyops::network_insight_auth(std::move(c))),
+                         keyops::exponential_backoff(), opt);
+    }
     if (!g.ni_user.empty()) {
         if (g.ni_password.empty())
             throw usage_error(
@@ -38,15 +73,18 @@ ni_client make_ni(boost::asio::io_context& io, const global_options& g) {
         c.domain_value = g.ni_domain.empty() ? std::string("local") : g.ni_domain;
         return ni_client(keyops::beast_transport(io.get_executor(), std::move(t)),
                          ni_auth(keyops::network_insight_auth(std::move(c))),
-                         keyops::exponential_backoff(), make_client_options(g));
+                         keyops::exponential_backoff(), opt);
     }
     if (g.ni_token.empty())
-        throw usage_error("proxy-key commands need Network Insight credentials: --ni-user U with "
-                          "--ni-password-file FILE or KEYOPS_NI_PASSWORD, or --ni-token T");
+        throw usage_error(
+            "proxy-key commands need Network Insight credentials: --ni-user U with "
+            "--ni-password-file FILE or KEYOPS_NI_PASSWORD, --ni-token T, --ni-vidm-token-file "
+            "FILE or --ni-csp-token-file FILE (SaaS)");
     return ni_client(
         keyops::beast_transport(io.get_executor(), std::move(t)),
-        ni_auth(keyops::static_token(keyops::static_token::scheme::network_insight, g.ni_token)),
-        keyops::exponential_backoff(), make_client_options(g));
+        ni_auth(keyops::either_auth<keyops::network_insight_csp_auth, keyops::static_token>(
+            keyops::static_token(keyops::static_token::scheme::network_insight, g.ni_token))),
+        keyops::exponential_backoff(), opt);
 }
 
 int finish_ni(ni_client& c, int code) {

@@ -72,6 +72,7 @@ void Tokens::clear() {
     access.clear();
     refresh.clear();
     ni_tokens.clear();
+    csp_access.clear();
     refresh_revoked = 0;
 }
 
@@ -94,6 +95,11 @@ json::object Tokens::expire_all(Time now, bool refresh_too) {
             ++a;
         }
     for (auto& [t, rec] : ni_tokens)
+        if (rec.expiry > now) {
+            rec.expiry = now;
+            ++n;
+        }
+    for (auto& [t, rec] : csp_access)
         if (rec.expiry > now) {
             rec.expiry = now;
             ++n;
@@ -127,6 +133,11 @@ json::object Tokens::live_tokens(Time now) const {
     o["cckm"] = a;
     o["ni"] = n;
     o["cckm_refresh"] = r;
+    long c = 0;
+    for (const auto& [t, rec] : csp_access)
+        if (rec.expiry > now)
+            ++c;
+    o["csp"] = c;
     o["cckm_refresh_revoked"] = refresh_revoked;
     return o;
 }

@@ -38,6 +38,7 @@ struct Tokens {
     std::unordered_map<std::string, RefreshToken> refresh; // CipherTrust refresh tokens
     std::unordered_map<std::string, NiToken> ni_tokens;    // Network Insight tokens
     long refresh_revoked = 0; // CipherTrust refresh tokens revoked by their holders
+    std::unordered_map<std::string, NiToken> csp_access; // CSP access tokens (SaaS)
 
     void clear();
     // Forgets long-dead tokens of both servers (called on each login).

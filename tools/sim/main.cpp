@@ -30,6 +30,7 @@ rotation, over HTTPS on loopback.
 Usage:
   keyops-sim [--listen ADDR:PORT] [--port-file FILE] [--plain] [--cert FILE --key FILE]
              [--write-ca FILE] [--user NAME:PASSWORD]... [--ni-user NAME:PASSWORD]...
+             [--csp-token TOKEN]... [--vidm-token TOKEN]...
              [--token-ttl SECONDS] [--refresh-ttl SECONDS] [--job-seconds SECONDS]
              [--seed N] [--log FILE] [--fault ROUTE:FAULT[:KEY=VALUE,...]]...
              [--state-file FILE] [--nodes N [--replication-lag MS]]
@@ -48,7 +49,11 @@ Options:
   --ni-user NAME:PASSWORD
                          A Network Insight user (LOCAL and LDAP domains); repeatable.
                          Default admin:admin.
-  --token-ttl SECONDS    Access token lifetime, both servers (default 300).
+  --csp-token TOKEN      A VMware CSP API token that the CSP exchange (Network Insight SaaS)
+                         accepts; repeatable. Default keyops-sim-csp-api-token.
+  --vidm-token TOKEN     A vIDM token that POST /api/ni/auth/token/vidm accepts; repeatable.
+                         Default keyops-sim-vidm-token.
+  --token-ttl SECONDS    Access token lifetime, both servers and CSP (default 300).
   --refresh-ttl SECONDS  CCKM refresh token idle lifetime: each use extends it (default 3600).
   --job-seconds SECONDS  How long a started job or rotation runs (default 5; fractions allowed).
                          MIN-MAX: each job runs a time drawn from that range, a rotation MIN.
@@ -136,8 +141,14 @@ Network Insight routes:
   POST   /api/ni/auth/token  {"username":U,"password":P,"domain":{"domain_type":"LOCAL"|"LDAP",
                              "value":D}} -> 200 {"token":T,"expiry":EPOCH_MS}. At most 100 live
                              tokens a user: 401 past that.
+  POST   /api/ni/auth/token/vidm  {"vidm_token":T} (a --vidm-token) -> the same answer.
+  GET    /api/ni/auth/vidm/client-id  {"client_id":...}
   DELETE /api/ni/auth/token  release the token of the Authorization header -> 204.
   Other routes need "Authorization: NetworkInsight <token>", else 401.
+  SaaS: the same routes under /ni/api/ni/ (no auth/ routes there) need "csp-auth-token: A",
+  A from POST /csp/gateway/am/api/auth/api-tokens/authorize with the form body api_token=T
+  (a --csp-token) -> {"access_token":A,"expires_in":--token-ttl,...}; a bad token or the old
+  ?refresh_token= form: 400 {"statusCode":400,"message":..}.
   POST /api/ni/customers/collector/data-encryption-cert/update
                              start a rotation -> 200 {customerId,status:"SUBMITTED",
                              failedCollectorIds:[]}; 409 while one runs. SUBMITTED for the first
@@ -373,6 +384,10 @@ int main(int argc, char** argv) {
             have_seed = true;
         } else if (arg == "--log") {
             log_file = need();
+        } else if (arg == "--csp-token") {
+            config.csp_tokens.push_back(need());
+        } else if (arg == "--vidm-token") {
+            config.vidm_tokens.push_back(need());
         } else if (arg == "--nodes") {
             config.nodes = static_cast<int>(parse_long(need(), "--nodes", 1, 16));
         } else if (arg == "--replication-lag") {
@@ -396,6 +411,10 @@ int main(int argc, char** argv) {
         config.users.push_back({"admin", "admin"});
     if (config.ni_users.empty())
         config.ni_users.push_back({"admin", "admin"});
+    if (config.csp_tokens.empty())
+        config.csp_tokens.push_back("keyops-sim-csp-api-token");
+    if (config.vidm_tokens.empty())
+        config.vidm_tokens.push_back("keyops-sim-vidm-token");
     if (!have_seed)
         config.seed =
             std::random_device{}() ^ (static_cast<std::uint64_t>(std::random_device{}()) << 32);

@@ -71,7 +71,11 @@ Reply NetworkInsight::ni_login(const Request& req, Time now) {
         ok = ok || (nu.name == u->get_string() && nu.password == p->get_string());
     if (!ok)
         return ni_error(401, "Invalid username or password", target);
-    std::string user(u->get_string());
+    return issue_ni_token(std::string(u->get_string()), now);
+}
+
+Reply NetworkInsight::issue_ni_token(const std::string& user, Time now) {
+    static const std::string target = "/api/ni/auth/token";
     tokens.purge(now);
     if (live_ni_tokens(user, now) >= kNiTokenCap)
         return ni_error(401,
@@ -145,8 +149,25 @@ json::object NetworkInsight::rotation_json(Time now) const {
     return o;
 }
 
-Reply NetworkInsight::route(const Request& req, std::string_view path, Time now) {
+Reply NetworkInsight::route(const Request& req, std::string_view path, Time now, bool saas) {
     static const std::string base = "/api/ni/customers/collector/data-encryption-cert";
+    if (saas && starts_with(path, "/api/ni/auth/"))
+        return ni_error(404,
+                        "Network Insight SaaS has no token routes: exchange a CSP API token and "
+                        "send csp-auth-token",
+                        path);
+    if (path == "/api/ni/auth/token/vidm") {
+        if (req.method != "POST")
+            return method_not_allowed(path, "POST");
+        return vidm_login(req, now);
+    }
+    if (path == "/api/ni/auth/vidm/client-id") {
+        if (req.method != "GET")
+            return method_not_allowed(path, "GET");
+        json::object o;
+        o["client_id"] = "keyops-sim-vidm-client";
+        return json_reply(200, o);
+    }
     if (path == "/api/ni/auth/token") {
         if (req.method == "POST")
             return ni_login(req, now);
@@ -162,11 +183,19 @@ Reply NetworkInsight::route(const Request& req, std::string_view path, Time now)
         return r;
     }
     Reply err;
-    auto token = check_ni(req, path, now, err);
-    if (!token)
-        return err;
+    std::string user;
+    if (saas) {
+        auto u = check_csp(req, path, now, err);
+        if (!u)
+            return err;
+        user = *u;
+    } else {
+        auto token = check_ni(req, path, now, err);
+        if (!token)
+            return err;
+        user = tokens.ni_tokens[*token].user;
+    }
     settle(now);
-    const std::string user = tokens.ni_tokens[*token].user;
     if (path == base + "/update") {
         if (req.method != "POST")
             return method_not_allowed(path, "POST");

@@ -24,8 +24,11 @@ public:
 
     // No rotation yet, the key last updated 30 days ago by "admin".
     void reset(Time now);
-    // A request under /api/ni.
-    Reply route(const Request& req, std::string_view path, Time now);
+    // A request under /api/ni; `saas`: it came as /ni/api/ni/... (Network Insight SaaS), whose
+    // requests carry a CSP access token in csp-auth-token instead (ni_saas.cpp).
+    Reply route(const Request& req, std::string_view path, Time now, bool saas = false);
+    // POST /csp/gateway/am/api/auth/api-tokens/authorize, form body api_token=T (ni_saas.cpp).
+    Reply csp_authorize(const Request& req, Time now);
     // POST /__sim/rotation-fail: the next rotation fails, naming these collectors.
     void fail_next(std::vector<std::string> collectors);
 
@@ -45,6 +48,11 @@ private:
 
     std::size_t live_ni_tokens(const std::string& user, Time now) const;
     Reply ni_login(const Request& req, Time now);
+    Reply vidm_login(const Request& req, Time now);
+    Reply issue_ni_token(const std::string& user, Time now);
+    // The user of a live CSP access token; otherwise fills `err`.
+    std::optional<std::string> check_csp(const Request& req, std::string_view path, Time now,
+                                         Reply& err);
     std::optional<std::string> check_ni(const Request& req, std::string_view path, Time now,
                                         Reply& err);
     void settle(Time now);

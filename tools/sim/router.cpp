@@ -89,6 +89,10 @@ Reply Sim::Impl::route(const Request& req, Time now) {
         return admin(req, path, now);
     if (path == "/api/ni" || starts_with(path, "/api/ni/"))
         return ni.route(req, path, now);
+    if (path == "/ni/api/ni" || starts_with(path, "/ni/api/ni/")) // Network Insight SaaS
+        return ni.route(req, path.substr(3), now, true);
+    if (path == "/csp/gateway/am/api/auth/api-tokens/authorize")
+        return ni.csp_authorize(req, now);
     if (path == "/api/v1" || starts_with(path, "/api/v1/"))
         return cckm(req, path, u, now);
     return cckm_not_found("no route for " + path);

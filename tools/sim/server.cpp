@@ -163,6 +163,8 @@ private:
             return true;
         };
         req_.has_authorization = field(http::field::authorization, req_.authorization);
+        if (auto it = m.find("csp-auth-token"); it != m.end())
+            req_.csp_auth_token = std::string(it->value());
         field(http::field::accept, req_.accept);
         field(http::field::accept_encoding, req_.accept_encoding);
         req_.body = std::move(m.body());

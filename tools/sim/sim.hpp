@@ -59,6 +59,10 @@ struct User {
 struct Config {
     std::vector<User> users;    // CipherTrust Manager
     std::vector<User> ni_users; // Network Insight
+    // Network Insight SaaS: CSP API tokens the CSP exchange accepts (--csp-token), and vIDM
+    // tokens POST /api/ni/auth/token/vidm accepts (--vidm-token); each acts as its own user.
+    std::vector<std::string> csp_tokens;
+    std::vector<std::string> vidm_tokens;
     long token_ttl = 300;
     long refresh_ttl = 3600;
     double job_seconds = 5;
@@ -79,6 +83,7 @@ struct Request {
     std::string method;
     std::string target;
     std::string authorization;
+    std::string csp_auth_token; // the csp-auth-token header (Network Insight SaaS)
     std::string accept;
     std::string accept_encoding;
     std::string body;

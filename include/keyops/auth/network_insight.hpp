@@ -7,6 +7,7 @@
 #include <keyops/auth/concept.hpp>
 #include <keyops/auth/token_state.hpp>
 #include <keyops/endpoint/network_insight.hpp>
+#include <keyops/endpoint/vmware_csp.hpp>
 #include <keyops/parse/parse.hpp>
 
 #include <boost/beast/http/field.hpp>
@@ -22,6 +23,9 @@ struct network_insight_credentials {
     std::string password;
     ni::domain_type domain = ni::domain_type::local;
     std::string domain_value = "local";
+    /// A VMware Identity Manager token: when set, the token comes from POST /auth/token/vidm
+    /// with it, and the user name and password are not used.
+    std::string vidm_token;
     std::chrono::seconds renew_margin{30};
 };
 
@@ -74,6 +78,7 @@ public:
     template <class F>
     void for_each_secret(F&& f) const {
         f(std::string_view(creds_.password));
+        f(std::string_view(creds_.vidm_token));
         f(std::string_view(state_.token()));
     }
 
@@ -89,12 +94,17 @@ private:
     }
 
     error_code build_grant(int, const request_context& ctx, http_request& out) const {
+        error_code ec;
+        if (!creds_.vidm_token.empty()) {
+            out = build_request<ni::create_token_vidm>(ctx, ec,
+                                                       ni::vidm_credentials{creds_.vidm_token});
+            return ec;
+        }
         ni::credentials c;
         c.username = creds_.username;
         c.password = creds_.password;
         c.domain = creds_.domain;
         c.domain_value = creds_.domain_value;
-        error_code ec;
         out = build_request<ni::create_token>(ctx, ec, c);
         return ec;
     }
@@ -142,6 +152,90 @@ private:
 
     network_insight_credentials creds_;
     network_insight_token_state state_;
+};
+
+struct network_insight_csp_credentials {
+    /// The CSP API token (generated in the VMware Cloud Services console).
+    std::string api_token;
+    /// Renew this long before `expires_in` runs out (at most a fifth of the token's life).
+    std::chrono::seconds renew_margin{60};
+};
+
+/// Network Insight SaaS: the CSP API token exchanged for an access token (csp::authorize, a form
+/// POST to request_context::csp_base), sent as `csp-auth-token` and renewed before `expires_in`
+/// runs out; a 401 renews once. Nothing is released on close: access tokens expire on their own.
+/// Use it with `network_insight_base = "/ni/api/ni"` on the SaaS host.
+class network_insight_csp_auth : public detail::token_auth_base<network_insight_csp_auth> {
+public:
+    explicit network_insight_csp_auth(network_insight_csp_credentials c) : creds_(std::move(c)) {}
+
+    bool on_unauthorized(const http_request& req) {
+        auto it = req.find("csp-auth-token");
+        const std::string_view used =
+            it == req.end() ? std::string_view()
+                            : std::string_view(it->value().data(), it->value().size());
+        if (!used.empty() && used != token_)
+            return true; // a newer token is here already
+        token_.clear();
+        return true;
+    }
+
+    bool begin_release(const request_context&, http_request&) noexcept { return false; }
+    error_code on_release_response(error_code ec, const http_response&, diagnostics&) { return ec; }
+
+    const std::string& access_token() const noexcept { return token_; }
+    std::chrono::system_clock::time_point renew_at() const noexcept { return renew_at_; }
+
+    template <class F>
+    void for_each_secret(F&& f) const {
+        f(std::string_view(creds_.api_token));
+        f(std::string_view(token_));
+    }
+
+private:
+    friend class detail::token_auth_base<network_insight_csp_auth>;
+
+    int pending_step(std::chrono::system_clock::time_point now) const {
+        return !token_.empty() && now < renew_at_ ? 0 : 1;
+    }
+
+    void apply(http_request& req) const { req.set("csp-auth-token", token_); }
+
+    error_code build_grant(int, const request_context& ctx, http_request& out) const {
+        error_code ec;
+        out = build_request<csp::authorize>(ctx, ec, csp::api_token_grant{creds_.api_token});
+        return ec;
+    }
+
+    error_code on_grant_response(int, http_response& res, diagnostics& diag,
+                                 std::chrono::system_clock::time_point now) {
+        const unsigned status = res.result_int();
+        if (status / 100 == 2) {
+            error_code ec;
+            diagnostics pd;
+            auto tok = parse<csp::access_token>(std::move(res.body()), ec, pd);
+            if (ec || tok->access_token.empty()) {
+                diag.last_attempt = "the CSP token response is not usable";
+                return ec ? ec : make_error_code(error::wrong_type);
+            }
+            token_.assign(tok->access_token.data(), tok->access_token.size());
+            // No lifetime given: assume CSP's usual 30 minutes.
+            const std::chrono::seconds life =
+                detail::clamp_lifetime(tok->expires_in.value_or(1800));
+            renew_at_ = now + life - renewal_margin(creds_.renew_margin, life);
+            return {};
+        }
+        detail::fill_server_error(diag, api_service::vmware_csp, res);
+        diag.last_attempt = status == 400 || status == 401 || status == 403
+                                ? "the CSP API token was refused"
+                                : "the CSP token exchange failed";
+        return status == 400 || status == 403 ? make_error_code(error::unauthorized)
+                                              : detail::status_error(status);
+    }
+
+    network_insight_csp_credentials creds_;
+    std::string token_;
+    std::chrono::system_clock::time_point renew_at_{};
 };
 
 } // namespace keyops

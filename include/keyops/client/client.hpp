@@ -86,6 +86,9 @@ struct has_string_id<R, std::void_t<decltype(std::string_view(std::declval<const
 struct client_options {
     std::string ciphertrust_base = "/api";
     std::string network_insight_base = "/api/ni";
+    /// VMware Cloud Services' token exchange (Network Insight SaaS): `https://host[:port]` of
+    /// another host (the transport connects there for it), or a path on the server itself.
+    std::string csp_base = "https://console.cloud.vmware.com";
     std::string user_agent = "keyops/" KEYOPS_VERSION_STRING;
     /// Accept-Encoding sent; the transport decodes gzip and deflate. Empty sends none.
     std::string accept_encoding = "gzip, deflate";
@@ -134,6 +137,7 @@ public:
         ctx_.host = transport_.host_header();
         ctx_.ciphertrust_base = opt_.ciphertrust_base;
         ctx_.network_insight_base = opt_.network_insight_base;
+        ctx_.csp_base = opt_.csp_base;
         ctx_.user_agent = opt_.user_agent;
         ctx_.accept_encoding = opt_.accept_encoding;
     }

@@ -49,7 +49,12 @@ enum class idempotency : unsigned char {
 };
 
 /// Which server an endpoint belongs to; selects the base path and the auth scheme.
-enum class api_service : unsigned char { ciphertrust, network_insight };
+/// Which server an endpoint belongs to: its base path (request_context) and error shape.
+enum class api_service : unsigned char {
+    ciphertrust,     ///< CipherTrust Manager, under ciphertrust_base
+    network_insight, ///< Network Insight, under network_insight_base
+    vmware_csp       ///< VMware Cloud Services (the SaaS token exchange), under csp_base
+};
 
 /// A string usable as a compile-time constant and concatenable with `+`.
 template <std::size_t N>

@@ -1,7 +1,8 @@
 #ifndef KEYOPS_ENDPOINT_NETWORK_INSIGHT_HPP
 #define KEYOPS_ENDPOINT_NETWORK_INSIGHT_HPP
 
-// Network Insight endpoints: token create and delete, proxy key rotation, status and details.
+// Network Insight endpoints: token create (password or vIDM) and delete, proxy key rotation,
+// status and details.
 // Paths are under the service base (`/api/ni` on premises, `/ni/api/ni` on SaaS).
 
 #include <keyops/endpoint/descriptor.hpp>
@@ -47,6 +48,31 @@ struct create_token : descriptor_defaults {
     static constexpr api_service service = api_service::network_insight;
     static constexpr auto path = fixed_string("/auth/token");
     using bodies = std::tuple<credentials>;
+    static constexpr bool body_required = true;
+    using response = token;
+};
+
+/// Body of POST /auth/token/vidm: a VMware Identity Manager token.
+struct vidm_credentials {
+    std::string vidm_token;
+
+    error_code write_json(std::string& out) const {
+        if (vidm_token.empty())
+            return make_error_code(error::invalid_argument);
+        boost::json::object o;
+        o["vidm_token"] = vidm_token;
+        out = boost::json::serialize(o);
+        return {};
+    }
+};
+
+/// POST /auth/token/vidm: a Network Insight token for a vIDM token, with its expiry (the same
+/// answer as create_token).
+struct create_token_vidm : descriptor_defaults {
+    static constexpr http_method method = http_method::post;
+    static constexpr api_service service = api_service::network_insight;
+    static constexpr auto path = fixed_string("/auth/token/vidm");
+    using bodies = std::tuple<vidm_credentials>;
     static constexpr bool body_required = true;
     using response = token;
 };

@@ -37,6 +37,10 @@ struct request_context {
     std::string ciphertrust_base = "/api";
     /// Base path of Network Insight's API: `/api/ni` on premises, `/ni/api/ni` on SaaS.
     std::string network_insight_base = "/api/ni";
+    /// Where VMware Cloud Services' token exchange is (Network Insight SaaS): an origin on
+    /// another host, `https://host[:port]`, which makes the request's target absolute (the
+    /// transport then connects there; see beast_transport), or a path on the server itself.
+    std::string csp_base = "https://console.cloud.vmware.com";
     std::string user_agent = "keyops/" KEYOPS_VERSION_STRING;
     /// Accept-Encoding; empty to send none. The transport must decode what it asks for.
     std::string accept_encoding = "gzip, deflate";
@@ -60,6 +64,15 @@ inline std::string host_header(std::string_view host, unsigned short port, bool 
 }
 
 namespace detail {
+
+/// A body type writes a form (`application/x-www-form-urlencoded`) rather than JSON when it has
+/// `error_code write_form(std::string&) const`.
+template <class B, class = void>
+struct has_write_form : std::false_type {};
+template <class B>
+struct has_write_form<
+    B, std::void_t<decltype(std::declval<const B&>().write_form(std::declval<std::string&>()))>>
+    : std::true_type {};
 
 template <class E, class... Args>
 struct argument_rules {
@@ -146,8 +159,9 @@ const char* build_into_with(http_request& req, std::string& target, const reques
     }
 
     target.reserve(256); // base, path and an id or a short query in one allocation
-    target =
-        E::service == api_service::ciphertrust ? ctx.ciphertrust_base : ctx.network_insight_base;
+    target = E::service == api_service::ciphertrust       ? ctx.ciphertrust_base
+             : E::service == api_service::network_insight ? ctx.network_insight_base
+                                                          : ctx.csp_base;
     if (!target.empty() && target.back() == '/')
         target.pop_back();
     const std::string_view path = E::path.view();
@@ -208,7 +222,14 @@ const char* build_into_with(http_request& req, std::string& target, const reques
 
     const char* failure = nullptr;
     [[maybe_unused]] auto body = [&](const auto& a) {
-        if constexpr (in_tuple<std::decay_t<decltype(a)>, typename E::bodies>::value) {
+        using B = std::decay_t<decltype(a)>;
+        if constexpr (in_tuple<B, typename E::bodies>::value && has_write_form<B>::value) {
+            if (auto bec = a.write_form(req.body())) {
+                ec = bec;
+                failure = "the request's form body is invalid";
+            }
+            req.set(http::field::content_type, "application/x-www-form-urlencoded");
+        } else if constexpr (in_tuple<B, typename E::bodies>::value) {
             if (auto bec = a.write_json(req.body())) {
                 ec = bec;
                 failure = "the request body is invalid (a raw body must be a JSON object)";

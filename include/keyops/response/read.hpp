@@ -15,6 +15,7 @@
 #include <keyops/endpoint/descriptor.hpp>
 #include <keyops/error.hpp>
 #include <keyops/model/cckm.hpp>
+#include <keyops/model/csp.hpp>
 #include <keyops/model/network_insight.hpp>
 #include <keyops/parse/parse.hpp>
 #include <keyops/response/retry_after.hpp>
@@ -141,6 +142,13 @@ inline void fill_server_error(diagnostics& diag, api_service service, unsigned s
             return;
         diag.server_code = e->code;
         diag.server_code_desc = std::string(e->code_desc);
+        diag.server_message = std::string(e->message);
+        diag.request_id = std::string(e->request_id);
+    } else if (service == api_service::vmware_csp) {
+        auto e = parse_borrowed<csp::error_body>(body, ec, ignored);
+        if (ec)
+            return;
+        diag.server_code = e->status_code;
         diag.server_message = std::string(e->message);
         diag.request_id = std::string(e->request_id);
     } else {

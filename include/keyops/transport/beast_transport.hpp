@@ -14,6 +14,11 @@
 // Lifetime: the transport must outlive its pending exchanges; close() or destruction drops the
 // idle connections (pending exchanges keep theirs until they finish).
 //
+// A request whose target is absolute (`https://host[:port]/path`) goes to that origin rather
+// than to the transport's server, with the same TLS trust, proxy and limits; its target is made
+// origin-form: auth policies write such targets for a token service on another host (the VMware
+// CSP token exchange of Network Insight SaaS).
+//
 // TLS trust: see tls.hpp. A CA file that cannot be loaded fails the constructor that takes an
 // error_code with that error (and every exchange after it); the other constructor throws.
 
@@ -31,6 +36,7 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/compose.hpp>
 
+#include <deque>
 #include <memory>
 #include <string>
 #include <utility>
@@ -95,12 +101,25 @@ public:
     void close() noexcept {
         for (auto& nd : nodes_)
             nd.pool->clear();
+        for (auto& nd : origins_)
+            nd.pool->clear();
     }
 
     /// One exchange on the calling thread, blocking until it is done or its deadline passed.
     error_code exchange(http_request& req, http_response& res, const exchange_options& opt) {
         if (init_error_)
             return failed(opt);
+        error_code oec;
+        if (node* o = origin_of(req, oec)) {
+            auto conn = take(*o, opt.idempotent);
+            exchange_fsm fsm(o->cfg->limits, req, res, opt, conn->state());
+            const error_code ec = detail::run_exchange(*conn, fsm, opt.diag);
+            if (!ec && fsm.keep_alive())
+                o->pool->give_back(std::move(conn));
+            return ec;
+        }
+        if (oec)
+            return oec;
         for (std::size_t tried = 1;; ++tried) {
             node& nd = nodes_[current_];
             prepare(req, nd);
@@ -153,6 +172,11 @@ private:
 
     void add_node(const std::string& host, unsigned short port,
                   const std::shared_ptr<boost::asio::ssl::context>& tls) {
+        nodes_.push_back(make_node(host, port, opt_.use_tls, tls));
+    }
+
+    node make_node(const std::string& host, unsigned short port, bool use_tls,
+                   const std::shared_ptr<boost::asio::ssl::context>& tls) {
         node nd;
         auto cfg = std::make_shared<detail::connection_config>();
         cfg->ex = ex_;
@@ -160,22 +184,60 @@ private:
         cfg->port = port;
         cfg->proxy = opt_.proxy;
         if (!cfg->proxy && opt_.proxy_from_environment)
-            cfg->proxy = environment_proxy(host, opt_.use_tls);
+            cfg->proxy = environment_proxy(host, use_tls);
         cfg->insecure_skip_verify = opt_.tls.insecure_skip_verify;
         cfg->log = opt_.log;
         cfg->limits.connect_timeout = opt_.connect_timeout;
         cfg->limits.request_timeout = opt_.request_timeout;
         cfg->limits.max_body_size = opt_.max_body_size;
         cfg->limits.max_header_size = opt_.max_header_size;
-        cfg->limits.tls = opt_.use_tls && !init_error_; // never used after an init error
+        cfg->limits.tls = use_tls && !init_error_; // never used after an init error
         nd.name = authority(host, port);
         if (cfg->proxy)
             cfg->limits.connect_authority = nd.name;
         cfg->tls = tls;
         nd.cfg = std::move(cfg);
         nd.pool = std::make_unique<pool_type>(opt_.max_idle_connections);
-        nd.host_header = keyops::host_header(host, port, opt_.use_tls);
-        nodes_.push_back(std::move(nd));
+        nd.host_header = keyops::host_header(host, port, use_tls);
+        return nd;
+    }
+
+    // A request whose target is absolute (`https://host[:port]/path`, as an auth policy writes
+    // for a token service on another host) goes to that origin: its node (made on first use,
+    // with the same TLS trust, proxy and limits) is returned, the target made origin-form and
+    // the Host header set. Null for an ordinary target; null with `ec` for a malformed one.
+    node* origin_of(http_request& req, error_code& ec) {
+        const auto raw = req.target();
+        const std::string_view t(raw.data(), raw.size());
+        const bool tls = t.rfind("https://", 0) == 0;
+        if (!tls && t.rfind("http://", 0) != 0)
+            return nullptr;
+        const std::size_t slash = t.find('/', tls ? 8 : 7);
+        transport_options o;
+        if (parse_server_url(t.substr(0, slash), o)) {
+            ec = make_error_code(error::invalid_argument);
+            return nullptr;
+        }
+        node* nd = nullptr;
+        const std::string name = authority(o.host, o.port);
+        for (auto& n : origins_)
+            if (n.name == name && n.cfg->limits.tls == o.use_tls)
+                nd = &n;
+        if (!nd) {
+            std::shared_ptr<boost::asio::ssl::context> ctx = nodes_.front().cfg->tls;
+            if (o.use_tls && !ctx) {
+                ctx = shared_tls_context(opt_.tls, ec);
+                if (ec)
+                    return nullptr;
+            }
+            origins_.push_back(make_node(o.host, o.port, o.use_tls, ctx));
+            nd = &origins_.back();
+        }
+        const std::string path(slash == std::string_view::npos ? std::string_view("/")
+                                                               : t.substr(slash));
+        req.target(path);
+        req.set(boost::beast::http::field::host, nd->host_header);
+        return nd;
     }
 
     error_code failed(const exchange_options& opt) const {
@@ -247,8 +309,15 @@ private:
                 failed_op{failed(opt), false}, handler, ex_);
             return;
         }
-        if (nodes_.size() == 1) {
-            node& nd = nodes_.front();
+        error_code oec;
+        node* origin = origin_of(req, oec);
+        if (oec) {
+            boost::asio::async_compose<detail::erased_handler, void(error_code)>(
+                failed_op{oec, false}, handler, ex_);
+            return;
+        }
+        if (origin || nodes_.size() == 1) {
+            node& nd = origin ? *origin : nodes_.front();
             auto conn = take(nd, opt.idempotent);
             exchange_fsm fsm(nd.cfg->limits, req, res, opt, conn->state());
             boost::asio::async_compose<detail::erased_handler, void(error_code)>(
@@ -312,6 +381,7 @@ private:
     transport_options opt_;
     std::vector<node> nodes_;
     std::size_t current_ = 0;
+    std::deque<node> origins_; // other hosts asked with absolute targets (stable addresses)
     // On the heap, so that pending exchanges and handlers keep pointing at it when the
     // transport is moved.
     std::unique_ptr<detail::handler_memory> memory_;
