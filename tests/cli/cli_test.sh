@@ -1126,7 +1126,12 @@ ko --url "$BASE" --cacert "$WORK/other.pem" --ni-cacert "$CA" "${NI[@]}" --timeo
 rc 0 "--ni-cacert in place of a --cacert that would fail"
 ko --url "$BASE" --cacert "$CA" --ni-cacert "$WORK/other.pem" "${NI[@]}" --timeout 5 proxy-key status
 rc 7 "  ... and a wrong --ni-cacert fails although --cacert is right"
-usage_err "--ni-url with a path" "--ni-url must be" --url "$BASE" --ni-url "$BASE/api" --cacert "$CA" \
+# A path in --ni-url is the API's base (SaaS puts it under /ni/api/ni).
+ko --url "$DEAD" --ni-url "$BASE/api/ni" --cacert "$CA" "${NI[@]}" --json proxy-key details
+rc 0 "--ni-url with the base path /api/ni"
+ko --url "$BASE" --ni-url "$BASE/elsewhere" --cacert "$CA" "${NI[@]}" proxy-key details
+rc 4 "  ... and with a base path the server does not serve: not found"
+usage_err "--ni-url that is no URL" "--ni-url must be" --url "$BASE" --ni-url "$BASE?x=1" --cacert "$CA" \
     "${NI[@]}" proxy-key status
 
 # A relative password_file is named from the config file's directory ($WORK).
@@ -1472,6 +1477,117 @@ vcheck "-v wrong Network Insight password" "${G[@]}" -v --ni-user "$NI_USER" --n
 ((VQUIET == 0)) || note "$VQUIET of the -v runs printed nothing at all on stderr (so the secret scan saw no verbose log there)"
 if grep -qF -f "$SECRETS" "$WORK/sim.log"; then
     die "the simulator's log holds a secret"
+fi
+
+# ------------------------------------------------------------------------------------------------
+section "a CipherTrust cluster (keyops-sim --nodes 2): node URLs, failover, revoked refresh tokens"
+CSP_TOK='Csp-api-T6w2pQ8z'
+VIDM_TOK='Vidm-tok-R3k9xL1m'
+printf '%s\n' "$CSP_TOK" "$VIDM_TOK" >>"$SECRETS"
+printf '%s' "$CSP_TOK" >"$WORK/csp.tok"
+printf '%s' "$VIDM_TOK" >"$WORK/vidm.tok"
+printf '%s' 'Csp-wrong-Z0z0z0' >"$WORK/csp-wrong.tok"
+echo 'Csp-wrong-Z0z0z0' >>"$SECRETS"
+CCA=$WORK/cluster-ca.pem
+rm -f "$WORK/cports"
+"$SIM" --listen 127.0.0.1:0 --nodes 2 --replication-lag 1500 --port-file "$WORK/cports" \
+    --write-ca "$CCA" --token-ttl 30 --job-seconds 3 --seed 5 --log "$WORK/csim.log" \
+    --user "$CC_USER:$CC_PW" --ni-user "$NI_USER:$NI_PW" --csp-token "$CSP_TOK" \
+    --vidm-token "$VIDM_TOK" >"$WORK/csim.out" 2>&1 &
+CSIM=$!
+BG_PIDS+=("$CSIM")
+for _ in $(seq 200); do
+    [[ $(wc -l <"$WORK/cports" 2>/dev/null || echo 0) -ge 2 ]] && break
+    kill -0 "$CSIM" 2>/dev/null || die "keyops-sim --nodes 2 exited: $(cat "$WORK/csim.out")"
+    sleep 0.05
+done
+N1=https://127.0.0.1:$(sed -n 1p "$WORK/cports")
+N2=https://127.0.0.1:$(sed -n 2p "$WORK/cports")
+CDEAD=https://127.0.0.1:1 # nothing listens on port 1: connections are refused
+CG=(--cacert "$CCA")
+cadmin() { # cadmin NODE-URL METHOD NAME [JSON]: that node's admin API
+    local body=()
+    [[ $# -ge 4 ]] && body=(-d "$4")
+    CODE=$(curl -sS -o "$WORK/cadmin.json" -w '%{http_code}' --cacert "$CCA" -X "$2" "${body[@]}" \
+        "$1/__sim/$3" 2>"$WORK/curl.err") || die "curl $2 $1/__sim/$3 failed"
+    [[ $CODE == 2?? ]] || die "$2 /__sim/$3: HTTP $CODE $(cat "$WORK/cadmin.json")"
+}
+revoked() { cadmin "$N2" GET tokens && jv 'd["cckm_refresh_revoked"]' "$WORK/cadmin.json"; }
+
+ko "${CG[@]}" -v --url "$CDEAD,$N2" "${CC[@]}" jobs list oci
+rc 0 "jobs list with --url DEAD,NODE2: the refused node is passed over"
+has "  ... -v names the node left and the one tried next" "node 127.0.0.1:1 cannot be reached" "$ERR"
+ko "${CG[@]}" --url "$CDEAD" --url "$N1" "${CC[@]}" jobs list oci
+rc 0 "jobs list with --url repeated (a dead node first)"
+usage_err "a node list mixing schemes" "url" "${CG[@]}" --url "$N1,http://127.0.0.1:5" "${CC[@]}" jobs list oci
+
+R0=$(revoked)
+ko "${CG[@]}" --url "$N1" "${CC[@]}" jobs list oci
+rc 0 "jobs list (a password grant)"
+R1=$(revoked)
+if [[ $R1 == $((R0 + 1)) ]]; then
+    ok "  ... the session's refresh token was revoked at exit (simulator: $R0 -> $R1)"
+else
+    bad "  ... the session's refresh token was revoked at exit" "revoked count $R0 -> $R1"
+fi
+cadmin "$N2" GET tokens
+jis "  ... no refresh token left live on the server" 'd["cckm_refresh"]' 0 "$WORK/cadmin.json"
+cg="$(grep -c 'POST /api/v1/auth/revoke 200' "$WORK/csim.log" || true)"
+((cg >= 1)) && ok "  ... the simulator logged POST /api/v1/auth/revoke 200" ||
+    bad "  ... the simulator logged POST /api/v1/auth/revoke 200" "$cg lines"
+
+ko "${CG[@]}" --url "$N1,$N2" "${CC[@]}" --json jobs start oci --vault node-kill-1
+rc 0 "jobs start oci through the cluster"
+NJ=$(json_id)
+[[ -n $NJ ]] || die "no id from jobs start"
+NARGS=("${CG[@]}" --url "$N1,$N2" "${CC[@]}" jobs wait oci "$NJ" --interval 0.3 --deadline 60)
+KCMD=$(redact keyops "${NARGS[@]}")
+LEAK=0
+RC=0
+timeout -k 5 60 "$KEYOPS" "${NARGS[@]}" </dev/null >"$OUT" 2>"$ERR" &
+NWAIT=$!
+BG_PIDS+=("$NWAIT")
+# Past the replication lag (1.5 s; the job runs 3 s), so that node 2 has the job when the wait
+# moves there.
+sleep 1.7
+cadmin "$N2" POST nodes/1/down
+wait "$NWAIT" || RC=$?
+no_secrets
+rc 0 "jobs wait through the cluster while node 1 is taken down: completed"
+pyck "  ... the last line names the outcome" waittext "$OUT" 'completed' "$NJ"
+has "  ... the simulator closed node 1" "node 1 down" "$WORK/csim.log"
+cadmin "$N2" POST nodes/1/up
+
+# A node that answers 503 is passed over at once, for every request.
+cadmin "$N2" POST faults '{"route":"/api/v1","node":1,"fault":"503","count":0}'
+ko "${CG[@]}" -v --url "$N1,$N2" "${CC[@]}" jobs get oci "$NJ"
+rc 0 "jobs get while node 1 answers 503: node 2 answers"
+has "  ... -v says node 1 answered 503" "answered 503" "$ERR"
+cadmin "$N2" DELETE faults
+
+# ------------------------------------------------------------------------------------------------
+section "Network Insight SaaS (a CSP API token) and vIDM, against the cluster simulator"
+ko "${CG[@]}" --ni-url "$N1" --ni-csp-url "$N2" --ni-csp-token-file "$WORK/csp.tok" \
+    proxy-key rotate --wait --interval 0.5 --deadline 60
+rc 0 "proxy-key rotate --wait with --ni-csp-token-file (the CSP exchange on another origin)"
+has "  ... the rotation succeeded" "SUCCESS" "$OUT"
+has "  ... the CSP exchange was made" "POST /csp/gateway/am/api/auth/api-tokens/authorize 200" "$WORK/csim.log"
+has "  ... the requests went under /ni/api/ni" "GET /ni/api/ni/customers/collector/data-encryption-cert/update/status 200" "$WORK/csim.log"
+ko KEYOPS_NI_CSP_TOKEN="$CSP_TOK" KEYOPS_NI_CSP_URL="$N2" "${CG[@]}" --ni-url "$N1" --json proxy-key details
+rc 0 "proxy-key details with KEYOPS_NI_CSP_TOKEN and KEYOPS_NI_CSP_URL"
+jis "  ... the key was last updated by the SaaS user" 'd["lastUpdatedBy"]' csp-user "$OUT"
+ko "${CG[@]}" --ni-url "$N1" --ni-csp-url "$N2" --ni-csp-token-file "$WORK/csp-wrong.tok" proxy-key status
+if [[ $RC != 0 ]] && grep -q "CSP API token was refused" "$ERR"; then
+    ok "a wrong CSP API token: exit $RC, the error says the CSP API token was refused"
+else
+    bad "a wrong CSP API token is refused clearly" "exit $RC: $(head -c 300 "$ERR")"
+fi
+ko "${CG[@]}" --ni-url "$N1" --ni-vidm-token-file "$WORK/vidm.tok" --json proxy-key details
+rc 0 "proxy-key details with --ni-vidm-token-file (POST /api/ni/auth/token/vidm)"
+jis "  ... the key details read" 'd["customerId"]' 1 "$OUT"
+has "  ... the vIDM grant was made" "POST /api/ni/auth/token/vidm 200" "$WORK/csim.log"
+if grep -qF -f "$SECRETS" "$WORK/csim.log"; then
+    die "the cluster simulator's log holds a secret"
 fi
 
 echo "# $CHECKS checks passed, $FAILS failed"
