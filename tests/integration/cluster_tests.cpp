@@ -170,4 +170,77 @@ BOOST_FIXTURE_TEST_CASE(sessions_revoke_their_refresh_tokens, cluster_fixture) {
     BOOST_TEST(*admin.call<sim::get_tokens>()->cckm_refresh == 0);
 }
 
+BOOST_FIXTURE_TEST_CASE(a_wait_right_after_a_start_rides_out_the_replication_lag, cluster_fixture) {
+    auto c = make_cm(nodes_of({1, 2}));
+    auto started =
+        c.call<cckm::start_job<cckm::oci>>(cckm::raw_json_body{R"({"vaults":["lagging-1"]})"});
+    const std::string id(started->id);
+    fault(R"({"route":"/api/v1/cckm","method":"GET","node":1,"fault":"503","count":0})");
+    keyops::wait_options w;
+    w.polling.first_interval = std::chrono::milliseconds(200);
+    w.polling.growth = 1.0;
+    w.polling.max_interval = std::chrono::milliseconds(200);
+    w.polling.deadline = std::chrono::seconds(30);
+    auto r = keyops::wait_for_jobs<cckm::oci>(c, {id}, w);
+    BOOST_TEST_REQUIRE(r.size() == 1u);
+    BOOST_TEST((r[0].outcome == keyops::wait_outcome::completed), r[0].diag.describe(r[0].ec));
+    BOOST_TEST(c.counters().failovers >= 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(network_insight_saas_rotation_through_a_csp_on_another_origin,
+                        cluster_fixture) {
+    // The API on node 1 under /ni/api/ni, the CSP token exchange on node 2: an absolute target
+    // the transport routes to that origin.
+    keyops::client_options o;
+    o.network_insight_base = "/ni/api/ni";
+    o.csp_base = node_urls().at(1);
+    keyops::network_insight_csp_credentials cr;
+    cr.api_token = "keyops-sim-csp-api-token";
+    keyops::client<keyops::beast_transport, keyops::network_insight_csp_auth> saas(
+        keyops::beast_transport(io.get_executor(), sim_transport()),
+        keyops::network_insight_csp_auth(cr), keyops::exponential_backoff(quick_retries(), 5), o);
+    saas.call<keyops::ni::rotate_proxy_key>();
+    BOOST_TEST(!saas.auth().access_token().empty());
+    keyops::wait_options w;
+    w.polling.first_interval = std::chrono::milliseconds(200);
+    w.polling.growth = 1.0;
+    w.polling.max_interval = std::chrono::milliseconds(200);
+    w.polling.deadline = std::chrono::seconds(30);
+    auto r = keyops::wait_for_rotation(saas, w);
+    BOOST_TEST((r.outcome == keyops::wait_outcome::rotation_success), r.diag.describe(r.ec));
+    // Access tokens live 2 s here (with_sim.sh): renewed during the wait, before they expire.
+    const auto exchanges = seen("POST /csp/gateway/am/api/auth/api-tokens/authorize");
+    BOOST_TEST(exchanges >= 1);
+    BOOST_TEST(seen("POST /ni/api/ni/customers/collector/data-encryption-cert/update") == 1);
+    BOOST_TEST(saas.transport().connections_opened() >= 2u); // the API's and the CSP's
+
+    // Expired access tokens are renewed with the API token (a 401, then a new exchange).
+    admin.call<sim::expire_tokens>();
+    saas.call<keyops::ni::proxy_key_details>();
+    BOOST_TEST(seen("POST /csp/gateway/am/api/auth/api-tokens/authorize") >= exchanges + 1);
+    BOOST_TEST(seen("GET /ni/api/ni/customers/collector/data-encryption-cert/details") == 2);
+
+    // A wrong API token: unauthorized, with CSP's words and without the token.
+    cr.api_token = "not-the-sims-token";
+    keyops::client<keyops::beast_transport, keyops::network_insight_csp_auth> wrong(
+        keyops::beast_transport(io.get_executor(), sim_transport()),
+        keyops::network_insight_csp_auth(cr), keyops::exponential_backoff(quick_retries(), 5), o);
+    wrong.call<keyops::ni::proxy_key_details>(ec, diag);
+    BOOST_TEST((ec == keyops::error::unauthorized), diag.describe(ec));
+    BOOST_TEST(diag.server_message.find("not valid") != std::string::npos, diag.describe(ec));
+    BOOST_TEST(diag.describe(ec).find("not-the-sims-token") == std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_vidm_token_gets_a_network_insight_token, cluster_fixture) {
+    keyops::network_insight_credentials cr;
+    cr.vidm_token = "keyops-sim-vidm-token";
+    ni_client ni(keyops::beast_transport(io.get_executor(), sim_transport()),
+                 keyops::network_insight_auth(cr), keyops::exponential_backoff(quick_retries(), 5));
+    auto d = ni.call<keyops::ni::proxy_key_details>();
+    BOOST_TEST(d->customer_id.value_or(0) == 1);
+    BOOST_TEST(seen("POST /api/ni/auth/token/vidm") == 1);
+    ni.close(ec, diag);
+    BOOST_TEST(!ec, diag.describe(ec)); // the token is released like a password login's
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -83,12 +83,16 @@ public:
         std::size_t n = 0;
         for (const auto& nd : nodes_)
             n += nd.pool->idle();
+        for (const auto& nd : origins_)
+            n += nd.pool->idle();
         return n;
     }
     /// Connections opened so far (for tests and benchmarks of reuse).
     std::size_t connections_opened() const noexcept {
         std::size_t n = 0;
         for (const auto& nd : nodes_)
+            n += nd.cfg->opened;
+        for (const auto& nd : origins_)
             n += nd.cfg->opened;
         return n;
     }
