@@ -1,13 +1,14 @@
-// keyops jobs list, get, start, cancel and wait: CipherTrust Manager CCKM jobs of every kind.
+// keyops jobs list, get, start, cancel and wait: CipherTrust Manager CCKM jobs of every kind,
+// compiled once for all kinds (the kind is a row of kinds.hpp).
 
 #include "commands.hpp"
+#include "kinds.hpp"
 #include "raw_json.hpp"
 #include "start_bodies.hpp"
 
 #include <keyops/auth/either_auth.hpp>
 #include <keyops/auth/policies.hpp>
 #include <keyops/client/client.hpp>
-#include <keyops/client/pages.hpp>
 #include <keyops/endpoint/cckm.hpp>
 #include <keyops/transport/beast_transport.hpp>
 #include <keyops/wait/wait.hpp>
@@ -26,149 +27,190 @@ namespace cckm = keyops::cckm;
 
 namespace {
 
-template <class K>
-int jobs_list(cm_client& c, const global_options& g, const command_args& a) {
-    if constexpr (!K::has_list) {
-        throw usage_error(std::string(K::name) +
-                          " jobs have no list endpoint on the server; use jobs get KIND ID");
-    } else {
-        cckm::list_query<K> q;
-        if (auto s = a.value("--status")) {
-            const auto st = keyops::job_state_from_word(*s);
-            if (st == keyops::job_state::unknown)
-                throw usage_error("--status must be in_progress, completed or failed, not '" + *s +
-                                  "'");
-            q.overall_status = st;
+// The sync wait of keyops::wait_for_jobs<K>, with the kind's descriptors chosen at run time:
+// the same machine (jobs_wait_fsm, which takes the kind's name and abilities as values) driven
+// the same way.
+std::vector<keyops::job_wait_result> wait_for_jobs(cm_client& c, const kind_info& k,
+                                                   std::vector<std::string> ids,
+                                                   const keyops::wait_options& opt) {
+    namespace kd = keyops::detail;
+    keyops::jobs_wait_fsm fsm(std::move(ids), kd::with_observer(c, opt), k.name, k.has_list,
+                              k.has_cancel, kd::wait_clock::now());
+    keyops::diagnostics diag;
+    keyops::error_code ec;
+    keyops::wait_action a = fsm.start(kd::wait_clock::now());
+    using type = keyops::wait_action::type;
+    while (a.kind != type::done) {
+        switch (a.kind) {
+        case type::list:
+            if (k.has_list) {
+                auto page = c.call<any_list_jobs>(kind_path(k), kd::list_query_for<any_kind>(fsm),
+                                                  ec, diag);
+                a = fsm.on_list(ec, diag, std::move(page), kd::wait_clock::now());
+                continue;
+            }
+            break;
+        case type::get: {
+            auto j = c.call<any_get_job>(kind_path(k), keyops::job_id(fsm.job_id()), ec, diag);
+            a = fsm.on_job(ec, diag, std::move(j), kd::wait_clock::now());
+            continue;
         }
-        q.id = a.values("--id");
-        for (const auto& f : a.values("--filter")) {
-            const auto eq = f.find('=');
-            if (eq == std::string::npos || eq == 0)
-                throw usage_error("--filter takes NAME=VALUE, not '" + f + "'");
-            // The kind's own resource filter only: others are flags (--status, --id, ...).
-            const std::string_view name = K::resource_filter::filter_name;
-            if (f.compare(0, eq, name.data(), name.size()) != 0 || name.empty())
-                throw usage_error("--filter: " + std::string(K::name) + " jobs have no filter '" +
-                                  f.substr(0, eq) + "'" +
-                                  (name.empty()
-                                       ? std::string("; this kind has no resource filter")
-                                       : "; their filter is " + std::string(name) + "=VALUE"));
-            q.extra.emplace_back(f.substr(0, eq), f.substr(eq + 1));
+        case type::cancel:
+            if (k.has_cancel) {
+                auto j =
+                    c.call<any_cancel_job>(kind_path(k), keyops::job_id(fsm.job_id()), ec, diag);
+                a = fsm.on_job(ec, diag, std::move(j), kd::wait_clock::now());
+                continue;
+            }
+            break;
+        case type::wait:
+            a = kd::sleep_until_or_stop(a.until, opt.stop) ? fsm.on_wake(kd::wait_clock::now())
+                                                           : fsm.stop(kd::wait_clock::now());
+            continue;
+        case type::status:
+        case type::done:
+            break;
         }
-        if (auto s = a.value("--sort")) {
-            if (s->empty())
-                throw usage_error("--sort needs a field list, e.g. -createdAt");
-            q.sort = *s;
-        }
-        if (auto l = a.value("--limit"))
-            q.limit = parse_count("--limit", *l, false);
-        if (auto s = a.value("--skip"))
-            q.skip = parse_count("--skip", *s, true);
+        a = fsm.stop(kd::wait_clock::now()); // an action this kind cannot take: never
+    }
+    return std::move(fsm.results());
+}
 
-        keyops::error_code ec;
-        keyops::diagnostics diag;
-        if (!a.has("--all")) {
-            auto page = c.call<cckm::list_jobs<K>>(q, ec, diag);
-            verbose_note(g, "GET " + std::string(K::name) + " jobs", diag);
-            if (ec) {
-                report_error(std::string("listing ") + std::string(K::name) + " jobs", ec, diag);
-                return exit_code_for(ec);
-            }
-            if (g.json) {
-                print_json_body(page.body());
-                return exit_ok;
-            }
-            warn_problems(page.problems());
-            std::vector<const cckm::job*> jobs;
-            for (const auto& j : page->resources)
-                jobs.push_back(&j);
-            print_job_table(jobs);
-            const std::uint64_t skip = page->skip.value_or(0);
-            std::fprintf(stderr, "%zu of %llu %s jobs (skip %llu)%s\n", jobs.size(),
-                         static_cast<unsigned long long>(page->total.value_or(0)),
-                         std::string(K::name).c_str(), static_cast<unsigned long long>(skip),
-                         keyops::cckm::next_page_skip(*page, skip) ? "; more with --skip or --all"
-                                                                   : "");
-            return exit_ok;
-        }
-        // Every page: from --skip on, --limit per request (default 100).
-        std::vector<keyops::call_result<cckm::list_jobs<K>>> pages;
-        std::vector<std::string_view> all; // --json: the jobs as the server wrote them
-        std::vector<const cckm::job*> jobs;
-        std::uint64_t at = q.skip.value_or(0); // the page being read
-        keyops::for_each_job_page<K>(
-            c, q, ec, diag, [&](keyops::call_result<cckm::list_jobs<K>> page, std::uint64_t skip) {
-                verbose_note(
-                    g, "GET " + std::string(K::name) + " jobs, skip " + std::to_string(skip), diag);
-                if (g.json) {
-                    for (std::string_view e : member_array_elements(page.body(), "resources"))
-                        all.push_back(e);
-                } else {
-                    warn_problems(page.problems());
-                    for (const auto& j : page->resources)
-                        jobs.push_back(&j);
-                }
-                at = skip + page->resources.size();
-                pages.push_back(std::move(page));
-                return true;
-            });
+int jobs_list(cm_client& c, const global_options& g, const kind_info& k, const command_args& a) {
+    const std::string name(k.name);
+    if (!k.has_list)
+        throw usage_error(name + " jobs have no list endpoint on the server; use jobs get KIND ID");
+    any_list_query q;
+    if (auto s = a.value("--status")) {
+        const auto st = keyops::job_state_from_word(*s);
+        if (st == keyops::job_state::unknown)
+            throw usage_error("--status must be in_progress, completed or failed, not '" + *s +
+                              "'");
+        q.overall_status = st;
+    }
+    q.id = a.values("--id");
+    for (const auto& f : a.values("--filter")) {
+        const auto eq = f.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw usage_error("--filter takes NAME=VALUE, not '" + f + "'");
+        // The kind's own resource filter only: others are flags (--status, --id, ...).
+        const std::string_view filter = k.filter_name;
+        if (f.compare(0, eq, filter.data(), filter.size()) != 0 || filter.empty())
+            throw usage_error(
+                "--filter: " + name + " jobs have no filter '" + f.substr(0, eq) + "'" +
+                (filter.empty() ? std::string("; this kind has no resource filter")
+                                : "; their filter is " + std::string(filter) + "=VALUE"));
+        q.extra.emplace_back(f.substr(0, eq), f.substr(eq + 1));
+    }
+    if (auto s = a.value("--sort")) {
+        if (s->empty())
+            throw usage_error("--sort needs a field list, e.g. -createdAt");
+        q.sort = *s;
+    }
+    if (auto l = a.value("--limit"))
+        q.limit = parse_count("--limit", *l, false);
+    if (auto s = a.value("--skip"))
+        q.skip = parse_count("--skip", *s, true);
+
+    keyops::error_code ec;
+    keyops::diagnostics diag;
+    if (!a.has("--all")) {
+        auto page = c.call<any_list_jobs>(kind_path(k), q, ec, diag);
+        verbose_note(g, "GET " + name + " jobs", diag);
         if (ec) {
-            verbose_note(g, "GET " + std::string(K::name) + " jobs, skip " + std::to_string(at),
-                         diag);
-            report_error(std::string("listing ") + std::string(K::name) + " jobs (skip " +
-                             std::to_string(at) + ")",
-                         ec, diag);
+            report_error("listing " + name + " jobs", ec, diag);
             return exit_code_for(ec);
         }
-        if (g.json)
-            std::cout << json_array_of(all) << '\n';
-        else {
-            print_job_table(jobs);
-            std::fprintf(stderr, "%zu %s jobs in %zu pages\n", jobs.size(),
-                         std::string(K::name).c_str(), pages.size());
+        if (g.json) {
+            print_json_body(page.body());
+            return exit_ok;
         }
+        warn_problems(page.problems());
+        std::vector<const cckm::job*> jobs;
+        for (const auto& j : page->resources)
+            jobs.push_back(&j);
+        print_job_table(jobs);
+        const std::uint64_t skip = page->skip.value_or(0);
+        std::fprintf(stderr, "%zu of %llu %s jobs (skip %llu)%s\n", jobs.size(),
+                     static_cast<unsigned long long>(page->total.value_or(0)), name.c_str(),
+                     static_cast<unsigned long long>(skip),
+                     keyops::cckm::next_page_skip(*page, skip) ? "; more with --skip or --all"
+                                                               : "");
         return exit_ok;
     }
+    // Every page: from --skip on, --limit per request (default 100), as keyops::for_each_job_page
+    // reads them.
+    std::vector<keyops::call_result<any_list_jobs>> pages;
+    std::vector<std::string_view> all; // --json: the jobs as the server wrote them
+    std::vector<const cckm::job*> jobs;
+    std::uint64_t at = q.skip.value_or(0); // the page being read
+    if (!q.limit)
+        q.limit = 100;
+    for (std::uint64_t skip = at;;) {
+        q.skip = skip;
+        auto page = c.call<any_list_jobs>(kind_path(k), q, ec, diag);
+        if (ec)
+            break;
+        const auto next = cckm::next_page_skip(page.value(), skip);
+        verbose_note(g, "GET " + name + " jobs, skip " + std::to_string(skip), diag);
+        if (g.json) {
+            for (std::string_view e : member_array_elements(page.body(), "resources"))
+                all.push_back(e);
+        } else {
+            warn_problems(page.problems());
+            for (const auto& j : page->resources)
+                jobs.push_back(&j);
+        }
+        at = skip + page->resources.size();
+        pages.push_back(std::move(page));
+        if (!next)
+            break;
+        skip = *next;
+    }
+    if (ec) {
+        verbose_note(g, "GET " + name + " jobs, skip " + std::to_string(at), diag);
+        report_error("listing " + name + " jobs (skip " + std::to_string(at) + ")", ec, diag);
+        return exit_code_for(ec);
+    }
+    if (g.json)
+        std::cout << json_array_of(all) << '\n';
+    else {
+        print_job_table(jobs);
+        std::fprintf(stderr, "%zu %s jobs in %zu pages\n", jobs.size(), name.c_str(), pages.size());
+    }
+    return exit_ok;
 }
 
-template <class K>
-int jobs_get(cm_client& c, const global_options& g, const std::string& id) {
-    return call_and_show<cckm::get_job<K>>(c, g, "GET " + std::string(K::name) + " job " + id,
-                                           print_job_block, keyops::job_id(id));
+int jobs_get(cm_client& c, const global_options& g, const kind_info& k, const std::string& id) {
+    return call_and_show<any_get_job>(c, g, "GET " + std::string(k.name) + " job " + id,
+                                      print_job_block, kind_path(k), keyops::job_id(id));
 }
 
-template <class K>
-int jobs_start(cm_client& c, const global_options& g, const command_args& a,
+int jobs_start(cm_client& c, const global_options& g, const kind_info& k, const command_args& a,
                const std::string& body) {
-    const std::string what = "POST a new " + std::string(K::name) + " job";
+    const std::string what = "POST a new " + std::string(k.name) + " job";
     if (!has_typed_start_flags(a))
-        return call_and_show<cckm::start_job<K>>(c, g, what, print_job_block,
-                                                 cckm::raw_json_body{body});
-    using Body = typename K::start_body;
-    if constexpr (std::is_same_v<Body, cckm::raw_json_body>) {
-        throw usage_error("jobs start " + std::string(K::name) +
+        return call_and_show<any_start_job>(c, g, what, print_job_block, kind_path(k),
+                                            cckm::raw_json_body{body});
+    if (!k.typed_start_body)
+        throw usage_error("jobs start " + std::string(k.name) +
                           ": no start body is documented for this kind; give --body or "
                           "--body-file");
-    } else {
-        const Body typed = make_start_body<Body>(a, K::name);
-        return call_and_show<cckm::start_job<K>>(c, g, what, print_job_block, typed);
-    }
+    // The modelled body, as the JSON it writes.
+    return call_and_show<any_start_job>(c, g, what, print_job_block, kind_path(k),
+                                        cckm::raw_json_body{k.typed_start_body(a, k.name)});
 }
 
-template <class K>
-int jobs_cancel(cm_client& c, const global_options& g, const std::string& id) {
-    if constexpr (!K::has_cancel) {
-        throw usage_error(std::string(K::name) + " jobs cannot be cancelled");
-    } else {
-        return call_and_show<cckm::cancel_job<K>>(
-            c, g, "POST cancel of " + std::string(K::name) + " job " + id, print_job_block,
-            keyops::job_id(id));
-    }
+int jobs_cancel(cm_client& c, const global_options& g, const kind_info& k, const std::string& id) {
+    if (!k.has_cancel)
+        throw usage_error(std::string(k.name) + " jobs cannot be cancelled");
+    return call_and_show<any_cancel_job>(c, g,
+                                         "POST cancel of " + std::string(k.name) + " job " + id,
+                                         print_job_block, kind_path(k), keyops::job_id(id));
 }
 
-template <class K>
-int jobs_wait(cm_client& c, const global_options& g, const std::vector<std::string>& ids,
-              const command_args& a) {
+int jobs_wait(cm_client& c, const global_options& g, const kind_info& k,
+              const std::vector<std::string>& ids, const command_args& a) {
     keyops::wait_options w;
     w.polling.first_interval = std::chrono::milliseconds(1000);
     w.polling.growth = 1.5;
@@ -181,10 +223,9 @@ int jobs_wait(cm_client& c, const global_options& g, const std::vector<std::stri
     if (auto d = a.value("--deadline"))
         w.polling.deadline = parse_duration("--deadline", *d);
     w.cancel_on_deadline = a.has("--cancel-on-deadline");
-    if constexpr (!K::has_cancel)
-        if (w.cancel_on_deadline)
-            throw usage_error("--cancel-on-deadline: " + std::string(K::name) +
-                              " jobs cannot be cancelled");
+    if (!k.has_cancel && w.cancel_on_deadline)
+        throw usage_error("--cancel-on-deadline: " + std::string(k.name) +
+                          " jobs cannot be cancelled");
     w.stop = &g_stop;
     install_stop_handlers();
 
@@ -197,7 +238,7 @@ int jobs_wait(cm_client& c, const global_options& g, const std::vector<std::stri
         view.outage(ec, d, elapsed);
     };
 
-    auto results = keyops::wait_for_jobs<K>(c, ids, w);
+    auto results = wait_for_jobs(c, k, ids, w);
     view.end();
 
     int code = exit_ok;
@@ -231,7 +272,7 @@ int jobs_wait(cm_client& c, const global_options& g, const std::vector<std::stri
                         count_text(r.polls, "poll", "polls").c_str());
         }
         if (r.outcome == keyops::wait_outcome::error)
-            report_error("waiting for " + std::string(K::name) + " job " + r.id, r.ec, r.diag);
+            report_error("waiting for " + std::string(k.name) + " job " + r.id, r.ec, r.diag);
         else if (r.outcome == keyops::wait_outcome::deadline && !r.diag.detail.empty())
             std::cerr << "keyops: " << r.id << ": " << r.diag.detail << '\n';
     }
@@ -302,18 +343,16 @@ int run_jobs(const global_options& g, const std::vector<std::string>& rest) {
     boost::asio::io_context io;
     auto c = make_cm(io, g, "jobs");
     const cm_session_end end(c, g);
-    return cckm::visit_kind(kind, [&](auto k) -> int {
-        using K = decltype(k);
-        if (sub == "list")
-            return jobs_list<K>(c, g, a);
-        if (sub == "get")
-            return jobs_get<K>(c, g, a.positionals()[1]);
-        if (sub == "start")
-            return jobs_start<K>(c, g, a, body);
-        if (sub == "cancel")
-            return jobs_cancel<K>(c, g, a.positionals()[1]);
-        return jobs_wait<K>(c, g, tail(a.positionals(), 1), a);
-    });
+    const kind_info& k = kind_info_of(kind);
+    if (sub == "list")
+        return jobs_list(c, g, k, a);
+    if (sub == "get")
+        return jobs_get(c, g, k, a.positionals()[1]);
+    if (sub == "start")
+        return jobs_start(c, g, k, a, body);
+    if (sub == "cancel")
+        return jobs_cancel(c, g, k, a.positionals()[1]);
+    return jobs_wait(c, g, k, tail(a.positionals(), 1), a);
 }
 
 } // namespace keyops_cli

@@ -124,6 +124,14 @@ template <class A>
 struct is_path_param<A, std::void_t<decltype(A::placeholder), decltype(std::declval<A>().value)>>
     : std::true_type {};
 
+// A path parameter type may say `static constexpr bool encoded = true`: its value is then a path
+// already percent-encoded, slashes included (several segments, such as a job kind's base path
+// chosen at run time), and is written as it is.
+template <class A, class = void>
+struct is_encoded_path_param : std::false_type {};
+template <class A>
+struct is_encoded_path_param<A, std::enable_if_t<A::encoded>> : std::true_type {};
+
 // Appends the value of the path parameter whose placeholder is `name`.
 template <class... Args>
 bool append_path_param(std::string& target, std::string_view name, const Args&... args) {
@@ -134,11 +142,15 @@ bool append_path_param(std::string& target, std::string_view name, const Args&..
             if (!found && A::placeholder == name) {
                 found = true;
                 empty = a.value.empty();
-                const std::size_t n =
-                    boost::urls::encoded_size(a.value, boost::urls::unreserved_chars);
-                const std::size_t at = target.size();
-                target.resize(at + n);
-                boost::urls::encode(&target[at], n, a.value, boost::urls::unreserved_chars);
+                if constexpr (is_encoded_path_param<A>::value) {
+                    target.append(a.value);
+                } else {
+                    const std::size_t n =
+                        boost::urls::encoded_size(a.value, boost::urls::unreserved_chars);
+                    const std::size_t at = target.size();
+                    target.resize(at + n);
+                    boost::urls::encode(&target[at], n, a.value, boost::urls::unreserved_chars);
+                }
             }
         }
     };

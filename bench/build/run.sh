@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# scripts/bench build: what keyops costs to build and how big it makes a program, against raw Beast.
+#   bench/build/run.sh OUT_DIR
+#
+# 1. Compiles keyops_get.cpp and beast_get.cpp (one HTTPS GET of one CCKM job each) alternately,
+#    KEYOPS_BENCH_COMPILES times each (3), under /usr/bin/time: wall seconds and peak resident
+#    memory of each compile; the minimum of each counts.
+# 2. Links both fully statically, as the README's plain build does (Boost.JSON and Boost.URL from
+#    Debian's libraries, OpenSSL, zlib where used), with --gc-sections, and strips them.
+# 3. Builds the keyops tool with CMake (Release, KEYOPS_STATIC_TOOLS=ON, which compiles with
+#    function and data sections and links with --gc-sections) in OUT_DIR/tool and strips it.
+# Prints a table, then one line:
+#   ratio compile_vs_beast=X memory_vs_beast=Y tool_size_vs_beast=Z client_size_vs_beast=W
+# CXX (g++), CXXFLAGS_EXTRA and CMAKE_BUILD_PARALLEL_LEVEL are honoured.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+out="${1:?usage: run.sh OUT_DIR}"
+mkdir -p "$out"
+cxx="${CXX:-g++}"
+runs="${KEYOPS_BENCH_COMPILES:-3}"
+
+# The same flags for both: the project's warnings, and the sections that --gc-sections needs.
+read -r -a cxxflags <<<"-O2 -std=c++17 -Wall -Wextra -Wpedantic -Werror \
+-ffunction-sections -fdata-sections ${CXXFLAGS_EXTRA:-}"
+ldflags=(-static -Wl,--gc-sections)
+# Each links what it uses: both parse JSON with Boost.JSON; keyops also encodes with Boost.URL
+# and decodes gzip with zlib. -ldl: OpenSSL's static libcrypto calls dlopen.
+keyops_libs=(-lboost_json -lboost_url -lssl -lcrypto -lz -pthread -ldl)
+beast_libs=(-lboost_json -lssl -lcrypto -pthread -ldl)
+
+# compile NAME: one timed compile of NAME.cpp; appends "seconds kilobytes" to OUT/NAME.times.
+compile() {
+    /usr/bin/time -f '%e %M' -o "$out/$1.time" \
+        "$cxx" "${cxxflags[@]}" -I "$repo/include" -c "$here/$1.cpp" -o "$out/$1.o"
+    cat "$out/$1.time" >>"$out/$1.times"
+}
+
+# link NAME LIBS...: the static binary, then its stripped copy OUT/NAME.
+link() {
+    local name="$1"
+    shift
+    # glibc's warnings about getaddrinfo and dlopen in static programs are expected.
+    "$cxx" "${ldflags[@]}" "$out/$name.o" -o "$out/$name.full" "$@" 2>"$out/$name.link.log" || {
+        cat "$out/$name.link.log" >&2
+        exit 1
+    }
+    strip -o "$out/$name" "$out/$name.full"
+}
+
+rm -f "$out"/*.times
+for ((i = 1; i <= runs; i++)); do
+    echo "compile $i of $runs: keyops_get, beast_get" >&2
+    compile keyops_get
+    compile beast_get
+done
+link keyops_get "${keyops_libs[@]}"
+link beast_get "${beast_libs[@]}"
+
+echo "building the static keyops tool in $out/tool" >&2
+cmake -S "$repo" -B "$out/tool" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER="$cxx" \
+    -DKEYOPS_STATIC_TOOLS=ON -DKEYOPS_BUILD_TESTS=OFF -DKEYOPS_BUILD_EXAMPLES=OFF \
+    -DKEYOPS_BUILD_BENCH=OFF >"$out/tool.log"
+cmake --build "$out/tool" --target keyops-cli >>"$out/tool.log" 2>&1 || {
+    cat "$out/tool.log" >&2
+    exit 1
+}
+strip -o "$out/keyops" "$out/tool/tools/keyops/keyops"
+
+min_of() { # min_of FILE COLUMN
+    awk -v c="$2" 'NR == 1 || $c < m { m = $c } END { print m }' "$1"
+}
+size_of() { stat -c %s "$1"; }
+
+k_s=$(min_of "$out/keyops_get.times" 1)
+b_s=$(min_of "$out/beast_get.times" 1)
+k_kb=$(min_of "$out/keyops_get.times" 2)
+b_kb=$(min_of "$out/beast_get.times" 2)
+k_size=$(size_of "$out/keyops_get")
+b_size=$(size_of "$out/beast_get")
+t_size=$(size_of "$out/keyops")
+
+awk -v ks="$k_s" -v bs="$b_s" -v kkb="$k_kb" -v bkb="$b_kb" -v kz="$k_size" -v bz="$b_size" \
+    -v tz="$t_size" -v runs="$runs" 'BEGIN {
+    mb = 1000 * 1000
+    printf "%-30s %18s %10s %16s\n", "program", "compile s (min " runs ")", "peak MB", "static stripped"
+    printf "%-30s %18.2f %10.0f %13.2f MB\n", "keyops one GET (keyops_get)", ks, kkb * 1024 / mb, kz / mb
+    printf "%-30s %18.2f %10.0f %13.2f MB\n", "raw Beast one GET (beast_get)", bs, bkb * 1024 / mb, bz / mb
+    printf "%-30s %18s %10s %13.2f MB\n", "keyops tool", "-", "-", tz / mb
+    printf "ratio compile_vs_beast=%.2f memory_vs_beast=%.2f tool_size_vs_beast=%.2f client_size_vs_beast=%.2f\n",
+        ks / bs, kkb / bkb, tz / bz, kz / bz
+}'
