@@ -299,7 +299,13 @@ BOOST_AUTO_TEST_CASE(network_insight_falls_back_to_url_and_cacert) {
     g.ni_url = "https://ni";
     n = keyops_cli::network_insight_view(g);
     BOOST_TEST(n.url == "https://ni");
-    g.ni_url = "https://ni/api";
+    BOOST_TEST(n.ni_base.empty());
+    // A path is the API's base (Network Insight SaaS serves it under /ni/api/ni).
+    g.ni_url = "https://ni.example:8443/ni/api/ni/";
+    n = keyops_cli::network_insight_view(g);
+    BOOST_TEST(n.url == "https://ni.example:8443");
+    BOOST_TEST(n.ni_base == "/ni/api/ni");
+    g.ni_url = "https://ni/api?x=1";
     const auto e = error_of([&] { keyops_cli::network_insight_view(g); });
     BOOST_TEST(e.find("--ni-url must be https://HOST[:PORT]") == 0u, e);
 }
