@@ -229,27 +229,20 @@ private:
         cursor_ = 0;
         skip_ = 0;
         std::fill(seen_.begin(), seen_.end(), false);
-        if (!use_list_) {
-            phase_ = phase::get;
-            todo_ = pending_;
-            return next_get(now);
-        }
-        if (status_pays()) {
-            phase_ = phase::status;
-            return {wait_action::type::list, {}, {}};
-        }
         todo_ = pending_;
-        return first_chunk(now);
+        phase_ = use_list_ ? phase::status : phase::get;
+        if (!use_list_)
+            return next_get(now);
+        return status_pays() ? wait_action{wait_action::type::list, {}, {}} : first_chunk(now);
     }
 
     // --- lists by status ----------------------------------------------------------------------
 
     // Whether this round starts with a list by status.
     bool status_pays() const {
-        if (!by_status_ok_ || opt_.list_by_status_from == 0 || opt_.status_page_size == 0 ||
-            pending_.size() < opt_.list_by_status_from)
-            return false;
-        return plan_.status_pays(status_total_, status_page_, pending_);
+        return by_status_ok_ && opt_.list_by_status_from != 0 && opt_.status_page_size != 0 &&
+               pending_.size() >= opt_.list_by_status_from &&
+               plan_.status_pays(status_total_, status_page_, pending_);
     }
 
     wait_action on_status_page(error_code ec, const diagnostics& d, parsed<cckm::job_list> page,

@@ -10,10 +10,9 @@
 //     auto r = keyops::wait_for_job<cckm::google>(cm, id, w);        // sync
 //     if (r.outcome == keyops::wait_outcome::completed) ...
 //
-//     keyops::async_wait_for_job<cckm::google>(cm, id, w, token);    // void(error_code,
-//     job_wait_result) keyops::async_wait_for_jobs<cckm::oci>(cm, ids, w, token);     //
-//     void(error_code, vector<...>) keyops::async_wait_for_rotation(ni, w, token); //
-//     void(error_code, rotation_wait_result)
+//     keyops::async_wait_for_job<cckm::google>(cm, id, w, token); // (ec, job_wait_result)
+//     keyops::async_wait_for_jobs<cckm::oci>(cm, ids, w, token);  // (ec, vector<...>)
+//     keyops::async_wait_for_rotation(ni, w, token);               // (ec, rotation_wait_result)
 //
 // A wait needs nothing but the job's kind and id, so it can be resumed at any time, from another
 // process too. Each poll is an ordinary client call: the client's retry policy handles transport
