@@ -9,6 +9,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <cstdio>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -46,6 +48,45 @@ keyops::parsed<cckm::job> parse_job(const std::string& body) {
     keyops::error_code ec;
     keyops::diagnostics d;
     return keyops::parse<cckm::job>(body, ec, d);
+}
+
+// A server for hand-driven machines: it answers each list action of a wait on OCI jobs from its
+// table of job states (in order, as the real server keeps them), and keeps every target.
+struct list_server {
+    std::vector<std::pair<std::string, std::string>> jobs; // id, overall_status
+    std::vector<std::string> targets;
+
+    keyops::parsed<cckm::job_list> answer(const keyops::jobs_wait_fsm& fsm) {
+        const auto q = keyops::detail::list_query_for<cckm::oci>(fsm);
+        keyops::request_context ctx;
+        ctx.host = "cm.test";
+        keyops::error_code ec;
+        auto req = keyops::build_request<cckm::list_jobs<cckm::oci>>(ctx, ec, q);
+        BOOST_TEST_REQUIRE(!ec);
+        targets.emplace_back(req.target());
+        std::vector<const std::pair<std::string, std::string>*> match;
+        for (const auto& j : jobs) {
+            const bool id_ok =
+                q.id.empty() || std::find(q.id.begin(), q.id.end(), j.first) != q.id.end();
+            if (id_ok && (!q.overall_status || j.second == to_string(*q.overall_status)))
+                match.push_back(&j);
+        }
+        const std::size_t skip = q.skip.value_or(0), limit = q.limit.value_or(10);
+        std::string body = R"({"skip":)" + std::to_string(skip) + R"(,"limit":)" +
+                           std::to_string(limit) + R"(,"total":)" + std::to_string(match.size()) +
+                           R"(,"resources":[)";
+        for (std::size_t i = skip; i < match.size() && i < skip + limit; ++i)
+            body += (i > skip ? "," : "") + job(match[i]->first, match[i]->second, "{}");
+        body += "]}";
+        keyops::diagnostics d;
+        return keyops::parse<cckm::job_list>(body, ec, d);
+    }
+};
+
+std::string uuid(std::size_t i) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "6b1e2a3c-0d4f-4a5b-8c6d-%012zu", i);
+    return buf;
 }
 
 } // namespace
@@ -288,6 +329,103 @@ BOOST_AUTO_TEST_CASE(every_page_is_read_once_then_the_reading_stops) {
                    f.c, q, ec, diag, [](auto&&, std::uint64_t) { return true; }) == 1u);
     BOOST_TEST((ec == keyops::error::server_error));
     BOOST_TEST(f.fake().pending_steps() == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(wait_at_scale)
+
+// 1,000 jobs, a quarter of them ending before each of the rounds 2 to 5, and 50 in-progress jobs
+// of other clients: a round takes at most 3 list requests (one list by status, then by id the
+// jobs that left it), each target under 8 KiB.
+BOOST_AUTO_TEST_CASE(a_thousand_jobs_take_three_requests_a_round_at_most) {
+    const auto t0 = std::chrono::steady_clock::now();
+    list_server server;
+    std::vector<std::string> ids;
+    for (std::size_t i = 0; i < 1050; ++i) {
+        server.jobs.emplace_back(uuid(i), "in_progress");
+        if (i % 21 != 20) // every 21st job is another client's
+            ids.push_back(uuid(i));
+    }
+    BOOST_TEST_REQUIRE(ids.size() == 1000u);
+    std::vector<std::size_t> per_round{0};       // list requests of each round
+    std::map<std::string, std::size_t> ended_in; // id: the round its end was reported in
+    auto w = fast();
+    w.on_job_progress = [&](const cckm::job& j, auto) {
+        if (j.done())
+            BOOST_TEST(ended_in.emplace(j.id, per_round.size()).second); // once only
+    };
+    keyops::jobs_wait_fsm fsm(ids, w, "oci", true, true, t0, 4 + cckm::oci::base_path.size());
+    auto a = fsm.start(t0);
+    for (int step = 0; a.kind != keyops::wait_action::type::done && step < 100; ++step) {
+        const auto now = t0 + std::chrono::milliseconds(step);
+        if (a.kind == keyops::wait_action::type::wait) {
+            // A quarter of the jobs (other clients' too) ends before the next round.
+            std::size_t ended = 0;
+            for (std::size_t i = 0; i < server.jobs.size() && ended < 263; ++i) {
+                if (server.jobs[i].second == "in_progress") {
+                    server.jobs[i].second = i % 7 == 0 ? "failed" : "completed";
+                    ++ended;
+                }
+            }
+            per_round.push_back(0);
+            a = fsm.on_wake(now);
+            continue;
+        }
+        BOOST_TEST_REQUIRE((a.kind == keyops::wait_action::type::list));
+        ++per_round.back();
+        a = fsm.on_list({}, {}, server.answer(fsm), now);
+    }
+    BOOST_TEST_REQUIRE((a.kind == keyops::wait_action::type::done));
+    BOOST_TEST(!a.ec);
+    BOOST_TEST(per_round.size() == 5u);
+    // All in progress: a page of 1,000 shows 952 of them, one list by id the other 48.
+    BOOST_TEST(per_round.front() == 2u);
+    for (std::size_t r : per_round)
+        BOOST_TEST(r <= 3u);
+    BOOST_TEST(server.targets.front().find("overall_status=in_progress") != std::string::npos);
+    for (const auto& t : server.targets)
+        BOOST_TEST(t.size() + 15 < 8192u); // "GET " and " HTTP/1.1\r\n" included
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        const auto& r = fsm.results()[i];
+        const bool fails = std::stoul(ids[i].substr(24)) % 7 == 0;
+        BOOST_TEST((r.outcome == (fails ? wait_outcome::failed : wait_outcome::completed)));
+        BOOST_TEST(r.polls == ended_in[ids[i]]); // read once in each round it was waited on
+    }
+}
+
+// A server that refuses the status filter for good (400): the wait reads by id from then on.
+BOOST_AUTO_TEST_CASE(a_refused_status_list_falls_back_to_lists_by_id) {
+    const auto t0 = std::chrono::steady_clock::now();
+    list_server server;
+    std::vector<std::string> ids;
+    for (std::size_t i = 0; i < 6; ++i) {
+        server.jobs.emplace_back(uuid(i), "completed");
+        ids.push_back(uuid(i));
+    }
+    auto w = fast();
+    w.list_by_status_from = 2;
+    w.ids_per_list = 2; // three lists by id, so a list by status would pay
+    keyops::jobs_wait_fsm fsm(ids, w, "oci", true, true, t0);
+    auto a = fsm.start(t0);
+    BOOST_TEST_REQUIRE((a.kind == keyops::wait_action::type::list));
+    BOOST_TEST((fsm.list_status() == keyops::job_state::in_progress));
+    BOOST_TEST(fsm.list_ids().empty());
+    keyops::diagnostics bad;
+    bad.http_status = 400;
+    a = fsm.on_list(keyops::make_error_code(keyops::error::http_status), bad, {}, t0);
+    std::size_t lists = 0;
+    while (a.kind == keyops::wait_action::type::list) {
+        BOOST_TEST(!fsm.list_status());
+        BOOST_TEST(fsm.list_ids().size() == 2u);
+        ++lists;
+        a = fsm.on_list({}, {}, server.answer(fsm), t0);
+    }
+    BOOST_TEST_REQUIRE((a.kind == keyops::wait_action::type::done));
+    BOOST_TEST(!a.ec);
+    BOOST_TEST(lists == 3u);
+    for (const auto& r : fsm.results())
+        BOOST_TEST((r.outcome == wait_outcome::completed));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -2,17 +2,18 @@
 #define KEYOPS_WAIT_JOBS_WAIT_FSM_HPP
 
 // A wait on one or many CCKM jobs of one kind as a sans-io state machine: which request to make
-// next (a list page filtered by id, one GET where the kind has no list endpoint, a cancel when
-// the deadline passed), what each answer changes (progress callbacks on every change, a job's
-// wait ending when the job ends or its read fails), and when to pause. It makes no call itself:
-// each step returns an action (list, get, cancel, wait until t, done), and the driver (wait.hpp)
-// makes the typed client call and feeds the answer back with the time. It does not depend on
-// the kind's type, so it is compiled once for all kinds.
+// next (lists of jobs by id or by status, see list_plan.hpp; one GET where the kind has no list
+// endpoint; a cancel when the deadline passed), what each answer changes (progress callbacks on
+// every change, a job's wait ending when the job ends or its read fails), and when to pause. It
+// makes no call itself: each step returns an action (list, get, cancel, wait until t, done), and
+// the driver (wait.hpp) makes the typed client call and feeds the answer back with the time. It
+// does not depend on the kind's type, so it is compiled once for all kinds.
 
 #include <keyops/diagnostics.hpp>
 #include <keyops/error.hpp>
 #include <keyops/model/cckm.hpp>
 #include <keyops/parse/parse.hpp>
+#include <keyops/wait/list_plan.hpp>
 #include <keyops/wait/types.hpp>
 
 #include <boost/asio/error.hpp>
@@ -21,6 +22,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -31,7 +33,7 @@ namespace keyops {
 /// What a wait needs done next.
 struct wait_action {
     enum class type : unsigned char {
-        list,   ///< list jobs: ids list_ids(), skip list_skip(), limit list_ids().size()
+        list,   ///< list jobs: ids list_ids(), status list_status(), skip, limit
         get,    ///< GET job job_id()
         cancel, ///< POST the cancel of job job_id()
         status, ///< read the rotation status (rotation waits)
@@ -47,8 +49,10 @@ class jobs_wait_fsm {
 public:
     using time_point = std::chrono::steady_clock::time_point;
 
+    /// `list_path_bytes`: the length of the list request's target without its query (the
+    /// client's base and the kind's path), so that list targets stay within max_list_target.
     jobs_wait_fsm(std::vector<std::string> ids, wait_options opt, std::string_view kind_name,
-                  bool has_list, bool has_cancel, time_point now)
+                  bool has_list, bool has_cancel, time_point now, std::size_t list_path_bytes = 64)
         : opt_(std::move(opt)), timing_(opt_.polling, now), kind_name_(kind_name),
           has_cancel_(has_cancel) {
         results_.resize(ids.size());
@@ -59,9 +63,13 @@ public:
         ended_.assign(results_.size(), false);
         seen_.assign(results_.size(), false);
         failing_.assign(results_.size(), false);
+        in_chunk_.assign(results_.size(), false);
+        status_page_ = std::max<std::size_t>(1, opt_.status_page_size);
         if (opt_.ids_per_list == 0)
             opt_.ids_per_list = 1;
         use_list_ = has_list && results_.size() > 1;
+        if (use_list_)
+            plan_ = detail::list_plan(results_, list_path_bytes, opt_);
     }
 
     /// The first step.
@@ -78,8 +86,10 @@ public:
     /// The answer to a list action.
     wait_action on_list(error_code ec, const diagnostics& d, parsed<cckm::job_list> page,
                         time_point now) {
+        if (phase_ == phase::status)
+            return on_status_page(ec, d, std::move(page), now);
         for (std::size_t i = cursor_; i < chunk_end_; ++i) {
-            auto& r = results_[pending_[i]];
+            auto& r = results_[todo_[i]];
             ++r.polls;
             r.attempts += d.attempts;
         }
@@ -91,25 +101,24 @@ public:
                 report_failure(ec, d, now);
             for (std::size_t i = cursor_; i < chunk_end_; ++i) {
                 if (transient)
-                    note_failure(pending_[i], ec, d);
+                    note_failure(todo_[i], ec, d);
                 else
-                    end_with_error(pending_[i], ec, d, now);
+                    end_with_error(todo_[i], ec, d, now);
             }
             note_poll(chunk_end_ - cursor_, ec, transient, now);
             return next_chunk(now);
         }
         for (std::size_t i = cursor_; i < chunk_end_; ++i)
-            failing_[pending_[i]] = false;
+            failing_[todo_[i]] = false;
         auto owner = std::make_shared<parsed<cckm::job_list>>(std::move(page));
         const auto& list = owner->value();
         for (const auto& j : list.resources) {
-            for (std::size_t i = cursor_; i < chunk_end_; ++i) {
-                const std::size_t k = pending_[i];
-                if (!ended_[k] && results_[k].id == j.id) {
+            plan_.for_each_match(results_, j.id, [&](std::size_t k) {
+                if (in_chunk_[k] && !ended_[k]) {
                     seen_[k] = true;
                     update(k, job_snapshot(owner, &j, owner->body()), now);
                 }
-            }
+            });
         }
         note_poll(chunk_end_ - cursor_, {}, false, now);
         if (auto next = cckm::next_page_skip(list, skip_)) {
@@ -117,7 +126,7 @@ public:
             return {wait_action::type::list, {}, {}};
         }
         for (std::size_t i = cursor_; i < chunk_end_; ++i) {
-            const std::size_t k = pending_[i];
+            const std::size_t k = todo_[i];
             if (!ended_[k] && !seen_[k]) {
                 diagnostics nd = d;
                 nd.detail = "job " + results_[k].id + " is not in the list of " +
@@ -130,7 +139,7 @@ public:
 
     /// The answer to a get or a cancel action.
     wait_action on_job(error_code ec, const diagnostics& d, parsed<cckm::job> job, time_point now) {
-        const std::size_t k = pending_[cursor_];
+        const std::size_t k = todo_[cursor_];
         auto& r = results_[k];
         r.attempts += d.attempts;
         if (phase_ == phase::cancel) {
@@ -169,17 +178,30 @@ public:
 
     // --- what the current action is about ---------------------------------------------------
 
-    /// list: the ids of this request, in order.
+    /// list: the ids of this request, in order (none for a list by status).
     std::vector<std::string_view> list_ids() const {
         std::vector<std::string_view> out;
+        if (phase_ != phase::ids)
+            return out;
+        out.reserve(chunk_end_ - cursor_);
         for (std::size_t i = cursor_; i < chunk_end_; ++i)
-            out.push_back(results_[pending_[i]].id);
+            out.push_back(results_[todo_[i]].id);
         return out;
+    }
+    /// list: the status filter (in_progress for a list by status; none for a list by id).
+    std::optional<job_state> list_status() const noexcept {
+        if (phase_ == phase::status)
+            return job_state::in_progress;
+        return std::nullopt;
     }
     /// list: the page offset (0 for the first page).
     std::uint64_t list_skip() const noexcept { return skip_; }
+    /// list: the page size asked for (the number of ids for a list by id).
+    std::uint64_t list_limit() const noexcept {
+        return phase_ == phase::status ? opt_.status_page_size : chunk_end_ - cursor_;
+    }
     /// get, cancel: the job.
-    const std::string& job_id() const { return results_[pending_[cursor_]].id; }
+    const std::string& job_id() const { return results_[todo_[cursor_]].id; }
 
     /// After done: one result per id, in the order given.
     std::vector<job_wait_result>& results() noexcept { return results_; }
@@ -199,33 +221,120 @@ private:
             {kind_name_, jobs, waiting, ec, transient, timing_.elapsed(now)});
     }
 
-    enum class phase : unsigned char { poll, cancel, finished };
+    enum class phase : unsigned char { status, ids, get, cancel, finished };
 
     wait_action start_round(time_point now) {
         if (stop_requested())
             return stop(now);
-        phase_ = phase::poll;
         cursor_ = 0;
         skip_ = 0;
         std::fill(seen_.begin(), seen_.end(), false);
-        if (use_list_) {
-            chunk_end_ = std::min(pending_.size(), opt_.ids_per_list);
+        todo_ = pending_;
+        phase_ = use_list_ ? phase::status : phase::get;
+        if (!use_list_)
+            return next_get(now);
+        return status_pays() ? wait_action{wait_action::type::list, {}, {}} : first_chunk(now);
+    }
+
+    // --- lists by status ----------------------------------------------------------------------
+
+    // Whether this round starts with a list by status.
+    bool status_pays() const {
+        return by_status_ok_ && opt_.list_by_status_from != 0 && opt_.status_page_size != 0 &&
+               pending_.size() >= opt_.list_by_status_from &&
+               plan_.status_pays(status_total_, status_page_, pending_);
+    }
+
+    wait_action on_status_page(error_code ec, const diagnostics& d, parsed<cckm::job_list> page,
+                               time_point now) {
+        if (ec == boost::asio::error::operation_aborted)
+            return stop(now);
+        if (ec && !detail::transient_poll_failure(ec, d)) {
+            // The server refuses the filter, or this list: read by id from now on, starting
+            // with the jobs this round has not seen yet.
+            by_status_ok_ = false;
+            note_poll(0, ec, false, now);
+            collect_unseen();
+            return first_chunk(now);
+        }
+        if (ec) { // may pass: every job not seen yet is polled again next round
+            report_failure(ec, d, now);
+            std::size_t failed = 0;
+            for (std::size_t k : pending_) {
+                if (ended_[k] || seen_[k])
+                    continue;
+                ++results_[k].polls;
+                results_[k].attempts += d.attempts;
+                note_failure(k, ec, d);
+                ++failed;
+            }
+            note_poll(failed, ec, true, now);
+            return end_round(now);
+        }
+        auto owner = std::make_shared<parsed<cckm::job_list>>(std::move(page));
+        const auto& list = owner->value();
+        std::size_t read = 0;
+        for (const auto& j : list.resources) {
+            plan_.for_each_match(results_, j.id, [&](std::size_t k) {
+                if (ended_[k])
+                    return;
+                if (!seen_[k]) {
+                    seen_[k] = true;
+                    ++results_[k].polls;
+                    results_[k].attempts += d.attempts;
+                    ++read;
+                }
+                failing_[k] = false;
+                update(k, job_snapshot(owner, &j, owner->body()), now);
+            });
+        }
+        note_poll(read, {}, false, now);
+        status_total_ = list.total ? *list.total : skip_ + list.resources.size();
+        const auto next = cckm::next_page_skip(list, skip_);
+        if (next)
+            status_page_ = list.resources.size(); // the server's page size, as it pages
+        collect_unseen();
+        if (next && !todo_.empty() &&
+            plan_.status_pays(*status_total_ - std::min(*status_total_, *next), status_page_,
+                              todo_)) {
+            skip_ = *next;
             return {wait_action::type::list, {}, {}};
         }
-        return next_get(now);
+        return first_chunk(now);
+    }
+
+    // The jobs still waited on that this round has not read: todo_.
+    void collect_unseen() {
+        todo_.clear();
+        for (std::size_t k : pending_)
+            if (!ended_[k] && !seen_[k])
+                todo_.push_back(k);
+    }
+
+    // --- lists by id, gets --------------------------------------------------------------------
+
+    wait_action first_chunk(time_point now) {
+        phase_ = phase::ids;
+        cursor_ = 0;
+        chunk_end_ = 0;
+        return next_chunk(now);
     }
 
     wait_action next_chunk(time_point now) {
+        for (std::size_t i = cursor_; i < chunk_end_; ++i)
+            in_chunk_[todo_[i]] = false;
         cursor_ = chunk_end_;
         skip_ = 0;
-        if (cursor_ >= pending_.size())
+        if (cursor_ >= todo_.size())
             return end_round(now);
-        chunk_end_ = std::min(pending_.size(), cursor_ + opt_.ids_per_list);
+        chunk_end_ = plan_.batch_end(todo_, cursor_);
+        for (std::size_t i = cursor_; i < chunk_end_; ++i)
+            in_chunk_[todo_[i]] = true;
         return {wait_action::type::list, {}, {}};
     }
 
     wait_action next_get(time_point now) {
-        if (cursor_ >= pending_.size())
+        if (cursor_ >= todo_.size())
             return end_round(now);
         return {wait_action::type::get, {}, {}};
     }
@@ -244,6 +353,7 @@ private:
     wait_action deadline_passed(time_point now) {
         if (has_cancel_ && opt_.cancel_on_deadline) {
             phase_ = phase::cancel;
+            todo_ = pending_;
             cursor_ = 0;
             return next_cancel(now);
         }
@@ -251,7 +361,7 @@ private:
     }
 
     wait_action next_cancel(time_point now) {
-        if (cursor_ < pending_.size())
+        if (cursor_ < todo_.size())
             return {wait_action::type::cancel, {}, {}};
         return stop_all(wait_outcome::deadline, make_error_code(error::deadline_exceeded), now);
     }
@@ -273,11 +383,7 @@ private:
 
     // A poll of job k failed for a reason that may pass: the job stays waited on.
     void note_failure(std::size_t k, error_code ec, const diagnostics& d) {
-        auto& r = results_[k];
-        const unsigned attempts = r.diag.attempts;
-        r.diag = d;
-        r.diag.attempts = std::max(attempts, d.attempts);
-        r.ec = ec;
+        detail::keep_failure(results_[k], ec, d);
         failing_[k] = true;
     }
 
@@ -289,10 +395,7 @@ private:
     void end_with_error(std::size_t k, error_code ec, const diagnostics& d, time_point now) {
         auto& r = results_[k];
         r.outcome = wait_outcome::error;
-        r.ec = ec;
-        const unsigned attempts = r.diag.attempts;
-        r.diag = d;
-        r.diag.attempts = std::max(attempts, d.attempts);
+        detail::keep_failure(r, ec, d);
         r.elapsed = timing_.elapsed(now);
         ended_[k] = true;
     }
@@ -306,16 +409,7 @@ private:
             r.outcome = outcome;
             r.ec = ec;
             r.elapsed = timing_.elapsed(now);
-            if (outcome == wait_outcome::deadline) {
-                std::string why = failing_[k] ? "; its last poll failed: " + r.diag.describe(r.ec)
-                                              : std::string();
-                r.diag.detail = "the job was still " +
-                                std::string(r.job ? r.job->overall_status.raw : "unread") +
-                                " when the deadline of " +
-                                detail::seconds_text(opt_.polling.deadline) + " passed" + why;
-            } else if (outcome == wait_outcome::cancelled) {
-                r.diag.detail = "the wait was cancelled; the job goes on on the server";
-            }
+            detail::explain_unfinished(r, failing_[k], opt_.polling.deadline);
             ended_[k] = true;
         }
         pending_.clear();
@@ -324,21 +418,7 @@ private:
 
     wait_action finish() {
         phase_ = phase::finished;
-        error_code first;
-        auto rank = [](wait_outcome o) {
-            return o == wait_outcome::cancelled  ? 3
-                   : o == wait_outcome::deadline ? 2
-                   : o == wait_outcome::error    ? 1
-                                                 : 0;
-        };
-        int best = 0;
-        for (const auto& r : results_) {
-            if (rank(r.outcome) > best) {
-                best = rank(r.outcome);
-                first = r.ec;
-            }
-        }
-        return {wait_action::type::done, {}, first};
+        return {wait_action::type::done, {}, detail::first_error(results_)};
     }
 
     wait_options opt_;
@@ -346,15 +426,21 @@ private:
     std::string_view kind_name_;
     bool has_cancel_;
     bool use_list_ = false;
-    phase phase_ = phase::poll;
+    bool by_status_ok_ = true; // no list by status has failed for good
+    phase phase_ = phase::get;
     std::vector<job_wait_result> results_;
+    detail::list_plan plan_;
     std::vector<std::size_t> pending_; // indices of results still waited on, this round
+    std::vector<std::size_t> todo_;    // this round's jobs read by id (lists, gets, cancels)
     std::vector<bool> ended_;
-    std::vector<bool> seen_;
-    std::vector<bool> failing_; // the job's last poll failed for a reason that may pass
-    std::size_t cursor_ = 0;    // position in pending_
-    std::size_t chunk_end_ = 0; // list: end of the current chunk in pending_
-    std::uint64_t skip_ = 0;    // list: page offset within the chunk
+    std::vector<bool> seen_;     // read this round
+    std::vector<bool> failing_;  // the job's last poll failed for a reason that may pass
+    std::vector<bool> in_chunk_; // in the current list by id
+    std::size_t cursor_ = 0;     // position in todo_
+    std::size_t chunk_end_ = 0;  // list by id: end of the current chunk in todo_
+    std::uint64_t skip_ = 0;     // list: page offset (within the chunk, for a list by id)
+    std::optional<std::uint64_t> status_total_; // in-progress jobs at the last list by status
+    std::uint64_t status_page_;                 // the server's page size, once it paged
 };
 
 } // namespace keyops

@@ -161,8 +161,22 @@ struct wait_options {
     /// Called whenever a scheduler run's status or detail changed (and on the first read).
     std::function<void(const scheduler::run&, std::chrono::steady_clock::duration elapsed)>
         on_run_progress;
-    /// Ids per list request when waiting on several jobs (keeps URLs short).
-    std::size_t ids_per_list = 50;
+    /// Ids per list request when waiting on several jobs, at most (see also max_list_target).
+    std::size_t ids_per_list = 200;
+    /// Longest request target of a list request, in bytes: the ids read by id in a round are
+    /// split into as many requests as it takes to stay within it. Servers and proxies commonly
+    /// refuse request lines over 8 KiB; the line adds the method and " HTTP/1.1" (15 bytes).
+    std::size_t max_list_target = 8000;
+    /// From this many jobs still waited on (0: never), a round may start with a list of the
+    /// kind's in-progress jobs (`overall_status=in_progress`, pages of `status_page_size`), which
+    /// shows most of them at once; only the jobs not in it (those that ended since the last
+    /// round, usually few) are then read by id. Chosen round by round, only when it takes fewer
+    /// requests than lists by id: the server's total of in-progress jobs (other clients' jobs
+    /// count too) says how many pages it takes. A server that refuses the filter (an error that
+    /// would not pass) makes the wait go back to lists by id.
+    std::size_t list_by_status_from = 100;
+    /// Jobs per page (`limit`) of the list of in-progress jobs.
+    std::size_t status_page_size = 1000;
     /// Told of each poll (on_wait_poll); null: the client's observer, if it has one.
     keyops::observer* observer = nullptr;
 };
@@ -203,6 +217,48 @@ inline bool job_changed(const cckm::job* before, const cckm::job& now) noexcept 
 inline std::string seconds_text(wait_clock::duration d) {
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
     return std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + " s";
+}
+
+// Keeps the error and diagnostics of a failed poll of r, with the most attempts any took.
+inline void keep_failure(job_wait_result& r, const error_code& ec, const diagnostics& d) {
+    const unsigned attempts = r.diag.attempts;
+    r.diag = d;
+    r.diag.attempts = attempts > d.attempts ? attempts : d.attempts;
+    r.ec = ec;
+}
+
+// Says why the wait of r ended before the job did (r.outcome deadline or cancelled).
+inline void explain_unfinished(job_wait_result& r, bool last_poll_failed,
+                               std::chrono::milliseconds deadline) {
+    if (r.outcome == wait_outcome::deadline) {
+        std::string why =
+            last_poll_failed ? "; its last poll failed: " + r.diag.describe(r.ec) : std::string();
+        r.diag.detail = "the job was still " +
+                        std::string(r.job ? r.job->overall_status.raw : "unread") +
+                        " when the deadline of " + seconds_text(deadline) + " passed" + why;
+    } else if (r.outcome == wait_outcome::cancelled) {
+        r.diag.detail = "the wait was cancelled; the job goes on on the server";
+    }
+}
+
+// The completion's error of a wait on jobs: that of the first job with the gravest outcome
+// (cancelled, then deadline, then error); empty when every job ended.
+inline error_code first_error(const std::vector<job_wait_result>& results) {
+    auto rank = [](wait_outcome o) {
+        return o == wait_outcome::cancelled  ? 3
+               : o == wait_outcome::deadline ? 2
+               : o == wait_outcome::error    ? 1
+                                             : 0;
+    };
+    error_code first;
+    int best = 0;
+    for (const auto& r : results) {
+        if (rank(r.outcome) > best) {
+            best = rank(r.outcome);
+            first = r.ec;
+        }
+    }
+    return first;
 }
 
 // Time bookkeeping shared by both waits.

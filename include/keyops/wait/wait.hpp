@@ -10,10 +10,9 @@
 //     auto r = keyops::wait_for_job<cckm::google>(cm, id, w);        // sync
 //     if (r.outcome == keyops::wait_outcome::completed) ...
 //
-//     keyops::async_wait_for_job<cckm::google>(cm, id, w, token);    // void(error_code,
-//     job_wait_result) keyops::async_wait_for_jobs<cckm::oci>(cm, ids, w, token);     //
-//     void(error_code, vector<...>) keyops::async_wait_for_rotation(ni, w, token); //
-//     void(error_code, rotation_wait_result)
+//     keyops::async_wait_for_job<cckm::google>(cm, id, w, token); // (ec, job_wait_result)
+//     keyops::async_wait_for_jobs<cckm::oci>(cm, ids, w, token);  // (ec, vector<...>)
+//     keyops::async_wait_for_rotation(ni, w, token);               // (ec, rotation_wait_result)
 //
 // A wait needs nothing but the job's kind and id, so it can be resumed at any time, from another
 // process too. Each poll is an ordinary client call: the client's retry policy handles transport
@@ -21,9 +20,10 @@
 // wait for the jobs it concerned (outcome `error`, with the call's error and diagnostics).
 // "Still running" is never an error.
 //
-// One job is read with GET. Several jobs of a kind that has a list endpoint are read with one
-// list request per round per `ids_per_list` ids (filtered by id, following `skip` if the server
-// pages), not one request per job.
+// One job is read with GET. Several jobs of a kind that has a list endpoint are read with list
+// requests, not one request per job: filtered by id (as many ids as fit in `max_list_target`),
+// or for large waits first the kind's in-progress jobs, then by id those not in it (see
+// list_plan.hpp).
 //
 // Completion: the error_code is empty when every job reached a terminal state (completed,
 // completed but aborted, failed: the result says which); otherwise it is
@@ -84,7 +84,8 @@ cckm::list_query<Kind> list_query_for(const jobs_wait_fsm& fsm) {
     cckm::list_query<Kind> q;
     for (auto id : fsm.list_ids())
         q.id.emplace_back(id);
-    q.limit = q.id.size();
+    q.overall_status = fsm.list_status();
+    q.limit = fsm.list_limit();
     if (fsm.list_skip() != 0)
         q.skip = fsm.list_skip();
     return q;
@@ -195,7 +196,8 @@ private:
         state(Client& cl, std::vector<std::string> ids, wait_options opt)
             : c(cl), timer(cl.get_executor()),
               fsm(std::move(ids), with_observer(cl, std::move(opt)), Kind::name, Kind::has_list,
-                  Kind::has_cancel, wait_clock::now()) {}
+                  Kind::has_cancel, wait_clock::now(),
+                  cl.options().ciphertrust_base.size() + Kind::base_path.size()) {}
         Client& c;
         boost::asio::steady_timer timer;
         jobs_wait_fsm fsm;
@@ -363,7 +365,8 @@ std::vector<job_wait_result> wait_for_jobs(Client& c, std::vector<std::string> i
                                            const wait_options& opt = {}) {
     static_assert(cckm::is_job_kind<Kind>, "keyops: wait_for_jobs<K> needs a job kind");
     jobs_wait_fsm fsm(std::move(ids), detail::with_observer(c, opt), Kind::name, Kind::has_list,
-                      Kind::has_cancel, detail::wait_clock::now());
+                      Kind::has_cancel, detail::wait_clock::now(),
+                      c.options().ciphertrust_base.size() + Kind::base_path.size());
     diagnostics diag;
     error_code ec;
     wait_action a = fsm.start(detail::wait_clock::now());
