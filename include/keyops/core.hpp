@@ -22,20 +22,26 @@
 // The transports, the client and the driven waits are in <keyops/keyops.hpp>, which includes
 // this header too.
 
+#include <keyops/auth/ciphertrust.hpp>
+#include <keyops/auth/concept.hpp>
 #include <keyops/auth/either_auth.hpp>
+#include <keyops/auth/network_insight.hpp>
 #include <keyops/auth/policies.hpp>
 #include <keyops/auth/token_state.hpp>
 #include <keyops/diagnostics.hpp>
 #include <keyops/endpoint/cckm.hpp>
+#include <keyops/endpoint/cckm_any.hpp>
 #include <keyops/endpoint/cckm_kinds.hpp>
 #include <keyops/endpoint/ciphertrust_auth.hpp>
 #include <keyops/endpoint/descriptor.hpp>
 #include <keyops/endpoint/network_insight.hpp>
 #include <keyops/endpoint/query_writer.hpp>
 #include <keyops/endpoint/scheduler.hpp>
+#include <keyops/endpoint/vmware_csp.hpp>
 #include <keyops/error.hpp>
 #include <keyops/http.hpp>
 #include <keyops/model/auth.hpp>
+#include <keyops/model/csp.hpp>
 #include <keyops/model/cckm.hpp>
 #include <keyops/model/network_insight.hpp>
 #include <keyops/model/scheduler.hpp>

@@ -3,7 +3,10 @@
 
 // The umbrella header: everything keyops offers, the client, transports and waits included.
 
+#include <keyops/auth/ciphertrust.hpp>
+#include <keyops/auth/concept.hpp>
 #include <keyops/auth/either_auth.hpp>
+#include <keyops/auth/network_insight.hpp>
 #include <keyops/auth/policies.hpp>
 #include <keyops/auth/token_state.hpp>
 #include <keyops/client/call_fsm.hpp>
@@ -13,14 +16,17 @@
 #include <keyops/core.hpp>
 #include <keyops/diagnostics.hpp>
 #include <keyops/endpoint/cckm.hpp>
+#include <keyops/endpoint/cckm_any.hpp>
 #include <keyops/endpoint/ciphertrust_auth.hpp>
 #include <keyops/endpoint/descriptor.hpp>
 #include <keyops/endpoint/network_insight.hpp>
 #include <keyops/endpoint/query_writer.hpp>
 #include <keyops/endpoint/scheduler.hpp>
+#include <keyops/endpoint/vmware_csp.hpp>
 #include <keyops/error.hpp>
 #include <keyops/http.hpp>
 #include <keyops/model/auth.hpp>
+#include <keyops/model/csp.hpp>
 #include <keyops/model/cckm.hpp>
 #include <keyops/model/network_insight.hpp>
 #include <keyops/model/scheduler.hpp>
@@ -49,5 +55,6 @@
 #include <keyops/wait/run_wait_fsm.hpp>
 #include <keyops/wait/types.hpp>
 #include <keyops/wait/wait.hpp>
+#include <keyops/wait/wait_any.hpp>
 
 #endif

@@ -27,55 +27,6 @@ namespace cckm = keyops::cckm;
 
 namespace {
 
-// The sync wait of keyops::wait_for_jobs<K>, with the kind's descriptors chosen at run time:
-// the same machine (jobs_wait_fsm, which takes the kind's name and abilities as values) driven
-// the same way.
-std::vector<keyops::job_wait_result> wait_for_jobs(cm_client& c, const kind_info& k,
-                                                   std::vector<std::string> ids,
-                                                   const keyops::wait_options& opt) {
-    namespace kd = keyops::detail;
-    keyops::jobs_wait_fsm fsm(std::move(ids), kd::with_observer(c, opt), k.name, k.has_list,
-                              k.has_cancel, kd::wait_clock::now());
-    keyops::diagnostics diag;
-    keyops::error_code ec;
-    keyops::wait_action a = fsm.start(kd::wait_clock::now());
-    using type = keyops::wait_action::type;
-    while (a.kind != type::done) {
-        switch (a.kind) {
-        case type::list:
-            if (k.has_list) {
-                auto page = c.call<any_list_jobs>(kind_path(k), kd::list_query_for<any_kind>(fsm),
-                                                  ec, diag);
-                a = fsm.on_list(ec, diag, std::move(page), kd::wait_clock::now());
-                continue;
-            }
-            break;
-        case type::get: {
-            auto j = c.call<any_get_job>(kind_path(k), keyops::job_id(fsm.job_id()), ec, diag);
-            a = fsm.on_job(ec, diag, std::move(j), kd::wait_clock::now());
-            continue;
-        }
-        case type::cancel:
-            if (k.has_cancel) {
-                auto j =
-                    c.call<any_cancel_job>(kind_path(k), keyops::job_id(fsm.job_id()), ec, diag);
-                a = fsm.on_job(ec, diag, std::move(j), kd::wait_clock::now());
-                continue;
-            }
-            break;
-        case type::wait:
-            a = kd::sleep_until_or_stop(a.until, opt.stop) ? fsm.on_wake(kd::wait_clock::now())
-                                                           : fsm.stop(kd::wait_clock::now());
-            continue;
-        case type::status:
-        case type::done:
-            break;
-        }
-        a = fsm.stop(kd::wait_clock::now()); // an action this kind cannot take: never
-    }
-    return std::move(fsm.results());
-}
-
 int jobs_list(cm_client& c, const global_options& g, const kind_info& k, const command_args& a) {
     const std::string name(k.name);
     if (!k.has_list)
@@ -238,7 +189,7 @@ int jobs_wait(cm_client& c, const global_options& g, const kind_info& k,
         view.outage(ec, d, elapsed);
     };
 
-    auto results = wait_for_jobs(c, k, ids, w);
+    auto results = keyops::wait_for_jobs(c, k.kind, ids, w);
     view.end();
 
     int code = exit_ok;

@@ -26,13 +26,7 @@ std::string start_body_json(const command_args& a, std::string_view kind) {
 template <class K>
 kind_info row() {
     using body = typename K::start_body;
-    static_assert(K::base_path.view().size() > 1 && K::base_path.view()[0] == '/');
-    kind_info k{K::name,
-                K::base_path.view().substr(1),
-                K::resource_filter::filter_name,
-                K::has_list,
-                K::has_cancel,
-                nullptr};
+    kind_info k{keyops::cckm::kind_row_of(K::kind), nullptr};
     if constexpr (!std::is_same_v<body, cckm::raw_json_body>)
         k.typed_start_body = &start_body_json<body>;
     return k;

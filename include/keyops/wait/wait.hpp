@@ -414,15 +414,6 @@ job_wait_result wait_for_job(Client& c, std::string id, const wait_options& opt 
     return std::move(wait_for_jobs<Kind>(c, std::move(ids), opt).front());
 }
 
-/// Sync, with the kind chosen at run time (e.g. from a command line or a saved record).
-template <class Client>
-std::vector<job_wait_result> wait_for_jobs(Client& c, cckm::job_kind kind,
-                                           std::vector<std::string> ids,
-                                           const wait_options& opt = {}) {
-    return cckm::visit_kind(
-        kind, [&](auto k) { return wait_for_jobs<decltype(k)>(c, std::move(ids), opt); });
-}
-
 /// Sync: waits for the last proxy key rotation to end.
 template <class Client>
 rotation_wait_result wait_for_rotation(Client& c, const wait_options& opt = {}) {
@@ -446,5 +437,8 @@ rotation_wait_result wait_for_rotation(Client& c, const wait_options& opt = {}) 
 }
 
 } // namespace keyops
+
+// wait_for_jobs(client, job_kind, ids, options): the kind chosen at run time.
+#include <keyops/wait/wait_any.hpp>
 
 #endif
