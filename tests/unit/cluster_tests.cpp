@@ -230,4 +230,72 @@ BOOST_AUTO_TEST_CASE(revocation_can_be_turned_off) {
     BOOST_TEST(f.fake().requests().size() == 2u);
 }
 
+BOOST_AUTO_TEST_CASE(the_csp_exchange_is_a_form_post_to_another_origin) {
+    keyops::request_context ctx;
+    ctx.host = "api.mgmt.example";
+    keyops::error_code ec;
+    auto req = keyops::build_request<keyops::csp::authorize>(
+        ctx, ec, keyops::csp::api_token_grant{"a+b c/d=e"});
+    BOOST_TEST_REQUIRE(!ec);
+    BOOST_TEST(req.method() == http::verb::post);
+    BOOST_TEST(req.target() ==
+               "https://console.cloud.vmware.com/csp/gateway/am/api/auth/api-tokens/authorize");
+    BOOST_TEST(req[http::field::content_type] == "application/x-www-form-urlencoded");
+    BOOST_TEST(req.body() == "api_token=a%2Bb%20c%2Fd%3De");
+    // An empty token is refused before anything is sent.
+    keyops::build_request<keyops::csp::authorize>(ctx, ec, keyops::csp::api_token_grant{});
+    BOOST_TEST((ec == keyops::error::invalid_argument));
+
+    auto v = keyops::build_request<keyops::ni::create_token_vidm>(
+        ctx, ec, keyops::ni::vidm_credentials{"vidm-1"});
+    BOOST_TEST_REQUIRE(!ec);
+    BOOST_TEST(v.target() == "/api/ni/auth/token/vidm");
+    BOOST_TEST(boost::json::parse(v.body()).at("vidm_token").as_string() == "vidm-1");
+}
+
+BOOST_AUTO_TEST_CASE(csp_auth_exchanges_sends_and_renews) {
+    keyops::network_insight_csp_credentials cr;
+    cr.api_token = "csp-api-secret";
+    keyops::client_options o;
+    o.network_insight_base = "/ni/api/ni";
+    fixture<keyops::network_insight_csp_auth> f(keyops::network_insight_csp_auth(cr), o);
+    f.fake().push_response(200,
+                           R"({"access_token":"acc-1","expires_in":1800,"token_type":"bearer"})");
+    f.fake().push_response(200, R"({"status":"SUCCESS"})");
+    f.fake().push_response(401, R"({"code":401,"message":"expired"})");
+    f.fake().push_response(200, R"({"access_token":"acc-2","expires_in":1800})");
+    f.fake().push_response(200, R"({"status":"SUCCESS"})");
+    f.c.call<keyops::ni::proxy_key_rotation_status>(f.ec, f.diag);
+    BOOST_TEST_REQUIRE(!f.ec, f.diag.describe(f.ec));
+    BOOST_TEST(f.sent(0).target() ==
+               "https://console.cloud.vmware.com/csp/gateway/am/api/auth/api-tokens/authorize");
+    BOOST_TEST(f.sent(0).body() == "api_token=csp-api-secret");
+    BOOST_TEST(f.sent(1).target() ==
+               "/ni/api/ni/customers/collector/data-encryption-cert/update/status");
+    BOOST_TEST(f.sent(1)["csp-auth-token"] == "acc-1");
+    BOOST_TEST(f.sent(1).count(http::field::authorization) == 0u);
+    // A 401 drops the access token: a new exchange, and the call is made again with it.
+    f.c.call<keyops::ni::proxy_key_rotation_status>(f.ec, f.diag);
+    BOOST_TEST_REQUIRE(!f.ec, f.diag.describe(f.ec));
+    BOOST_TEST(f.fake().requests().size() == 5u);
+    BOOST_TEST(f.sent(4)["csp-auth-token"] == "acc-2");
+    BOOST_TEST(f.c.counters().renewals == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(a_refused_csp_token_is_unauthorized_with_csps_words) {
+    keyops::network_insight_csp_credentials cr;
+    cr.api_token = "csp-api-secret";
+    fixture<keyops::network_insight_csp_auth> f{keyops::network_insight_csp_auth(cr)};
+    f.fake().push_response(
+        400,
+        R"({"statusCode":400,"message":"invalid_grant for csp-api-secret","requestId":"r-9"})");
+    f.c.call<keyops::ni::proxy_key_details>(f.ec, f.diag);
+    BOOST_TEST((f.ec == keyops::error::unauthorized));
+    BOOST_TEST(f.diag.server_code.value_or(0) == 400);
+    BOOST_TEST(f.diag.request_id == "r-9");
+    const std::string text = f.diag.describe(f.ec);
+    BOOST_TEST(text.find("csp-api-secret") == std::string::npos, text);
+    BOOST_TEST(text.find("CSP API token was refused") != std::string::npos, text);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
