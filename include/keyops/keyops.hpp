@@ -26,8 +26,8 @@
 #include <keyops/error.hpp>
 #include <keyops/http.hpp>
 #include <keyops/model/auth.hpp>
-#include <keyops/model/csp.hpp>
 #include <keyops/model/cckm.hpp>
+#include <keyops/model/csp.hpp>
 #include <keyops/model/network_insight.hpp>
 #include <keyops/model/scheduler.hpp>
 #include <keyops/model/status.hpp>
