@@ -185,6 +185,18 @@ BOOST_FIXTURE_TEST_CASE(a_wait_right_after_a_start_rides_out_the_replication_lag
     BOOST_TEST_REQUIRE(r.size() == 1u);
     BOOST_TEST((r[0].outcome == keyops::wait_outcome::completed), r[0].diag.describe(r[0].ec));
     BOOST_TEST(c.counters().failovers >= 1u);
+
+    // Two jobs are read in lists, which node 2 does not show them in yet: each is then read by
+    // id, and those 404s are ridden out as a single job's are.
+    auto c2 = make_cm(nodes_of({1, 2}));
+    std::vector<std::string> ids;
+    for (const char* v : {R"({"vaults":["lagging-2"]})", R"({"vaults":["lagging-3"]})"})
+        ids.emplace_back(c2.call<cckm::start_job<cckm::oci>>(cckm::raw_json_body{v})->id);
+    auto both = keyops::wait_for_jobs(c2, cckm::job_kind::oci, ids, w); // the run-time kind form
+    BOOST_TEST_REQUIRE(both.size() == 2u);
+    for (const auto& one : both)
+        BOOST_TEST((one.outcome == keyops::wait_outcome::completed), one.diag.describe(one.ec));
+    BOOST_TEST(seen("GET /api/v1/cckm/oci/synchronization-jobs/" + ids[0]) >= 1);
 }
 
 BOOST_FIXTURE_TEST_CASE(network_insight_saas_rotation_through_a_csp_on_another_origin,

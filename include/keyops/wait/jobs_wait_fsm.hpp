@@ -125,14 +125,12 @@ public:
             skip_ = *next; // the server paged: read the rest of this chunk's matches
             return {wait_action::type::list, {}, {}};
         }
+        // Not in a list of its own id: read by id before it is called not found (on a cluster,
+        // another node may not show a fresh job yet, and the client rides that out for a get).
         for (std::size_t i = cursor_; i < chunk_end_; ++i) {
             const std::size_t k = todo_[i];
-            if (!ended_[k] && !seen_[k]) {
-                diagnostics nd = d;
-                nd.detail = "job " + results_[k].id + " is not in the list of " +
-                            std::string(kind_name_) + " jobs";
-                end_with_error(k, make_error_code(error::not_found), nd, now);
-            }
+            if (!ended_[k] && !seen_[k])
+                unlisted_.push_back(k);
         }
         return next_chunk(now);
     }
@@ -230,6 +228,7 @@ private:
         skip_ = 0;
         std::fill(seen_.begin(), seen_.end(), false);
         todo_ = pending_;
+        unlisted_.clear();
         phase_ = use_list_ ? phase::status : phase::get;
         if (!use_list_)
             return next_get(now);
@@ -325,8 +324,15 @@ private:
             in_chunk_[todo_[i]] = false;
         cursor_ = chunk_end_;
         skip_ = 0;
-        if (cursor_ >= todo_.size())
-            return end_round(now);
+        if (cursor_ >= todo_.size()) {
+            if (unlisted_.empty())
+                return end_round(now);
+            phase_ = phase::get; // the jobs no list showed, one get each
+            todo_.swap(unlisted_);
+            unlisted_.clear();
+            cursor_ = 0;
+            return next_get(now);
+        }
         chunk_end_ = plan_.batch_end(todo_, cursor_);
         for (std::size_t i = cursor_; i < chunk_end_; ++i)
             in_chunk_[todo_[i]] = true;
@@ -430,8 +436,9 @@ private:
     phase phase_ = phase::get;
     std::vector<job_wait_result> results_;
     detail::list_plan plan_;
-    std::vector<std::size_t> pending_; // indices of results still waited on, this round
-    std::vector<std::size_t> todo_;    // this round's jobs read by id (lists, gets, cancels)
+    std::vector<std::size_t> pending_;  // indices of results still waited on, this round
+    std::vector<std::size_t> todo_;     // this round's jobs read by id (lists, gets, cancels)
+    std::vector<std::size_t> unlisted_; // this round's jobs no list by id showed: read by get
     std::vector<bool> ended_;
     std::vector<bool> seen_;     // read this round
     std::vector<bool> failing_;  // the job's last poll failed for a reason that may pass
