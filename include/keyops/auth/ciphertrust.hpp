@@ -68,18 +68,10 @@ public:
     }
 
     error_code on_release_response(error_code ec, const http_response& res, diagnostics& diag) {
-        if (ec) {
-            if (ec == error::proxy_refused)
-                detail::note_proxy_refusal(diag, res);
+        const error_code e = detail::release_answer(ec, res, diag, api_service::ciphertrust);
+        if (e)
             diag.last_attempt = "the refresh token could not be revoked";
-            return ec;
-        }
-        if (res.result_int() / 100 != 2) {
-            detail::fill_server_error(diag, api_service::ciphertrust, res);
-            diag.last_attempt = "the refresh token could not be revoked";
-            return detail::status_error(res.result_int());
-        }
-        return {};
+        return e;
     }
 
     /// A refresh token the server keeps until it is revoked (or idles out): revoked on close

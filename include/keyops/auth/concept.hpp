@@ -135,6 +135,22 @@ private:
 } // namespace detail
 
 namespace detail {
+// The outcome of a release request (begin_release's): the transport's error, the status of a
+// non-2xx answer with the server's words in `diag`, or none.
+inline error_code release_answer(error_code ec, const http_response& res, diagnostics& diag,
+                                 api_service service) {
+    if (ec) {
+        if (ec == error::proxy_refused)
+            note_proxy_refusal(diag, res);
+        return ec;
+    }
+    if (res.result_int() / 100 != 2) {
+        fill_server_error(diag, service, res);
+        return status_error(res.result_int());
+    }
+    return {};
+}
+
 template <class A, class = void>
 struct is_auth_policy : std::false_type {};
 template <class A>

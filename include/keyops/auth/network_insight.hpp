@@ -58,16 +58,7 @@ public:
     }
 
     error_code on_release_response(error_code ec, const http_response& res, diagnostics& diag) {
-        if (ec) {
-            if (ec == error::proxy_refused)
-                detail::note_proxy_refusal(diag, res);
-            return ec;
-        }
-        if (res.result_int() / 100 != 2) {
-            detail::fill_server_error(diag, api_service::network_insight, res);
-            return detail::status_error(res.result_int());
-        }
-        return {};
+        return detail::release_answer(ec, res, diag, api_service::network_insight);
     }
 
     bool has_token() const noexcept { return !state_.token().empty(); }

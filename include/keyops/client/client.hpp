@@ -41,6 +41,7 @@
 
 #include <keyops/auth/policies.hpp>
 #include <keyops/client/call_fsm.hpp>
+#include <keyops/client/options.hpp>
 #include <keyops/client/release.hpp>
 #include <keyops/diagnostics.hpp>
 #include <keyops/endpoint/descriptor.hpp>
@@ -70,44 +71,6 @@
 #include <vector>
 
 namespace keyops {
-
-namespace detail {
-template <class E, class = void>
-struct creates_resource : std::false_type {};
-template <class E>
-struct creates_resource<E, std::enable_if_t<E::creates_resource>> : std::true_type {};
-template <class R, class = void>
-struct has_string_id : std::false_type {};
-template <class R>
-struct has_string_id<R, std::void_t<decltype(std::string_view(std::declval<const R&>().id))>>
-    : std::true_type {};
-} // namespace detail
-
-struct client_options {
-    std::string ciphertrust_base = "/api";
-    std::string network_insight_base = "/api/ni";
-    /// VMware Cloud Services' token exchange (Network Insight SaaS): `https://host[:port]` of
-    /// another host (the transport connects there for it), or a path on the server itself.
-    std::string csp_base = "https://console.cloud.vmware.com";
-    std::string user_agent = "keyops/" KEYOPS_VERSION_STRING;
-    /// Accept-Encoding sent; the transport decodes gzip and deflate. Empty sends none.
-    std::string accept_encoding = "gzip, deflate";
-    /// Limit for a whole call: token requests, every attempt and every wait between them.
-    std::chrono::milliseconds call_timeout{120000};
-    /// Destroying a client that still holds a server-side credential (a Network Insight token)
-    /// without close() releases it, best effort, within this time; 0 disables that release.
-    /// See ~client().
-    std::chrono::milliseconds release_on_destroy_timeout{2000};
-    /// Read after write across a cluster's nodes: for this long after this client started a
-    /// job (an endpoint with `creates_resource`), a call naming that job's id that is answered
-    /// 404 is asked again after a short pause instead of failing: another node may not have
-    /// the job yet. 0 turns this off.
-    std::chrono::milliseconds read_after_write_grace{2000};
-    parse_options parse;
-    /// Told of connects, handshakes, requests, responses, retries, token requests and (through
-    /// the waits) polls; null for none. Must outlive the client. See observer.hpp.
-    keyops::observer* observer = nullptr;
-};
 
 template <class Transport, class Auth = no_auth, class Retry = exponential_backoff>
 class client {
@@ -176,7 +139,7 @@ public:
     template <class E, class... Args>
     call_result<E> call(Args&&... args) {
         constexpr std::size_t n = sizeof...(Args);
-        if constexpr (ends_with_error_refs<Args...>()) {
+        if constexpr (detail::ends_with_error_refs<Args...>()) {
             auto all = std::forward_as_tuple(std::forward<Args>(args)...);
             return call_first<E>(all, std::get<n - 2>(all), std::get<n - 1>(all),
                                  std::make_index_sequence<n - 2>());
@@ -202,7 +165,7 @@ public:
         // The token keeps its value category: a composed operation passing `std::move(self)`
         // is moved, never copied.
         using token_type = std::tuple_element_t<n - 1, std::tuple<Args...>>;
-        if constexpr (diagnostics_before_token<Args...>()) {
+        if constexpr (detail::diagnostics_before_token<Args...>()) {
             return async_first<E>(all, &std::get<n - 2>(all),
                                   std::forward<token_type>(std::get<n - 1>(all)),
                                   std::make_index_sequence<n - 2>());
@@ -252,31 +215,6 @@ private:
     };
     using fsm_type = call_fsm<Auth, Retry>;
 
-    // A separate function: in one `n >= 2 && ...` condition, tuple_element_t<n - 2> would be
-    // instantiated even for n == 1 (a call with only a completion token), and fail to compile.
-    template <class... Args>
-    static constexpr bool diagnostics_before_token() {
-        constexpr std::size_t n = sizeof...(Args);
-        if constexpr (n < 2) {
-            return false;
-        } else {
-            return std::is_same_v<std::decay_t<std::tuple_element_t<n - 2, std::tuple<Args...>>>,
-                                  diagnostics>;
-        }
-    }
-
-    template <class... Args>
-    static constexpr bool ends_with_error_refs() {
-        constexpr std::size_t n = sizeof...(Args);
-        if constexpr (n < 2) {
-            return false;
-        } else {
-            using tuple = std::tuple<Args...>;
-            return std::is_same_v<std::tuple_element_t<n - 2, tuple>, error_code&> &&
-                   std::is_same_v<std::tuple_element_t<n - 1, tuple>, diagnostics&>;
-        }
-    }
-
     template <class E, class Tuple, std::size_t... I>
     call_result<E> call_first(Tuple& all, error_code& ec, diagnostics& diag,
                               std::index_sequence<I...>) {
@@ -314,36 +252,16 @@ private:
         return st;
     }
 
-    // --- read after write (client_options::read_after_write_grace) --------------------------
-
-    struct recent_write {
-        std::string id;
-        std::chrono::steady_clock::time_point until;
-    };
-
     template <class A>
     void note_recent_id(call_params& p, const A& arg) const {
-        if constexpr (std::is_same_v<A, job_id>) {
-            const auto now = std::chrono::steady_clock::now();
-            for (const auto& r : recent_)
-                if (r.until > now && r.id == arg.value)
-                    p.not_found_grace_until = r.until;
-        }
+        if constexpr (std::is_same_v<A, job_id>)
+            p.not_found_grace_until = recent_.grace_until(arg.value);
     }
 
     template <class E, class R>
     void remember_created(const R& r) {
-        if constexpr (detail::creates_resource<E>::value && detail::has_string_id<R>::value) {
-            if (opt_.read_after_write_grace.count() <= 0 || r.id.empty())
-                return;
-            const auto now = std::chrono::steady_clock::now();
-            recent_.erase(std::remove_if(recent_.begin(), recent_.end(),
-                                         [&](const recent_write& w) { return w.until <= now; }),
-                          recent_.end());
-            if (recent_.size() >= 64) // a bound for a client that starts jobs in a burst
-                recent_.erase(recent_.begin());
-            recent_.push_back({std::string(r.id), now + opt_.read_after_write_grace});
-        }
+        if constexpr (detail::creates_resource<E>::value && detail::has_string_id<R>::value)
+            recent_.remember(r.id, opt_.read_after_write_grace);
     }
 
     // Bodies up to this size are copied out of a call's response, whose string is then kept
@@ -500,42 +418,9 @@ private:
             auth_wakeup_->cancel();
     }
 
-    // What a release on destruction owns: the client's transport and auth policy are moved in.
-    struct release_job {
-        Transport transport;
-        Auth auth;
-        request_context ctx;
-        diagnostics diag;
-    };
-
     void release_on_destroy() noexcept {
-        if constexpr (detail::needs_release_on_destroy<Auth>::value &&
-                      std::is_move_constructible_v<Transport> &&
-                      std::is_move_constructible_v<Auth>) {
-            try {
-                if (opt_.release_on_destroy_timeout.count() <= 0 || !auth_.needs_release())
-                    return;
-                const auto deadline =
-                    std::chrono::steady_clock::now() + opt_.release_on_destroy_timeout;
-                if (ran_sync_) {
-                    diagnostics ignored;
-                    detail::release(transport_, auth_, ctx_, ignored, deadline);
-                    return;
-                }
-                const executor_type ex = get_executor();
-                auto job = std::make_unique<release_job>(
-                    release_job{std::move(transport_), std::move(auth_), ctx_, diagnostics()});
-                boost::asio::post(ex, [job = std::move(job), deadline]() mutable {
-                    release_job& j = *job;
-                    detail::async_release(j.transport, j.auth, j.ctx, j.diag, deadline,
-                                          [job = std::move(job)](error_code) mutable {
-                                              job.reset(); // the transport goes with it
-                                          });
-                });
-            } catch (...) {
-                // Best effort: the token then expires on the server.
-            }
-        }
+        detail::release_on_destroy(transport_, auth_, ctx_, ran_sync_,
+                                   opt_.release_on_destroy_timeout);
     }
 
     Transport transport_;
@@ -546,7 +431,7 @@ private:
     request_context ctx_;
     bool ran_sync_ = false;             // the last call was a sync one (see ~client)
     std::unique_ptr<call_state> spare_; // a finished call's state, for the next call
-    std::vector<recent_write> recent_;  // jobs this client started, within the grace
+    detail::recent_writes recent_;      // jobs this client started, within the grace
     std::unique_ptr<boost::asio::steady_timer> auth_wakeup_;
     // Memory for the handlers of async calls (see detail/erased_handler.hpp); on the heap, so
     // that it stays put if the client's storage moves with it.

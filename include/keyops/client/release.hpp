@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <memory>
+#include <type_traits>
 #include <utility>
 
 namespace keyops {
@@ -69,6 +70,50 @@ error_code release(Transport& t, Auth& a, const request_context& ctx, diagnostic
     const error_code result = a.on_release_response(ec, res, diag);
     detail::redact_secrets(a, diag);
     return result;
+}
+
+// What a release on destruction owns: the client's transport and auth policy are moved in.
+template <class Transport, class Auth>
+struct release_job {
+    Transport transport;
+    Auth auth;
+    request_context ctx;
+    diagnostics diag;
+};
+
+// ~client(): the release described there, never throwing. `sync`: the client's last call was a
+// sync one (release on the calling thread); otherwise a detached release is posted.
+template <class Transport, class Auth>
+void release_on_destroy(Transport& transport, Auth& auth, const request_context& ctx, bool sync,
+                        std::chrono::milliseconds timeout) noexcept {
+    if constexpr (needs_release_on_destroy<Auth>::value &&
+                  std::is_move_constructible_v<Transport> && std::is_move_constructible_v<Auth>) {
+        try {
+            if (timeout.count() <= 0 || !auth.needs_release())
+                return;
+            const auto deadline = std::chrono::steady_clock::now() + timeout;
+            if (sync) {
+                diagnostics ignored;
+                release(transport, auth, ctx, ignored, deadline);
+                return;
+            }
+            using job_type = release_job<Transport, Auth>;
+            const auto ex = transport.get_executor();
+            auto job = std::make_unique<job_type>(
+                job_type{std::move(transport), std::move(auth), ctx, diagnostics()});
+            boost::asio::post(ex, [job = std::move(job), deadline]() mutable {
+                job_type& j = *job;
+                async_release(j.transport, j.auth, j.ctx, j.diag, deadline,
+                              [job = std::move(job)](error_code) mutable {
+                                  job.reset(); // the transport goes with it
+                              });
+            });
+        } catch (...) {
+            // Best effort: the token then expires on the server.
+        }
+    } else {
+        (void)transport, (void)auth, (void)ctx, (void)sync, (void)timeout;
+    }
 }
 
 } // namespace detail

@@ -30,21 +30,6 @@
 
 namespace keyops {
 
-/// What a wait needs done next.
-struct wait_action {
-    enum class type : unsigned char {
-        list,   ///< list jobs: ids list_ids(), status list_status(), skip, limit
-        get,    ///< GET job job_id()
-        cancel, ///< POST the cancel of job job_id()
-        status, ///< read the rotation status (rotation waits)
-        wait,   ///< pause until `until`, then on_wake()
-        done,   ///< finished with `ec`: see results()
-    };
-    type kind = type::done;
-    std::chrono::steady_clock::time_point until{};
-    error_code ec{};
-};
-
 class jobs_wait_fsm {
 public:
     using time_point = std::chrono::steady_clock::time_point;

@@ -1,0 +1,272 @@
+// keyops-sim: the table of the CCKM job kinds it serves, and the vendor's example jobs.
+#include "kinds.hpp"
+
+#include <tuple>
+
+namespace keyops_sim {
+
+namespace cckm = keyops::cckm;
+
+namespace {
+
+// The CCKM job kinds. The library's list (keyops::cckm::all_kinds, made from KEYOPS_CCKM_KINDS)
+// gives each kind's name, path and whether it can be listed and cancelled; kKindData adds what
+// only the simulator knows. A library kind without a line in kKindData is not served.
+
+const KindData kKindData[] = {
+    {cckm::job_kind::aws,
+     "aws",
+     "kms",
+     "kms",
+     "kms",
+     "kms",
+     "kms synchronized successfully",
+     "",
+     "",
+     Style::named,
+     {"kms-prod", "kms-dev", "kms-fail-demo"}},
+    {cckm::job_kind::aws_custom_key_stores,
+     "aws",
+     "kms",
+     "kms",
+     "kms",
+     "custom key store",
+     "custom key store synchronized successfully",
+     "",
+     "",
+     Style::named,
+     {"cks-cloudhsm-prod", "cks-xks-dev", "cks-fail-demo"}},
+    {cckm::job_kind::aws_bulk,
+     "aws",
+     "kms",
+     "kms",
+     "",
+     "bulk job",
+     "bulk operation completed successfully",
+     "",
+     "",
+     Style::generic,
+     {"kms-prod", "kms-dev", "kms-fail-demo"}},
+    {cckm::job_kind::azure,
+     "AzureCloud",
+     "key_vaults",
+     "key_vaults",
+     "key_vaults",
+     "vault",
+     "vault synchronized successfully",
+     "northcentralus/",
+     "",
+     Style::named,
+     {"pkv-softkeys::260ecbe7-777b-4d3c-84ea-887620498863",
+      "CCKM-Soft-Delete::260ecbe7-777b-4d3c-84ea-887620498863",
+      "pkv-fail-demo::260ecbe7-777b-4d3c-84ea-887620498863"}},
+    {cckm::job_kind::azure_certificates,
+     "AzureCloud",
+     "key_vaults",
+     "key_vaults",
+     "key_vaults",
+     "vault",
+     "vault synchronized successfully",
+     "northcentralus/",
+     "azure-certificate",
+     Style::named,
+     {"pkv-softkeys::260ecbe7-777b-4d3c-84ea-887620498863",
+      "CCKM-Soft-Delete::260ecbe7-777b-4d3c-84ea-887620498863",
+      "pkv-fail-demo::260ecbe7-777b-4d3c-84ea-887620498863"}},
+    {cckm::job_kind::azure_secrets,
+     "AzureCloud",
+     "key_vaults",
+     "key_vaults",
+     "key_vaults",
+     "vault",
+     "vault synchronized successfully",
+     "northcentralus/",
+     "azure-secret",
+     Style::named,
+     {"pkv-softkeys::260ecbe7-777b-4d3c-84ea-887620498863",
+      "CCKM-Soft-Delete::260ecbe7-777b-4d3c-84ea-887620498863",
+      "pkv-fail-demo::260ecbe7-777b-4d3c-84ea-887620498863"}},
+    {cckm::job_kind::azure_bulk,
+     "AzureCloud",
+     "key_vaults",
+     "key_vaults",
+     "",
+     "bulk job",
+     "bulk operation completed successfully",
+     "",
+     "",
+     Style::generic,
+     {"pkv-softkeys::260ecbe7-777b-4d3c-84ea-887620498863",
+      "CCKM-Soft-Delete::260ecbe7-777b-4d3c-84ea-887620498863",
+      "pkv-fail-demo::260ecbe7-777b-4d3c-84ea-887620498863"}},
+    {cckm::job_kind::google,
+     "gcp",
+     "key_rings",
+     "key_rings",
+     "key_rings",
+     "key ring",
+     "key ring synchronized successfully",
+     "",
+     "",
+     Style::named,
+     {"projects/keyops-sim/locations/global/keyRings/demo-key-ring",
+      "projects/keyops-sim/locations/us-east1/keyRings/prod-ring",
+      "projects/keyops-sim/locations/global/keyRings/fail-ring"}},
+    {cckm::job_kind::google_update_all_versions,
+     "gcp",
+     "",
+     "",
+     "",
+     "key",
+     "Successfully updated all key versions state.",
+     "",
+     "",
+     Style::uav,
+     {"", "", ""}},
+    {cckm::job_kind::oci,
+     "oci",
+     "key_vaults",
+     "vaults",
+     "vaults",
+     "vault",
+     "vault synchronized successfully",
+     "cckm-sim/",
+     "",
+     Style::named,
+     {"5e9ee2f1-1b90-4b7d-b319-2b0848e78e75", "8a0c4d6e-3f1b-4c2a-9d7e-6b5a4c3d2e1f",
+      "vault-fail-demo"}},
+    {cckm::job_kind::sap,
+     "sap",
+     "groups",
+     "groups",
+     "groups",
+     "group",
+     "group synchronized successfully",
+     "",
+     "",
+     Style::named,
+     {"sap-group-prod", "sap-group-dev", "sap-group-fail"}},
+    {cckm::job_kind::sfdc_keys,
+     "salesforce",
+     "organizations",
+     "organizations",
+     "organizations",
+     "organization",
+     "organization synchronized successfully",
+     "",
+     "",
+     Style::named,
+     {"org-prod", "org-sandbox", "org-fail-demo"}},
+    {cckm::job_kind::sfdc_certificates,
+     "salesforce",
+     "organizations",
+     "organizations",
+     "organizations",
+     "organization",
+     "organization synchronized successfully",
+     "",
+     "",
+     Style::named,
+     {"org-prod", "org-sandbox", "org-fail-demo"}},
+    {cckm::job_kind::dsm,
+     "dsm",
+     "domains",
+     "domains",
+     "domains",
+     "domain",
+     "domain synchronized successfully",
+     "",
+     "",
+     Style::named,
+     {"6070915c-0ab4-4e7e-bf4d-31dd31214874", "1b7f3c2a-4d5e-4f60-8a9b-0c1d2e3f4a5b",
+      "domain-fail-demo"}},
+    {cckm::job_kind::luna_refresh,
+     "luna",
+     "partitions",
+     "",
+     "",
+     "partition",
+     "partition refreshed successfully",
+     "",
+     "",
+     Style::generic,
+     {"partition-1", "partition-2", "partition-fail"}},
+    {cckm::job_kind::luna_sync,
+     "luna",
+     "partitions",
+     "",
+     "",
+     "partition",
+     "partition synchronized successfully",
+     "",
+     "",
+     Style::generic,
+     {"partition-1", "partition-2", "partition-fail"}},
+    {cckm::job_kind::external_cm,
+     "external-cm",
+     "domains",
+     "",
+     "domains",
+     "domain",
+     "domain refreshed successfully",
+     "",
+     "",
+     Style::named,
+     {"cm-domain-root", "cm-domain-apps", "cm-domain-fail"}},
+    // SAP key jobs: no list, no cancel; the body is not documented (its first array of strings
+    // names the keys).
+    {cckm::job_kind::sap_keys,
+     "sap",
+     "keys",
+     "",
+     "",
+     "key",
+     "key job completed successfully",
+     "",
+     "",
+     Style::generic,
+     {"sap-key-1", "sap-key-2", "sap-key-fail"}},
+};
+
+template <class K>
+void add_kind(std::vector<Kind>& out, K) {
+    for (const KindData& d : kKindData)
+        if (d.kind == K::kind)
+            out.push_back(Kind{d, K::name, "/api" + std::string(K::base_path.view()), K::has_list,
+                               K::has_cancel});
+}
+
+} // namespace
+
+const std::vector<Kind>& kinds() {
+    static const std::vector<Kind> all = [] {
+        std::vector<Kind> out;
+        std::apply([&](auto... k) { (add_kind(out, k), ...); }, cckm::all_kinds{});
+        return out;
+    }();
+    return all;
+}
+
+const std::vector<SeedJob>& example_jobs() {
+    static const std::vector<SeedJob> all = {
+        {cckm::job_kind::dsm,
+         R"({"id":"d4cbd38e-845e-4f75-9e71-15280084986e","uri":"kylo:kylo:cckm:synchronize:d4cbd38e-845e-4f75-9e71-15280084986e","account":"kylo:kylo:admin:accounts:kylo","application":"ncryptify:gemalto:admin:apps:kylo","devAccount":"ncryptify:gemalto:admin:accounts:gemalto","createdAt":"2021-03-03T09:22:15.05611Z","updatedAt":"2021-03-03T09:22:15.636481Z","completed_at":"2021-03-03T09:22:15.636315Z","overall_status":"completed","detailed_status":{"6070915c-0ab4-4e7e-bf4d-31dd31214874":"domain synchronized successfully"},"cloud":"dsm","domains":["6070915c-0ab4-4e7e-bf4d-31dd31214874"],"abort":false})"},
+        {cckm::job_kind::azure_certificates,
+         R"({"id":"1f413972-499e-498c-9543-77c2da7d71e4","uri":"kylo:kylo:cckm:synchronize:1f413972-499e-498c-9543-77c2da7d71e4","account":"kylo:kylo:admin:accounts:kylo","application":"ncryptify:gemalto:admin:apps:kylo","devAccount":"ncryptify:gemalto:admin:accounts:gemalto","createdAt":"2022-05-12T07:00:52.032722Z","updatedAt":"2022-05-12T07:01:17.698896Z","completed_at":"2022-05-12T07:01:17.698624Z","overall_status":"failed","detailed_status":{"northcentralus/CCKM-Soft-Delete::260ecbe7-777b-4d3c-84ea-887620498863":"vault synchronized successfully","northcentralus/pkv-softkeys::260ecbe7-777b-4d3c-84ea-887620498863":"vault synchronized successfully"},"cloud":"AzureCloud","key_vaults":["pkv-softkeys::260ecbe7-777b-4d3c-84ea-887620498863","CCKM-Soft-Delete::260ecbe7-777b-4d3c-84ea-887620498863"],"abort":false,"sync_item":"azure-certificate"})"},
+        {cckm::job_kind::google_update_all_versions,
+         R"({"id":"778a1024-dc18-49cb-833b-cfd6c000c090","uri":"kylo:kylo:cckm:update_all_versions:778a1024-dc18-49cb-833b-cfd6c000c090","account":"kylo:kylo:admin:accounts:kylo","createdAt":"2021-05-05T07:33:44.183784Z","updatedAt":"2021-05-05T07:33:48.323112Z","completed_at":"2021-05-05T07:33:48.322905Z","overall_status":"completed","detailed_status":{"completed":["2","1"],"projects/gemalto-kyloeng/locations/global/keyRings/demo-key-ring/cryptoKeys/doc-test":"Successfully updated all key versions state."},"job_id":"778a1024-dc18-49cb-833b-cfd6c000c090","key_id":"ecc73bfb-7605-4263-abb8-84fe431d35fb","version_count":2,"operation":"disable","abort":false})"},
+        {cckm::job_kind::oci,
+         R"({"id":"45f1c056-ad1f-41b7-bf68-2b2909e51ab9","uri":"kylo:kylo:cckm:synchronize:45f1c056-ad1f-41b7-bf68-2b2909e51ab9","account":"kylo:kylo:admin:accounts:kylo","application":"ncryptify:gemalto:admin:apps:kylo","devAccount":"ncryptify:gemalto:admin:accounts:gemalto","createdAt":"2022-02-03T04:19:34.327771Z","updatedAt":"2022-02-03T04:20:06.015704Z","completed_at":"2022-02-03T04:20:06.015547Z","overall_status":"completed","detailed_status":{"cckmqa-automation/5e9ee2f1-1b90-4b7d-b319-2b0848e78e75":"vault synchronized successfully"},"cloud":"oci","key_vaults":["5e9ee2f1-1b90-4b7d-b319-2b0848e78e75"],"abort":false})"},
+    };
+    return all;
+}
+
+// The index of `kind` in kinds(), or kinds().size() if the simulator does not serve it.
+std::size_t kind_index(cckm::job_kind kind) {
+    for (std::size_t i = 0; i < kinds().size(); ++i)
+        if (kinds()[i].kind == kind)
+            return i;
+    return kinds().size();
+}
+
+} // namespace keyops_sim
