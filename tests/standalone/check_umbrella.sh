@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # What the two umbrella headers pull in, from the preprocessor's list of included files (-M).
 #   check_umbrella.sh all CXX STD INCLUDE_DIR
-#       <keyops/keyops.hpp> reaches every header under include/keyops (src.hpp excepted, which
-#       compiles Boost.JSON and Boost.URL and is included on purpose in one file).
+#       <keyops/keyops.hpp> reaches every header under include/keyops but two, each included on
+#       purpose on its own: src.hpp, which compiles Boost.JSON and Boost.URL (and keyops' part
+#       with KEYOPS_SEPARATE_COMPILATION) in one file, and any_client.hpp, the concrete client,
+#       whose header-only form compiles every operation wherever it is included.
 #   check_umbrella.sh core CXX STD INCLUDE_DIR
 #       <keyops/core.hpp>, preprocessed as with -fno-exceptions, includes no OpenSSL header and
 #       nothing of Asio or Beast beyond what Beast's HTTP message types and
@@ -20,7 +22,7 @@ deps() {
 }
 case "$mode" in
 all)
-    (cd "$inc" && find keyops -name '*.hpp' ! -path keyops/src.hpp | sort) > "$work/headers"
+    (cd "$inc" && find keyops -name '*.hpp' ! -path keyops/src.hpp ! -path keyops/any_client.hpp | sort) > "$work/headers"
     deps '#include <keyops/keyops.hpp>' | sed -n "s|^$inc/||p" > "$work/reached"
     missing=$(comm -23 "$work/headers" "$work/reached")
     if [ -n "$missing" ]; then

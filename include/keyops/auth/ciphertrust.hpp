@@ -5,6 +5,7 @@
 // the refresh token revoked when the session ends. Sans-io: see auth/concept.hpp.
 
 #include <keyops/auth/concept.hpp>
+#include <keyops/auth/credentials.hpp>
 #include <keyops/auth/token_state.hpp>
 #include <keyops/endpoint/ciphertrust_auth.hpp>
 #include <keyops/parse/parse.hpp>
@@ -16,21 +17,6 @@
 #include <string_view>
 
 namespace keyops {
-
-struct ciphertrust_credentials {
-    std::string username;
-    std::string password;
-    std::string domain;           ///< optional
-    std::string auth_domain_path; ///< optional
-    std::string auth_domain;      ///< optional; the tenant (CipherTrust as a service)
-    /// Ask for a new refresh token with every refresh (the old one is then revoked).
-    bool renew_refresh_token = false;
-    /// Renew this long before expiry (at most a fifth of the token's life).
-    std::chrono::seconds renew_margin{30};
-    /// Revoke the refresh token when the client closes (or is destroyed): an agent that signs
-    /// in often leaves no refresh tokens behind.
-    bool revoke_on_close = true;
-};
 
 /// CipherTrust Manager: password grant, then refresh grants before the token expires; a 401
 /// drops the token and the client retries once; a refused refresh token falls back to the

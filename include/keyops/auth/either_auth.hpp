@@ -1,7 +1,7 @@
 #ifndef KEYOPS_AUTH_EITHER_AUTH_HPP
 #define KEYOPS_AUTH_EITHER_AUTH_HPP
 
-// An auth policy chosen at run time between two: typically a login that renews its token
+// An auth policy chosen at run time between two (or more): typically a login that renews its token
 // (ciphertrust_auth, network_insight_auth) or a token given by the user (static_token). One
 // client type then serves both, so an agent or a tool compiles each operation once, whichever
 // credentials it was configured with.
@@ -19,16 +19,29 @@
 
 namespace keyops {
 
-template <class First, class Second = static_token>
+template <class First, class Second = static_token, class... More>
 class either_auth {
+    template <class P>
+    static constexpr bool is_one = std::is_same_v<P, First> || std::is_same_v<P, Second> ||
+                                   (std::is_same_v<P, More> || ...);
+
 public:
     either_auth(First a) : a_(std::in_place_index<0>, std::move(a)) {}
     either_auth(Second b) : a_(std::in_place_index<1>, std::move(b)) {}
+    /// Any of the further policies.
+    template <class P, class = std::enable_if_t<!std::is_same_v<P, First> &&
+                                                !std::is_same_v<P, Second> && is_one<P>>>
+    either_auth(P p) : a_(std::in_place_type<P>, std::move(p)) {}
 
-    /// Which of the two is in use (0: First).
+    /// Which one is in use (0: First, 1: Second, 2: the first of More ...).
     std::size_t index() const noexcept { return a_.index(); }
     First* first() noexcept { return std::get_if<0>(&a_); }
     Second* second() noexcept { return std::get_if<1>(&a_); }
+    /// The policy of type P, if it is the one in use.
+    template <class P>
+    P* get() noexcept {
+        return std::get_if<P>(&a_);
+    }
 
     bool
     try_authorize(http_request& r,
@@ -78,7 +91,7 @@ public:
     }
 
 private:
-    std::variant<First, Second> a_;
+    std::variant<First, Second, More...> a_;
 };
 
 } // namespace keyops

@@ -5,6 +5,7 @@
 // (a CSP API token exchanged for an access token). Sans-io: see auth/concept.hpp.
 
 #include <keyops/auth/concept.hpp>
+#include <keyops/auth/credentials.hpp>
 #include <keyops/auth/token_state.hpp>
 #include <keyops/endpoint/network_insight.hpp>
 #include <keyops/endpoint/vmware_csp.hpp>
@@ -17,17 +18,6 @@
 #include <string_view>
 
 namespace keyops {
-
-struct network_insight_credentials {
-    std::string username;
-    std::string password;
-    ni::domain_type domain = ni::domain_type::local;
-    std::string domain_value = "local";
-    /// A VMware Identity Manager token: when set, the token comes from POST /auth/token/vidm
-    /// with it, and the user name and password are not used.
-    std::string vidm_token;
-    std::chrono::seconds renew_margin{30};
-};
 
 /// Network Insight on premises: a token with an expiry, `Authorization: NetworkInsight <token>`;
 /// a 401 re-authenticates once; begin_release deletes the token on the server (each user may hold
@@ -143,13 +133,6 @@ private:
 
     network_insight_credentials creds_;
     network_insight_token_state state_;
-};
-
-struct network_insight_csp_credentials {
-    /// The CSP API token (generated in the VMware Cloud Services console).
-    std::string api_token;
-    /// Renew this long before `expires_in` runs out (at most a fifth of the token's life).
-    std::chrono::seconds renew_margin{60};
 };
 
 /// Network Insight SaaS: the CSP API token exchanged for an access token (csp::authorize, a form

@@ -7,6 +7,7 @@
 
 #include <keyops/auth/ciphertrust.hpp>
 #include <keyops/auth/concept.hpp>
+#include <keyops/auth/credentials.hpp>
 #include <keyops/auth/network_insight.hpp>
 
 #include <boost/beast/http/field.hpp>
@@ -29,13 +30,10 @@ public:
 /// A token obtained elsewhere, sent as it is on every request.
 class static_token : public detail::no_fetch {
 public:
-    enum class scheme {
-        bearer,          ///< `Authorization: Bearer <token>` (CipherTrust Manager)
-        network_insight, ///< `Authorization: NetworkInsight <token>` (on premises)
-        csp              ///< `csp-auth-token: <token>` (Network Insight SaaS)
-    };
+    using scheme = token_credentials::scheme;
 
     static_token(scheme s, std::string token) : scheme_(s), token_(std::move(token)) {}
+    explicit static_token(token_credentials c) : scheme_(c.kind), token_(std::move(c.token)) {}
 
     bool try_authorize(http_request& req, std::chrono::system_clock::time_point = {}) {
         namespace http = boost::beast::http;

@@ -17,6 +17,7 @@
 #include <keyops/endpoint/query_writer.hpp>
 #include <keyops/error.hpp>
 #include <keyops/model/cckm.hpp>
+#include <keyops/model/job_kind.hpp>
 #include <keyops/model/status.hpp>
 
 #include <boost/json/object.hpp>
@@ -253,13 +254,6 @@ struct update_all_versions_body {
 // One tag type per kind, made from the list in cckm_kinds.hpp: its runtime tag, its
 // command-line name, its path under /api, its resource filter, whether it can be listed and
 // cancelled, and its modelled start body.
-
-/// Runtime names of the kinds, for command lines and configuration.
-enum class job_kind {
-#define KEYOPS_CCKM_KIND_ENUMERATOR(type, ...) type,
-    KEYOPS_CCKM_KINDS(KEYOPS_CCKM_KIND_ENUMERATOR)
-#undef KEYOPS_CCKM_KIND_ENUMERATOR
-};
 
 #define KEYOPS_CCKM_KIND_TYPE(type, name_, path_, filter, listable, cancellable, body)             \
     struct type {                                                                                  \

@@ -5,6 +5,7 @@
 // status and details.
 // Paths are under the service base (`/api/ni` on premises, `/ni/api/ni` on SaaS).
 
+#include <keyops/auth/credentials.hpp>
 #include <keyops/endpoint/descriptor.hpp>
 #include <keyops/error.hpp>
 #include <keyops/model/auth.hpp>
@@ -17,8 +18,6 @@
 #include <tuple>
 
 namespace keyops::ni {
-
-enum class domain_type { local, ldap };
 
 /// Body of POST /auth/token.
 struct credentials {

@@ -1,0 +1,5 @@
+// The keyops::compiled library (CMake) and keyops_compiled_dep (Meson): keyops' separately
+// compiled part, for programs built with KEYOPS_SEPARATE_COMPILATION, which the library's users
+// get from its interface. Boost.JSON and Boost.URL come from Boost's own libraries.
+
+#include <keyops/impl/compiled.ipp>
