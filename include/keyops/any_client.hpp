@@ -16,7 +16,7 @@
 //     boost::asio::io_context io;
 //     keyops::any_client_config cfg;
 //     keyops::parse_server_url("https://cm.example.com", cfg.transport);
-//     cfg.credentials = keyops::ciphertrust_credentials{"admin", password};
+//     cfg.credentials = login; // a keyops::ciphertrust_credentials
 //     keyops::any_client cm(io.get_executor(), std::move(cfg));
 //     auto job = cm.get_job(keyops::cckm::job_kind::oci, id);        // throws keyops::exception
 //     auto page = cm.list_jobs(keyops::cckm::job_kind::oci, {}, ec, diag);

@@ -3,7 +3,7 @@
 file(REMOVE_RECURSE ${WORK_DIR})
 file(MAKE_DIRECTORY ${WORK_DIR})
 execute_process(COMMAND ${CMAKE_COMMAND} -E tar czf ${WORK_DIR}/keyops.tar.gz
-                        CMakeLists.txt cmake include
+                        CMakeLists.txt cmake include src
                 WORKING_DIRECTORY ${KEYOPS_SOURCE_DIR} RESULT_VARIABLE r)
 if(NOT r EQUAL 0)
     message(FATAL_ERROR "packing the source tree failed")
