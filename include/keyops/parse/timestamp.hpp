@@ -173,60 +173,56 @@ parse_rfc3339(std::string_view s) noexcept {
 
 namespace detail {
 
-// Bytes lo..hi-1 of the 8-byte word that holds bytes `base`..`base`+7 of a text, as a mask.
-constexpr std::uint64_t byte_span(std::size_t base, std::size_t lo, std::size_t hi) noexcept {
-    lo = lo < base ? base : lo;
-    hi = hi > base + 8 ? base + 8 : hi;
-    if (hi <= lo)
-        return 0;
-    const std::size_t n = hi - lo;
-    const std::uint64_t ones = n == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * n)) - 1;
-    return ones << (8 * (lo - base));
+// Nonzero when a byte of `w` under the mask `m` (0xFF bytes) is not an ASCII digit.
+constexpr std::uint64_t non_digits(std::uint64_t w, std::uint64_t m) noexcept {
+    constexpr std::uint64_t highs = 0xF0F0F0F0F0F0F0F0ull;
+    constexpr std::uint64_t threes = 0x3030303030303030ull;
+    constexpr std::uint64_t sixes = 0x0606060606060606ull;
+    const std::uint64_t d = w & m;
+    // High nibble 3, and a low nibble of at most 9 (adding 6 keeps the high nibble at 3).
+    return ((d & highs) ^ (threes & m)) | (((d + (sixes & m)) & highs) ^ (threes & m));
+}
+
+inline std::uint64_t load8(const char* p) noexcept {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    return w;
 }
 
 } // namespace detail
 
 /// The same answer as `parse_instant(s).has_value()`, found quickly for the form the servers
-/// write (`YYYY-MM-DDTHH:MM:SS`, an optional fraction of up to 11 digits, `Z`): the parser checks
+/// write (`YYYY-MM-DDTHH:MM:SS`, an optional fraction of up to 15 digits, `Z`): the parser checks
 /// every timestamp it reads with it, and leaves the instant to be worked out when it is read.
 /// Other forms (offsets, lower case, a space) are checked by parse_instant().
 inline bool is_rfc3339(std::string_view s) noexcept {
     const std::size_t n = s.size();
-    if (n < 20 || n > 32 || n == 21 || s[n - 1] != 'Z' || s[10] != 'T' ||
-        s[19] != (n == 20 ? 'Z' : '.'))
+    const char* p = s.data();
+    if (n < 20 || n > 36 || n == 21 || p[n - 1] != 'Z' || p[19] != (n == 20 ? 'Z' : '.'))
         return parse_instant(s).has_value();
-    // The text, zero-padded to 32 bytes: two fixed-size copies that overlap in the middle.
-    unsigned char b[32] = {};
-    std::memcpy(b, s.data(), 16);
-    std::memcpy(b + n - 16, s.data() + n - 16, 16);
-    constexpr std::uint64_t highs = 0xF0F0F0F0F0F0F0F0ull;
-    constexpr std::uint64_t threes = 0x3030303030303030ull;
-    constexpr std::uint64_t sixes = 0x0606060606060606ull;
-    // Digits: 0-3, 5-6, 8-9, 11-12, 14-15, 17-18 and the fraction, 20 to n-2. Bytes 19 and n-1
-    // were checked above; every other byte is a separator or padding and must equal `sep`.
-    // "YYYY-MM-DDTHH:MM:SS": separators at 4, 7, 10, 13 and 16.
-    constexpr unsigned char sep[32] = {0, 0, 0, 0, '-', 0, 0, '-', 0, 0, 'T', 0, 0, ':', 0, 0, ':'};
-    std::uint64_t bad = 0;
-    for (std::size_t k = 0; k < 4; ++k) {
-        const std::size_t base = 8 * k;
-        const std::uint64_t digits =
-            detail::byte_span(base, 0, 4) | detail::byte_span(base, 5, 7) |
-            detail::byte_span(base, 8, 10) | detail::byte_span(base, 11, 13) |
-            detail::byte_span(base, 14, 16) | detail::byte_span(base, 17, 19) |
-            detail::byte_span(base, 20, n - 1);
-        std::uint64_t w = 0, pattern = 0;
-        std::memcpy(&w, b + base, 8);
-        std::memcpy(&pattern, sep + base, 8);
-        bad |= (w ^ pattern) & ~digits & ~detail::byte_span(base, 19, 20) &
-               ~detail::byte_span(base, n - 1, n);
-        const std::uint64_t d = w & digits;
-        bad |= (d & highs) ^ (threes & digits);
-        bad |= ((d + (sixes & digits)) & highs) ^ (threes & digits);
+    using u64 = std::uint64_t;
+    // Bytes 0-7 "YYYY-MM-", 8-15 "DDTHH:MM", 16-19 ":SS." (byte 19 checked above).
+    const u64 w0 = detail::load8(p), w1 = detail::load8(p + 8);
+    std::uint32_t w2;
+    std::memcpy(&w2, p + 16, 4);
+    constexpr u64 sep0 = u64{'-'} << 32 | u64{'-'} << 56, dig0 = 0x00FFFF00FFFFFFFFull;
+    constexpr u64 sep1 = u64{'T'} << 16 | u64{':'} << 40, dig1 = 0xFFFF00FFFF00FFFFull;
+    u64 bad = ((w0 ^ sep0) & ~dig0) | detail::non_digits(w0, dig0) | ((w1 ^ sep1) & ~dig1) |
+              detail::non_digits(w1, dig1) | ((w2 ^ u64{':'}) & 0xFF) |
+              detail::non_digits(w2, 0x00FFFF00ull);
+    // The fraction, bytes 20 to n-2: the 8 bytes that end the text (their last is the Z), and
+    // bytes 20-27 as well when the fraction is longer than the 7 of those.
+    if (n > 20) {
+        const std::size_t lo = n >= 28 ? 0 : 28 - n; // the first fraction byte of the tail
+        bad |= detail::non_digits(detail::load8(p + n - 8), (0x00FFFFFFFFFFFFFFull >> (8 * lo))
+                                                                << (8 * lo));
+        if (n > 28)
+            bad |= detail::non_digits(detail::load8(p + 20), ~u64{0});
     }
     if (bad)
         return false;
-    const auto two = [&b](std::size_t i) {
-        return static_cast<unsigned>(b[i] - '0') * 10 + static_cast<unsigned>(b[i + 1] - '0');
+    const auto two = [p](std::size_t i) {
+        return static_cast<unsigned>(p[i] - '0') * 10 + static_cast<unsigned>(p[i + 1] - '0');
     };
     const unsigned month = two(5), day = two(8);
     constexpr unsigned char month_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
