@@ -198,7 +198,8 @@ inline std::uint64_t load8(const char* p) noexcept {
 inline bool is_rfc3339(std::string_view s) noexcept {
     const std::size_t n = s.size();
     const char* p = s.data();
-    if (n < 20 || n > 36 || n == 21 || p[n - 1] != 'Z' || p[19] != (n == 20 ? 'Z' : '.'))
+    if (n < 20 || n > 36 || n == 21 || p[n - 1] != 'Z' || p[10] != 'T' ||
+        p[19] != (n == 20 ? 'Z' : '.'))
         return parse_instant(s).has_value();
     using u64 = std::uint64_t;
     // Bytes 0-7 "YYYY-MM-", 8-15 "DDTHH:MM", 16-19 ":SS." (byte 19 checked above).
