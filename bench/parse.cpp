@@ -15,8 +15,15 @@
 // (document, parser) cell, the best batch counted. Heap allocations are counted by the
 // replacement operator new of alloc_count.cpp, during one separate parse outside the timed loops.
 //
+// Two rows read only what a wait reads (the page's skip, limit and total; each job's id,
+// overall_status, abort and detailed_status): keyops' field mask (cckm::job_status_list) and
+// simdjson On-Demand extracting the same fields. Their checksum covers those fields alone and
+// must agree between them.
+//
 // The last line is the summary the issue asks for, on the 1,000-job compact document:
 //     ratio keyops_vs_floor=X keyops_vs_dom_monotonic=Y allocations_per_job=Z
+//           wait_fields_vs_simdjson=W
+// W is simdjson's wait-fields time over keyops' field-mask time.
 
 #include "alloc_count.hpp"
 
@@ -326,6 +333,11 @@ public:
         sum_ += 1000003 + 7 * h(key) + 13 * h(value);
     }
     void vault(std::string_view v) { sum_ += 7000001 + 17 * h(v); }
+    // The wait's fields: the page's counts, and each job's abort flag.
+    void page(std::uint64_t skip, std::uint64_t limit, std::uint64_t total) {
+        sum_ += 19 * skip + 23 * limit + 29 * total;
+    }
+    void abort(bool a) { sum_ += a ? 31 : 37; }
     std::uint64_t value() const noexcept { return sum_; }
 
 private:
@@ -386,6 +398,25 @@ std::uint64_t run_keyops_owning(const std::string& body) {
     if (ec)
         die("keyops: " + diag.describe(ec));
     return fold_keyops(*list);
+}
+
+// The field mask: only what a wait reads (the page's counts; each job's id, overall_status,
+// abort and detailed_status), the rest skipped.
+std::uint64_t run_keyops_mask(std::string_view body) {
+    keyops::error_code ec;
+    keyops::diagnostics diag;
+    auto list = keyops::parse_borrowed<keyops::cckm::job_status_list>(body, ec, diag);
+    if (ec)
+        die("keyops mask: " + diag.describe(ec));
+    checksum c;
+    c.page(list->skip.value_or(0), list->limit.value_or(0), list->total.value_or(0));
+    for (const keyops::cckm::job_status& j : list->resources) {
+        c.job(j.id, j.overall_status.raw, j.overall_status.state, 0);
+        c.abort(j.abort);
+        for (auto m : j.detailed_status)
+            c.pair(m.key, m.value.as_string());
+    }
+    return c.value();
 }
 
 // --- the floor: basic_parser with a handler that does nothing ----------------------------------
@@ -514,6 +545,52 @@ std::uint64_t run_simdjson(simdjson::ondemand::parser& parser,
     return c.value();
 }
 
+// The wait's fields only, as run_keyops_mask reads them; everything else is skipped.
+std::uint64_t run_simdjson_wait(simdjson::ondemand::parser& parser,
+                                const simdjson::padded_string& body) {
+    using namespace simdjson;
+    checksum c;
+    std::uint64_t skip = 0, limit = 0, total = 0;
+    ondemand::document doc = parser.iterate(body);
+    for (auto top : doc.get_object()) {
+        const ondemand::raw_json_string key = top.key();
+        if (key == "skip") {
+            skip = top.value().get_uint64();
+        } else if (key == "limit") {
+            limit = top.value().get_uint64();
+        } else if (key == "total") {
+            total = top.value().get_uint64();
+        } else if (key == "resources") {
+            for (auto element : top.value().get_array()) {
+                std::string_view id, status;
+                bool abort = false;
+                for (auto f : element.get_object()) {
+                    const ondemand::raw_json_string k = f.key();
+                    if (k == "id") {
+                        id = f.value().get_string();
+                    } else if (k == "overall_status") {
+                        status = f.value().get_string();
+                    } else if (k == "abort") {
+                        abort = f.value().get_bool();
+                    } else if (k == "detailed_status") {
+                        for (auto m : f.value().get_object()) {
+                            const std::string_view mk = m.unescaped_key();
+                            std::string_view value;
+                            if (m.value().get_string().get(value) != SUCCESS)
+                                value = {};
+                            c.pair(mk, value);
+                        }
+                    }
+                }
+                c.job(id, status, keyops::job_state_from_word(status), 0);
+                c.abort(abort);
+            }
+        }
+    }
+    c.page(skip, limit, total);
+    return c.value();
+}
+
 // --- RapidJSON in-situ -------------------------------------------------------------------------
 
 // RapidJSON allocates with malloc, not operator new: this allocator counts its calls too.
@@ -615,7 +692,10 @@ std::uint64_t run_nlohmann(std::string_view body) {
 using clock_type = std::chrono::steady_clock;
 
 // The rows the summary line is computed from.
-enum class role { other, floor, keyops_borrowed, dom_monotonic };
+enum class role { other, floor, keyops_borrowed, dom_monotonic, keyops_mask, simdjson_wait };
+
+// What a row's checksum covers: every extracted field, or only the wait's.
+enum class fields { all, wait };
 
 // One row of the table. `run(i)` parses once and returns the checksum; `prepare(n)` readies the
 // inputs of runs 0..n-1 outside the timing (RapidJSON's mutable copies), at most `chunk` at once.
@@ -627,6 +707,7 @@ struct parser_case {
     std::function<void(std::size_t)> prepare = [](std::size_t) {
     };
     std::size_t chunk = std::numeric_limits<std::size_t>::max();
+    fields covers = fields::all;
 };
 
 struct measurement {
@@ -779,6 +860,9 @@ int main(int argc, char** argv) {
         "them at a\n"
         "    time); default flags, so no UTF-8 validation; its mallocs are counted via its "
         "allocator\n"
+        "  field mask / wait fields: only the page's counts and each job's id, overall_status, "
+        "abort and\n"
+        "    detailed_status, into a checksum of their own compared between the two rows\n"
         "  time: best of %d batches of ~%.0f ms; allocs/parse: one parse after the warm-up\n\n",
         simdjson::get_active_implementation()->name().c_str(),
         simdjson::builtin_implementation()->name().c_str(), cfg.batches, cfg.batch_seconds * 1e3);
@@ -787,10 +871,11 @@ int main(int argc, char** argv) {
                 "allocs/parse");
 
     // The summary: the borrowed keyops parse on the 1,000-job compact document.
-    std::optional<measurement> floor, borrowed, monotonic;
+    std::optional<measurement> floor, borrowed, monotonic, mask, simdjson_wait;
     std::vector<unsigned char> reused_buffer(16u << 20);
     // The same jobs give the same checksum, compact or pretty.
-    std::vector<std::pair<std::size_t, std::uint64_t>> checksum_by_jobs;
+    // Per number of jobs and per set of fields covered.
+    std::vector<std::pair<std::pair<std::size_t, fields>, std::uint64_t>> checksum_by_jobs;
 
     for (const document& d : docs) {
         if (!cfg.only_document.empty() && d.name != cfg.only_document)
@@ -841,6 +926,18 @@ int main(int argc, char** argv) {
         cases.push_back({"nlohmann", role::other, true, [&](std::size_t) {
                              return run_nlohmann(body);
                          }});
+        parser_case mask_case{"keyops field mask (job_status_list)", role::keyops_mask, true,
+                              [&](std::size_t) {
+                                  return run_keyops_mask(body);
+                              }};
+        mask_case.covers = fields::wait;
+        cases.push_back(mask_case);
+        parser_case sj_wait{"simdjson on-demand (wait fields)", role::simdjson_wait, true,
+                            [&](std::size_t) {
+                                return run_simdjson_wait(sj_parser, padded);
+                            }};
+        sj_wait.covers = fields::wait;
+        cases.push_back(sj_wait);
 
         for (const parser_case& p : cases) {
             if (!cfg.only_parser.empty() &&
@@ -848,10 +945,11 @@ int main(int argc, char** argv) {
                 continue;
             const measurement m = measure(p, cfg);
             if (p.extracts) {
-                auto it = std::find_if(checksum_by_jobs.begin(), checksum_by_jobs.end(),
-                                       [&](const auto& e) { return e.first == d.jobs; });
+                auto it = std::find_if(
+                    checksum_by_jobs.begin(), checksum_by_jobs.end(),
+                    [&](const auto& e) { return e.first == std::make_pair(d.jobs, p.covers); });
                 if (it == checksum_by_jobs.end())
-                    checksum_by_jobs.emplace_back(d.jobs, m.checksum);
+                    checksum_by_jobs.emplace_back(std::make_pair(d.jobs, p.covers), m.checksum);
                 else if (it->second != m.checksum)
                     die("checksum mismatch on the " + d.name + " document: " + p.name + " has " +
                         std::to_string(m.checksum) + ", the first parser had " +
@@ -869,16 +967,21 @@ int main(int argc, char** argv) {
                     borrowed = m;
                 else if (p.kind == role::dom_monotonic)
                     monotonic = m;
+                else if (p.kind == role::keyops_mask)
+                    mask = m;
+                else if (p.kind == role::simdjson_wait)
+                    simdjson_wait = m;
             }
         }
     }
 
-    if (!floor || !borrowed || !monotonic)
+    if (!floor || !borrowed || !monotonic || !mask || !simdjson_wait)
         return 0; // a filtered run
-    std::printf(
-        "ratio keyops_vs_floor=%.2f keyops_vs_dom_monotonic=%.2f allocations_per_job=%.3f\n",
-        borrowed->ns_per_parse / floor->ns_per_parse,
-        monotonic->ns_per_parse / borrowed->ns_per_parse,
-        static_cast<double>(borrowed->allocations) / 1000.0);
+    std::printf("ratio keyops_vs_floor=%.2f keyops_vs_dom_monotonic=%.2f allocations_per_job=%.3f "
+                "wait_fields_vs_simdjson=%.2f\n",
+                borrowed->ns_per_parse / floor->ns_per_parse,
+                monotonic->ns_per_parse / borrowed->ns_per_parse,
+                static_cast<double>(borrowed->allocations) / 1000.0,
+                simdjson_wait->ns_per_parse / mask->ns_per_parse);
     return 0;
 }

@@ -1,16 +1,21 @@
 // The parser on everything but the happy path: escapes, unknown and missing fields, nulls, wrong
-// types, numbers out of range, nesting, truncation at every byte, invalid UTF-8, size limits.
+// types, numbers out of range, nesting, truncation at every byte, invalid UTF-8, size limits; the
+// field mask of a wait (cckm::job_status_list) against the full parse and a DOM.
 
 #include "fixtures.hpp"
 
 #include <keyops/keyops.hpp>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
 #include <cstdio>
 #include <iterator>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -619,3 +624,265 @@ BOOST_AUTO_TEST_CASE(error_codes_have_messages) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// The field mask (cckm::job_status, cckm::job_status_list): what a wait reads, the rest skipped;
+// compared with the full parse and with Boost.JSON's DOM, on the fixtures and generated lists.
+BOOST_AUTO_TEST_SUITE(field_mask)
+
+namespace {
+
+std::string_view dom_string(const boost::json::object& o, std::string_view key) {
+    const boost::json::value* v = o.if_contains(key);
+    return v && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
+}
+
+std::optional<std::uint64_t> dom_count(const boost::json::object& o, std::string_view key) {
+    const boost::json::value* v = o.if_contains(key);
+    if (v && v->is_uint64())
+        return v->get_uint64();
+    if (v && v->is_int64() && v->get_int64() >= 0)
+        return static_cast<std::uint64_t>(v->get_int64());
+    return std::nullopt;
+}
+
+// detailed_status against its DOM object: the same keys in the same order, the same strings.
+void same_detailed(keyops::json_object_view got, const boost::json::value* want,
+                   const std::string& where) {
+    if (want == nullptr || want->is_null()) {
+        BOOST_TEST(got.size() == 0u, where);
+        return;
+    }
+    const boost::json::object& o = want->as_object();
+    BOOST_TEST_REQUIRE(got.size() == o.size(), where);
+    auto it = o.begin();
+    for (auto m : got) {
+        BOOST_TEST(m.key == std::string_view(it->key()), where);
+        BOOST_TEST(m.value.is_string() == it->value().is_string(), where << " " << m.key);
+        if (it->value().is_string())
+            BOOST_TEST(m.value.as_string() == std::string_view(it->value().get_string()), where);
+        ++it;
+    }
+}
+
+void same_job(const keyops::cckm::job_status& got, const boost::json::object& want,
+              const std::string& where) {
+    BOOST_TEST(got.id == dom_string(want, "id"), where);
+    BOOST_TEST(got.overall_status.raw == dom_string(want, "overall_status"), where);
+    BOOST_TEST((got.overall_status.state ==
+                keyops::job_state_from_word(dom_string(want, "overall_status"))),
+               where);
+    const boost::json::value* abort = want.if_contains("abort");
+    BOOST_TEST(got.abort == (abort && abort->is_bool() && abort->get_bool()), where);
+    same_detailed(got.detailed_status, want.if_contains("detailed_status"), where);
+}
+
+// The mask, the full parse and the DOM of one list body agree on every field the mask keeps.
+void list_agrees(const std::string& body, const std::string& name) {
+    auto mask = parses<keyops::cckm::job_status_list>(body);
+    auto full = parses<keyops::cckm::job_list>(body);
+    const boost::json::object dom = boost::json::parse(body).as_object();
+    BOOST_TEST((mask->skip == dom_count(dom, "skip")), name);
+    BOOST_TEST((mask->limit == dom_count(dom, "limit")), name);
+    BOOST_TEST((mask->total == dom_count(dom, "total")), name);
+    BOOST_TEST((mask->total == full->total && mask->skip == full->skip), name);
+    const boost::json::array& jobs = dom.at("resources").as_array();
+    BOOST_TEST_REQUIRE(mask->resources.size() == jobs.size(), name);
+    BOOST_TEST_REQUIRE(full->resources.size() == jobs.size(), name);
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+        const std::string where = name + " job " + std::to_string(i);
+        const keyops::cckm::job_status& m = mask->resources[i];
+        const keyops::cckm::job& f = full->resources[i];
+        same_job(m, jobs[i].as_object(), where);
+        BOOST_TEST(m.id == f.id, where);
+        BOOST_TEST(m.overall_status.raw == f.overall_status.raw, where);
+        BOOST_TEST(m.abort == f.abort, where);
+        BOOST_TEST(m.done() == f.done(), where);
+        BOOST_TEST(m.detailed_status.size() == f.detailed_status.size(), where);
+    }
+    std::uint64_t from = mask->skip.value_or(0);
+    BOOST_TEST(
+        (keyops::cckm::next_page_skip(*mask, from) == keyops::cckm::next_page_skip(*full, from)),
+        name);
+}
+
+// A generated list: members in the server's order or shuffled, unknown members with nested
+// values, escapes, nulls, numbers of every kind in skipped places.
+std::string generated_list(unsigned seed, std::size_t count) {
+    std::uint64_t state = seed * 0x9E3779B97F4A7C15ull + 1;
+    const auto next = [&state](std::uint64_t n) {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        return (state >> 33) % n;
+    };
+    static const char* words[] = {"in_progress", "completed", "failed", "paused", ""};
+    boost::json::array resources;
+    for (std::size_t i = 0; i < count; ++i) {
+        std::vector<std::pair<std::string, boost::json::value>> members;
+        members.emplace_back("id", "job-" + std::to_string(seed) + "-" + std::to_string(i) +
+                                       (next(4) == 0 ? "<&>\"\\" : ""));
+        members.emplace_back("uri", "kylo:kylo:cckm:synchronize:" + std::to_string(i));
+        members.emplace_back("createdAt", next(5) == 0 ? "not a time" : "2023-04-05T06:07:08.9Z");
+        if (next(6) == 0)
+            members.emplace_back("overall_status", nullptr);
+        else
+            members.emplace_back("overall_status", words[next(5)]);
+        boost::json::object detailed;
+        for (std::size_t k = 0, n = next(4); k < n; ++k)
+            detailed["vault/" + std::to_string(k) + (k == 1 ? "\xc3\xa9\\u" : "")] =
+                k == 2 ? boost::json::value(nullptr)
+                       : boost::json::value("state \u00e9 <" + std::to_string(k) + ">");
+        if (next(7) == 0)
+            members.emplace_back("detailed_status", nullptr);
+        else if (next(7) != 0)
+            members.emplace_back("detailed_status", std::move(detailed));
+        members.emplace_back("key_vaults", boost::json::array{"a", "b\u00e9"});
+        members.emplace_back("version_count",
+                             next(2) ? boost::json::value(-5) : boost::json::value(1.5e300));
+        members.emplace_back(
+            "extra",
+            boost::json::parse(R"({"x":[1,{"y":[true,false,null,-2,3.5]}],"z":"\u0041"})"));
+        if (next(3) != 0)
+            members.emplace_back("abort", next(2) == 0);
+        if (next(3) == 0)
+            for (std::size_t k = members.size() - 1; k > 0; --k)
+                std::swap(members[k], members[next(k + 1)]);
+        boost::json::object job;
+        for (auto& [k, v] : members)
+            job[k] = std::move(v);
+        resources.push_back(std::move(job));
+    }
+    boost::json::object list;
+    list["skip"] = seed % 3;
+    list["limit"] = count;
+    list["total"] = count * 3 + seed;
+    list["resources"] = std::move(resources);
+    return boost::json::serialize(list);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(fixture_lists_agree_with_the_full_parse_and_the_dom) {
+    for (const char* name : {"oci_sync_list.json", "dsm_refresh_list.json"})
+        list_agrees(fixture(name), name);
+}
+
+BOOST_AUTO_TEST_CASE(fixture_jobs_agree_with_the_full_parse_and_the_dom) {
+    for (const char* name :
+         {"azure_certificates_job.json", "google_update_all_versions_job.json"}) {
+        const std::string body = fixture(name);
+        auto mask = parses<keyops::cckm::job_status>(body);
+        auto full = parses<keyops::cckm::job>(body);
+        same_job(*mask, boost::json::parse(body).as_object(), name);
+        BOOST_TEST(mask->id == full->id);
+        BOOST_TEST(mask->abort == full->abort);
+        BOOST_TEST(mask->overall_status.raw == full->overall_status.raw);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(generated_lists_agree_with_the_full_parse_and_the_dom) {
+    for (unsigned seed = 0; seed < 40; ++seed)
+        list_agrees(generated_list(seed, seed % 9 == 0 ? 0 : 1 + seed * 7 % 60),
+                    "generated list " + std::to_string(seed));
+}
+
+BOOST_AUTO_TEST_CASE(skipped_members_are_still_checked) {
+    using keyops::cckm::job_status_list;
+    const std::string head = R"({"total":1,"resources":[{"id":"a",)";
+    // Anything malformed in a member the mask skips fails the parse as it does the full one.
+    for (const char* bad : {R"("uri":[1,}]})", R"("uri":tru]})", R"("uri":"a\q"}]})",
+                            R"("uri":{"k" 1}}]})", R"("uri":01}]})", R"("uri":"x"}]} x)"}) {
+        auto o = parse_fails<job_status_list>(head + bad);
+        BOOST_TEST((o.ec == error::malformed_json), bad << ": " << o.ec.message());
+        parse_fails<keyops::cckm::job_list>(head + bad);
+    }
+    auto utf8 = parse_fails<job_status_list>(head + "\"uri\":\"\xff\"}]}");
+    BOOST_TEST((utf8.ec == error::invalid_utf8));
+    auto deep = parse_fails<job_status_list>(head + "\"uri\":" + std::string(40, '[') +
+                                             std::string(40, ']') + "}]}");
+    BOOST_TEST((deep.ec == error::too_deep));
+    // A skipped member may hold any type: it is not read.
+    auto ok = parses<job_status_list>(head + R"("uri":5,"key_vaults":{"x":1},"createdAt":7}]})");
+    BOOST_TEST(ok->resources.at(0).id == "a");
+    BOOST_TEST(ok.problems().empty());
+}
+
+BOOST_AUTO_TEST_CASE(wrong_types_of_kept_fields_name_the_path) {
+    using keyops::cckm::job_status_list;
+    const struct {
+        const char* body;
+        const char* path;
+    } cases[] = {
+        {R"({"resources":[{"id":"a"},{"id":5}]})", "/resources/1/id"},
+        {R"({"resources":[{"abort":"yes"}]})", "/resources/0/abort"},
+        {R"({"resources":[{"overall_status":[]}]})", "/resources/0/overall_status"},
+        {R"({"resources":[{"detailed_status":"x"}]})", "/resources/0/detailed_status"},
+        {R"({"resources":{}})", "/resources"},
+        {R"({"total":"3","resources":[]})", "/total"},
+    };
+    for (const auto& c : cases) {
+        auto o = parse_fails<job_status_list>(c.body);
+        BOOST_TEST((o.ec == error::wrong_type), c.body << ": " << o.ec.message());
+        BOOST_TEST(o.diag.json_path == c.path, c.body);
+        BOOST_TEST(!o.diag.detail.empty());
+    }
+    auto neg = parses<job_status_list>(R"({"total":-1,"resources":[]})");
+    BOOST_TEST(!neg->total.has_value());
+    BOOST_TEST(neg.problems().size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(every_truncation_fails_cleanly) {
+    for (const char* name : {"oci_sync_list.json", "dsm_refresh_list.json"}) {
+        const std::string whole = trimmed_fixture(name);
+        for (std::size_t n = 0; n < whole.size(); ++n) {
+            keyops::error_code ec;
+            keyops::diagnostics diag;
+            auto a = keyops::parse<keyops::cckm::job_status_list>(whole.substr(0, n), ec, diag);
+            BOOST_TEST_REQUIRE(ec.failed(), name << " cut at " << n);
+            BOOST_TEST((ec == error::incomplete_json || ec == error::empty_body),
+                       name << " cut at " << n << ": " << ec.message());
+            BOOST_TEST(diag.json_offset <= n);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The parser's quick timestamp test answers as parse_instant() does, on the servers' form and
+// on every one-byte change, cut and extension of it.
+BOOST_AUTO_TEST_CASE(quick_timestamp_test_agrees_with_parse_instant) {
+    std::vector<std::string> texts;
+    for (const char* base :
+         {"2021-03-03T09:22:15Z", "2021-03-03T09:22:15.5Z", "2020-02-29T23:59:59.123456789Z",
+          "2021-02-28T00:00:00.056110Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:60.99999999999Z",
+          "2024-12-31T23:59:59.1234567890123Z", "2021-01-01T00:00:00+02:00", "1900-02-29T00:00:00Z",
+          "2000-02-29T00:00:00.1Z"}) {
+        const std::string b = base;
+        texts.push_back(b);
+        for (std::size_t n = 0; n < b.size(); ++n) {
+            texts.push_back(b.substr(0, n));
+            texts.push_back(b.substr(0, n) + "Z");
+        }
+        for (std::size_t i = 0; i < b.size(); ++i)
+            for (char c : {'0', '1', '2', '3', '5', '9', '/',  ':',    '-',    '.', 'T',
+                           't', ' ', 'Z', 'z', '+', 'a', '\0', '\x7f', '\xc3', ':', '/'}) {
+                std::string t = b;
+                t[i] = c;
+                texts.push_back(t);
+            }
+        for (const char* more : {"0", "00", "0000000", "123456789012", "Z", "x"})
+            texts.push_back(b.substr(0, b.size() - 1) + more + "Z");
+    }
+    for (int month = 0; month <= 13; ++month)
+        for (int day = 0; day <= 32; ++day) {
+            char t[40];
+            std::snprintf(t, sizeof t, "2023-%02d-%02dT12:00:00.25Z", month, day);
+            texts.push_back(t);
+            std::snprintf(t, sizeof t, "2024-%02d-%02dT23:59:60Z", month, day);
+            texts.push_back(t);
+        }
+    unsigned disagreements = 0;
+    for (const std::string& t : texts)
+        if (keyops::is_rfc3339(t) != keyops::parse_instant(t).has_value() && disagreements++ < 10)
+            BOOST_TEST(false, "is_rfc3339 and parse_instant disagree on '" << t << "'");
+    BOOST_TEST(disagreements == 0u);
+    BOOST_TEST(texts.size() > 3000u);
+}

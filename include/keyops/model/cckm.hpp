@@ -1,8 +1,9 @@
 #ifndef KEYOPS_MODEL_CCKM_HPP
 #define KEYOPS_MODEL_CCKM_HPP
 
-// CCKM response types: a job, a page of jobs, and the error body. Every field of the documented
-// job object is here; a field the server left out (or sent as null) is empty.
+// CCKM response types: a job, a page of jobs, the same two through a field mask that keeps only
+// what a wait reads (job_status, job_status_list), and the error body. Every field of the
+// documented job object is here; a field the server left out (or sent as null) is empty.
 
 #include <keyops/model/status.hpp>
 #include <keyops/parse/json_view.hpp>
@@ -26,7 +27,7 @@ struct job {
     timestamp created_at;         ///< `createdAt`
     timestamp updated_at;         ///< `updatedAt`
     timestamp completed_at;       ///< `completed_at`: only once the job is done
-    job_status overall_status;
+    keyops::job_status overall_status;
     /// Usually resource name -> text, but values may be any JSON (update-all-versions jobs hold
     /// `"completed": ["2","1"]`). `detailed_status.string(name)` reads a text value.
     json_object_view detailed_status;
@@ -85,6 +86,40 @@ inline std::optional<std::uint64_t> next_page_skip(const job_list& page,
     return skip + got;
 }
 
+/// What a wait reads of a job, and nothing else: a field mask of `job`. Parsing into it checks
+/// the whole document as strictly as `job` does (malformed JSON, wrong types of these fields),
+/// but every other member is skipped without being looked at, which makes a large list cheaper
+/// to read. The members mean what they mean in `job`.
+struct job_status {
+    std::string_view id;
+    keyops::job_status overall_status;
+    /// True once a cancel was asked for.
+    bool abort = false;
+    json_object_view detailed_status;
+
+    /// Done: completed (possibly aborted) or failed. Unknown words are not terminal.
+    bool done() const noexcept { return is_terminal(overall_status.state); }
+};
+
+/// One page of a job list, with the fields of job_status for each job.
+struct job_status_list {
+    std::optional<std::uint64_t> skip;
+    std::optional<std::uint64_t> limit;
+    std::optional<std::uint64_t> total;
+    std::vector<job_status> resources;
+};
+
+/// The paging rule of next_page_skip(const job_list&, ...) for a page read through the mask.
+inline std::optional<std::uint64_t> next_page_skip(const job_status_list& page,
+                                                   std::uint64_t skip) noexcept {
+    const std::uint64_t got = page.resources.size();
+    if (got == 0 || !page.total || *page.total == 0)
+        return std::nullopt;
+    if (*page.total <= skip || *page.total - skip <= got)
+        return std::nullopt;
+    return skip + got;
+}
+
 /// The body of a CCKM error response, e.g. `{"code":16,"codeDesc":"NCERRResourceNotFound: ..."}`.
 struct error_body {
     std::optional<std::int32_t> code;
@@ -130,6 +165,29 @@ struct keyops::json_schema<keyops::cckm::job> {
 template <>
 struct keyops::json_schema<keyops::cckm::job_list> {
     using T = cckm::job_list;
+    static constexpr field_entry fields[] = {
+        field<&T::skip>("skip"),
+        field<&T::limit>("limit"),
+        field<&T::total>("total"),
+        field<&T::resources>("resources"),
+    };
+};
+
+// In the order the server writes them (see json_schema<cckm::job>).
+template <>
+struct keyops::json_schema<keyops::cckm::job_status> {
+    using T = cckm::job_status;
+    static constexpr field_entry fields[] = {
+        field<&T::id>("id"),
+        field<&T::overall_status>("overall_status"),
+        field<&T::detailed_status>("detailed_status"),
+        field<&T::abort>("abort"),
+    };
+};
+
+template <>
+struct keyops::json_schema<keyops::cckm::job_status_list> {
+    using T = cckm::job_status_list;
     static constexpr field_entry fields[] = {
         field<&T::skip>("skip"),
         field<&T::limit>("limit"),

@@ -181,7 +181,7 @@ struct sink_for<timestamp> {
     static constexpr value_sink value{"an RFC 3339 timestamp string",
                                       [](parse_state& st, void* m, std::string_view s) {
                                           as<timestamp>(m) = timestamp{s};
-                                          if (!parse_instant(s))
+                                          if (!is_rfc3339(s))
                                               return st.field_problem(
                                                   error::invalid_timestamp,
                                                   "expected an RFC 3339 timestamp", false);

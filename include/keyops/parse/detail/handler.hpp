@@ -39,7 +39,7 @@ public:
     bool on_array_end(std::size_t, error_code&) { return end_container(false); }
 
     bool on_key_part(string_view_type part, std::size_t, error_code&) {
-        if (st_.skip_depth())
+        if (skip_)
             return true;
         if (!key_parted_) {
             st_.key_text().clear();
@@ -50,7 +50,7 @@ public:
     }
 
     bool on_key(string_view_type last, std::size_t, error_code&) {
-        if (st_.skip_depth())
+        if (skip_)
             return true;
         std::string_view key(last.data(), last.size());
         bool stable = true;
@@ -63,7 +63,7 @@ public:
             stable = false;
         }
         key_parted_ = false;
-        frame& f = st_.frames().back();
+        frame& f = *top_;
         f.has_key = true;
         if (f.kind == frame_kind::object) {
             f.field = f.schema->find(key, f.hint);
@@ -83,7 +83,7 @@ public:
     }
 
     bool on_string_part(string_view_type part, std::size_t, error_code&) {
-        if (st_.skip_depth() || !wants_value())
+        if (skip_ || !wants_value())
             return true;
         if (!string_parted_) {
             st_.text().clear();
@@ -94,43 +94,35 @@ public:
     }
 
     bool on_string(string_view_type last, std::size_t, error_code& ec) {
-        if (st_.skip_depth())
+        if (skip_)
             return true;
-        if (!wants_value()) {
+        frame* f = top_;
+        if (f == nullptr)
+            return type_error(ec, "an object", "a string");
+        // The common case first: a string for a field of a schema.
+        if (f->kind == frame_kind::object) {
+            if (f->field == nullptr) {
+                string_parted_ = false;
+                return true;
+            }
+            return deliver(ec, *f, f->field->sink->on_string, "a string", stable_string(last));
+        }
+        if (f->kind == frame_kind::object_array) {
             string_parted_ = false;
-            return scalar_without_target(ec, "a string");
+            ++f->count;
+            return type_error(ec, "an object", "a string");
         }
-        std::string_view s(last.data(), last.size());
-        if (string_parted_ || !st_.in_body(s)) {
-            auto& t = st_.text();
-            if (!string_parted_)
-                t.clear();
-            t.append(s.data(), s.size());
-            s = st_.keep(t);
-        }
-        string_parted_ = false;
-
-        frame& f = st_.frames().back();
-        switch (f.kind) {
-        case frame_kind::object:
-            return deliver(ec, f, f.field->sink->on_string, "a string", s);
-        case frame_kind::string_array:
-            ++f.count;
+        const std::string_view s = stable_string(last);
+        if (f->kind == frame_kind::string_array) {
+            ++f->count;
             st_.strings().push_back(s);
             return true;
-        case frame_kind::object_array:
-            ++f.count;
-            return type_error(ec, "an object", "a string");
-        case frame_kind::generic_object:
-        case frame_kind::generic_array: {
-            json_node n;
-            n.kind = json_kind::string;
-            n.string = s.data();
-            n.size = s.size();
-            return push_node(f, n);
         }
-        }
-        return true;
+        json_node n;
+        n.kind = json_kind::string;
+        n.string = s.data();
+        n.size = s.size();
+        return push_node(*f, n);
     }
 
     bool on_number_part(string_view_type, error_code&) { return true; }
@@ -166,17 +158,17 @@ public:
         });
     }
     bool on_null(error_code& ec) {
-        if (st_.skip_depth())
+        if (skip_)
             return true;
-        if (st_.frames().empty())
+        frame* f = top_;
+        if (f == nullptr)
             return type_error(ec, "an object", "null");
-        frame& f = st_.frames().back();
-        if (f.kind == frame_kind::object) {
-            if (!f.field)
+        if (f->kind == frame_kind::object) {
+            if (!f->field)
                 return true;
-            return deliver(ec, f, f.field->sink->on_null, "null");
+            return deliver(ec, *f, f->field->sink->on_null, "null");
         }
-        return scalar_in_array_or_generic(ec, f, "null",
+        return scalar_in_array_or_generic(ec, *f, "null",
                                           [](json_node& n) { n.kind = json_kind::null; });
     }
 
@@ -186,25 +178,29 @@ public:
 private:
     // A value in an object field the schema does not know is dropped without being copied.
     bool wants_value() const noexcept {
-        const auto& fr = st_.frames();
-        if (fr.empty())
-            return false;
-        const frame& f = fr.back();
-        return !(f.kind == frame_kind::object && f.field == nullptr) &&
-               f.kind != frame_kind::object_array;
+        const frame* f = top_;
+        return f != nullptr && !(f->kind == frame_kind::object && f->field == nullptr) &&
+               f->kind != frame_kind::object_array;
     }
 
-    // A string that wants_value() rejected: fine in an unknown field, an error elsewhere.
-    bool scalar_without_target(error_code& ec, const char* found) {
-        auto& fr = st_.frames();
-        if (fr.empty())
-            return type_error(ec, "an object", found);
-        frame& f = fr.back();
-        if (f.kind == frame_kind::object_array) {
-            ++f.count;
-            return type_error(ec, "an object", found);
+    // The string just ended, where the arena keeps it: in the body (no copy) or copied once.
+    std::string_view stable_string(string_view_type last) {
+        std::string_view s(last.data(), last.size());
+        if (string_parted_) {
+            auto& t = st_.text();
+            t.append(s.data(), s.size());
+            s = st_.keep(t);
+            string_parted_ = false;
+        } else if (!st_.in_body(s)) {
+            s = st_.keep(s);
         }
-        return true;
+        return s;
+    }
+
+    // The frame on top of the stack, after a push or a pop.
+    void refresh_top() noexcept {
+        auto& fr = st_.frames();
+        top_ = fr.empty() ? nullptr : &fr.back();
     }
 
     template <class Fn, class... Args>
@@ -221,17 +217,17 @@ private:
 
     template <class Member, class V, class Fill>
     bool scalar(error_code& ec, Member member, const char* found, V v, Fill fill) {
-        if (st_.skip_depth())
+        if (skip_)
             return true;
-        if (st_.frames().empty())
+        frame* f = top_;
+        if (f == nullptr)
             return type_error(ec, "an object", found);
-        frame& f = st_.frames().back();
-        if (f.kind == frame_kind::object) {
-            if (!f.field)
+        if (f->kind == frame_kind::object) {
+            if (!f->field)
                 return true;
-            return deliver(ec, f, f.field->sink->*member, found, v);
+            return deliver(ec, *f, f->field->sink->*member, found, v);
         }
-        return scalar_in_array_or_generic(ec, f, found, fill);
+        return scalar_in_array_or_generic(ec, *f, found, fill);
     }
 
     template <class Fill>
@@ -260,58 +256,62 @@ private:
 
     bool begin_container(error_code& ec, bool is_object) {
         const char* found = is_object ? "an object" : "an array";
-        auto& sd = st_.skip_depth();
-        if (sd) {
-            ++sd;
+        if (skip_) {
+            ++skip_;
             return true;
         }
-        auto& fr = st_.frames();
-        if (fr.empty()) {
+        frame* f = top_;
+        if (f == nullptr) {
             if (!is_object)
                 return type_error(ec, "an object", found);
             st_.push_object(root_, root_target_);
+            refresh_top();
             return true;
         }
-        frame& f = fr.back();
-        switch (f.kind) {
-        case frame_kind::object:
-            if (!f.field) {
-                sd = 1;
+        switch (f->kind) {
+        case frame_kind::object: {
+            if (!f->field) {
+                skip_ = 1;
                 return true;
             }
-            return deliver(ec, f, is_object ? f.field->sink->on_object : f.field->sink->on_array,
-                           found);
+            const bool ok = deliver(
+                ec, *f, is_object ? f->field->sink->on_object : f->field->sink->on_array, found);
+            refresh_top();
+            return ok;
+        }
         case frame_kind::object_array: {
-            ++f.count;
+            ++f->count;
             if (!is_object)
                 return type_error(ec, "an object", found);
-            const object_schema* schema = f.schema;
-            void* element = f.emplace(f.target);
-            st_.push_object(schema, element); // invalidates f
+            const object_schema* schema = f->schema;
+            void* element = f->emplace(f->target);
+            st_.push_object(schema, element);
+            refresh_top();
             return true;
         }
         case frame_kind::string_array:
-            ++f.count;
+            ++f->count;
             return type_error(ec, "a string", found);
         case frame_kind::generic_object:
         case frame_kind::generic_array:
-            if (f.kind == frame_kind::generic_array)
-                ++f.count;
-            st_.push_generic(is_object, generic_target::none, nullptr); // invalidates f
+            if (f->kind == frame_kind::generic_array)
+                ++f->count;
+            st_.push_generic(is_object, generic_target::none, nullptr);
+            refresh_top();
             return true;
         }
         return true;
     }
 
     bool end_container(bool is_object) {
-        auto& sd = st_.skip_depth();
-        if (sd) {
-            --sd;
+        if (skip_) {
+            --skip_;
             return true;
         }
         auto& fr = st_.frames();
         const frame f = fr.back();
         fr.pop_back();
+        refresh_top();
         switch (f.kind) {
         case frame_kind::string_array: {
             const std::size_t n = st_.strings().size() - f.mark;
@@ -356,6 +356,8 @@ private:
     parse_state& st_;
     const object_schema* root_;
     void* root_target_;
+    frame* top_ = nullptr; // the innermost frame; the stack never reallocates during a parse
+    std::size_t skip_ = 0; // depth inside a container nobody reads
     bool key_parted_ = false;
     bool string_parted_ = false;
 };

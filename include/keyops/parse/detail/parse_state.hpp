@@ -12,6 +12,7 @@
 #include <boost/json/monotonic_resource.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <iterator>
 #include <string>
@@ -97,6 +98,39 @@ private:
     const field_problem* head_ = nullptr;
 };
 
+namespace detail {
+
+// Equality of two byte ranges of length `n`, inline: keys are short, and a call to memcmp costs
+// more than the comparison. Loads of 8 or 4 bytes, the last one overlapping the one before.
+inline bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
+    if (n >= 8) {
+        std::uint64_t x, y;
+        for (std::size_t i = 0; i + 8 < n; i += 8) {
+            std::memcpy(&x, a + i, 8);
+            std::memcpy(&y, b + i, 8);
+            if (x != y)
+                return false;
+        }
+        std::memcpy(&x, a + n - 8, 8);
+        std::memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    if (n >= 4) {
+        std::uint32_t x, y, u, v;
+        std::memcpy(&x, a, 4);
+        std::memcpy(&y, b, 4);
+        std::memcpy(&u, a + n - 4, 4);
+        std::memcpy(&v, b + n - 4, 4);
+        return ((x ^ y) | (u ^ v)) == 0;
+    }
+    for (std::size_t i = 0; i < n; ++i)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
+} // namespace detail
+
 /// One JSON member of a C++ type: its name, and how it is read into the object.
 struct field_entry {
     std::string_view name;
@@ -114,7 +148,7 @@ struct object_schema {
         for (std::size_t n = 0, i = hint < size ? hint : 0; n < size; ++n) {
             const field_entry& f = fields[i];
             if (f.name.size() == key.size() &&
-                std::memcmp(f.name.data(), key.data(), key.size()) == 0) {
+                detail::same_bytes(f.name.data(), key.data(), key.size())) {
                 hint = i + 1;
                 return &f;
             }
@@ -315,7 +349,6 @@ public:
     std::vector<std::string_view>& strings() noexcept { return strings_; }
     std::string& text() noexcept { return text_; }
     std::string& key_text() noexcept { return key_text_; }
-    std::size_t& skip_depth() noexcept { return skip_depth_; }
     error failure() const noexcept { return error_; }
     std::string& failure_detail() noexcept { return detail_; }
 
@@ -358,7 +391,6 @@ private:
     std::vector<std::string_view>& strings_ = scratch_.strings;
     std::string& text_ = scratch_.text;
     std::string& key_text_ = scratch_.key_text;
-    std::size_t skip_depth_ = 0;
     std::string_view number_text_;
     keyops::field_problem* problems_head_ = nullptr;
     keyops::field_problem* problems_tail_ = nullptr;
