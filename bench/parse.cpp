@@ -16,7 +16,7 @@
 // replacement operator new of alloc_count.cpp, during one separate parse outside the timed loops.
 //
 // Two rows read only what a wait reads (the page's skip, limit and total; each job's id,
-// overall_status, abort and detailed_status): keyops' field mask (cckm::job_status_list) and
+// overall_status, abort and detailed_status): keyops' field mask (cckm::job_brief_list) and
 // simdjson On-Demand extracting the same fields. Their checksum covers those fields alone and
 // must agree between them.
 //
@@ -405,12 +405,12 @@ std::uint64_t run_keyops_owning(const std::string& body) {
 std::uint64_t run_keyops_mask(std::string_view body) {
     keyops::error_code ec;
     keyops::diagnostics diag;
-    auto list = keyops::parse_borrowed<keyops::cckm::job_status_list>(body, ec, diag);
+    auto list = keyops::parse_borrowed<keyops::cckm::job_brief_list>(body, ec, diag);
     if (ec)
         die("keyops mask: " + diag.describe(ec));
     checksum c;
     c.page(list->skip.value_or(0), list->limit.value_or(0), list->total.value_or(0));
-    for (const keyops::cckm::job_status& j : list->resources) {
+    for (const keyops::cckm::job_brief& j : list->resources) {
         c.job(j.id, j.overall_status.raw, j.overall_status.state, 0);
         c.abort(j.abort);
         for (auto m : j.detailed_status)
@@ -926,7 +926,7 @@ int main(int argc, char** argv) {
         cases.push_back({"nlohmann", role::other, true, [&](std::size_t) {
                              return run_nlohmann(body);
                          }});
-        parser_case mask_case{"keyops field mask (job_status_list)", role::keyops_mask, true,
+        parser_case mask_case{"keyops field mask (job_brief_list)", role::keyops_mask, true,
                               [&](std::size_t) {
                                   return run_keyops_mask(body);
                               }};

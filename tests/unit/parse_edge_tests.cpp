@@ -1,6 +1,6 @@
 // The parser on everything but the happy path: escapes, unknown and missing fields, nulls, wrong
 // types, numbers out of range, nesting, truncation at every byte, invalid UTF-8, size limits; the
-// field mask of a wait (cckm::job_status_list) against the full parse and a DOM.
+// field mask of a wait (cckm::job_brief_list) against the full parse and a DOM.
 
 #include "fixtures.hpp"
 
@@ -625,7 +625,7 @@ BOOST_AUTO_TEST_CASE(error_codes_have_messages) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
-// The field mask (cckm::job_status, cckm::job_status_list): what a wait reads, the rest skipped;
+// The field mask (cckm::job_brief, cckm::job_brief_list): what a wait reads, the rest skipped;
 // compared with the full parse and with Boost.JSON's DOM, on the fixtures and generated lists.
 BOOST_AUTO_TEST_SUITE(field_mask)
 
@@ -664,7 +664,7 @@ void same_detailed(keyops::json_object_view got, const boost::json::value* want,
     }
 }
 
-void same_job(const keyops::cckm::job_status& got, const boost::json::object& want,
+void same_job(const keyops::cckm::job_brief& got, const boost::json::object& want,
               const std::string& where) {
     BOOST_TEST(got.id == dom_string(want, "id"), where);
     BOOST_TEST(got.overall_status.raw == dom_string(want, "overall_status"), where);
@@ -678,7 +678,7 @@ void same_job(const keyops::cckm::job_status& got, const boost::json::object& wa
 
 // The mask, the full parse and the DOM of one list body agree on every field the mask keeps.
 void list_agrees(const std::string& body, const std::string& name) {
-    auto mask = parses<keyops::cckm::job_status_list>(body);
+    auto mask = parses<keyops::cckm::job_brief_list>(body);
     auto full = parses<keyops::cckm::job_list>(body);
     const boost::json::object dom = boost::json::parse(body).as_object();
     BOOST_TEST((mask->skip == dom_count(dom, "skip")), name);
@@ -690,7 +690,7 @@ void list_agrees(const std::string& body, const std::string& name) {
     BOOST_TEST_REQUIRE(full->resources.size() == jobs.size(), name);
     for (std::size_t i = 0; i < jobs.size(); ++i) {
         const std::string where = name + " job " + std::to_string(i);
-        const keyops::cckm::job_status& m = mask->resources[i];
+        const keyops::cckm::job_brief& m = mask->resources[i];
         const keyops::cckm::job& f = full->resources[i];
         same_job(m, jobs[i].as_object(), where);
         BOOST_TEST(m.id == f.id, where);
@@ -769,7 +769,7 @@ BOOST_AUTO_TEST_CASE(fixture_jobs_agree_with_the_full_parse_and_the_dom) {
     for (const char* name :
          {"azure_certificates_job.json", "google_update_all_versions_job.json"}) {
         const std::string body = fixture(name);
-        auto mask = parses<keyops::cckm::job_status>(body);
+        auto mask = parses<keyops::cckm::job_brief>(body);
         auto full = parses<keyops::cckm::job>(body);
         same_job(*mask, boost::json::parse(body).as_object(), name);
         BOOST_TEST(mask->id == full->id);
@@ -785,28 +785,28 @@ BOOST_AUTO_TEST_CASE(generated_lists_agree_with_the_full_parse_and_the_dom) {
 }
 
 BOOST_AUTO_TEST_CASE(skipped_members_are_still_checked) {
-    using keyops::cckm::job_status_list;
+    using keyops::cckm::job_brief_list;
     const std::string head = R"({"total":1,"resources":[{"id":"a",)";
     // Anything malformed in a member the mask skips fails the parse as it does the full one.
     for (const char* bad : {R"("uri":[1,}]})", R"("uri":tru]})", R"("uri":"a\q"}]})",
                             R"("uri":{"k" 1}}]})", R"("uri":01}]})", R"("uri":"x"}]} x)"}) {
-        auto o = parse_fails<job_status_list>(head + bad);
+        auto o = parse_fails<job_brief_list>(head + bad);
         BOOST_TEST((o.ec == error::malformed_json), bad << ": " << o.ec.message());
         parse_fails<keyops::cckm::job_list>(head + bad);
     }
-    auto utf8 = parse_fails<job_status_list>(head + "\"uri\":\"\xff\"}]}");
+    auto utf8 = parse_fails<job_brief_list>(head + "\"uri\":\"\xff\"}]}");
     BOOST_TEST((utf8.ec == error::invalid_utf8));
-    auto deep = parse_fails<job_status_list>(head + "\"uri\":" + std::string(40, '[') +
-                                             std::string(40, ']') + "}]}");
+    auto deep = parse_fails<job_brief_list>(head + "\"uri\":" + std::string(40, '[') +
+                                            std::string(40, ']') + "}]}");
     BOOST_TEST((deep.ec == error::too_deep));
     // A skipped member may hold any type: it is not read.
-    auto ok = parses<job_status_list>(head + R"("uri":5,"key_vaults":{"x":1},"createdAt":7}]})");
+    auto ok = parses<job_brief_list>(head + R"("uri":5,"key_vaults":{"x":1},"createdAt":7}]})");
     BOOST_TEST(ok->resources.at(0).id == "a");
     BOOST_TEST(ok.problems().empty());
 }
 
 BOOST_AUTO_TEST_CASE(wrong_types_of_kept_fields_name_the_path) {
-    using keyops::cckm::job_status_list;
+    using keyops::cckm::job_brief_list;
     const struct {
         const char* body;
         const char* path;
@@ -819,12 +819,12 @@ BOOST_AUTO_TEST_CASE(wrong_types_of_kept_fields_name_the_path) {
         {R"({"total":"3","resources":[]})", "/total"},
     };
     for (const auto& c : cases) {
-        auto o = parse_fails<job_status_list>(c.body);
+        auto o = parse_fails<job_brief_list>(c.body);
         BOOST_TEST((o.ec == error::wrong_type), c.body << ": " << o.ec.message());
         BOOST_TEST(o.diag.json_path == c.path, c.body);
         BOOST_TEST(!o.diag.detail.empty());
     }
-    auto neg = parses<job_status_list>(R"({"total":-1,"resources":[]})");
+    auto neg = parses<job_brief_list>(R"({"total":-1,"resources":[]})");
     BOOST_TEST(!neg->total.has_value());
     BOOST_TEST(neg.problems().size() == 1u);
 }
@@ -835,7 +835,7 @@ BOOST_AUTO_TEST_CASE(every_truncation_fails_cleanly) {
         for (std::size_t n = 0; n < whole.size(); ++n) {
             keyops::error_code ec;
             keyops::diagnostics diag;
-            auto a = keyops::parse<keyops::cckm::job_status_list>(whole.substr(0, n), ec, diag);
+            auto a = keyops::parse<keyops::cckm::job_brief_list>(whole.substr(0, n), ec, diag);
             BOOST_TEST_REQUIRE(ec.failed(), name << " cut at " << n);
             BOOST_TEST((ec == error::incomplete_json || ec == error::empty_body),
                        name << " cut at " << n << ": " << ec.message());

@@ -2,7 +2,7 @@
 #define KEYOPS_MODEL_CCKM_HPP
 
 // CCKM response types: a job, a page of jobs, the same two through a field mask that keeps only
-// what a wait reads (job_status, job_status_list), and the error body. Every field of the
+// what a wait reads (job_brief, job_brief_list), and the error body. Every field of the
 // documented job object is here; a field the server left out (or sent as null) is empty.
 
 #include <keyops/model/status.hpp>
@@ -27,7 +27,7 @@ struct job {
     timestamp created_at;         ///< `createdAt`
     timestamp updated_at;         ///< `updatedAt`
     timestamp completed_at;       ///< `completed_at`: only once the job is done
-    keyops::job_status overall_status;
+    job_status overall_status;
     /// Usually resource name -> text, but values may be any JSON (update-all-versions jobs hold
     /// `"completed": ["2","1"]`). `detailed_status.string(name)` reads a text value.
     json_object_view detailed_status;
@@ -90,9 +90,9 @@ inline std::optional<std::uint64_t> next_page_skip(const job_list& page,
 /// the whole document as strictly as `job` does (malformed JSON, wrong types of these fields),
 /// but every other member is skipped without being looked at, which makes a large list cheaper
 /// to read. The members mean what they mean in `job`.
-struct job_status {
+struct job_brief {
     std::string_view id;
-    keyops::job_status overall_status;
+    job_status overall_status;
     /// True once a cancel was asked for.
     bool abort = false;
     json_object_view detailed_status;
@@ -101,16 +101,16 @@ struct job_status {
     bool done() const noexcept { return is_terminal(overall_status.state); }
 };
 
-/// One page of a job list, with the fields of job_status for each job.
-struct job_status_list {
+/// One page of a job list, with the fields of job_brief for each job.
+struct job_brief_list {
     std::optional<std::uint64_t> skip;
     std::optional<std::uint64_t> limit;
     std::optional<std::uint64_t> total;
-    std::vector<job_status> resources;
+    std::vector<job_brief> resources;
 };
 
 /// The paging rule of next_page_skip(const job_list&, ...) for a page read through the mask.
-inline std::optional<std::uint64_t> next_page_skip(const job_status_list& page,
+inline std::optional<std::uint64_t> next_page_skip(const job_brief_list& page,
                                                    std::uint64_t skip) noexcept {
     const std::uint64_t got = page.resources.size();
     if (got == 0 || !page.total || *page.total == 0)
@@ -175,8 +175,8 @@ struct keyops::json_schema<keyops::cckm::job_list> {
 
 // In the order the server writes them (see json_schema<cckm::job>).
 template <>
-struct keyops::json_schema<keyops::cckm::job_status> {
-    using T = cckm::job_status;
+struct keyops::json_schema<keyops::cckm::job_brief> {
+    using T = cckm::job_brief;
     static constexpr field_entry fields[] = {
         field<&T::id>("id"),
         field<&T::overall_status>("overall_status"),
@@ -186,8 +186,8 @@ struct keyops::json_schema<keyops::cckm::job_status> {
 };
 
 template <>
-struct keyops::json_schema<keyops::cckm::job_status_list> {
-    using T = cckm::job_status_list;
+struct keyops::json_schema<keyops::cckm::job_brief_list> {
+    using T = cckm::job_brief_list;
     static constexpr field_entry fields[] = {
         field<&T::skip>("skip"),
         field<&T::limit>("limit"),
