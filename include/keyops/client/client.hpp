@@ -248,6 +248,7 @@ private:
         st->params.obs = opt_.observer;
         st->params.counters = &counters_;
         st->params.not_found_grace_until = {};
+        st->params.transport_replaces_fields = detail::replaces_response_fields<Transport>::value;
         (note_recent_id(st->params, args), ...);
         return st;
     }

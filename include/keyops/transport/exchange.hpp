@@ -157,6 +157,15 @@ struct async_exchange_op {
     }
 };
 
+/// A transport whose exchanges replace the response's fields themselves, keeping those that come
+/// again unchanged (those that run exchange_fsm do), says so with
+/// `static constexpr bool replaces_response_fields = true;`.
+template <class T, class = void>
+struct replaces_response_fields : std::false_type {};
+template <class T>
+struct replaces_response_fields<T, std::enable_if_t<T::replaces_response_fields>> : std::true_type {
+};
+
 template <class T, class = void>
 struct is_transport : std::false_type {};
 template <class T>
