@@ -222,6 +222,10 @@ public:
         return {exchange_step::done, {}, {}, {}, result_};
     }
 
+    /// Whether the next resume() reads its `now`: while the request is written and the answer
+    /// read it does not, and drivers may spare the clock (passing any time point).
+    bool needs_time() const noexcept { return at_ != at::writing && at_ != at::reading; }
+
     /// After a successful exchange: whether the connection may serve another one.
     bool keep_alive() const noexcept { return keep_alive_; }
     /// Whether the request was sent again on a fresh connection.
