@@ -119,13 +119,15 @@ struct settings {
     std::size_t warmup = 300;
     std::size_t alloc_batch = 200;
     int runs = 3;
-    std::string only; // run only the contenders whose name contains this
+    std::string only;   // run only the contenders whose name contains this
+    bool layers = true; // time keyops sync's layers after the runs
 };
 
 void usage() {
     std::fprintf(stderr,
                  "usage: bench-poll [--port=N] [--ca=FILE] [--fixture=FILE] [--host=NAME]\n"
                  "                  [--requests=N] [--runs=N] [--warmup=N] [--contender=TEXT]\n"
+                 "                  [--no-layers]\n"
                  "The port, CA and fixture default to KEYOPS_NGINX_PORT, KEYOPS_NGINX_CA and\n"
                  "KEYOPS_FIXTURES/azure_certificates_job.json, as tests/nginx/run.sh sets them.\n");
 }
@@ -171,6 +173,8 @@ settings parse_args(int argc, char** argv) {
             s.runs = static_cast<int>(to_count(v, "--runs"));
         else if (const char* v = value("--contender"))
             s.only = v;
+        else if (a == "--no-layers")
+            s.layers = false;
         else if (a == "-h" || a == "--help") {
             usage();
             std::exit(0);
@@ -809,7 +813,7 @@ int main(int argc, char** argv) {
     const result* reference = find("beast sync + keyops::parse");
     const result* async_reference = find("beast async + keyops::parse");
 
-    if (keyops) {
+    if (keyops && cfg.layers) {
         layer_times t;
         try {
             t = measure_layers(cfg, fixture);
