@@ -14,6 +14,8 @@
 //                    request<empty_body> / response_parser<string_body>, the gzip body inflated
 //                    with zlib (one z_stream, inflateReset per response) into a reused string
 //   beast async      the same with async_write / async_read chained by completion handlers
+//   beast async + keyops::parse   a reference row: beast async, then keyops::parse<cckm::job> of
+//                    an owned copy of the decoded body, as keyops async does
 //   libcurl          one easy handle reused (its connection cache keeps the connection),
 //                    CURLOPT_ACCEPT_ENCODING "" (libcurl decodes), CURLOPT_CAINFO, HTTP/1.1
 //   beast sync + keyops::parse   a reference row, not a contender: the floor, then
@@ -31,10 +33,20 @@
 // this process's CPU time (user and system, getrusage) per request in the best run: the client's
 // share of each round trip, the rest being nginx's and the kernel's.
 //
+// Then keyops sync's CPU time per request by layer, each layer's public piece timed alone in this
+// process (CLOCK_PROCESS_CPUTIME_ID, best of 3 batches): the request builder into a reused
+// request (as the client builds), the auth policy's try_authorize, the call machine's bookkeeping
+// (call_fsm from start to done around an answer already there, with the driver's clock reads),
+// beast_transport::exchange on the kept-alive connection (the process's share of a round trip),
+// parse_copy<cckm::job> of the body (as the client parses small bodies); the rest of the full
+// call's CPU time (keyops sync's row) is the client's glue: the call state, the result.
+//
 // The last line is the summary the issue asks for (keyops = keyops sync):
-//     ratio keyops_vs_libcurl=X keyops_vs_beast=Y allocations_per_request=Z
+//     ratio keyops_vs_libcurl=X keyops_vs_beast=Y allocations_per_request=Z keyops_vs_reference=V
+//           async_vs_reference=A
 // X and Y: keyops' requests per second over libcurl's and raw Beast's (sync); Z: keyops'
-// allocations per request.
+// allocations per request; V: the sync reference row's time over keyops sync's; A: the async
+// reference row's time over keyops async's.
 
 #include "alloc_count.hpp"
 
@@ -60,6 +72,7 @@
 #include <openssl/ssl.h>
 #include <sched.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -106,13 +119,15 @@ struct settings {
     std::size_t warmup = 300;
     std::size_t alloc_batch = 200;
     int runs = 3;
-    std::string only; // run only the contenders whose name contains this
+    std::string only;   // run only the contenders whose name contains this
+    bool layers = true; // time keyops sync's layers after the runs
 };
 
 void usage() {
     std::fprintf(stderr,
                  "usage: bench-poll [--port=N] [--ca=FILE] [--fixture=FILE] [--host=NAME]\n"
                  "                  [--requests=N] [--runs=N] [--warmup=N] [--contender=TEXT]\n"
+                 "                  [--no-layers]\n"
                  "The port, CA and fixture default to KEYOPS_NGINX_PORT, KEYOPS_NGINX_CA and\n"
                  "KEYOPS_FIXTURES/azure_certificates_job.json, as tests/nginx/run.sh sets them.\n");
 }
@@ -158,6 +173,8 @@ settings parse_args(int argc, char** argv) {
             s.runs = static_cast<int>(to_count(v, "--runs"));
         else if (const char* v = value("--contender"))
             s.only = v;
+        else if (a == "--no-layers")
+            s.layers = false;
         else if (a == "-h" || a == "--help") {
             usage();
             std::exit(0);
@@ -453,6 +470,47 @@ private:
     std::size_t left_ = 0;
 };
 
+// Not a contender of the summary: beast async, then what keyops async does with the body,
+// parse<cckm::job> of an owned copy, in the read's completion handler.
+class beast_async_parse final : public beast_base {
+public:
+    using beast_base::beast_base;
+    const char* name() const override { return "beast async + keyops::parse (reference)"; }
+    void run(std::size_t n) override {
+        left_ = n;
+        next();
+        io_.restart();
+        io_.run();
+        if (left_ != 0)
+            die("beast async + parse: the chain stopped early");
+    }
+
+private:
+    void next() {
+        http::async_write(stream_, req_, [this](beast::error_code ec, std::size_t) {
+            if (ec)
+                die("beast async + parse: write: " + ec.message());
+            parser_.emplace();
+            parser_->body_limit(16 * 1024 * 1024);
+            http::async_read(
+                stream_, buffer_, *parser_, [this](beast::error_code ec2, std::size_t) {
+                    if (ec2)
+                        die("beast async + parse: read: " + ec2.message());
+                    finish(parser_->get());
+                    auto job = keyops::parse<cckm::job>(std::string(body_), ec_, diag_);
+                    if (ec_ || job->id != job_id)
+                        die("beast async + parse: " + diag_.describe(ec_));
+                    if (--left_ != 0)
+                        next();
+                });
+        });
+    }
+
+    std::size_t left_ = 0;
+    keyops::error_code ec_;
+    keyops::diagnostics diag_;
+};
+
 // --- libcurl
 // --------------------------------------------------------------------------------------
 
@@ -555,6 +613,111 @@ double cpu_seconds() {
     return seconds(u.ru_utime) + seconds(u.ru_stime);
 }
 
+// This process's CPU time so far, to the nanosecond: for the layers, timed alone.
+double process_cpu_seconds() {
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
+
+// One layer's piece, timed alone: CPU microseconds per call, the best of the batches.
+struct layer_piece {
+    std::size_t n;              // calls per batch
+    std::function<void()> call; // one call
+    double best = 0;
+};
+
+// Times the pieces round-robin, `batches` batches each, so that a slow spell of the machine hits
+// all alike; each piece's best batch counts.
+void time_round_robin(std::vector<layer_piece*> pieces, int batches) {
+    for (int batch = 0; batch < batches; ++batch) {
+        for (layer_piece* p : pieces) {
+            const double start = process_cpu_seconds();
+            for (std::size_t i = 0; i < p->n; ++i)
+                p->call();
+            const double us = 1e6 * (process_cpu_seconds() - start) / static_cast<double>(p->n);
+            if (batch == 0 || us < p->best)
+                p->best = us;
+        }
+    }
+}
+
+struct layer_times {
+    double build = 0, auth = 0, bookkeeping = 0, exchange = 0, parse = 0, full = 0;
+};
+
+// keyops sync's layers, each public piece alone with what the client gives it (see the top), and
+// the full call, on one client and its kept-alive connection.
+layer_times measure_layers(const settings& cfg, const std::string& fixture) {
+    asio::io_context io;
+    keyops::client<keyops::beast_transport> c(
+        keyops::beast_transport(io.get_executor(), keyops_options(cfg)));
+    const keyops::request_context& ctx = c.context();
+    const keyops::job_id id(job_id);
+    keyops::error_code ec;
+    keyops::diagnostics diag;
+    const std::size_t cpu_only = 20000; // calls per batch of the pieces without I/O
+    const std::size_t round_trips = 1000;
+
+    keyops::call_buffers b;
+    layer_piece build{cpu_only, [&] {
+                          keyops::detail::build_into_with<endpoint>(b.req, b.target, ctx, ec, id);
+                          if (ec)
+                              die("layers: build: " + ec.message());
+                      }};
+    layer_piece auth{cpu_only, [&] {
+                         if (!c.auth().try_authorize(b.req, std::chrono::system_clock::now()))
+                             die("layers: no_auth refused");
+                     }};
+
+    // The call machine around an answer already in the response: start, exchange, done, with
+    // the sync driver's clock reads.
+    keyops::call_params p;
+    p.transport_replaces_fields = true;
+    layer_piece bookkeeping{cpu_only, [&] {
+                                diag.clear();
+                                p.deadline =
+                                    std::chrono::steady_clock::now() + c.options().call_timeout;
+                                keyops::call_fsm<keyops::no_auth, keyops::exponential_backoff> fsm(
+                                    c.auth(), c.retry(), ctx, b, diag, p);
+                                auto a = fsm.resume({}, keyops::call_clock::now());
+                                if (a.kind != keyops::call_action::type::exchange)
+                                    die("layers: the call machine did not ask for an exchange");
+                                a = fsm.resume({}, keyops::call_clock::now());
+                                if (a.kind != keyops::call_action::type::done || a.ec)
+                                    die("layers: the call machine did not finish");
+                            }};
+
+    // The transport alone, on its kept-alive connection, with what the call machine gives it.
+    keyops::exchange_options xo;
+    xo.diag = &diag;
+    layer_piece exchange{round_trips, [&] {
+                             xo.deadline =
+                                 std::chrono::steady_clock::now() + c.options().call_timeout;
+                             b.res.body().clear();
+                             if (auto e = c.transport().exchange(b.req, b.res, xo))
+                                 die("layers: exchange: " + e.message());
+                             if (b.res.body().size() != fixture.size())
+                                 die("layers: exchange: unexpected body");
+                         }};
+    build.call();
+    exchange.call();
+    const std::string body = b.res.body();
+    layer_piece parse{cpu_only, [&] {
+                          auto job = keyops::parse_copy<cckm::job>(body, ec, diag);
+                          if (ec || job->id != job_id)
+                              die("layers: parse: " + diag.describe(ec));
+                      }};
+    layer_piece full{round_trips, [&] {
+                         auto job = c.call<endpoint>(id, ec, diag);
+                         if (ec || job->id != job_id)
+                             die("layers: call: " + diag.describe(ec));
+                     }};
+    time_round_robin({&build, &auth, &bookkeeping, &exchange, &parse, &full}, 1); // warm-up
+    time_round_robin({&build, &auth, &bookkeeping, &exchange, &parse, &full}, 5);
+    return {build.best, auth.best, bookkeeping.best, exchange.best, parse.best, full.best};
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -573,6 +736,7 @@ int main(int argc, char** argv) {
         add(std::make_unique<beast_sync>(cfg, fixture.size()));
         add(std::make_unique<beast_async>(cfg, fixture.size()));
         add(std::make_unique<beast_sync_parse>(cfg, fixture.size()));
+        add(std::make_unique<beast_async_parse>(cfg, fixture.size()));
         add(std::make_unique<curl_easy>(cfg, fixture.size()));
     } catch (const std::exception& e) {
         die(std::string("setting up: ") + e.what());
@@ -586,7 +750,7 @@ int main(int argc, char** argv) {
                 fixture.size(), cfg.fixture.c_str());
     std::printf("  every contender ends with the decoded JSON bytes (checked equal to the "
                 "fixture);\n  keyops additionally parses them into cckm::job, the others do not "
-                "parse;\n  'beast sync + keyops::parse' is a reference row: the floor plus that "
+                "parse;\n  the two '+ keyops::parse' rows are references: raw Beast plus that "
                 "parse\n");
     std::printf("  this process runs on CPU(s) %s (scripts/bench pins nginx to the same ones)\n",
                 cpu_list().c_str());
@@ -643,13 +807,42 @@ int main(int argc, char** argv) {
         return nullptr;
     };
     const result* keyops = find("keyops sync");
+    const result* keyops_async = find("keyops async");
     const result* curl = find("libcurl");
-    const result* floor = find("beast sync");
-    if (keyops && curl && floor) {
+    const result* floor = find("beast sync (floor");
+    const result* reference = find("beast sync + keyops::parse");
+    const result* async_reference = find("beast async + keyops::parse");
+
+    if (keyops && cfg.layers) {
+        layer_times t;
+        try {
+            t = measure_layers(cfg, fixture);
+        } catch (const std::exception& e) {
+            die(std::string("layers: ") + e.what());
+        }
+        const double rest = t.full - t.build - t.auth - t.bookkeeping - t.exchange - t.parse;
+        std::printf("\nkeyops sync, CPU per request by layer (each piece alone, round-robin, best "
+                    "of 5 batches):\n");
+        std::printf("%-66s %10s\n", "layer", "cpu us/req");
+        std::printf("%-66s %10.2f\n", "build (detail::build_into_with, reused request)", t.build);
+        std::printf("%-66s %10.2f\n", "auth (no_auth::try_authorize)", t.auth);
+        std::printf("%-66s %10.2f\n", "retry bookkeeping (call_fsm start to done, clock reads)",
+                    t.bookkeeping);
+        std::printf("%-66s %10.2f\n", "exchange (beast_transport::exchange: TLS, HTTP, gunzip)",
+                    t.exchange);
+        std::printf("%-66s %10.2f\n", "parse (parse_copy<cckm::job>)", t.parse);
+        std::printf("%-66s %10.2f\n", "the rest (call state, result: full call minus the above)",
+                    rest);
+        std::printf("%-66s %10.2f\n\n", "full call (client::call, timed with the pieces)", t.full);
+    }
+
+    if (keyops && curl && floor && reference && keyops_async && async_reference) {
         std::printf(
-            "ratio keyops_vs_libcurl=%.2f keyops_vs_beast=%.2f allocations_per_request=%.1f\n",
+            "ratio keyops_vs_libcurl=%.2f keyops_vs_beast=%.2f allocations_per_request=%.1f "
+            "keyops_vs_reference=%.2f async_vs_reference=%.2f\n",
             curl->best_seconds / keyops->best_seconds, floor->best_seconds / keyops->best_seconds,
-            keyops->allocations_per_request);
+            keyops->allocations_per_request, reference->best_seconds / keyops->best_seconds,
+            async_reference->best_seconds / keyops_async->best_seconds);
     }
     results.clear();
     curl_global_cleanup();

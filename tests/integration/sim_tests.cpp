@@ -570,6 +570,48 @@ BOOST_FIXTURE_TEST_CASE(a_silent_server_hits_the_timeout_on_a_kept_connection, s
     admin.call<sim::clear_faults>();
 }
 
+BOOST_FIXTURE_TEST_CASE(async_calls_on_a_kept_connection_keep_their_deadlines, sim_fixture) {
+    // Async calls one after the other on one kept-alive connection, each started from the last
+    // one's completion handler: a silent server still ends an attempt at the request timeout
+    // (not at the deadline of an earlier exchange, nor never), and run() returns as soon as the
+    // last call is done, with no deadline left waiting.
+    auto t = sim_transport();
+    t.request_timeout = 1s;
+    auto slow = make_cm(t);
+    const job_id id("45f1c056-ad1f-41b7-bf68-2b2909e51ab9");
+    std::vector<keyops::error_code> got;
+    std::vector<unsigned> attempts;
+    std::chrono::steady_clock::time_point last_done;
+    std::function<void()> next = [&] {
+        slow.async_call<cckm::get_job<cckm::oci>>(
+            id, diag, [&](keyops::error_code e, keyops::call_result<cckm::get_job<cckm::oci>>) {
+                got.push_back(e);
+                attempts.push_back(diag.attempts);
+                if (got.size() == 3)
+                    fault(R"({"route":"/api/v1/cckm/oci","fault":"latency","ms":5000,"count":1})");
+                if (got.size() < 6)
+                    next();
+                else
+                    last_done = std::chrono::steady_clock::now();
+            });
+    };
+    next();
+    const auto start = std::chrono::steady_clock::now();
+    io.restart();
+    io.run();
+    const auto end = std::chrono::steady_clock::now();
+    const auto took = end - start;
+    BOOST_TEST_REQUIRE(got.size() == 6u);
+    for (const auto& e : got)
+        BOOST_TEST(!e, e.message());
+    BOOST_TEST(attempts[3] == 2u); // the first attempt timed out after 1 s, the retry answered
+    BOOST_TEST(attempts[5] == 1u);
+    BOOST_TEST((took < 4s));               // not the silent server's 5 s
+    BOOST_TEST((end - last_done < 500ms)); // no deadline (1 s) left waiting after the last call
+    BOOST_TEST(slow.transport().idle_connections() == 1u);
+    admin.call<sim::clear_faults>();
+}
+
 BOOST_FIXTURE_TEST_CASE(sync_calls_from_a_strand_that_other_threads_run, sim_fixture) {
     // The client's executor is a strand of an io_context that two other threads run, as in an
     // agent with its own event loop: sync calls do their I/O on the calling thread and never

@@ -14,6 +14,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 using keyops::exchange_step;
 using keyops_test::test_stream;
@@ -249,6 +251,103 @@ BOOST_AUTO_TEST_CASE(oversized_bodies_and_headers_are_refused) {
     auto req = get_request();
     keyops::http_response res;
     BOOST_TEST((run(io, s, lim, req, res, false).ec == keyops::error::body_too_large));
+}
+
+// The fields of a response in order, as (name as received, value) pairs.
+std::vector<std::pair<std::string, std::string>> fields_of(const keyops::http_response& res) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& f : res)
+        out.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    return out;
+}
+
+BOOST_AUTO_TEST_CASE(a_reused_response_ends_with_exactly_the_fields_received) {
+    // Each answer read into one response kept from exchange to exchange, and into a fresh one:
+    // the same status, reason, fields in the same order, and body, whatever came before.
+    const std::string a = "HTTP/1.1 200 OK\r\nServer: s\r\nDate: d1\r\nX-One: 1\r\n"
+                          "Content-Encoding: identity\r\nContent-Length: 2\r\n\r\n{}";
+    const std::string b = "HTTP/1.1 200 OK\r\nServer: s\r\nDate: d2\r\nX-One: 1\r\n"
+                          "Content-Length: 2\r\n\r\n{}";
+    const std::string c = "HTTP/1.1 404 Gone Away\r\nServer: s\r\nx-one: 1\r\nX-Two: 2\r\n"
+                          "X-Two: 3\r\nContent-Length: 0\r\n\r\n";
+    const std::string d = "HTTP/1.1 200 OK\r\nServer: s\r\n\r\n";
+    const std::string chunked = "HTTP/1.1 200 OK\r\nServer: s\r\nTransfer-Encoding: chunked\r\n"
+                                "\r\n2\r\n{}\r\n0\r\nX-Trailer: t\r\n\r\n";
+    const std::string truncated = "HTTP/1.1 200 OK\r\nServer: s\r\nContent-Encoding: gzip\r\n"
+                                  "Date: d3\r\nContent-Le";
+    for (bool async : {false, true}) {
+        keyops::http_response kept;
+        for (const std::string* raw : {&a, &a, &b, &c, &a, &chunked, &b, &truncated, &a, &d}) {
+            keyops::exchange_limits lim;
+            auto req = get_request();
+            keyops::http_response fresh;
+            boost::asio::io_context io1;
+            test_stream s1(io1.get_executor(), {*raw});
+            const auto r1 = run(io1, s1, lim, req, fresh, async);
+            boost::asio::io_context io2;
+            test_stream s2(io2.get_executor(), {*raw});
+            const auto r2 = run(io2, s2, lim, req, kept, async);
+            BOOST_TEST(r1.ec == r2.ec);
+            BOOST_TEST(kept.result_int() == fresh.result_int());
+            BOOST_TEST(std::string(kept.reason()) == std::string(fresh.reason()));
+            BOOST_TEST(kept.version() == fresh.version());
+            BOOST_TEST((fields_of(kept) == fields_of(fresh)), *raw);
+            BOOST_TEST(kept.body() == fresh.body());
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_exchange_leaves_the_content_encoding_received) {
+    // Content-Encoding is left out of a decoded response; an exchange that fails puts it back.
+    const std::string raw = "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 3\r\n"
+                            "\r\nabc";
+    boost::asio::io_context io;
+    test_stream s(io.get_executor(), {raw});
+    keyops::exchange_limits lim;
+    auto req = get_request();
+    keyops::http_response res;
+    const auto r = run(io, s, lim, req, res, false);
+    BOOST_TEST((r.ec == keyops::error::bad_content_encoding));
+    BOOST_TEST(std::string(res[boost::beast::http::field::content_encoding]) == "gzip");
+}
+
+BOOST_AUTO_TEST_CASE(requests_are_written_as_beasts_serializer_writes_them) {
+    namespace http = boost::beast::http;
+    std::vector<keyops::http_request> reqs;
+    reqs.push_back(get_request());
+    {
+        keyops::http_request r{http::verb::post, "/api/v1/cckm/oci/jobs?x=1", 11};
+        r.set(http::field::host, "cm.test:8443");
+        r.set("X-Custom", "a b");
+        r.body() = R"({"a":1})";
+        r.prepare_payload();
+        reqs.push_back(r);
+    }
+    {
+        keyops::http_request r{http::verb::delete_, "/t", 10};
+        r.set(http::field::authorization, "Bearer x");
+        r.prepare_payload();
+        reqs.push_back(r);
+    }
+    {
+        keyops::http_request r;
+        r.method_string("PURGE");
+        r.set(http::field::host, "h");
+        reqs.push_back(r);
+    }
+    {
+        keyops::http_request r{http::verb::put, "/c", 11};
+        r.body() = "abc";
+        r.chunked(true);
+        reqs.push_back(r);
+    }
+    for (const auto& r : reqs) {
+        std::string direct = "x", beast = "x"; // both append
+        BOOST_TEST(!keyops::detail::serialize_into(r, direct));
+        BOOST_TEST(
+            !(keyops::detail::serialize_into<true, http::string_body, http::fields>(r, beast)));
+        BOOST_TEST(direct == beast);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -93,6 +93,11 @@ struct call_params {
     /// created, and another node of the cluster may not have it yet): asked again after a short
     /// pause rather than reported. The default, the clock's minimum, is never.
     std::chrono::steady_clock::time_point not_found_grace_until{};
+    /// The transport replaces the response's fields itself, keeping those that come again
+    /// unchanged (the exchange machine's reader does, see transport/detail/response_reader.hpp):
+    /// the call then leaves them in place from one attempt or call to the next rather than
+    /// clearing them, which spares their allocations. False: cleared before every attempt.
+    bool transport_replaces_fields = false;
 };
 
 namespace detail {
@@ -234,8 +239,15 @@ private:
     }
 
     call_action send(const call_clock& now) {
-        // The response's body keeps its capacity across attempts and calls.
-        b_->res.base() = http_response::header_type();
+        // The response's body keeps its capacity across attempts and calls, and its fields too
+        // when the transport replaces them itself.
+        if (p_.transport_replaces_fields) {
+            b_->res.result(boost::beast::http::status::ok);
+            b_->res.version(11);
+            b_->res.reason({});
+        } else {
+            b_->res.base() = http_response::header_type();
+        }
         b_->res.body().clear();
         diag_->detail.clear(); // the transport may explain a failure there
         at_ = at::exchanging;

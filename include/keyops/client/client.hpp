@@ -233,6 +233,13 @@ private:
     // storage is reused), or made.
     template <class E, class... A>
     std::unique_ptr<call_state> make_state(diagnostics* diag, bool async, const A&... args) {
+        return make_state_at<E>(std::chrono::steady_clock::now(), diag, async, args...);
+    }
+
+    // As above, the call starting at `now`.
+    template <class E, class... A>
+    std::unique_ptr<call_state> make_state_at(std::chrono::steady_clock::time_point now,
+                                              diagnostics* diag, bool async, const A&... args) {
         auto st = std::move(spare_);
         if (!st)
             st = std::make_unique<call_state>(get_executor());
@@ -242,12 +249,13 @@ private:
         st->diag->clear();
         st->params.idempotent = E::retry == idempotency::idempotent;
         st->params.service = E::service;
-        st->params.deadline = std::chrono::steady_clock::now() + opt_.call_timeout;
+        st->params.deadline = now + opt_.call_timeout;
         st->params.build_error = ec;
         st->params.may_wait_for_auth = async;
         st->params.obs = opt_.observer;
         st->params.counters = &counters_;
         st->params.not_found_grace_until = {};
+        st->params.transport_replaces_fields = detail::replaces_response_fields<Transport>::value;
         (note_recent_id(st->params, args), ...);
         return st;
     }
@@ -307,8 +315,9 @@ private:
     template <class E, class... A>
     call_result<E> call_with(error_code& ec, diagnostics& diag, const A&... args) {
         ran_sync_ = true;
-        auto st = make_state<E>(&diag, false, args...);
-        ec = run_sync(*st);
+        const call_clock now = call_clock::now();
+        auto st = make_state_at<E>(now.steady, &diag, false, args...);
+        ec = run_sync(*st, now);
         call_result<E> r;
         if (!ec)
             r = parse_response<E>(*st, ec);
@@ -316,11 +325,12 @@ private:
         return r;
     }
 
-    error_code run_sync(call_state& st) {
+    // `start`: the time the call began (its first step reads no clock of its own).
+    error_code run_sync(call_state& st, const call_clock& start) {
         fsm_type fsm(auth_, retry_, ctx_, st.b, *st.diag, st.params);
         error_code io;
-        for (;;) {
-            const call_action a = fsm.resume(io, call_clock::now());
+        for (bool first = true;; first = false) {
+            const call_action a = fsm.resume(io, first ? start : call_clock::now());
             io = {};
             switch (a.kind) {
             case call_action::type::exchange:

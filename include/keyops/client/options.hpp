@@ -106,6 +106,8 @@ public:
 
     /// The end of `id`'s grace; the clock's minimum (never) when it has none left.
     std::chrono::steady_clock::time_point grace_until(std::string_view id) const {
+        if (ids_.empty())
+            return {};
         const auto now = std::chrono::steady_clock::now();
         for (const auto& e : ids_)
             if (e.until > now && e.id == id)

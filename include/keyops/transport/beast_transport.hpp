@@ -47,6 +47,8 @@ namespace keyops {
 class beast_transport {
 public:
     using executor_type = boost::asio::any_io_executor;
+    /// Exchanges replace the response's fields, keeping those that come again unchanged.
+    static constexpr bool replaces_response_fields = true;
 
     /// Throws keyops::exception if the TLS trust settings cannot be loaded (a missing CA file).
     beast_transport(executor_type ex, transport_options opt)

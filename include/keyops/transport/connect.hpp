@@ -6,9 +6,14 @@
 // TLS handshake, writes and reads), each in a blocking form bounded by the step's deadline and an
 // asynchronous one.
 //
-// Deadlines: asynchronous steps are bounded by one timer per connection, armed again only when
-// the deadline changes (twice for an exchange on a new connection: connect, then request; once on
-// a kept-alive one), which cancels the socket's operations when it fires. Blocking steps run the
+// Deadlines: asynchronous steps are bounded by one timer per connection, which cancels the
+// socket's operations when the exchange's deadline has passed. A wait already under way that ends
+// no later than the deadline is kept: when it ends before the deadline, it waits again for the
+// rest. At the end of an exchange the wait is left running until the handlers ready to run have
+// run (a check is posted), so that the next exchange on the connection, started from the
+// completion handler as a polling loop does, finds it still under way and sets no timer of its
+// own; when no exchange has started by then, the wait is cancelled, and an io_context with
+// nothing else to do returns from run(). Blocking steps run the
 // socket in blocking mode with the kernel's send and receive timeouts set from the deadline (see
 // detail/deadline_socket.hpp); a blocking connect polls until the deadline. Name resolution in
 // the blocking form is the system's getaddrinfo, which has no deadline of its own.
@@ -81,7 +86,8 @@ public:
     void reset() {
         ++serial_;
         timer_.cancel();
-        armed_ = false;
+        waiting_ = false;
+        active_ = false;
         timed_out_ = false;
         verify_failure_.clear();
         error_code ignored;
@@ -192,11 +198,22 @@ public:
     }
 
     void end_async() {
-        ++serial_;
-        if (armed_)
-            timer_.cancel();
-        armed_ = false;
+        active_ = false;
         resolver_.reset();
+        if (!waiting_ || idle_check_posted_)
+            return;
+        idle_check_posted_ = true;
+        boost::asio::post(cfg_->ex, [weak = weak_from_this()] {
+            auto c = weak.lock();
+            if (!c)
+                return;
+            c->idle_check_posted_ = false;
+            if (!c->active_ && c->waiting_) {
+                ++c->serial_;
+                c->waiting_ = false;
+                c->timer_.cancel();
+            }
+        });
     }
 
 private:
@@ -233,19 +250,28 @@ private:
     // Arms the connection's deadline: past `at`, its socket operations are cancelled and the
     // step ends with error::timeout (see async_error).
     void arm(time_point at) {
-        if (armed_ && at == armed_at_)
-            return;
-        armed_ = true;
-        armed_at_ = at;
+        active_ = true;
+        deadline_ = at;
         timed_out_ = false;
+        if (waiting_ && waiting_until_ <= at)
+            return; // the wait under way ends first, and then waits for the rest
+        wait_until(at);
+    }
+
+    void wait_until(time_point at) {
+        waiting_ = true;
+        waiting_until_ = at;
         const unsigned serial = ++serial_;
         timer_.expires_at(at);
         timer_.async_wait([weak = weak_from_this(), serial](error_code ec) {
-            if (ec)
-                return;
             auto c = weak.lock();
             if (!c || c->serial_ != serial)
-                return; // a later arming's, or gone
+                return; // a later wait's, or gone
+            c->waiting_ = false;
+            if (ec || !c->active_)
+                return;
+            if (std::chrono::steady_clock::now() < c->deadline_)
+                return c->wait_until(c->deadline_); // a wait begun for an earlier deadline
             c->timed_out_ = true;
             error_code ignored;
             c->lowest().socket().cancel(ignored);
@@ -263,9 +289,12 @@ private:
     boost::asio::ip::tcp::resolver::results_type endpoints_;
     std::unique_ptr<boost::asio::ip::tcp::resolver> resolver_;
     boost::asio::steady_timer timer_;
-    time_point armed_at_{};
-    unsigned serial_ = 0; // which arming a firing timer belongs to
-    bool armed_ = false;
+    time_point deadline_{};      // of the asynchronous exchange under way
+    time_point waiting_until_{}; // when the timer's wait under way ends
+    unsigned serial_ = 0;        // which wait a firing timer belongs to
+    bool active_ = false;        // an asynchronous exchange is under way
+    bool waiting_ = false;       // the timer has a wait under way
+    bool idle_check_posted_ = false;
     bool timed_out_ = false;
     std::string verify_failure_; // why the server's certificate was refused
     diagnostics* handshake_diag_ = nullptr;

@@ -50,13 +50,19 @@ namespace keyops {
 
 namespace detail {
 
+// The time for the machine's next step: the clock's, when the step reads it.
+inline std::chrono::steady_clock::time_point time_for(const exchange_fsm& fsm) {
+    return fsm.needs_time() ? std::chrono::steady_clock::now()
+                            : std::chrono::steady_clock::time_point();
+}
+
 /// Runs `fsm` over `c` on the calling thread until it is done.
 template <class Connection>
 error_code run_exchange(Connection& c, exchange_fsm& fsm, diagnostics* diag) {
     error_code ec;
     std::size_t n = 0;
     for (;;) {
-        const exchange_action a = fsm.resume(ec, n, std::chrono::steady_clock::now());
+        const exchange_action a = fsm.resume(ec, n, time_for(fsm));
         ec = {};
         n = 0;
         switch (a.step) {
@@ -116,7 +122,7 @@ struct async_exchange_op {
     void operator()(Self& self, error_code ec = {}, std::size_t n = 0) {
         ec = conn->async_error(ec);
         for (;;) {
-            const exchange_action a = fsm.resume(ec, n, std::chrono::steady_clock::now());
+            const exchange_action a = fsm.resume(ec, n, time_for(fsm));
             ec = {};
             n = 0;
             switch (a.step) {
@@ -155,6 +161,15 @@ struct async_exchange_op {
             }
         }
     }
+};
+
+/// A transport whose exchanges replace the response's fields themselves, keeping those that come
+/// again unchanged (those that run exchange_fsm do), says so with
+/// `static constexpr bool replaces_response_fields = true;`.
+template <class T, class = void>
+struct replaces_response_fields : std::false_type {};
+template <class T>
+struct replaces_response_fields<T, std::enable_if_t<T::replaces_response_fields>> : std::true_type {
 };
 
 template <class T, class = void>

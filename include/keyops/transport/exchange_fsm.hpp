@@ -222,6 +222,10 @@ public:
         return {exchange_step::done, {}, {}, {}, result_};
     }
 
+    /// Whether the next resume() reads its `now`: while the request is written and the answer
+    /// read it does not, and drivers may spare the clock (passing any time point).
+    bool needs_time() const noexcept { return at_ != at::writing && at_ != at::reading; }
+
     /// After a successful exchange: whether the connection may serve another one.
     bool keep_alive() const noexcept { return keep_alive_; }
     /// Whether the request was sent again on a fresh connection.
@@ -331,6 +335,7 @@ private:
     void prepare_read() {
         namespace http = boost::beast::http;
         auto& p = conn_->parser.emplace(*res_, conn_->raw_body);
+        reading_ = true;
         p.eager(true);
         p.body_limit(lim_->max_body_size);
         p.header_limit(static_cast<std::uint32_t>(lim_->max_header_size));
@@ -394,7 +399,6 @@ private:
     // The response is read: decode its body into the response (whose string keeps its capacity
     // when the caller reuses it), keeping the connection's buffers and zlib state.
     exchange_action complete() {
-        namespace http = boost::beast::http;
         auto& p = *conn_->parser;
         if (p.has_content_encoding()) {
             if (p.encoded()) {
@@ -405,7 +409,7 @@ private:
                     return finish(ec);
                 res_->body().assign(conn_->decoded.data(), n);
             }
-            res_->erase(http::field::content_encoding);
+            // The reader left the Content-Encoding fields out of the response.
             if (p.content_length())
                 detail::fix_content_length(*res_);
         }
@@ -422,8 +426,11 @@ private:
     exchange_action finish(error_code ec) {
         at_ = at::finished;
         result_ = ec;
-        if (ec)
+        if (ec) {
             conn_->open = false; // a failed exchange leaves the connection unusable
+            if (reading_)
+                conn_->parser->settle(); // the response as received so far
+        }
         return {exchange_step::done, {}, {}, {}, ec};
     }
 
@@ -438,6 +445,7 @@ private:
     at at_ = at::start;
     bool resent_ = false;
     bool keep_alive_ = false;
+    bool reading_ = false; // this exchange's reader is writing into the response
 };
 
 } // namespace keyops

@@ -44,6 +44,8 @@ namespace keyops {
 class fake_transport {
 public:
     using executor_type = boost::asio::any_io_executor;
+    /// Exchanges replace the response's fields, keeping those that come again unchanged.
+    static constexpr bool replaces_response_fields = true;
 
     struct step {
         /// Bytes the server sends: status line, headers, body. May be partial.

@@ -2,14 +2,14 @@
 #define KEYOPS_TRANSPORT_DETAIL_DEADLINE_SOCKET_HPP
 
 // The TCP socket under TLS (or alone) of a beast_transport connection. Asynchronous operations go
-// straight to the socket: the transport bounds them with one deadline timer per exchange, not a
-// timer per operation. Synchronous operations (a sync call on a kept-alive connection) run the
-// socket in blocking mode, one system call each, with the kernel's receive and send timeouts
-// (SO_RCVTIMEO, SO_SNDTIMEO) bounding every wait by the deadline set with begin_sync(), and fail
-// with beast::error::timeout past it. The kernel timeouts are set again only when the time left
-// is more than 100 ms shorter than them, so a stalled server may be waited for up to 100 ms past
-// the deadline. Asio's asynchronous operations put the socket back in non-blocking mode
-// themselves; begin_sync() takes it out again.
+// straight to the socket: the transport bounds them with one deadline timer per connection (see
+// connect.hpp), not a timer per operation. Synchronous operations (a sync call on a kept-alive
+// connection) run the socket in blocking mode, one system call each, with the kernel's receive and
+// send timeouts (SO_RCVTIMEO, SO_SNDTIMEO) bounding every wait by the deadline set with
+// begin_sync(), and fail with beast::error::timeout past it. The kernel timeouts are set again only
+// when the time left is more than 100 ms shorter than them, so a stalled server may be waited for
+// up to 100 ms past the deadline. Asio's asynchronous operations put the socket back in
+// non-blocking mode themselves; begin_sync() takes it out again.
 
 #include <keyops/error.hpp>
 
