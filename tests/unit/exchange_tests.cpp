@@ -8,6 +8,9 @@
 
 #include <boost/asio/compose.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/beast/core/buffers_range.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <functional>
@@ -21,6 +24,26 @@ using keyops::exchange_step;
 using keyops_test::test_stream;
 
 namespace {
+
+// The reference the direct request writer is compared with: the message through Beast's
+// serializer, appended to `out`.
+template <bool IsRequest, class Body, class Fields>
+keyops::error_code beast_serialize(const boost::beast::http::message<IsRequest, Body, Fields>& m,
+                                   std::string& out) {
+    boost::beast::http::serializer<IsRequest, Body, Fields> sr(m);
+    keyops::error_code ec;
+    do {
+        sr.next(ec, [&](keyops::error_code&, const auto& buffers) {
+            std::size_t n = 0;
+            for (const auto b : boost::beast::buffers_range_ref(buffers)) {
+                out.append(static_cast<const char*>(b.data()), b.size());
+                n += b.size();
+            }
+            sr.consume(n);
+        });
+    } while (!ec && !sr.is_done());
+    return ec;
+}
 
 const std::string body = R"({"id":"j1","overall_status":"completed","abort":false})";
 const std::string answer = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
@@ -341,13 +364,41 @@ BOOST_AUTO_TEST_CASE(requests_are_written_as_beasts_serializer_writes_them) {
         r.chunked(true);
         reqs.push_back(r);
     }
+    {
+        keyops::http_request r{http::verb::post, "/big", 11};
+        r.body() = std::string(70000, 'b');
+        r.chunked(true);
+        reqs.push_back(r);
+    }
+    {
+        keyops::http_request r{http::verb::post, "/gz", 11};
+        r.set(http::field::transfer_encoding, "gzip"); // not chunked: the body as it is
+        r.body() = "zz";
+        reqs.push_back(r);
+    }
     for (const auto& r : reqs) {
         std::string direct = "x", beast = "x"; // both append
         BOOST_TEST(!keyops::detail::serialize_into(r, direct));
-        BOOST_TEST(
-            !(keyops::detail::serialize_into<true, http::string_body, http::fields>(r, beast)));
+        BOOST_TEST(!beast_serialize(r, beast));
         BOOST_TEST(direct == beast);
     }
+
+    // A chunked request without a body: the last chunk alone. (Beast 1.81's serializer writes a
+    // zero-size chunk before it, "0\r\n\r\n" twice, which a server reads as the end of the
+    // body followed by garbage.)
+    keyops::http_request empty{http::verb::put, "/c", 11};
+    empty.chunked(true);
+    std::string bytes;
+    BOOST_TEST(!keyops::detail::serialize_into(empty, bytes));
+    BOOST_TEST(bytes == "PUT /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+
+    http::request<http::empty_body> connect{http::verb::connect, "cm.test:8443", 11};
+    connect.set(http::field::host, "cm.test:8443");
+    connect.set(http::field::user_agent, "keyops/1.2.3");
+    std::string direct, beast;
+    keyops::detail::write_connect("cm.test:8443", "keyops/1.2.3", direct);
+    BOOST_TEST(!beast_serialize(connect, beast));
+    BOOST_TEST(direct == beast);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -27,13 +27,11 @@
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
-#include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/read_size.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/serializer.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -278,13 +276,8 @@ private:
     }
 
     exchange_action begin_tunnel() {
-        namespace http = boost::beast::http;
-        http::request<http::empty_body> connect{http::verb::connect, lim_->connect_authority, 11};
-        connect.set(http::field::host, lim_->connect_authority);
-        connect.set(http::field::user_agent, "keyops/" KEYOPS_VERSION_STRING);
         conn_->out.clear();
-        if (auto ec = detail::serialize_into(connect, conn_->out))
-            return finish(ec);
+        detail::write_connect(lim_->connect_authority, "keyops/" KEYOPS_VERSION_STRING, conn_->out);
         at_ = at::tunnel_writing;
         return {exchange_step::proxy_write, deadline_, boost::asio::buffer(conn_->out), {}, {}};
     }
