@@ -39,6 +39,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -306,19 +307,22 @@ private:
 
     // Compiled once, for a type-erased handler, not once per caller: callers' handlers are deep
     // composed-operation types, and instantiating the exchange for each of them costs minutes of
-    // compile time and megabytes of code.
+    // compile time and megabytes of code. A template all the same (of that one handler type), so
+    // that a program making only sync exchanges does not compile the asynchronous ones.
+    template <class Handler>
     void start(http_request& req, http_response& res, const exchange_options& opt,
-               detail::erased_handler handler) {
+               Handler handler) {
+        static_assert(std::is_same_v<Handler, detail::erased_handler>);
         if (init_error_) {
             // Completes through the op's post, never inline.
-            boost::asio::async_compose<detail::erased_handler, void(error_code)>(
+            boost::asio::async_compose<Handler, void(error_code)>(
                 failed_op{failed(opt), false}, handler, ex_);
             return;
         }
         error_code oec;
         node* origin = origin_of(req, oec);
         if (oec) {
-            boost::asio::async_compose<detail::erased_handler, void(error_code)>(
+            boost::asio::async_compose<Handler, void(error_code)>(
                 failed_op{oec, false}, handler, ex_);
             return;
         }
@@ -326,12 +330,12 @@ private:
             node& nd = origin ? *origin : nodes_.front();
             auto conn = take(nd, opt.idempotent);
             exchange_fsm fsm(nd.cfg->limits, req, res, opt, conn->state());
-            boost::asio::async_compose<detail::erased_handler, void(error_code)>(
+            boost::asio::async_compose<Handler, void(error_code)>(
                 exchange_op{std::move(conn), fsm, opt.diag, give_back{nd.pool.get()}}, handler,
                 ex_);
             return;
         }
-        boost::asio::async_compose<detail::erased_handler, void(error_code)>(
+        boost::asio::async_compose<Handler, void(error_code)>(
             cluster_op{this, &req, &res, opt, {}, 0}, handler, ex_);
     }
 
