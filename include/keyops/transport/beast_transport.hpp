@@ -315,15 +315,15 @@ private:
         static_assert(std::is_same_v<Handler, detail::erased_handler>);
         if (init_error_) {
             // Completes through the op's post, never inline.
-            boost::asio::async_compose<Handler, void(error_code)>(
-                failed_op{failed(opt), false}, handler, ex_);
+            boost::asio::async_compose<Handler, void(error_code)>(failed_op{failed(opt), false},
+                                                                  handler, ex_);
             return;
         }
         error_code oec;
         node* origin = origin_of(req, oec);
         if (oec) {
-            boost::asio::async_compose<Handler, void(error_code)>(
-                failed_op{oec, false}, handler, ex_);
+            boost::asio::async_compose<Handler, void(error_code)>(failed_op{oec, false}, handler,
+                                                                  ex_);
             return;
         }
         if (origin || nodes_.size() == 1) {
