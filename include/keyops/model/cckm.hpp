@@ -5,6 +5,7 @@
 // what a wait reads (job_brief, job_brief_list), and the error body. Every field of the
 // documented job object is here; a field the server left out (or sent as null) is empty.
 
+#include <keyops/model/paging.hpp>
 #include <keyops/model/status.hpp>
 #include <keyops/parse/json_view.hpp>
 #include <keyops/parse/schema.hpp>
@@ -78,12 +79,7 @@ struct job_list {
 /// whatever its total says, so that a server miscounting cannot make a reader loop).
 inline std::optional<std::uint64_t> next_page_skip(const job_list& page,
                                                    std::uint64_t skip) noexcept {
-    const std::uint64_t got = page.resources.size();
-    if (got == 0 || !page.total || *page.total == 0)
-        return std::nullopt;
-    if (*page.total <= skip || *page.total - skip <= got)
-        return std::nullopt;
-    return skip + got;
+    return keyops::detail::next_page_skip(page, skip);
 }
 
 /// What a wait reads of a job, and nothing else: a field mask of `job`. Parsing into it checks
@@ -112,12 +108,7 @@ struct job_brief_list {
 /// The paging rule of next_page_skip(const job_list&, ...) for a page read through the mask.
 inline std::optional<std::uint64_t> next_page_skip(const job_brief_list& page,
                                                    std::uint64_t skip) noexcept {
-    const std::uint64_t got = page.resources.size();
-    if (got == 0 || !page.total || *page.total == 0)
-        return std::nullopt;
-    if (*page.total <= skip || *page.total - skip <= got)
-        return std::nullopt;
-    return skip + got;
+    return keyops::detail::next_page_skip(page, skip);
 }
 
 /// The body of a CCKM error response, e.g. `{"code":16,"codeDesc":"NCERRResourceNotFound: ..."}`.

@@ -8,6 +8,7 @@
 // are unconfirmed guesses in CipherTrust's usual shape, and read as empty when a server does not
 // send them. Members not modelled are skipped.
 
+#include <keyops/model/paging.hpp>
 #include <keyops/model/status.hpp>
 #include <keyops/parse/json_view.hpp>
 #include <keyops/parse/schema.hpp>
@@ -93,12 +94,7 @@ template <class Page>
 std::optional<std::uint64_t> next_page_skip(const Page& page, std::uint64_t skip) noexcept {
     static_assert(std::is_same_v<Page, job_config_list> || std::is_same_v<Page, run_list>,
                   "keyops: scheduler::next_page_skip takes a job_config_list or a run_list");
-    const std::uint64_t got = page.resources.size();
-    if (got == 0 || !page.total || *page.total == 0)
-        return std::nullopt;
-    if (*page.total <= skip || *page.total - skip <= got)
-        return std::nullopt;
-    return skip + got;
+    return keyops::detail::next_page_skip(page, skip);
 }
 
 } // namespace keyops::scheduler
