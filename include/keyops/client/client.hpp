@@ -225,21 +225,16 @@ private:
     auto async_first(Tuple& all, diagnostics* diag, Token&& token, std::index_sequence<I...>) {
         ran_sync_ = false;
         return boost::asio::async_compose<Token, void(error_code, call_result<E>)>(
-            typed_op<E>{*this, make_state<E>(diag, true, std::get<I>(all)...)}, token,
-            get_executor());
+            typed_op<E>{*this, make_state<E>(std::chrono::steady_clock::now(), diag, true,
+                                             std::get<I>(all)...)},
+            token, get_executor());
     }
 
-    // The state of one call: taken from the spare one a finished call left (its request's
-    // storage is reused), or made.
+    // The state of one call starting at `now`: taken from the spare one a finished call left
+    // (its request's storage is reused), or made.
     template <class E, class... A>
-    std::unique_ptr<call_state> make_state(diagnostics* diag, bool async, const A&... args) {
-        return make_state_at<E>(std::chrono::steady_clock::now(), diag, async, args...);
-    }
-
-    // As above, the call starting at `now`.
-    template <class E, class... A>
-    std::unique_ptr<call_state> make_state_at(std::chrono::steady_clock::time_point now,
-                                              diagnostics* diag, bool async, const A&... args) {
+    std::unique_ptr<call_state> make_state(std::chrono::steady_clock::time_point now,
+                                           diagnostics* diag, bool async, const A&... args) {
         auto st = std::move(spare_);
         if (!st)
             st = std::make_unique<call_state>(get_executor());
@@ -316,7 +311,7 @@ private:
     call_result<E> call_with(error_code& ec, diagnostics& diag, const A&... args) {
         ran_sync_ = true;
         const call_clock now = call_clock::now();
-        auto st = make_state_at<E>(now.steady, &diag, false, args...);
+        auto st = make_state<E>(now.steady, &diag, false, args...);
         ec = run_sync(*st, now);
         call_result<E> r;
         if (!ec)

@@ -52,6 +52,22 @@ inline error_code refuse(diagnostics& diag, std::string detail) {
     return make_error_code(error::invalid_argument);
 }
 
+// What the kind cannot do of a list with `q` (error::invalid_argument and why), or {}.
+inline error_code list_refusal(const cckm::kind_row& k, const cckm::job_query& q,
+                               diagnostics& diag) {
+    if (!k.has_list)
+        return refuse(diag, std::string(k.name) + " jobs have no list endpoint");
+    if (!q.resources.empty() && k.filter_name.empty())
+        return refuse(diag, std::string(k.name) + " jobs have no resource filter");
+    return {};
+}
+
+inline error_code cancel_refusal(const cckm::kind_row& k, diagnostics& diag) {
+    if (!k.has_cancel)
+        return refuse(diag, std::string(k.name) + " jobs cannot be cancelled");
+    return {};
+}
+
 inline cckm::any_list_query to_list_query(const cckm::job_query& q, const cckm::kind_row& k) {
     cckm::any_list_query out;
     out.id = q.id;
@@ -132,14 +148,8 @@ KEYOPS_DECL parsed<cckm::job_list> any_client::list_jobs(cckm::job_kind kind,
                                                          const cckm::job_query& q, error_code& ec,
                                                          diagnostics& diag) {
     const cckm::kind_row& k = cckm::kind_row_of(kind);
-    if (!k.has_list) {
-        ec = detail::refuse(diag, std::string(k.name) + " jobs have no list endpoint");
+    if ((ec = detail::list_refusal(k, q, diag)))
         return {};
-    }
-    if (!q.resources.empty() && k.filter_name.empty()) {
-        ec = detail::refuse(diag, std::string(k.name) + " jobs have no resource filter");
-        return {};
-    }
     return impl_->c.call<cckm::any_list_jobs>(cckm::kind_path(k), detail::to_list_query(q, k), ec,
                                               diag);
 }
@@ -153,10 +163,8 @@ KEYOPS_DECL parsed<cckm::job> any_client::get_job(cckm::job_kind kind, std::stri
 KEYOPS_DECL parsed<cckm::job> any_client::cancel_job(cckm::job_kind kind, std::string_view id,
                                                      error_code& ec, diagnostics& diag) {
     const cckm::kind_row& k = cckm::kind_row_of(kind);
-    if (!k.has_cancel) {
-        ec = detail::refuse(diag, std::string(k.name) + " jobs cannot be cancelled");
+    if ((ec = detail::cancel_refusal(k, diag)))
         return {};
-    }
     return impl_->c.call<cckm::any_cancel_job>(cckm::kind_path(k), job_id(id), ec, diag);
 }
 
@@ -198,12 +206,7 @@ KEYOPS_DECL void any_client::close(error_code& ec, diagnostics& diag) {
 KEYOPS_DECL void any_client::start_list_jobs(cckm::job_kind kind, const cckm::job_query& q,
                                              diagnostics& diag, list_handler h) {
     const cckm::kind_row& k = cckm::kind_row_of(kind);
-    error_code ec;
-    if (!k.has_list)
-        ec = detail::refuse(diag, std::string(k.name) + " jobs have no list endpoint");
-    else if (!q.resources.empty() && k.filter_name.empty())
-        ec = detail::refuse(diag, std::string(k.name) + " jobs have no resource filter");
-    if (ec)
+    if (const error_code ec = detail::list_refusal(k, q, diag))
         return boost::asio::post(impl_->c.get_executor(),
                                  boost::asio::append(std::move(h), ec, parsed<cckm::job_list>()));
     impl_->c.async_call<cckm::any_list_jobs>(cckm::kind_path(k), detail::to_list_query(q, k), diag,
@@ -218,12 +221,9 @@ KEYOPS_DECL void any_client::start_job_call(job_call what, cckm::job_kind kind, 
         return impl_->c.async_call<cckm::any_get_job>(cckm::kind_path(k), job_id(arg), diag,
                                                       std::move(h));
     case job_call::cancel:
-        if (!k.has_cancel) {
-            const error_code ec =
-                detail::refuse(diag, std::string(k.name) + " jobs cannot be cancelled");
+        if (const error_code ec = detail::cancel_refusal(k, diag))
             return boost::asio::post(impl_->c.get_executor(),
                                      boost::asio::append(std::move(h), ec, parsed<cckm::job>()));
-        }
         return impl_->c.async_call<cckm::any_cancel_job>(cckm::kind_path(k), job_id(arg), diag,
                                                          std::move(h));
     case job_call::start:
