@@ -15,10 +15,9 @@
 #include <keyops/error.hpp>
 #include <keyops/parse/detail/handler.hpp>
 #include <keyops/parse/detail/parse_state.hpp>
+#include <keyops/parse/detail/scanner.hpp>
 #include <keyops/parse/schema.hpp>
 
-#include <boost/json/basic_parser_impl.hpp>
-#include <boost/json/error.hpp>
 #include <boost/json/monotonic_resource.hpp>
 
 #include <cstddef>
@@ -124,49 +123,9 @@ inline char* extra_bytes(document_storage* s) noexcept {
     return reinterpret_cast<char*>(s) + round_to_max_align(sizeof(document_storage));
 }
 
-// Offset of the first byte that is not valid UTF-8, or npos.
-inline std::size_t first_invalid_utf8(std::string_view s) noexcept {
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    const std::size_t n = s.size();
-    std::size_t i = 0;
-    while (i < n) {
-        const unsigned c = p[i];
-        std::size_t len;
-        unsigned min;
-        if (c < 0x80) {
-            ++i;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            len = 2;
-            min = 0x80;
-        } else if ((c & 0xF0) == 0xE0) {
-            len = 3;
-            min = 0x800;
-        } else if ((c & 0xF8) == 0xF0) {
-            len = 4;
-            min = 0x10000;
-        } else {
-            return i;
-        }
-        if (i + len > n)
-            return i;
-        unsigned cp = c & (0x7F >> len);
-        for (std::size_t k = 1; k < len; ++k) {
-            if ((p[i + k] & 0xC0) != 0x80)
-                return i;
-            cp = (cp << 6) | (p[i + k] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return i;
-        i += len;
-    }
-    return static_cast<std::size_t>(-1);
-}
-
-template <class T>
-bool parse_into(T& out, boost::json::monotonic_resource& arena, std::string_view body,
-                error_code& ec, diagnostics& diag, const parse_options& opt,
-                const field_problem** problems = nullptr) {
+// The checks before any parsing, common to the scanner and the reference parser.
+inline bool check_body(std::string_view body, error_code& ec, diagnostics& diag,
+                       const parse_options& opt) {
     ec.clear();
     diag.clear();
     if (body.size() > opt.max_body_size) {
@@ -181,47 +140,45 @@ bool parse_into(T& out, boost::json::monotonic_resource& arena, std::string_view
         diag.detail = "expected a JSON object";
         return false;
     }
+    return true;
+}
 
+inline std::string too_deep_detail(const parse_options& opt) {
+    return "nesting deeper than " + std::to_string(opt.max_depth);
+}
+
+// Parses `body` into `out` with keyops' scanner.
+template <class T>
+bool parse_into(T& out, boost::json::monotonic_resource& arena, std::string_view body,
+                error_code& ec, diagnostics& diag, const parse_options& opt,
+                const field_problem** problems = nullptr) {
+    if (!check_body(body, ec, diag, opt))
+        return false;
     parse_state st(arena, body.data(), body.size(), opt.max_depth);
-    boost::json::parse_options popt;
-    popt.max_depth = opt.max_depth;
-    boost::json::basic_parser<schema_handler> parser(popt, st, &schema_of<T>,
-                                                     static_cast<void*>(&out));
-    error_code jec;
-    const std::size_t n = parser.write_some(false, body.data(), body.size(), jec);
-    if (!jec && n == body.size()) {
+    schema_handler handler(st, &schema_of<T>, static_cast<void*>(&out));
+    json_scanner<schema_handler> scanner(handler, opt.max_depth, st.escaped());
+    const std::size_t n = scanner.scan(body.data(), body.size(), ec);
+    if (!ec && n == body.size()) {
         if (problems)
             *problems = st.problems();
         return true;
     }
-
     diag.json_offset = n;
     diag.json_path = json_pointer(st.frames());
-    if (!jec) {
+    if (!ec) {
         ec = error::malformed_json;
         diag.detail = "unexpected bytes after the JSON document";
-    } else if (jec.category() == error_category()) {
-        ec = jec;
-        diag.detail = std::move(st.failure_detail());
-    } else if (jec == boost::json::error::incomplete) {
-        ec = error::incomplete_json;
-        diag.detail = "the body ends inside the JSON document";
-    } else if (jec == boost::json::error::too_deep) {
-        ec = error::too_deep;
-        diag.detail = "nesting deeper than " + std::to_string(opt.max_depth);
+    } else if (*scanner.detail() == '\0') {
+        diag.detail = std::move(st.failure_detail()); // the handler's
+    } else if (ec == error::too_deep) {
+        diag.detail = too_deep_detail(opt);
     } else {
-        const std::size_t bad = first_invalid_utf8(body);
-        if (bad != static_cast<std::size_t>(-1) && bad <= n + 4) {
-            ec = error::invalid_utf8;
-            diag.json_offset = bad;
-            diag.detail = "a byte sequence that is not UTF-8";
-        } else {
-            ec = error::malformed_json;
-            diag.detail = jec.message();
-        }
+        diag.detail = scanner.detail();
     }
     return false;
 }
+
+struct parsed_access;
 
 } // namespace detail
 
@@ -252,6 +209,7 @@ private:
                                     const parse_options&);
     template <class U>
     friend parsed<U> parse_copy(std::string_view, error_code&, diagnostics&, const parse_options&);
+    friend struct detail::parsed_access;
 
     detail::document_storage_ptr storage_;
     std::string_view body_;
@@ -283,17 +241,28 @@ parsed<T> parse(std::string body, error_code& ec, diagnostics& diag,
     return out;
 }
 
+namespace detail {
+struct parsed_access {
+    // parse_borrowed with the parse function `into` (parse_into, or the reference's).
+    template <class T, class Into>
+    static parsed<T> borrowed(std::string_view body, error_code& ec, diagnostics& diag,
+                              const parse_options& opt, Into into) {
+        parsed<T> out;
+        out.storage_ = make_document_storage(arena_block_for(body.size()));
+        out.body_ = body;
+        if (!into(out.value_, out.storage_->arena, body, ec, diag, opt, &out.problems_))
+            return parsed<T>();
+        return out;
+    }
+};
+} // namespace detail
+
 /// As above, but the caller keeps `body` alive and unchanged for as long as the result lives:
 /// nothing is copied.
 template <class T>
 parsed<T> parse_borrowed(std::string_view body, error_code& ec, diagnostics& diag,
                          const parse_options& opt = {}) {
-    parsed<T> out;
-    out.storage_ = detail::make_document_storage(detail::arena_block_for(body.size()));
-    out.body_ = body;
-    if (!detail::parse_into(out.value_, out.storage_->arena, body, ec, diag, opt, &out.problems_))
-        return parsed<T>();
-    return out;
+    return detail::parsed_access::borrowed<T>(body, ec, diag, opt, &detail::parse_into<T>);
 }
 
 /// As parse(), from a copy of `body` that the result owns, made in the same allocation as the

@@ -1,14 +1,17 @@
 #ifndef KEYOPS_PARSE_DETAIL_HANDLER_HPP
 #define KEYOPS_PARSE_DETAIL_HANDLER_HPP
 
-// The boost::json::basic_parser handler that fills C++ types from their schemas, with no DOM.
-// Strings without escapes are views into the body; escaped ones are decoded by basic_parser into
-// its buffer and copied once into the arena. Values nobody asked for are skipped with a counter.
+// The handler that fills C++ types from their schemas, with no DOM, driven by keyops' scanner
+// (scanner.hpp) or by boost::json::basic_parser (the reference, reference.hpp): both deliver the
+// same events. Strings without escapes are views into the body; escaped ones are decoded by the
+// parser into its buffer and copied once into the arena. Values nobody asked for are skipped:
+// the scanner asks skip_value() and reads them without events; under basic_parser the handler
+// drops their events with a counter.
 
 #include <keyops/parse/detail/parse_state.hpp>
 #include <keyops/parse/schema.hpp>
 
-#include <boost/json/basic_parser.hpp>
+#include <boost/json/string_view.hpp>
 
 #include <cmath>
 #include <cstddef>
@@ -28,6 +31,12 @@ public:
 
     schema_handler(parse_state& st, const object_schema* root, void* root_target) noexcept
         : st_(st), root_(root), root_target_(root_target) {}
+
+    /// After a key: true when nobody reads its value (a member the schema does not know), which
+    /// the scanner then reads without events.
+    bool skip_value() const noexcept {
+        return top_ != nullptr && top_->kind == frame_kind::object && top_->field == nullptr;
+    }
 
     bool on_document_begin(error_code&) { return true; }
     bool on_document_end(error_code&) { return true; }

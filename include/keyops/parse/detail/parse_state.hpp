@@ -3,7 +3,7 @@
 
 // The state of one schema-directed parse: a stack of frames (one per open object or array that
 // the schema cares about), scratch stacks for lists being collected, and the arena that receives
-// escaped strings and finished lists. Sinks (schema.hpp) and the basic_parser handler
+// escaped strings and finished lists. Sinks (schema.hpp) and the parser's handler
 // (handler.hpp) both work on it.
 
 #include <keyops/error.hpp>
@@ -192,6 +192,7 @@ struct parse_scratch {
     std::vector<std::string_view> strings;
     std::string text;
     std::string key_text;
+    std::string escaped; // the scanner's decoded strings
 
     void swap(parse_scratch& other) noexcept {
         frames.swap(other.frames);
@@ -199,6 +200,7 @@ struct parse_scratch {
         strings.swap(other.strings);
         text.swap(other.text);
         key_text.swap(other.key_text);
+        escaped.swap(other.escaped);
     }
 };
 
@@ -256,7 +258,7 @@ public:
         // Back to the thread for the next parse, unless a huge document made it huge.
         constexpr std::size_t keep_bytes = 1 << 20;
         if (nodes_.capacity() * sizeof(json_node) + strings_.capacity() * sizeof(std::string_view) +
-                text_.capacity() + key_text_.capacity() <=
+                text_.capacity() + key_text_.capacity() + scratch_.escaped.capacity() <=
             keep_bytes)
             scratch_.swap(thread_scratch());
     }
@@ -349,6 +351,7 @@ public:
     std::vector<std::string_view>& strings() noexcept { return strings_; }
     std::string& text() noexcept { return text_; }
     std::string& key_text() noexcept { return key_text_; }
+    std::string& escaped() noexcept { return scratch_.escaped; }
     error failure() const noexcept { return error_; }
     std::string& failure_detail() noexcept { return detail_; }
 

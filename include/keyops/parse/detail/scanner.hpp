@@ -1,0 +1,765 @@
+#ifndef KEYOPS_PARSE_DETAIL_SCANNER_HPP
+#define KEYOPS_PARSE_DETAIL_SCANNER_HPP
+
+// keyops' JSON reader: one complete document in one buffer, checked as strictly as
+// boost::json::basic_parser with its default options (RFC 8259: no comments, no trailing
+// commas, UTF-8 and UTF-16 escapes checked, a nesting limit) and delivered to a handler through
+// basic_parser's event interface, so that one handler serves both.
+//
+// What it does that basic_parser does not: after each key it asks the handler whether anybody
+// reads the value (`skip_value()`), and when nobody does it reads the value with every check
+// but without a single event. A field mask (cckm::job_brief) then costs little more than the
+// bytes it passes over. Strings are scanned 16 bytes at a time where SSE2 is there.
+//
+// Differences from basic_parser, none of which a handler of keyops sees:
+//  - no `_part` events: an escaped string or key is decoded into a scratch buffer and delivered
+//    whole (a view outside the body, which the handler copies);
+//  - numbers with a fraction or an exponent are converted with std::from_chars, correctly
+//    rounded (basic_parser 1.81 may be off by an ulp);
+//  - the errors are keyops' own codes, each with a sentence that names what was wrong.
+//
+// basic_parser stays the reference: the unit tests and the `json` fuzz target compare the two,
+// event by event, on the same bytes.
+
+#include <keyops/error.hpp>
+
+#include <boost/json/string_view.hpp>
+
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <string>
+#include <system_error>
+#include <type_traits>
+
+#if defined(__SSE2__) || defined(_M_X64) || (defined(_M_IX86_FP) && _M_IX86_FP >= 2)
+#define KEYOPS_SCANNER_SSE2 1
+#include <emmintrin.h>
+#endif
+
+namespace keyops {
+namespace detail {
+
+// The first byte in [p, end) that ends a run of plain string text: '"', '\\', a control
+// character or a byte of a multi-byte UTF-8 sequence; `end` when there is none.
+inline const char* scan_plain(const char* p, const char* end) noexcept {
+#if defined(KEYOPS_SCANNER_SSE2)
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i space = _mm_set1_epi8(0x20);
+    while (end - p >= 16) {
+        const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        // A signed compare: bytes from 0x80 up are negative, so "below 0x20" catches them too.
+        const __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, quote),
+                                                    _mm_cmpeq_epi8(b, backslash)),
+                                       _mm_cmplt_epi8(b, space));
+        unsigned bits = static_cast<unsigned>(_mm_movemask_epi8(m));
+        if (bits != 0) {
+#if defined(__GNUC__) || defined(__clang__)
+            return p + __builtin_ctz(bits);
+#else
+            while ((bits & 1u) == 0) {
+                bits >>= 1;
+                ++p;
+            }
+            return p;
+#endif
+        }
+        p += 16;
+    }
+#endif
+    for (; p != end; ++p) {
+        const auto c = static_cast<unsigned char>(*p);
+        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
+            break;
+    }
+    return p;
+}
+
+// The length of the UTF-8 sequence of two to four bytes at p (its first byte is 0x80 or more),
+// 0 when it is not UTF-8 (overlong, a surrogate, past U+10FFFF, a bad byte), or -1 when the
+// body ends inside a sequence that was valid so far.
+inline int utf8_sequence(const unsigned char* p, const unsigned char* end) noexcept {
+    const unsigned c = p[0];
+    int len;
+    unsigned lo = 0x80, hi = 0xBF; // the range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        if (c == 0xE0)
+            lo = 0xA0; // overlong below
+        else if (c == 0xED)
+            hi = 0x9F; // UTF-16 surrogates above
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        if (c == 0xF0)
+            lo = 0x90; // overlong below
+        else if (c == 0xF4)
+            hi = 0x8F; // past U+10FFFF above
+    } else {
+        return 0;
+    }
+    const std::ptrdiff_t left = end - p;
+    for (int i = 1; i < len; ++i) {
+        if (i >= left)
+            return -1;
+        const unsigned b = p[i];
+        if (i == 1 ? (b < lo || b > hi) : (b & 0xC0) != 0x80)
+            return 0;
+    }
+    return len;
+}
+
+template <class Handler, class = void>
+struct handler_can_skip : std::false_type {};
+template <class Handler>
+struct handler_can_skip<Handler, decltype(void(std::declval<const Handler&>().skip_value()))>
+    : std::true_type {};
+
+template <class Handler>
+class json_scanner {
+public:
+    /// `scratch` receives decoded escaped strings; each is delivered before the next overwrites it.
+    json_scanner(Handler& handler, std::size_t max_depth, std::string& scratch)
+        : h_(handler), max_depth_(max_depth), text_(scratch) {
+        if (max_depth_ > local_levels) {
+            heap_.reset(new std::size_t[max_depth_]);
+            levels_ = heap_.get();
+        }
+    }
+
+    json_scanner(const json_scanner&) = delete;
+    json_scanner& operator=(const json_scanner&) = delete;
+
+    /// Reads the document at the start of [data, data + size) and the whitespace after it.
+    /// Returns the number of bytes read: `size` when the buffer holds the document alone, less
+    /// when bytes follow it (then `ec` is clear) or when `ec` says what failed there. Errors of
+    /// the scanner are keyops codes (malformed_json, incomplete_json, invalid_utf8, too_deep)
+    /// with detail() saying more; others come from the handler.
+    std::size_t scan(const char* data, std::size_t size, error_code& ec) {
+        ec.clear();
+        detail_ = "";
+        begin_ = data;
+        p_ = data;
+        end_ = data + size;
+        depth_ = 0;
+        if (!h_.on_document_begin(ec) || !document(ec) || !h_.on_document_end(ec))
+            return offset();
+        skip_ws();
+        return offset();
+    }
+
+    /// What the scanner found wrong, as a sentence; empty after a handler's error.
+    const char* detail() const noexcept { return detail_; }
+
+private:
+    using string_view_type = boost::json::string_view;
+    static constexpr std::size_t local_levels = 64;
+    // A level of the stack: its count of values so far, shifted left by one, and 1 for an object.
+    static constexpr std::size_t object_level = 1;
+
+    std::size_t offset() const noexcept { return static_cast<std::size_t>(p_ - begin_); }
+
+    bool fail(error_code& ec, error e, const char* what) {
+        ec = make_error_code(e);
+        detail_ = what;
+        return false;
+    }
+    bool fail_eof(error_code& ec) {
+        return fail(ec, error::incomplete_json, "the body ends inside the JSON document");
+    }
+
+    static bool is_ws(char c) noexcept {
+        return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+    }
+    void skip_ws() noexcept {
+        while (p_ != end_ && is_ws(*p_))
+            ++p_;
+    }
+    // Whitespace, then a byte: false at the end of the body.
+    bool next(error_code& ec) {
+        if (p_ != end_ && static_cast<unsigned char>(*p_) > ' ')
+            return true;
+        skip_ws();
+        return p_ != end_ || fail_eof(ec);
+    }
+
+    bool push(error_code& ec, std::size_t kind) {
+        if (depth_ == max_depth_)
+            return fail(ec, error::too_deep, "objects and arrays nest deeper than the limit");
+        levels_[depth_++] = kind;
+        return true;
+    }
+
+    bool can_skip() const {
+        if constexpr (handler_can_skip<Handler>::value)
+            return h_.skip_value();
+        else
+            return false;
+    }
+
+    // The main loop, with events. Iterative: the depth is bounded by max_depth, not the stack.
+    bool document(error_code& ec) {
+    value:
+        if (!next(ec))
+            return false;
+        switch (*p_) {
+        case '{':
+            if (!push(ec, object_level))
+                return false;
+            ++p_;
+            if (!h_.on_object_begin(ec) || !next(ec))
+                return false;
+            if (*p_ == '}') {
+                ++p_;
+                --depth_;
+                if (!h_.on_object_end(0, ec))
+                    return false;
+                goto after_value;
+            }
+            goto key;
+        case '[':
+            if (!push(ec, 0))
+                return false;
+            ++p_;
+            if (!h_.on_array_begin(ec) || !next(ec))
+                return false;
+            if (*p_ == ']') {
+                ++p_;
+                --depth_;
+                if (!h_.on_array_end(0, ec))
+                    return false;
+                goto after_value;
+            }
+            goto value;
+        case '"':
+            if (!string<false, true>(ec))
+                return false;
+            goto after_value;
+        case 't':
+            if (!literal(ec, "true"))
+                return false;
+            if (!h_.on_bool(true, ec))
+                return false;
+            goto after_value;
+        case 'f':
+            if (!literal(ec, "false"))
+                return false;
+            if (!h_.on_bool(false, ec))
+                return false;
+            goto after_value;
+        case 'n':
+            if (!literal(ec, "null"))
+                return false;
+            if (!h_.on_null(ec))
+                return false;
+            goto after_value;
+        default:
+            if (!number<true>(ec))
+                return false;
+            goto after_value;
+        }
+
+    key:
+        // At a byte that is not whitespace, inside an object.
+        if (*p_ != '"')
+            return fail(ec, error::malformed_json, "expected a string key or '}'");
+        if (!string<true, true>(ec) || !next(ec))
+            return false;
+        if (*p_ != ':')
+            return fail(ec, error::malformed_json, "expected ':' after an object key");
+        ++p_;
+        if (can_skip()) {
+            if (!skip(ec))
+                return false;
+            goto after_value;
+        }
+        goto value;
+
+    after_value:
+        if (depth_ == 0)
+            return true;
+        if (!next(ec))
+            return false;
+        {
+            std::size_t& level = levels_[depth_ - 1];
+            level += 2;
+            if (level & object_level) {
+                if (*p_ == ',') {
+                    ++p_;
+                    if (!next(ec))
+                        return false;
+                    goto key;
+                }
+                if (*p_ == '}') {
+                    ++p_;
+                    --depth_;
+                    if (!h_.on_object_end(level >> 1, ec))
+                        return false;
+                    goto after_value;
+                }
+                return fail(ec, error::malformed_json, "expected ',' or '}' after an object member");
+            }
+            if (*p_ == ',') {
+                ++p_;
+                goto value;
+            }
+            if (*p_ == ']') {
+                ++p_;
+                --depth_;
+                if (!h_.on_array_end(level >> 1, ec))
+                    return false;
+                goto after_value;
+            }
+            return fail(ec, error::malformed_json, "expected ',' or ']' after an array element");
+        }
+    }
+
+    // One value, checked as in document() but without events.
+    bool skip(error_code& ec) {
+        const std::size_t base = depth_;
+    value:
+        if (!next(ec))
+            return false;
+        switch (*p_) {
+        case '{':
+            if (!push(ec, object_level))
+                return false;
+            ++p_;
+            if (!next(ec))
+                return false;
+            if (*p_ == '}') {
+                ++p_;
+                --depth_;
+                goto after_value;
+            }
+            goto key;
+        case '[':
+            if (!push(ec, 0))
+                return false;
+            ++p_;
+            if (!next(ec))
+                return false;
+            if (*p_ == ']') {
+                ++p_;
+                --depth_;
+                goto after_value;
+            }
+            goto value;
+        case '"':
+            if (!string<false, false>(ec))
+                return false;
+            goto after_value;
+        case 't':
+            if (!literal(ec, "true"))
+                return false;
+            goto after_value;
+        case 'f':
+            if (!literal(ec, "false"))
+                return false;
+            goto after_value;
+        case 'n':
+            if (!literal(ec, "null"))
+                return false;
+            goto after_value;
+        default:
+            if (!number<false>(ec))
+                return false;
+            goto after_value;
+        }
+
+    key:
+        if (*p_ != '"')
+            return fail(ec, error::malformed_json, "expected a string key or '}'");
+        if (!string<true, false>(ec) || !next(ec))
+            return false;
+        if (*p_ != ':')
+            return fail(ec, error::malformed_json, "expected ':' after an object key");
+        ++p_;
+        goto value;
+
+    after_value:
+        if (depth_ == base)
+            return true;
+        if (!next(ec))
+            return false;
+        if (levels_[depth_ - 1] & object_level) {
+            if (*p_ == ',') {
+                ++p_;
+                if (!next(ec))
+                    return false;
+                goto key;
+            }
+            if (*p_ == '}') {
+                ++p_;
+                --depth_;
+                goto after_value;
+            }
+            return fail(ec, error::malformed_json, "expected ',' or '}' after an object member");
+        }
+        if (*p_ == ',') {
+            ++p_;
+            goto value;
+        }
+        if (*p_ == ']') {
+            ++p_;
+            --depth_;
+            goto after_value;
+        }
+        return fail(ec, error::malformed_json, "expected ',' or ']' after an array element");
+    }
+
+    bool literal(error_code& ec, const char* word) {
+        const std::size_t n = std::strlen(word);
+        const std::size_t left = static_cast<std::size_t>(end_ - p_);
+        const std::size_t k = left < n ? left : n;
+        if (std::memcmp(p_, word, k) != 0)
+            return fail(ec, error::malformed_json, "expected a value");
+        if (k < n) {
+            p_ = end_;
+            return fail_eof(ec);
+        }
+        p_ += n;
+        return true;
+    }
+
+    static bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+    // A number. With Emit, delivered as int64 when it has neither fraction nor exponent and
+    // fits, else as uint64 when it fits, else as double, the way basic_parser delivers it.
+    template <bool Emit>
+    bool number(error_code& ec) {
+        const char* const start = p_;
+        const char* p = p_;
+        const bool negative = *p == '-';
+        if (negative && ++p == end_) {
+            p_ = end_;
+            return fail_eof(ec);
+        }
+        std::uint64_t mantissa = 0;
+        bool too_long = false; // more than an uint64 holds
+        if (*p == '0') {
+            ++p;
+        } else if (*p >= '1' && *p <= '9') {
+            do {
+                const unsigned d = static_cast<unsigned>(*p - '0');
+                if (mantissa > (UINT64_MAX - d) / 10)
+                    too_long = true;
+                else if (!too_long)
+                    mantissa = mantissa * 10 + d;
+                ++p;
+            } while (p != end_ && is_digit(*p));
+        } else {
+            p_ = p;
+            return fail(ec, error::malformed_json, negative ? "expected a digit after '-'"
+                                                            : "expected a value");
+        }
+        bool integer = true;
+        if (p != end_ && *p == '.') {
+            integer = false;
+            if (++p == end_) {
+                p_ = end_;
+                return fail_eof(ec);
+            }
+            if (!is_digit(*p)) {
+                p_ = p;
+                return fail(ec, error::malformed_json, "expected a digit after '.'");
+            }
+            while (p != end_ && is_digit(*p))
+                ++p;
+        }
+        bool exponent_up = true;
+        if (p != end_ && (*p == 'e' || *p == 'E')) {
+            integer = false;
+            if (++p != end_ && (*p == '+' || *p == '-'))
+                exponent_up = *p++ == '+';
+            if (p == end_) {
+                p_ = end_;
+                return fail_eof(ec);
+            }
+            if (!is_digit(*p)) {
+                p_ = p;
+                return fail(ec, error::malformed_json, "expected a digit in the exponent");
+            }
+            std::uint64_t e = 0;
+            do {
+                e = e * 10 + static_cast<std::uint64_t>(*p - '0');
+                if (e > 2147483647u) { // as basic_parser, which keeps the exponent in an int
+                    p_ = p;
+                    return fail(ec, error::malformed_json, "an exponent too large");
+                }
+                ++p;
+            } while (p != end_ && is_digit(*p));
+        }
+        p_ = p;
+        if constexpr (!Emit) {
+            return true;
+        } else {
+            const string_view_type text(start, static_cast<std::size_t>(p - start));
+            if (integer && !too_long) {
+                if (!negative) {
+                    if (mantissa <= static_cast<std::uint64_t>(INT64_MAX))
+                        return h_.on_int64(static_cast<std::int64_t>(mantissa), text, ec);
+                    return h_.on_uint64(mantissa, text, ec);
+                }
+                if (mantissa <= static_cast<std::uint64_t>(INT64_MAX) + 1)
+                    return h_.on_int64(static_cast<std::int64_t>(0 - mantissa), text, ec);
+            }
+            double d = 0;
+            const auto r = std::from_chars(start, p, d);
+            if (r.ec == std::errc::result_out_of_range) {
+                // Past the range of a double: infinity, or zero when the exponent is negative.
+                d = exponent_up || mantissa_is_large(start, p)
+                        ? std::numeric_limits<double>::infinity()
+                        : 0.0;
+                if (negative)
+                    d = -d;
+            }
+            return h_.on_double(d, text, ec);
+        }
+    }
+
+    // Of a number out of a double's range: whether its magnitude is large (its negative exponent
+    // is smaller than its count of integer digits), as opposed to tiny.
+    static bool mantissa_is_large(const char* p, const char* end) noexcept {
+        if (*p == '-')
+            ++p;
+        std::size_t digits = 0;
+        while (p != end && is_digit(*p)) {
+            ++digits;
+            ++p;
+        }
+        while (p != end && *p != 'e' && *p != 'E')
+            ++p;
+        if (p == end || ++p == end || *p++ != '-')
+            return true;
+        std::uint64_t e = 0;
+        while (p != end && is_digit(*p))
+            e = e * 10 + static_cast<std::uint64_t>(*p++ - '0');
+        return e < digits;
+    }
+
+    static int hex_digit(char c) noexcept {
+        if (c >= '0' && c <= '9')
+            return c - '0';
+        if (c >= 'a' && c <= 'f')
+            return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+            return c - 'A' + 10;
+        return -1;
+    }
+
+    // Four hex digits at p (after "\u"), or -1 with ec set.
+    long hex4(error_code& ec, const char* p) {
+        long v = 0;
+        for (int i = 0; i < 4; ++i, ++p) {
+            if (p == end_) {
+                p_ = end_;
+                fail_eof(ec);
+                return -1;
+            }
+            const int d = hex_digit(*p);
+            if (d < 0) {
+                p_ = p;
+                fail(ec, error::malformed_json, "expected four hex digits after \\u");
+                return -1;
+            }
+            v = v * 16 + d;
+        }
+        return v;
+    }
+
+    static void append_utf8(std::string& out, unsigned long cp) {
+        if (cp < 0x80) {
+            out += static_cast<char>(cp);
+        } else if (cp < 0x800) {
+            out += static_cast<char>(0xC0 | (cp >> 6));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            out += static_cast<char>(0xE0 | (cp >> 12));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+            out += static_cast<char>(0xF0 | (cp >> 18));
+            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        }
+    }
+
+    // A multi-byte UTF-8 sequence at q: its length, or 0 with ec set.
+    int multibyte(error_code& ec, const char* q) {
+        const int len = utf8_sequence(reinterpret_cast<const unsigned char*>(q),
+                                      reinterpret_cast<const unsigned char*>(end_));
+        if (len > 0)
+            return len;
+        if (len < 0) {
+            p_ = end_;
+            fail_eof(ec);
+        } else {
+            p_ = q;
+            fail(ec, error::invalid_utf8, "a byte sequence that is not UTF-8");
+        }
+        return 0;
+    }
+
+    // The string at p_ (its opening quote), with its key or string event when Emit.
+    template <bool Key, bool Emit>
+    bool string(error_code& ec) {
+        const char* const start = p_ + 1;
+        const char* q = start;
+        for (;;) {
+            q = scan_plain(q, end_);
+            if (q == end_) {
+                p_ = end_;
+                return fail_eof(ec);
+            }
+            const auto c = static_cast<unsigned char>(*q);
+            if (c == '"') {
+                p_ = q + 1;
+                if constexpr (Emit)
+                    return deliver<Key>(ec, string_view_type(start, static_cast<std::size_t>(q - start)));
+                else
+                    return true;
+            }
+            if (c >= 0x80) {
+                const int len = multibyte(ec, q);
+                if (len == 0)
+                    return false;
+                q += len;
+                continue;
+            }
+            if (c == '\\')
+                break;
+            p_ = q;
+            return fail(ec, error::malformed_json, "a control character inside a string");
+        }
+        // Escapes: decoded into the scratch buffer when the value is delivered.
+        if constexpr (Emit)
+            text_.assign(start, static_cast<std::size_t>(q - start));
+        for (;;) {
+            if (q == end_) {
+                p_ = end_;
+                return fail_eof(ec);
+            }
+            const auto c = static_cast<unsigned char>(*q);
+            if (c == '"') {
+                p_ = q + 1;
+                if constexpr (Emit)
+                    return deliver<Key>(ec, string_view_type(text_.data(), text_.size()));
+                else
+                    return true;
+            }
+            if (c == '\\') {
+                if (q + 1 == end_) {
+                    p_ = end_;
+                    return fail_eof(ec);
+                }
+                char out = 0;
+                switch (q[1]) {
+                case '"': out = '"'; break;
+                case '\\': out = '\\'; break;
+                case '/': out = '/'; break;
+                case 'b': out = '\b'; break;
+                case 'f': out = '\f'; break;
+                case 'n': out = '\n'; break;
+                case 'r': out = '\r'; break;
+                case 't': out = '\t'; break;
+                case 'u': {
+                    long cp = hex4(ec, q + 2);
+                    if (cp < 0)
+                        return false;
+                    q += 6;
+                    if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                        p_ = q - 6;
+                        return fail(ec, error::malformed_json,
+                                    "a UTF-16 low surrogate without a high one before it");
+                    }
+                    if (cp >= 0xD800 && cp <= 0xDBFF) {
+                        if (end_ - q < 2) {
+                            if (q == end_ || *q == '\\') {
+                                p_ = end_;
+                                return fail_eof(ec);
+                            }
+                            p_ = q;
+                            return fail(ec, error::malformed_json,
+                                        "a UTF-16 high surrogate without a low one after it");
+                        }
+                        if (q[0] != '\\' || q[1] != 'u') {
+                            p_ = q;
+                            return fail(ec, error::malformed_json,
+                                        "a UTF-16 high surrogate without a low one after it");
+                        }
+                        const long low = hex4(ec, q + 2);
+                        if (low < 0)
+                            return false;
+                        if (low < 0xDC00 || low > 0xDFFF) {
+                            p_ = q;
+                            return fail(ec, error::malformed_json,
+                                        "a UTF-16 high surrogate without a low one after it");
+                        }
+                        q += 6;
+                        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                    }
+                    if constexpr (Emit)
+                        append_utf8(text_, static_cast<unsigned long>(cp));
+                    continue;
+                }
+                default:
+                    p_ = q;
+                    return fail(ec, error::malformed_json, "an unknown escape in a string");
+                }
+                if constexpr (Emit)
+                    text_ += out;
+                q += 2;
+                continue;
+            }
+            if (c >= 0x80) {
+                const int len = multibyte(ec, q);
+                if (len == 0)
+                    return false;
+                if constexpr (Emit)
+                    text_.append(q, static_cast<std::size_t>(len));
+                q += len;
+                continue;
+            }
+            if (c < 0x20) {
+                p_ = q;
+                return fail(ec, error::malformed_json, "a control character inside a string");
+            }
+            const char* run_end = scan_plain(q, end_);
+            if constexpr (Emit)
+                text_.append(q, static_cast<std::size_t>(run_end - q));
+            q = run_end;
+        }
+    }
+
+    template <bool Key>
+    bool deliver(error_code& ec, string_view_type s) {
+        if constexpr (Key)
+            return h_.on_key(s, s.size(), ec);
+        else
+            return h_.on_string(s, s.size(), ec);
+    }
+
+    Handler& h_;
+    std::size_t max_depth_;
+    std::string& text_;
+    const char* begin_ = nullptr;
+    const char* p_ = nullptr;
+    const char* end_ = nullptr;
+    const char* detail_ = "";
+    std::size_t depth_ = 0;
+    std::size_t local_[local_levels];
+    std::size_t* levels_ = local_;
+    std::unique_ptr<std::size_t[]> heap_;
+};
+
+} // namespace detail
+} // namespace keyops
+
+#endif
