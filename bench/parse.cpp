@@ -28,6 +28,7 @@
 #include "alloc_count.hpp"
 
 #include <keyops/model/cckm.hpp>
+#include <keyops/parse/detail/reference.hpp>
 #include <keyops/parse/parse.hpp>
 #include <keyops/parse/timestamp.hpp>
 
@@ -391,6 +392,17 @@ std::uint64_t run_keyops_borrowed(std::string_view body) {
     return fold_keyops(*list);
 }
 
+// The same parse with the handler driven by boost::json::basic_parser, keyops' reference: the
+// scanner's gain, in the same run.
+std::uint64_t run_keyops_reference(std::string_view body) {
+    keyops::error_code ec;
+    keyops::diagnostics diag;
+    auto list = keyops::detail::parse_reference<keyops::cckm::job_list>(body, ec, diag);
+    if (ec)
+        die("keyops reference: " + diag.describe(ec));
+    return fold_keyops(*list);
+}
+
 std::uint64_t run_keyops_owning(const std::string& body) {
     keyops::error_code ec;
     keyops::diagnostics diag;
@@ -457,6 +469,18 @@ std::uint64_t run_floor(std::string_view body) {
     const std::size_t n = p.write_some(false, body.data(), body.size(), ec);
     if (ec || n != body.size())
         die("floor: " + ec.message());
+    return n;
+}
+
+// keyops' scanner with the same do-nothing handler: every check, no work.
+std::uint64_t run_scanner_floor(std::string_view body) {
+    null_handler h;
+    std::string scratch;
+    keyops::detail::json_scanner<null_handler> s(h, keyops::parse_options().max_depth, scratch);
+    keyops::error_code ec;
+    const std::size_t n = s.scan(body.data(), body.size(), ec);
+    if (ec || n != body.size())
+        die("scanner floor: " + ec.message());
     return n;
 }
 
@@ -893,8 +917,16 @@ int main(int argc, char** argv) {
             {"floor (basic_parser, null handler)", role::floor, false, [&](std::size_t) {
                  return run_floor(body);
              }});
+        cases.push_back(
+            {"floor (keyops scanner, null handler)", role::other, false, [&](std::size_t) {
+                 return run_scanner_floor(body);
+             }});
         cases.push_back({"keyops parse_borrowed", role::keyops_borrowed, true, [&](std::size_t) {
                              return run_keyops_borrowed(body);
+                         }});
+        cases.push_back({"keyops parse_borrowed, basic_parser", role::other, true,
+                         [&](std::size_t) {
+                             return run_keyops_reference(body);
                          }});
         cases.push_back({"keyops parse (owning, body copied)", role::other, true, [&](std::size_t) {
                              return run_keyops_owning(d.text);
