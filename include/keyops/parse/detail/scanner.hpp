@@ -40,12 +40,18 @@
 #include <emmintrin.h>
 #endif
 
+#if defined(__GNUC__) || defined(__clang__)
+#define KEYOPS_SCANNER_INLINE inline __attribute__((always_inline))
+#else
+#define KEYOPS_SCANNER_INLINE inline
+#endif
+
 namespace keyops {
 namespace detail {
 
 // The first byte in [p, end) that ends a run of plain string text: '"', '\\', a control
 // character or a byte of a multi-byte UTF-8 sequence; `end` when there is none.
-inline const char* scan_plain(const char* p, const char* end) noexcept {
+KEYOPS_SCANNER_INLINE const char* scan_plain(const char* p, const char* end) noexcept {
 #if defined(KEYOPS_SCANNER_SSE2)
     const __m128i quote = _mm_set1_epi8('"');
     const __m128i backslash = _mm_set1_epi8('\\');
@@ -176,12 +182,12 @@ private:
     static bool is_ws(char c) noexcept {
         return c == ' ' || c == '\n' || c == '\r' || c == '\t';
     }
-    void skip_ws() noexcept {
+    KEYOPS_SCANNER_INLINE void skip_ws() noexcept {
         while (p_ != end_ && is_ws(*p_))
             ++p_;
     }
     // Whitespace, then a byte: false at the end of the body.
-    bool next(error_code& ec) {
+    KEYOPS_SCANNER_INLINE bool next(error_code& ec) {
         if (p_ != end_ && static_cast<unsigned char>(*p_) > ' ')
             return true;
         skip_ws();
@@ -609,11 +615,27 @@ private:
 
     // The string at p_ (its opening quote), with its key or string event when Emit.
     template <bool Key, bool Emit>
-    bool string(error_code& ec) {
+    KEYOPS_SCANNER_INLINE bool string(error_code& ec) {
+        // The common case inline: no escape and no byte past ASCII.
         const char* const start = p_ + 1;
-        const char* q = start;
+        const char* q = scan_plain(start, end_);
+        if (q != end_ && *q == '"') {
+            p_ = q + 1;
+            if constexpr (Emit)
+                return deliver<Key>(ec,
+                                    string_view_type(start, static_cast<std::size_t>(q - start)));
+            else
+                return true;
+        }
+        return string_rest<Key, Emit>(ec, q);
+    }
+
+    // The rest of the string at p_, from q on, where scan_plain stopped short of the closing
+    // quote.
+    template <bool Key, bool Emit>
+    bool string_rest(error_code& ec, const char* q) {
+        const char* const start = p_ + 1;
         for (;;) {
-            q = scan_plain(q, end_);
             if (q == end_) {
                 p_ = end_;
                 return fail_eof(ec);
@@ -630,7 +652,7 @@ private:
                 const int len = multibyte(ec, q);
                 if (len == 0)
                     return false;
-                q += len;
+                q = scan_plain(q + len, end_);
                 continue;
             }
             if (c == '\\')
