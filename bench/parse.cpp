@@ -924,10 +924,10 @@ int main(int argc, char** argv) {
         cases.push_back({"keyops parse_borrowed", role::keyops_borrowed, true, [&](std::size_t) {
                              return run_keyops_borrowed(body);
                          }});
-        cases.push_back({"keyops parse_borrowed, basic_parser", role::other, true,
-                         [&](std::size_t) {
-                             return run_keyops_reference(body);
-                         }});
+        cases.push_back(
+            {"keyops parse_borrowed, basic_parser", role::other, true, [&](std::size_t) {
+                 return run_keyops_reference(body);
+             }});
         cases.push_back({"keyops parse (owning, body copied)", role::other, true, [&](std::size_t) {
                              return run_keyops_owning(d.text);
                          }});

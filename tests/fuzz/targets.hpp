@@ -21,8 +21,8 @@
 #include <keyops/model/auth.hpp>
 #include <keyops/model/cckm.hpp>
 #include <keyops/model/network_insight.hpp>
-#include <keyops/parse/json_view.hpp>
 #include <keyops/parse/detail/reference.hpp>
+#include <keyops/parse/json_view.hpp>
 #include <keyops/parse/parse.hpp>
 #include <keyops/response/retry_after.hpp>
 #include <keyops/transport/options.hpp>

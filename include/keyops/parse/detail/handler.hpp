@@ -76,7 +76,9 @@ public:
         f.has_key = true;
         if (f.kind == frame_kind::object) {
             f.field = f.schema->find(key, f.hint);
-            f.key = f.field ? f.field->name : key;
+            // An unknown key outside the body (it had escapes) is copied out of the scratch
+            // buffer, which the next key overwrites: an error's path names it.
+            f.key = f.field ? f.field->name : stable ? key : st_.keep(key);
             return true;
         }
         // A generic object keeps its keys, so they must outlive the scratch buffer.

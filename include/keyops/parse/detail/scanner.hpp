@@ -25,9 +25,12 @@
 
 #include <boost/json/string_view.hpp>
 
+#include <cerrno>
 #include <charconv>
+#include <clocale>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -59,9 +62,9 @@ KEYOPS_SCANNER_INLINE const char* scan_plain(const char* p, const char* end) noe
     while (end - p >= 16) {
         const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
         // A signed compare: bytes from 0x80 up are negative, so "below 0x20" catches them too.
-        const __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, quote),
-                                                    _mm_cmpeq_epi8(b, backslash)),
-                                       _mm_cmplt_epi8(b, space));
+        const __m128i m =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, quote), _mm_cmpeq_epi8(b, backslash)),
+                         _mm_cmplt_epi8(b, space));
         unsigned bits = static_cast<unsigned>(_mm_movemask_epi8(m));
         if (bits != 0) {
 #if defined(__GNUC__) || defined(__clang__)
@@ -131,12 +134,7 @@ class json_scanner {
 public:
     /// `scratch` receives decoded escaped strings; each is delivered before the next overwrites it.
     json_scanner(Handler& handler, std::size_t max_depth, std::string& scratch)
-        : h_(handler), max_depth_(max_depth), text_(scratch) {
-        if (max_depth_ > local_levels) {
-            heap_.reset(new std::size_t[max_depth_]);
-            levels_ = heap_.get();
-        }
-    }
+        : h_(handler), max_depth_(max_depth), text_(scratch) {}
 
     json_scanner(const json_scanner&) = delete;
     json_scanner& operator=(const json_scanner&) = delete;
@@ -153,6 +151,13 @@ public:
         p_ = data;
         end_ = data + size;
         depth_ = 0;
+        // Each level takes a byte at least, so the body's size bounds the depth too.
+        const std::size_t levels = max_depth_ < size ? max_depth_ : size;
+        if (levels > local_levels && levels > heap_size_) {
+            heap_.reset(new std::size_t[levels]);
+            heap_size_ = levels;
+        }
+        levels_ = levels > local_levels ? heap_.get() : local_;
         if (!h_.on_document_begin(ec) || !document(ec) || !h_.on_document_end(ec))
             return offset();
         skip_ws();
@@ -179,9 +184,7 @@ private:
         return fail(ec, error::incomplete_json, "the body ends inside the JSON document");
     }
 
-    static bool is_ws(char c) noexcept {
-        return c == ' ' || c == '\n' || c == '\r' || c == '\t';
-    }
+    static bool is_ws(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
     KEYOPS_SCANNER_INLINE void skip_ws() noexcept {
         while (p_ != end_ && is_ws(*p_))
             ++p_;
@@ -308,7 +311,8 @@ private:
                         return false;
                     goto after_value;
                 }
-                return fail(ec, error::malformed_json, "expected ',' or '}' after an object member");
+                return fail(ec, error::malformed_json,
+                            "expected ',' or '}' after an object member");
             }
             if (*p_ == ',') {
                 ++p_;
@@ -461,8 +465,8 @@ private:
             } while (p != end_ && is_digit(*p));
         } else {
             p_ = p;
-            return fail(ec, error::malformed_json, negative ? "expected a digit after '-'"
-                                                            : "expected a value");
+            return fail(ec, error::malformed_json,
+                        negative ? "expected a digit after '-'" : "expected a value");
         }
         bool integer = true;
         if (p != end_ && *p == '.') {
@@ -516,8 +520,7 @@ private:
                     return h_.on_int64(static_cast<std::int64_t>(0 - mantissa), text, ec);
             }
             double d = 0;
-            const auto r = std::from_chars(start, p, d);
-            if (r.ec == std::errc::result_out_of_range) {
+            if (!to_double(start, p, d)) {
                 // Past the range of a double: infinity, or zero when the exponent is negative.
                 d = exponent_up || mantissa_is_large(start, p)
                         ? std::numeric_limits<double>::infinity()
@@ -527,6 +530,23 @@ private:
             }
             return h_.on_double(d, text, ec);
         }
+    }
+
+    // The double nearest to the number in [p, end); false when it is past a double's range.
+    static bool to_double(const char* p, const char* end, double& d) {
+#if defined(__cpp_lib_to_chars)
+        return std::from_chars(p, end, d).ec != std::errc::result_out_of_range;
+#else
+        // A standard library without floating-point from_chars: strtod on a copy, with the
+        // locale's decimal point.
+        std::string copy(p, end);
+        const std::size_t dot = copy.find('.');
+        if (dot != std::string::npos)
+            copy[dot] = *std::localeconv()->decimal_point;
+        errno = 0;
+        d = std::strtod(copy.c_str(), nullptr);
+        return errno != ERANGE;
+#endif
     }
 
     // Of a number out of a double's range: whether its magnitude is large (its negative exponent
@@ -644,7 +664,8 @@ private:
             if (c == '"') {
                 p_ = q + 1;
                 if constexpr (Emit)
-                    return deliver<Key>(ec, string_view_type(start, static_cast<std::size_t>(q - start)));
+                    return deliver<Key>(
+                        ec, string_view_type(start, static_cast<std::size_t>(q - start)));
                 else
                     return true;
             }
@@ -683,14 +704,30 @@ private:
                 }
                 char out = 0;
                 switch (q[1]) {
-                case '"': out = '"'; break;
-                case '\\': out = '\\'; break;
-                case '/': out = '/'; break;
-                case 'b': out = '\b'; break;
-                case 'f': out = '\f'; break;
-                case 'n': out = '\n'; break;
-                case 'r': out = '\r'; break;
-                case 't': out = '\t'; break;
+                case '"':
+                    out = '"';
+                    break;
+                case '\\':
+                    out = '\\';
+                    break;
+                case '/':
+                    out = '/';
+                    break;
+                case 'b':
+                    out = '\b';
+                    break;
+                case 'f':
+                    out = '\f';
+                    break;
+                case 'n':
+                    out = '\n';
+                    break;
+                case 'r':
+                    out = '\r';
+                    break;
+                case 't':
+                    out = '\t';
+                    break;
                 case 'u': {
                     long cp = hex4(ec, q + 2);
                     if (cp < 0)
@@ -779,6 +816,7 @@ private:
     std::size_t local_[local_levels];
     std::size_t* levels_ = local_;
     std::unique_ptr<std::size_t[]> heap_;
+    std::size_t heap_size_ = 0;
 };
 
 } // namespace detail
