@@ -278,6 +278,12 @@ std::vector<std::string> edge_documents() {
         // A long string, past any 16-byte block, with its special byte at each offset.
         "[\"" + std::string(100, 'x') + "\"]",
         "[\"" + std::string(40, 'y') + "\\n\"]",
+        // Whitespace in runs past a 16-byte block, of every kind, ending at each offset.
+        std::string(40, ' ') + "{\"a\":" + std::string(17, '\t') +
+            "[1,\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r2]" + std::string(33, '\n') + "}" +
+            std::string(20, ' '),
+        "{" + std::string(15, ' ') + "\"b\"" + std::string(16, ' ') + ":" + std::string(31, ' ') +
+            "x}",
         // Structure.
         "{",
         "[",

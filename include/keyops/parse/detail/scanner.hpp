@@ -52,6 +52,20 @@
 namespace keyops {
 namespace detail {
 
+// The index of the lowest set bit of a nonzero mask.
+KEYOPS_SCANNER_INLINE unsigned first_set(unsigned bits) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+    return static_cast<unsigned>(__builtin_ctz(bits));
+#else
+    unsigned n = 0;
+    while ((bits & 1u) == 0) {
+        bits >>= 1;
+        ++n;
+    }
+    return n;
+#endif
+}
+
 // The first byte in [p, end) that ends a run of plain string text: '"', '\\', a control
 // character or a byte of a multi-byte UTF-8 sequence; `end` when there is none.
 KEYOPS_SCANNER_INLINE const char* scan_plain(const char* p, const char* end) noexcept {
@@ -65,18 +79,9 @@ KEYOPS_SCANNER_INLINE const char* scan_plain(const char* p, const char* end) noe
         const __m128i m =
             _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, quote), _mm_cmpeq_epi8(b, backslash)),
                          _mm_cmplt_epi8(b, space));
-        unsigned bits = static_cast<unsigned>(_mm_movemask_epi8(m));
-        if (bits != 0) {
-#if defined(__GNUC__) || defined(__clang__)
-            return p + __builtin_ctz(bits);
-#else
-            while ((bits & 1u) == 0) {
-                bits >>= 1;
-                ++p;
-            }
-            return p;
-#endif
-        }
+        const unsigned bits = static_cast<unsigned>(_mm_movemask_epi8(m));
+        if (bits != 0)
+            return p + first_set(bits);
         p += 16;
     }
 #endif
@@ -186,8 +191,27 @@ private:
 
     static bool is_ws(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
     KEYOPS_SCANNER_INLINE void skip_ws() noexcept {
-        while (p_ != end_ && is_ws(*p_))
+        while (p_ != end_ && is_ws(*p_)) {
+#if defined(KEYOPS_SCANNER_SSE2)
+            // Indentation comes in runs: 16 bytes at a time.
+            if (end_ - p_ >= 16) {
+                const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_));
+                const __m128i ws =
+                    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8(' ')),
+                                              _mm_cmpeq_epi8(b, _mm_set1_epi8('\n'))),
+                                 _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8('\r')),
+                                              _mm_cmpeq_epi8(b, _mm_set1_epi8('\t'))));
+                const unsigned other = ~static_cast<unsigned>(_mm_movemask_epi8(ws)) & 0xFFFFu;
+                if (other != 0) {
+                    p_ += first_set(other);
+                    return;
+                }
+                p_ += 16;
+                continue;
+            }
+#endif
             ++p_;
+        }
     }
     // Whitespace, then a byte: false at the end of the body.
     KEYOPS_SCANNER_INLINE bool next(error_code& ec) {
@@ -437,7 +461,9 @@ private:
         return true;
     }
 
-    static bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+    static bool is_digit(char c) noexcept {
+        return c >= '0' && c <= '9';
+    }
 
     // A number. With Emit, delivered as int64 when it has neither fraction nor exponent and
     // fits, else as uint64 when it fits, else as double, the way basic_parser delivers it.
