@@ -141,10 +141,25 @@ struct field_entry {
 struct object_schema {
     const field_entry* fields;
     std::size_t size;
+    /// Bit n set when a field's name has n bytes (63: 63 or more): most unknown keys are told
+    /// apart by their length alone, which matters to a field mask that knows few fields.
+    std::uint64_t lengths = ~std::uint64_t(0);
+
+    static constexpr std::uint64_t length_bit(std::size_t n) noexcept {
+        return std::uint64_t(1) << (n < 63 ? n : 63);
+    }
+    static constexpr std::uint64_t lengths_of(const field_entry* f, std::size_t n) noexcept {
+        std::uint64_t bits = 0;
+        for (std::size_t i = 0; i < n; ++i)
+            bits |= length_bit(f[i].name.size());
+        return bits;
+    }
 
     /// The field named `key`, searching from `hint` on and wrapping around: servers send
     /// members in a stable order, so starting after the last match usually hits at once.
     const field_entry* find(std::string_view key, std::size_t& hint) const noexcept {
+        if ((lengths & length_bit(key.size())) == 0)
+            return nullptr;
         for (std::size_t n = 0, i = hint < size ? hint : 0; n < size; ++n) {
             const field_entry& f = fields[i];
             if (f.name.size() == key.size() &&
