@@ -5,7 +5,7 @@
 //
 //     keyops_get HOST PORT CA_FILE TOKEN JOB_ID    # GET /api/v1/cckm/oci/synchronization-jobs/ID
 
-#include <keyops/auth/policies.hpp>
+#include <keyops/auth/static_token.hpp>
 #include <keyops/client/client.hpp>
 #include <keyops/endpoint/cckm.hpp>
 #include <keyops/transport/beast_transport.hpp>

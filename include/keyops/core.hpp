@@ -27,6 +27,7 @@
 #include <keyops/auth/either_auth.hpp>
 #include <keyops/auth/network_insight.hpp>
 #include <keyops/auth/policies.hpp>
+#include <keyops/auth/static_token.hpp>
 #include <keyops/auth/token_state.hpp>
 #include <keyops/diagnostics.hpp>
 #include <keyops/endpoint/cckm.hpp>

@@ -1,6 +1,7 @@
 // The call and wait machines resumed by hand, with explicit clocks and no transport: every retry
 // decision, every wait transition, token renewal mid-wait, cancellation at each step.
 
+#include <keyops/auth/policies.hpp>
 #include <keyops/client/call_fsm.hpp>
 #include <keyops/endpoint/cckm.hpp>
 #include <keyops/endpoint/network_insight.hpp>

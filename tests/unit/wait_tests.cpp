@@ -1,6 +1,7 @@
 // Waiting, against the scripted fake transport: the wait's state machine without a socket (this
 // binary also runs under ASan and UBSan).
 
+#include <keyops/auth/policies.hpp>
 #include <keyops/client/pages.hpp>
 #include <keyops/transport/fake_transport.hpp>
 #include <keyops/wait/wait.hpp>

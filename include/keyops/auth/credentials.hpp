@@ -14,7 +14,7 @@ namespace ni {
 enum class domain_type { local, ldap };
 } // namespace ni
 
-/// A token obtained elsewhere, sent as it is (static_token, auth/policies.hpp).
+/// A token obtained elsewhere, sent as it is (static_token, auth/static_token.hpp).
 struct token_credentials {
     enum class scheme {
         bearer,          ///< `Authorization: Bearer <token>` (CipherTrust Manager)

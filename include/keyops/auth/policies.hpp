@@ -1,66 +1,15 @@
 #ifndef KEYOPS_AUTH_POLICIES_HPP
 #define KEYOPS_AUTH_POLICIES_HPP
 
-// Every auth policy: no_auth, static_token (here), ciphertrust_auth (auth/ciphertrust.hpp),
-// network_insight_auth and network_insight_csp_auth (auth/network_insight.hpp). What a policy
-// provides, and how the client uses it, is in auth/concept.hpp.
+// Every auth policy: no_auth and static_token (auth/static_token.hpp), ciphertrust_auth
+// (auth/ciphertrust.hpp), network_insight_auth and network_insight_csp_auth
+// (auth/network_insight.hpp). What a policy provides, and how the client uses it, is in
+// auth/concept.hpp.
 
 #include <keyops/auth/ciphertrust.hpp>
 #include <keyops/auth/concept.hpp>
 #include <keyops/auth/credentials.hpp>
 #include <keyops/auth/network_insight.hpp>
-
-#include <boost/beast/http/field.hpp>
-
-#include <chrono>
-#include <string>
-#include <string_view>
-#include <utility>
-
-namespace keyops {
-
-/// No credentials (the simulator's admin routes, or a proxy that adds them).
-class no_auth : public detail::no_fetch {
-public:
-    bool try_authorize(http_request&, std::chrono::system_clock::time_point = {}) noexcept {
-        return true;
-    }
-};
-
-/// A token obtained elsewhere, sent as it is on every request.
-class static_token : public detail::no_fetch {
-public:
-    using scheme = token_credentials::scheme;
-
-    static_token(scheme s, std::string token) : scheme_(s), token_(std::move(token)) {}
-    explicit static_token(token_credentials c) : scheme_(c.kind), token_(std::move(c.token)) {}
-
-    bool try_authorize(http_request& req, std::chrono::system_clock::time_point = {}) {
-        namespace http = boost::beast::http;
-        switch (scheme_) {
-        case scheme::bearer:
-            req.set(http::field::authorization, "Bearer " + token_);
-            break;
-        case scheme::network_insight:
-            req.set(http::field::authorization, "NetworkInsight " + token_);
-            break;
-        case scheme::csp:
-            req.set("csp-auth-token", token_);
-            break;
-        }
-        return true;
-    }
-
-    template <class F>
-    void for_each_secret(F&& f) const {
-        f(std::string_view(token_));
-    }
-
-private:
-    scheme scheme_;
-    std::string token_;
-};
-
-} // namespace keyops
+#include <keyops/auth/static_token.hpp>
 
 #endif

@@ -16,7 +16,7 @@
 // Cancellation: a driver passes `cancelled` to resume(); the machine then ends the call with
 // boost::asio::error::operation_aborted at the next step, and also when a step ended that way.
 
-#include <keyops/auth/policies.hpp>
+#include <keyops/auth/concept.hpp>
 #include <keyops/diagnostics.hpp>
 #include <keyops/endpoint/descriptor.hpp>
 #include <keyops/error.hpp>

@@ -2,10 +2,10 @@
 #define KEYOPS_CLIENT_RELEASE_HPP
 
 // Giving back what an auth policy holds on the server (begin_release / on_release_response, see
-// auth/policies.hpp) through a transport, sync and async: the client's close() and destructor use
+// auth/concept.hpp) through a transport, sync and async: the client's close() and destructor use
 // these. Secrets are redacted from the diagnostics either way.
 
-#include <keyops/auth/policies.hpp>
+#include <keyops/auth/concept.hpp>
 #include <keyops/diagnostics.hpp>
 #include <keyops/http.hpp>
 #include <keyops/request/build.hpp>
