@@ -3,11 +3,15 @@
 
 #include <keyops/keyops.hpp>
 
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <set>
 #include <string>
+#include <vector>
 
 namespace http = boost::beast::http;
 namespace cckm = keyops::cckm;
@@ -401,6 +405,91 @@ BOOST_AUTO_TEST_CASE(passwords_stay_out_of_errors) {
         BOOST_FAIL("no exception");
     } catch (const keyops::exception& e) {
         BOOST_TEST(std::string(e.what()).find("hunter2") == std::string::npos);
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(json_bodies)
+
+// The start bodies are written without a JSON DOM: byte for byte what Boost.JSON's serializer
+// writes for the same object, escapes included.
+BOOST_AUTO_TEST_CASE(writer_matches_boost_json_serialize) {
+    std::string all_bytes;
+    for (int c = 1; c < 256; ++c)
+        all_bytes += static_cast<char>(c);
+    const std::vector<std::string> texts = {"",
+                                            "plain",
+                                            "quote \" backslash \\ slash /",
+                                            "\b\f\n\r\t",
+                                            std::string("nul\0in", 6),
+                                            "\x01\x1f\x7f",
+                                            "caf\xc3\xa9 \xe2\x82\xac",
+                                            all_bytes};
+    for (const auto& t : texts) {
+        keyops::detail::json_object_writer w;
+        w.add(t, t).add("list", texts).add("flag", true).add("other", false);
+        boost::json::object o;
+        o[t] = t;
+        boost::json::array a;
+        for (const auto& x : texts)
+            a.emplace_back(x);
+        o["list"] = std::move(a);
+        o["flag"] = true;
+        o["other"] = false;
+        BOOST_TEST(std::move(w).finish() == boost::json::serialize(o));
+    }
+    keyops::detail::json_object_writer empty;
+    BOOST_TEST(std::move(empty).finish() == "{}");
+}
+
+// raw_json_body's check accepts what boost::json::parse reads as an object, and nothing else.
+BOOST_AUTO_TEST_CASE(object_check_matches_boost_json_parse) {
+    const char* texts[] = {"{}",
+                           " {} ",
+                           "\t{\"a\":1}\n",
+                           "{\"a\":{\"b\":[1,2,{\"c\":null}]}}",
+                           "[]",
+                           "[{}]",
+                           "1",
+                           "\"s\"",
+                           "null",
+                           "true",
+                           "",
+                           " ",
+                           "{",
+                           "}",
+                           "{}}",
+                           "{} {}",
+                           "{}x",
+                           "{\"a\":1,}",
+                           "{\"a\" 1}",
+                           "{'a':1}",
+                           "{\"a\":1e999}",
+                           "{\"a\":-0.5e-3}",
+                           "{\"a\":01}",
+                           "{\"a\":\"\\u00e9\"}",
+                           "{\"a\":\"\\ud800\"}",
+                           "{\"a\":\"\xff\"}",
+                           "{\"a\":\"\x01\"}",
+                           "{/*c*/}",
+                           "{\"a\":1}//c",
+                           "{\"a\":1,\"a\":2}",
+                           "\xef\xbb\xbf{}"};
+    for (const char* t : texts) {
+        boost::system::error_code ec;
+        const auto v = boost::json::parse(t, ec);
+        BOOST_TEST_INFO("text: " << t);
+        BOOST_TEST(keyops::detail::is_json_object(t) == (!ec && v.is_object()));
+    }
+    std::string deep;
+    for (int depth : {31, 32, 33, 64}) {
+        deep = std::string(static_cast<std::size_t>(depth), '[');
+        deep = "{\"a\":" + deep + std::string(static_cast<std::size_t>(depth), ']') + "}";
+        boost::system::error_code ec;
+        const auto v = boost::json::parse(deep, ec);
+        BOOST_TEST_INFO("depth " << depth);
+        BOOST_TEST(keyops::detail::is_json_object(deep) == (!ec && v.is_object()));
     }
 }
 

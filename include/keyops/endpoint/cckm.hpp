@@ -14,15 +14,12 @@
 
 #include <keyops/endpoint/cckm_kinds.hpp>
 #include <keyops/endpoint/descriptor.hpp>
+#include <keyops/endpoint/json_body.hpp>
 #include <keyops/endpoint/query_writer.hpp>
 #include <keyops/error.hpp>
 #include <keyops/model/cckm.hpp>
 #include <keyops/model/job_kind.hpp>
 #include <keyops/model/status.hpp>
-
-#include <boost/json/object.hpp>
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <array>
 #include <cstddef>
@@ -94,25 +91,13 @@ struct organizations_filter {
 
 // --- start bodies -------------------------------------------------------------------------------
 
-namespace detail {
-inline boost::json::array to_json_array(const std::vector<std::string>& v) {
-    boost::json::array a;
-    a.reserve(v.size());
-    for (const auto& s : v)
-        a.emplace_back(s);
-    return a;
-}
-} // namespace detail
-
 /// Any JSON object as a start body, for kinds whose body is not modelled (and for all kinds, for
 /// callers that already hold JSON). Checked to be a JSON object when the request is built.
 struct raw_json_body {
     std::string text;
 
     error_code write_json(std::string& out) const {
-        boost::system::error_code ec;
-        auto v = boost::json::parse(text, ec);
-        if (ec || !v.is_object())
+        if (!detail::is_json_object(text))
             return make_error_code(error::invalid_argument);
         out = text;
         return {};
@@ -126,12 +111,12 @@ struct aws_sync_body {
     bool synchronize_all = false;
 
     error_code write_json(std::string& out) const {
-        boost::json::object o;
-        o["kms"] = detail::to_json_array(kms);
+        detail::json_object_writer o;
+        o.add("kms", kms);
         if (!regions.empty())
-            o["regions"] = detail::to_json_array(regions);
-        o["synchronize_all"] = synchronize_all;
-        out = boost::json::serialize(o);
+            o.add("regions", regions);
+        o.add("synchronize_all", synchronize_all);
+        out = std::move(o).finish();
         return {};
     }
 };
@@ -144,12 +129,12 @@ struct azure_sync_body {
     std::optional<bool> take_cloud_key_backup;
 
     error_code write_json(std::string& out) const {
-        boost::json::object o;
-        o["key_vaults"] = detail::to_json_array(key_vaults);
-        o["synchronize_all"] = synchronize_all;
+        detail::json_object_writer o;
+        o.add("key_vaults", key_vaults);
+        o.add("synchronize_all", synchronize_all);
         if (take_cloud_key_backup)
-            o["take_cloud_key_backup"] = *take_cloud_key_backup;
-        out = boost::json::serialize(o);
+            o.add("take_cloud_key_backup", *take_cloud_key_backup);
+        out = std::move(o).finish();
         return {};
     }
 };
@@ -163,13 +148,13 @@ struct oci_sync_body {
     bool synchronize_all = false;
 
     error_code write_json(std::string& out) const {
-        boost::json::object o;
+        detail::json_object_writer o;
         if (!vaults.empty() || oci_vaults.empty())
-            o["vaults"] = detail::to_json_array(vaults);
+            o.add("vaults", vaults);
         if (!oci_vaults.empty())
-            o["oci_vaults"] = detail::to_json_array(oci_vaults);
-        o["synchronize_all"] = synchronize_all;
-        out = boost::json::serialize(o);
+            o.add("oci_vaults", oci_vaults);
+        o.add("synchronize_all", synchronize_all);
+        out = std::move(o).finish();
         return {};
     }
 };
@@ -180,10 +165,10 @@ struct sap_sync_body {
     bool synchronize_all = false;
 
     error_code write_json(std::string& out) const {
-        boost::json::object o;
-        o["groups"] = detail::to_json_array(groups);
-        o["synchronize_all"] = synchronize_all;
-        out = boost::json::serialize(o);
+        detail::json_object_writer o;
+        o.add("groups", groups);
+        o.add("synchronize_all", synchronize_all);
+        out = std::move(o).finish();
         return {};
     }
 };
@@ -195,10 +180,10 @@ struct domains_refresh_body {
     bool synchronize_all = false;
 
     error_code write_json(std::string& out) const {
-        boost::json::object o;
-        o["domains"] = detail::to_json_array(domains);
-        o["synchronize_all"] = synchronize_all;
-        out = boost::json::serialize(o);
+        detail::json_object_writer o;
+        o.add("domains", domains);
+        o.add("synchronize_all", synchronize_all);
+        out = std::move(o).finish();
         return {};
     }
 };
@@ -209,10 +194,10 @@ struct google_sync_body {
     bool synchronize_all = false;
 
     error_code write_json(std::string& out) const {
-        boost::json::object o;
-        o["key_rings"] = detail::to_json_array(key_rings);
-        o["synchronize_all"] = synchronize_all;
-        out = boost::json::serialize(o);
+        detail::json_object_writer o;
+        o.add("key_rings", key_rings);
+        o.add("synchronize_all", synchronize_all);
+        out = std::move(o).finish();
         return {};
     }
 };
@@ -241,10 +226,10 @@ struct update_all_versions_body {
     error_code write_json(std::string& out) const {
         if (key_id.empty())
             return make_error_code(error::invalid_argument);
-        boost::json::object o;
-        o["key_id"] = key_id;
-        o["operation"] = to_string(operation);
-        out = boost::json::serialize(o);
+        detail::json_object_writer o;
+        o.add("key_id", key_id);
+        o.add("operation", to_string(operation));
+        out = std::move(o).finish();
         return {};
     }
 };

@@ -54,6 +54,14 @@ inline constexpr std::string_view cckm_synchronization = "cckm_synchronization";
 
 namespace detail {
 
+inline boost::json::array to_json_array(const std::vector<std::string>& v) {
+    boost::json::array a;
+    a.reserve(v.size());
+    for (const auto& s : v)
+        a.emplace_back(s);
+    return a;
+}
+
 // Merges `extra` into `into`: objects member by member, anything else replaced.
 inline void merge_into(boost::json::object& into, const boost::json::object& extra) {
     for (const auto& kv : extra) {
@@ -90,9 +98,9 @@ struct cckm_sync_schedule {
         boost::json::object p;
         p["cloud_name"] = cloud_name;
         if (!kms.empty())
-            p["kms"] = cckm::detail::to_json_array(kms);
+            p["kms"] = detail::to_json_array(kms);
         if (!oci_vaults.empty())
-            p["oci_vaults"] = cckm::detail::to_json_array(oci_vaults);
+            p["oci_vaults"] = detail::to_json_array(oci_vaults);
         p["synchronize_all"] = synchronize_all;
         boost::json::object o;
         o["name"] = name;
