@@ -36,7 +36,6 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/compose.hpp>
 
-#include <deque>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -87,7 +86,7 @@ public:
         for (const auto& nd : nodes_)
             n += nd.pool->idle();
         for (const auto& nd : origins_)
-            n += nd.pool->idle();
+            n += nd->pool->idle();
         return n;
     }
     /// Connections opened so far (for tests and benchmarks of reuse).
@@ -96,7 +95,7 @@ public:
         for (const auto& nd : nodes_)
             n += nd.cfg->opened;
         for (const auto& nd : origins_)
-            n += nd.cfg->opened;
+            n += nd->cfg->opened;
         return n;
     }
     /// The cluster's nodes (one without other_nodes), and the one exchanges go to now.
@@ -109,7 +108,7 @@ public:
         for (auto& nd : nodes_)
             nd.pool->clear();
         for (auto& nd : origins_)
-            nd.pool->clear();
+            nd->pool->clear();
     }
 
     /// One exchange on the calling thread, blocking until it is done or its deadline passed.
@@ -228,8 +227,8 @@ private:
         node* nd = nullptr;
         const std::string name = authority(o.host, o.port);
         for (auto& n : origins_)
-            if (n.name == name && n.cfg->limits.tls == o.use_tls)
-                nd = &n;
+            if (n->name == name && n->cfg->limits.tls == o.use_tls)
+                nd = n.get();
         if (!nd) {
             std::shared_ptr<boost::asio::ssl::context> ctx = nodes_.front().cfg->tls;
             if (o.use_tls && !ctx) {
@@ -237,8 +236,8 @@ private:
                 if (ec)
                     return nullptr;
             }
-            origins_.push_back(make_node(o.host, o.port, o.use_tls, ctx));
-            nd = &origins_.back();
+            origins_.push_back(std::make_unique<node>(make_node(o.host, o.port, o.use_tls, ctx)));
+            nd = origins_.back().get();
         }
         const std::string path(slash == std::string_view::npos ? std::string_view("/")
                                                                : t.substr(slash));
@@ -391,7 +390,8 @@ private:
     transport_options opt_;
     std::vector<node> nodes_;
     std::size_t current_ = 0;
-    std::deque<node> origins_; // other hosts asked with absolute targets (stable addresses)
+    // Other hosts asked with absolute targets; each on the heap, so that its address stays put.
+    std::vector<std::unique_ptr<node>> origins_;
     // On the heap, so that pending exchanges and handlers keep pointing at it when the
     // transport is moved.
     std::unique_ptr<detail::handler_memory> memory_;
