@@ -96,7 +96,9 @@ struct organizations_filter {
 struct raw_json_body {
     std::string text;
 
-    error_code write_json(std::string& out) const {
+    // A template, so that the check's parser is compiled only where a raw body is sent.
+    template <class String>
+    error_code write_json(String& out) const {
         if (!detail::is_json_object(text))
             return make_error_code(error::invalid_argument);
         out = text;
