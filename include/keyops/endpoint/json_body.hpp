@@ -7,8 +7,9 @@
 // case when there is no short form), and the check accepts exactly the texts that
 // boost::json::parse with default options parses to an object.
 
-#include <boost/json/basic_parser_impl.hpp>
-#include <boost/json/error.hpp>
+#include <keyops/error.hpp>
+#include <keyops/parse/detail/scanner.hpp>
+
 #include <boost/json/parse_options.hpp>
 
 #include <cstddef>
@@ -120,65 +121,61 @@ private:
     std::string out_;
 };
 
-// Tells what a JSON text's top-level value is, building nothing; the limits are those of
-// boost::json::parse's own handler.
+// Tells what a JSON text's top-level value is, building nothing.
 struct json_shape_handler {
-    static constexpr std::size_t max_object_size = BOOST_JSON_MAX_STRUCTURED_SIZE;
-    static constexpr std::size_t max_array_size = BOOST_JSON_MAX_STRUCTURED_SIZE;
-    static constexpr std::size_t max_key_size = BOOST_JSON_MAX_STRING_SIZE;
-    static constexpr std::size_t max_string_size = BOOST_JSON_MAX_STRING_SIZE;
-
     std::size_t depth = 0;
     bool top_is_object = false;
 
-    bool on_document_begin(boost::json::error_code&) { return true; }
-    bool on_document_end(boost::json::error_code&) { return true; }
-    bool on_object_begin(boost::json::error_code&) {
+    bool on_document_begin(error_code&) { return true; }
+    bool on_document_end(error_code&) { return true; }
+    bool on_object_begin(error_code&) {
         if (depth++ == 0)
             top_is_object = true;
         return true;
     }
-    bool on_object_end(std::size_t, boost::json::error_code&) {
+    bool on_object_end(std::size_t, error_code&) {
         --depth;
         return true;
     }
-    bool on_array_begin(boost::json::error_code&) {
+    bool on_array_begin(error_code&) {
         ++depth;
         return true;
     }
-    bool on_array_end(std::size_t, boost::json::error_code&) {
+    bool on_array_end(std::size_t, error_code&) {
         --depth;
         return true;
     }
-    bool on_key_part(boost::json::string_view, std::size_t, boost::json::error_code&) {
+    bool on_key_part(boost::json::string_view, std::size_t, error_code&) {
         return true;
     }
-    bool on_key(boost::json::string_view, std::size_t, boost::json::error_code&) { return true; }
-    bool on_string_part(boost::json::string_view, std::size_t, boost::json::error_code&) {
+    bool on_key(boost::json::string_view, std::size_t, error_code&) { return true; }
+    bool on_string_part(boost::json::string_view, std::size_t, error_code&) {
         return true;
     }
-    bool on_string(boost::json::string_view, std::size_t, boost::json::error_code&) { return true; }
-    bool on_number_part(boost::json::string_view, boost::json::error_code&) { return true; }
-    bool on_int64(std::int64_t, boost::json::string_view, boost::json::error_code&) { return true; }
-    bool on_uint64(std::uint64_t, boost::json::string_view, boost::json::error_code&) {
+    bool on_string(boost::json::string_view, std::size_t, error_code&) { return true; }
+    bool on_number_part(boost::json::string_view, error_code&) { return true; }
+    bool on_int64(std::int64_t, boost::json::string_view, error_code&) { return true; }
+    bool on_uint64(std::uint64_t, boost::json::string_view, error_code&) {
         return true;
     }
-    bool on_double(double, boost::json::string_view, boost::json::error_code&) { return true; }
-    bool on_bool(bool, boost::json::error_code&) { return true; }
-    bool on_null(boost::json::error_code&) { return true; }
-    bool on_comment_part(boost::json::string_view, boost::json::error_code&) { return true; }
-    bool on_comment(boost::json::string_view, boost::json::error_code&) { return true; }
+    bool on_double(double, boost::json::string_view, error_code&) { return true; }
+    bool on_bool(bool, error_code&) { return true; }
+    bool on_null(error_code&) { return true; }
+    bool on_comment_part(boost::json::string_view, error_code&) { return true; }
+    bool on_comment(boost::json::string_view, error_code&) { return true; }
 };
 
 /// True when `text` is one JSON object (whitespace around it allowed), as boost::json::parse
-/// with default options reads it. A template, so that a program that never checks a body does
-/// not compile the parser for it.
+/// with default options reads it (the nesting limit of 32 included); keyops' scanner checks it.
+/// A template, so that a program that never checks a body does not compile the check.
 template <class Handler = json_shape_handler>
 bool is_json_object(std::string_view text) {
-    boost::json::basic_parser<Handler> p{boost::json::parse_options()};
-    boost::json::error_code ec;
-    const std::size_t n = p.write_some(false, text.data(), text.size(), ec);
-    return !ec && n == text.size() && p.handler().top_is_object;
+    Handler h;
+    std::string scratch;
+    json_scanner<Handler> scanner(h, boost::json::parse_options().max_depth, scratch);
+    error_code ec;
+    const std::size_t n = scanner.scan(text.data(), text.size(), ec);
+    return !ec && n == text.size() && h.top_is_object;
 }
 
 } // namespace keyops::detail
