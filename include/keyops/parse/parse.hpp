@@ -147,15 +147,16 @@ inline std::string too_deep_detail(const parse_options& opt) {
     return "nesting deeper than " + std::to_string(opt.max_depth);
 }
 
-// Parses `body` into `out` with keyops' scanner.
-template <class T>
-bool parse_into(T& out, boost::json::monotonic_resource& arena, std::string_view body,
-                error_code& ec, diagnostics& diag, const parse_options& opt,
-                const field_problem** problems = nullptr) {
+// Parses `body` into `out`, of the type that `schema` describes, with keyops' scanner. One
+// function for every type: a program compiles the scanner once, whatever it parses.
+inline bool parse_into_schema(const object_schema* schema, void* out,
+                              boost::json::monotonic_resource& arena, std::string_view body,
+                              error_code& ec, diagnostics& diag, const parse_options& opt,
+                              const field_problem** problems) {
     if (!check_body(body, ec, diag, opt))
         return false;
     parse_state st(arena, body.data(), body.size(), opt.max_depth);
-    schema_handler handler(st, &schema_of<T>, static_cast<void*>(&out));
+    schema_handler handler(st, schema, out);
     json_scanner<schema_handler> scanner(handler, opt.max_depth, st.escaped());
     const std::size_t n = scanner.scan(body.data(), body.size(), ec);
     if (!ec && n == body.size()) {
@@ -176,6 +177,14 @@ bool parse_into(T& out, boost::json::monotonic_resource& arena, std::string_view
         diag.detail = scanner.detail();
     }
     return false;
+}
+
+template <class T>
+bool parse_into(T& out, boost::json::monotonic_resource& arena, std::string_view body,
+                error_code& ec, diagnostics& diag, const parse_options& opt,
+                const field_problem** problems = nullptr) {
+    return parse_into_schema(&schema_of<T>, static_cast<void*>(&out), arena, body, ec, diag, opt,
+                             problems);
 }
 
 struct parsed_access;
