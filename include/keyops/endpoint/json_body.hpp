@@ -145,19 +145,13 @@ struct json_shape_handler {
         --depth;
         return true;
     }
-    bool on_key_part(boost::json::string_view, std::size_t, error_code&) {
-        return true;
-    }
+    bool on_key_part(boost::json::string_view, std::size_t, error_code&) { return true; }
     bool on_key(boost::json::string_view, std::size_t, error_code&) { return true; }
-    bool on_string_part(boost::json::string_view, std::size_t, error_code&) {
-        return true;
-    }
+    bool on_string_part(boost::json::string_view, std::size_t, error_code&) { return true; }
     bool on_string(boost::json::string_view, std::size_t, error_code&) { return true; }
     bool on_number_part(boost::json::string_view, error_code&) { return true; }
     bool on_int64(std::int64_t, boost::json::string_view, error_code&) { return true; }
-    bool on_uint64(std::uint64_t, boost::json::string_view, error_code&) {
-        return true;
-    }
+    bool on_uint64(std::uint64_t, boost::json::string_view, error_code&) { return true; }
     bool on_double(double, boost::json::string_view, error_code&) { return true; }
     bool on_bool(bool, error_code&) { return true; }
     bool on_null(error_code&) { return true; }
