@@ -195,12 +195,22 @@ inline void write(dump& d, const keyops::cckm::job& j) {
     d.boolean(j.done());
 }
 
-inline void write(dump& d, const keyops::cckm::job_list& l) {
+inline void write(dump& d, const keyops::cckm::job_brief& j) {
+    d.str(j.id);
+    d.status(j.overall_status);
+    d.boolean(j.abort);
+    d.object(j.detailed_status);
+    d.boolean(j.done());
+}
+
+// A page of jobs, full (cckm::job_list) or through the field mask (cckm::job_brief_list).
+template <class List>
+void write_page(dump& d, const List& l) {
     d.opt(l.skip);
     d.opt(l.limit);
     d.opt(l.total);
     d.num(static_cast<std::int64_t>(l.resources.size()));
-    for (const keyops::cckm::job& j : l.resources)
+    for (const auto& j : l.resources)
         write(d, j);
     const auto next = keyops::cckm::next_page_skip(l, 0);
     if (next)
@@ -209,19 +219,11 @@ inline void write(dump& d, const keyops::cckm::job_list& l) {
     d.opt(next);
 }
 
+inline void write(dump& d, const keyops::cckm::job_list& l) {
+    write_page(d, l);
+}
 inline void write(dump& d, const keyops::cckm::job_brief_list& l) {
-    d.opt(l.skip);
-    d.opt(l.limit);
-    d.opt(l.total);
-    d.num(static_cast<std::int64_t>(l.resources.size()));
-    for (const keyops::cckm::job_brief& j : l.resources) {
-        d.str(j.id);
-        d.status(j.overall_status);
-        d.boolean(j.abort);
-        d.object(j.detailed_status);
-        d.boolean(j.done());
-    }
-    d.opt(keyops::cckm::next_page_skip(l, 0));
+    write_page(d, l);
 }
 
 inline void write(dump& d, const keyops::cckm::error_body& e) {

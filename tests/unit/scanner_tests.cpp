@@ -51,19 +51,15 @@ public:
         return true;
     }
     bool on_key(string_view_type s, std::size_t n, keyops::error_code&) {
-        part_.append(s.data(), s.size());
-        BOOST_TEST(n == part_.size());
-        last_key_ = part_;
-        return add("k:" + take());
+        last_key_ = whole(s, n);
+        return add("k:" + last_key_);
     }
     bool on_string_part(string_view_type s, std::size_t, keyops::error_code&) {
         part_.append(s.data(), s.size());
         return true;
     }
     bool on_string(string_view_type s, std::size_t n, keyops::error_code&) {
-        part_.append(s.data(), s.size());
-        BOOST_TEST(n == part_.size());
-        return add("s:" + take());
+        return add("s:" + whole(s, n));
     }
     bool on_number_part(string_view_type s, keyops::error_code&) {
         part_.append(s.data(), s.size());
@@ -91,6 +87,12 @@ private:
     bool add(std::string e) {
         events.push_back(std::move(e));
         return true;
+    }
+    // A key or string: its parts and its last piece, whose total size the parser gives.
+    std::string whole(string_view_type s, std::size_t n) {
+        part_.append(s.data(), s.size());
+        BOOST_TEST(n == part_.size());
+        return take();
     }
     std::string take() {
         std::string s;

@@ -18,9 +18,7 @@
 //     // async, any completion token; signature void(error_code, keyops::parsed<Response>):
 //     cm.async_call<cckm::get_job<cckm::oci>>(keyops::job_id(id), diag, boost::asio::use_future);
 //
-// This header brings the policies that fetch nothing (no_auth, static_token:
-// auth/static_token.hpp); the others have their own headers (auth/ciphertrust.hpp,
-// auth/network_insight.hpp, auth/either_auth.hpp), and auth/policies.hpp has them all.
+// It brings no_auth and static_token (auth/static_token.hpp); auth/policies.hpp has every policy.
 // Thread-safety: none; like a Beast stream, a client is used from one thread or one strand.
 // Concurrent async calls are allowed: each takes its own connection from the transport's pool
 // (see transport/pool.hpp); a token is fetched by one call at a time, the others wait for it.

@@ -58,13 +58,9 @@ template <class T>
 struct has_json_schema<T, std::void_t<decltype(json_schema<T>::fields)>> : std::true_type {};
 
 template <class T>
-inline constexpr std::size_t field_count_of = sizeof(json_schema<T>::fields) /
-                                              sizeof(json_schema<T>::fields[0]);
-
-template <class T>
 inline constexpr object_schema schema_of{
-    json_schema<T>::fields, field_count_of<T>,
-    object_schema::lengths_of(json_schema<T>::fields, field_count_of<T>)};
+    json_schema<T>::fields, std::size(json_schema<T>::fields),
+    object_schema::lengths_of(json_schema<T>::fields, std::size(json_schema<T>::fields))};
 
 template <class T>
 constexpr T& as(void* p) noexcept {

@@ -22,111 +22,20 @@
 // event by event, on the same bytes.
 
 #include <keyops/error.hpp>
+#include <keyops/parse/detail/scan_bytes.hpp>
 
 #include <boost/json/string_view.hpp>
 
-#include <cerrno>
-#include <charconv>
-#include <clocale>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <memory>
 #include <string>
-#include <system_error>
 #include <type_traits>
-
-#if defined(__SSE2__) || defined(_M_X64) || (defined(_M_IX86_FP) && _M_IX86_FP >= 2)
-#define KEYOPS_SCANNER_SSE2 1
-#include <emmintrin.h>
-#endif
-
-#if defined(__GNUC__) || defined(__clang__)
-#define KEYOPS_SCANNER_INLINE inline __attribute__((always_inline))
-#else
-#define KEYOPS_SCANNER_INLINE inline
-#endif
 
 namespace keyops {
 namespace detail {
-
-// The index of the lowest set bit of a nonzero mask.
-KEYOPS_SCANNER_INLINE unsigned first_set(unsigned bits) noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-    return static_cast<unsigned>(__builtin_ctz(bits));
-#else
-    unsigned n = 0;
-    while ((bits & 1u) == 0) {
-        bits >>= 1;
-        ++n;
-    }
-    return n;
-#endif
-}
-
-// The first byte in [p, end) that ends a run of plain string text: '"', '\\', a control
-// character or a byte of a multi-byte UTF-8 sequence; `end` when there is none.
-KEYOPS_SCANNER_INLINE const char* scan_plain(const char* p, const char* end) noexcept {
-#if defined(KEYOPS_SCANNER_SSE2)
-    const __m128i quote = _mm_set1_epi8('"');
-    const __m128i backslash = _mm_set1_epi8('\\');
-    const __m128i space = _mm_set1_epi8(0x20);
-    while (end - p >= 16) {
-        const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        // A signed compare: bytes from 0x80 up are negative, so "below 0x20" catches them too.
-        const __m128i m =
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, quote), _mm_cmpeq_epi8(b, backslash)),
-                         _mm_cmplt_epi8(b, space));
-        const unsigned bits = static_cast<unsigned>(_mm_movemask_epi8(m));
-        if (bits != 0)
-            return p + first_set(bits);
-        p += 16;
-    }
-#endif
-    for (; p != end; ++p) {
-        const auto c = static_cast<unsigned char>(*p);
-        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
-            break;
-    }
-    return p;
-}
-
-// The length of the UTF-8 sequence of two to four bytes at p (its first byte is 0x80 or more),
-// 0 when it is not UTF-8 (overlong, a surrogate, past U+10FFFF, a bad byte), or -1 when the
-// body ends inside a sequence that was valid so far.
-inline int utf8_sequence(const unsigned char* p, const unsigned char* end) noexcept {
-    const unsigned c = p[0];
-    int len;
-    unsigned lo = 0x80, hi = 0xBF; // the range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        if (c == 0xE0)
-            lo = 0xA0; // overlong below
-        else if (c == 0xED)
-            hi = 0x9F; // UTF-16 surrogates above
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        if (c == 0xF0)
-            lo = 0x90; // overlong below
-        else if (c == 0xF4)
-            hi = 0x8F; // past U+10FFFF above
-    } else {
-        return 0;
-    }
-    const std::ptrdiff_t left = end - p;
-    for (int i = 1; i < len; ++i) {
-        if (i >= left)
-            return -1;
-        const unsigned b = p[i];
-        if (i == 1 ? (b < lo || b > hi) : (b & 0xC0) != 0x80)
-            return 0;
-    }
-    return len;
-}
 
 template <class Handler, class = void>
 struct handler_can_skip : std::false_type {};
@@ -163,7 +72,7 @@ public:
             heap_size_ = levels;
         }
         levels_ = levels > local_levels ? heap_.get() : local_;
-        if (!h_.on_document_begin(ec) || !document(ec) || !h_.on_document_end(ec))
+        if (!h_.on_document_begin(ec) || !walk<true>(ec) || !h_.on_document_end(ec))
             return offset();
         skip_ws();
         return offset();
@@ -189,30 +98,7 @@ private:
         return fail(ec, error::incomplete_json, "the body ends inside the JSON document");
     }
 
-    static bool is_ws(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
-    KEYOPS_SCANNER_INLINE void skip_ws() noexcept {
-        while (p_ != end_ && is_ws(*p_)) {
-#if defined(KEYOPS_SCANNER_SSE2)
-            // Indentation comes in runs: 16 bytes at a time.
-            if (end_ - p_ >= 16) {
-                const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_));
-                const __m128i ws =
-                    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8(' ')),
-                                              _mm_cmpeq_epi8(b, _mm_set1_epi8('\n'))),
-                                 _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8('\r')),
-                                              _mm_cmpeq_epi8(b, _mm_set1_epi8('\t'))));
-                const unsigned other = ~static_cast<unsigned>(_mm_movemask_epi8(ws)) & 0xFFFFu;
-                if (other != 0) {
-                    p_ += first_set(other);
-                    return;
-                }
-                p_ += 16;
-                continue;
-            }
-#endif
-            ++p_;
-        }
-    }
+    KEYOPS_SCANNER_INLINE void skip_ws() noexcept { p_ = skip_whitespace(p_, end_); }
     // Whitespace, then a byte: false at the end of the body.
     KEYOPS_SCANNER_INLINE bool next(error_code& ec) {
         if (p_ != end_ && static_cast<unsigned char>(*p_) > ' ')
@@ -235,64 +121,52 @@ private:
             return false;
     }
 
-    // The main loop, with events. Iterative: the depth is bounded by max_depth, not the stack.
-    bool document(error_code& ec) {
+    // One value and all it holds. With Emit, every event of it; without, the same checks and no
+    // event (a value nobody reads). Iterative: the depth is bounded by max_depth, not the stack.
+    template <bool Emit>
+    bool walk(error_code& ec) {
+        const std::size_t base = depth_;
     value:
         if (!next(ec))
             return false;
         switch (*p_) {
         case '{':
-            if (!push(ec, object_level))
+        case '[': {
+            const bool object = *p_ == '{';
+            if (!push(ec, object ? object_level : 0))
                 return false;
             ++p_;
-            if (!h_.on_object_begin(ec) || !next(ec))
-                return false;
-            if (*p_ == '}') {
-                ++p_;
-                --depth_;
-                if (!h_.on_object_end(0, ec))
+            if constexpr (Emit) {
+                if (!(object ? h_.on_object_begin(ec) : h_.on_array_begin(ec)))
                     return false;
-                goto after_value;
             }
-            goto key;
-        case '[':
-            if (!push(ec, 0))
+            if (!next(ec))
                 return false;
+            if (*p_ != (object ? '}' : ']')) {
+                if (object)
+                    goto key;
+                goto value;
+            }
             ++p_;
-            if (!h_.on_array_begin(ec) || !next(ec))
-                return false;
-            if (*p_ == ']') {
-                ++p_;
-                --depth_;
-                if (!h_.on_array_end(0, ec))
+            --depth_;
+            if constexpr (Emit) {
+                if (!(object ? h_.on_object_end(0, ec) : h_.on_array_end(0, ec)))
                     return false;
-                goto after_value;
             }
-            goto value;
+            goto after_value;
+        }
         case '"':
-            if (!string<false, true>(ec))
+            if (!string<false, Emit>(ec))
                 return false;
             goto after_value;
         case 't':
-            if (!literal(ec, "true"))
-                return false;
-            if (!h_.on_bool(true, ec))
-                return false;
-            goto after_value;
         case 'f':
-            if (!literal(ec, "false"))
-                return false;
-            if (!h_.on_bool(false, ec))
-                return false;
-            goto after_value;
         case 'n':
-            if (!literal(ec, "null"))
-                return false;
-            if (!h_.on_null(ec))
+            if (!literal<Emit>(ec))
                 return false;
             goto after_value;
         default:
-            if (!number<true>(ec))
+            if (!number<Emit>(ec))
                 return false;
             goto after_value;
         }
@@ -301,119 +175,18 @@ private:
         // At a byte that is not whitespace, inside an object.
         if (*p_ != '"')
             return fail(ec, error::malformed_json, "expected a string key or '}'");
-        if (!string<true, true>(ec) || !next(ec))
+        if (!string<true, Emit>(ec) || !next(ec))
             return false;
         if (*p_ != ':')
             return fail(ec, error::malformed_json, "expected ':' after an object key");
         ++p_;
-        if (can_skip()) {
-            if (!skip(ec))
-                return false;
-            goto after_value;
-        }
-        goto value;
-
-    after_value:
-        if (depth_ == 0)
-            return true;
-        if (!next(ec))
-            return false;
-        {
-            std::size_t& level = levels_[depth_ - 1];
-            level += 2;
-            if (level & object_level) {
-                if (*p_ == ',') {
-                    ++p_;
-                    if (!next(ec))
-                        return false;
-                    goto key;
-                }
-                if (*p_ == '}') {
-                    ++p_;
-                    --depth_;
-                    if (!h_.on_object_end(level >> 1, ec))
-                        return false;
-                    goto after_value;
-                }
-                return fail(ec, error::malformed_json,
-                            "expected ',' or '}' after an object member");
-            }
-            if (*p_ == ',') {
-                ++p_;
-                goto value;
-            }
-            if (*p_ == ']') {
-                ++p_;
-                --depth_;
-                if (!h_.on_array_end(level >> 1, ec))
+        if constexpr (Emit) {
+            if (can_skip()) {
+                if (!walk<false>(ec))
                     return false;
                 goto after_value;
             }
-            return fail(ec, error::malformed_json, "expected ',' or ']' after an array element");
         }
-    }
-
-    // One value, checked as in document() but without events.
-    bool skip(error_code& ec) {
-        const std::size_t base = depth_;
-    value:
-        if (!next(ec))
-            return false;
-        switch (*p_) {
-        case '{':
-            if (!push(ec, object_level))
-                return false;
-            ++p_;
-            if (!next(ec))
-                return false;
-            if (*p_ == '}') {
-                ++p_;
-                --depth_;
-                goto after_value;
-            }
-            goto key;
-        case '[':
-            if (!push(ec, 0))
-                return false;
-            ++p_;
-            if (!next(ec))
-                return false;
-            if (*p_ == ']') {
-                ++p_;
-                --depth_;
-                goto after_value;
-            }
-            goto value;
-        case '"':
-            if (!string<false, false>(ec))
-                return false;
-            goto after_value;
-        case 't':
-            if (!literal(ec, "true"))
-                return false;
-            goto after_value;
-        case 'f':
-            if (!literal(ec, "false"))
-                return false;
-            goto after_value;
-        case 'n':
-            if (!literal(ec, "null"))
-                return false;
-            goto after_value;
-        default:
-            if (!number<false>(ec))
-                return false;
-            goto after_value;
-        }
-
-    key:
-        if (*p_ != '"')
-            return fail(ec, error::malformed_json, "expected a string key or '}'");
-        if (!string<true, false>(ec) || !next(ec))
-            return false;
-        if (*p_ != ':')
-            return fail(ec, error::malformed_json, "expected ':' after an object key");
-        ++p_;
         goto value;
 
     after_value:
@@ -421,34 +194,38 @@ private:
             return true;
         if (!next(ec))
             return false;
-        if (levels_[depth_ - 1] & object_level) {
+        {
+            std::size_t& level = levels_[depth_ - 1];
+            level += 2;
+            const bool object = (level & object_level) != 0;
             if (*p_ == ',') {
                 ++p_;
+                if (!object)
+                    goto value;
                 if (!next(ec))
                     return false;
                 goto key;
             }
-            if (*p_ == '}') {
-                ++p_;
-                --depth_;
-                goto after_value;
-            }
-            return fail(ec, error::malformed_json, "expected ',' or '}' after an object member");
-        }
-        if (*p_ == ',') {
-            ++p_;
-            goto value;
-        }
-        if (*p_ == ']') {
+            if (*p_ != (object ? '}' : ']'))
+                return fail(ec, error::malformed_json,
+                            object ? "expected ',' or '}' after an object member"
+                                   : "expected ',' or ']' after an array element");
             ++p_;
             --depth_;
+            if constexpr (Emit) {
+                if (!(object ? h_.on_object_end(level >> 1, ec) : h_.on_array_end(level >> 1, ec)))
+                    return false;
+            }
             goto after_value;
         }
-        return fail(ec, error::malformed_json, "expected ',' or ']' after an array element");
     }
 
-    bool literal(error_code& ec, const char* word) {
-        const std::size_t n = std::strlen(word);
+    // true, false or null, with its event when Emit.
+    template <bool Emit>
+    bool literal(error_code& ec) {
+        const char first = *p_;
+        const char* const word = first == 't' ? "true" : first == 'f' ? "false" : "null";
+        const std::size_t n = first == 'f' ? 5 : 4;
         const std::size_t left = static_cast<std::size_t>(end_ - p_);
         const std::size_t k = left < n ? left : n;
         if (std::memcmp(p_, word, k) != 0)
@@ -458,11 +235,10 @@ private:
             return fail_eof(ec);
         }
         p_ += n;
-        return true;
-    }
-
-    static bool is_digit(char c) noexcept {
-        return c >= '0' && c <= '9';
+        if constexpr (Emit)
+            return first == 'n' ? h_.on_null(ec) : h_.on_bool(first == 't', ec);
+        else
+            return true;
     }
 
     // A number. With Emit, delivered as int64 when it has neither fraction nor exponent and
@@ -558,53 +334,6 @@ private:
         }
     }
 
-    // The double nearest to the number in [p, end); false when it is past a double's range.
-    static bool to_double(const char* p, const char* end, double& d) {
-#if defined(__cpp_lib_to_chars)
-        return std::from_chars(p, end, d).ec != std::errc::result_out_of_range;
-#else
-        // A standard library without floating-point from_chars: strtod on a copy, with the
-        // locale's decimal point.
-        std::string copy(p, end);
-        const std::size_t dot = copy.find('.');
-        if (dot != std::string::npos)
-            copy[dot] = *std::localeconv()->decimal_point;
-        errno = 0;
-        d = std::strtod(copy.c_str(), nullptr);
-        return errno != ERANGE;
-#endif
-    }
-
-    // Of a number out of a double's range: whether its magnitude is large (its negative exponent
-    // is smaller than its count of integer digits), as opposed to tiny.
-    static bool mantissa_is_large(const char* p, const char* end) noexcept {
-        if (*p == '-')
-            ++p;
-        std::size_t digits = 0;
-        while (p != end && is_digit(*p)) {
-            ++digits;
-            ++p;
-        }
-        while (p != end && *p != 'e' && *p != 'E')
-            ++p;
-        if (p == end || ++p == end || *p++ != '-')
-            return true;
-        std::uint64_t e = 0;
-        while (p != end && is_digit(*p))
-            e = e * 10 + static_cast<std::uint64_t>(*p++ - '0');
-        return e < digits;
-    }
-
-    static int hex_digit(char c) noexcept {
-        if (c >= '0' && c <= '9')
-            return c - '0';
-        if (c >= 'a' && c <= 'f')
-            return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-            return c - 'A' + 10;
-        return -1;
-    }
-
     // Four hex digits at p (after "\u"), or -1 with ec set.
     long hex4(error_code& ec, const char* p) {
         long v = 0;
@@ -623,24 +352,6 @@ private:
             v = v * 16 + d;
         }
         return v;
-    }
-
-    static void append_utf8(std::string& out, unsigned long cp) {
-        if (cp < 0x80) {
-            out += static_cast<char>(cp);
-        } else if (cp < 0x800) {
-            out += static_cast<char>(0xC0 | (cp >> 6));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            out += static_cast<char>(0xE0 | (cp >> 12));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else {
-            out += static_cast<char>(0xF0 | (cp >> 18));
-            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        }
     }
 
     // A multi-byte UTF-8 sequence at q: its length, or 0 with ec set.
