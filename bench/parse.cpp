@@ -11,8 +11,9 @@
 // agree across parsers. completed_at is converted to a time point by every parser, with the same
 // function keyops uses (keyops::parse_rfc3339), so that they all pay for it.
 //
-// Timing: std::chrono::steady_clock; a warm-up, then five batches of about 60 ms each per
-// (document, parser) cell, the best batch counted. Heap allocations are counted by the
+// Timing: std::chrono::steady_clock; a warm-up of every parser, then ten rounds in which each
+// parser of the document runs one batch of about 30 ms in turn, so that a noisy moment on a
+// shared machine falls on every row alike; each row's best batch is counted. Heap allocations are counted by the
 // replacement operator new of alloc_count.cpp, during one separate parse outside the timed loops.
 //
 // Two rows read only what a wait reads (the page's skip, limit and total; each job's id,
@@ -743,8 +744,8 @@ struct measurement {
 volatile std::uint64_t g_sink;
 
 struct settings {
-    double batch_seconds = 0.06; // five batches: about 0.3 s per cell
-    int batches = 5;
+    double batch_seconds = 0.03; // ten rounds: about 0.3 s per cell
+    int batches = 10;
     std::string only_document;  // empty: all
     std::string only_parser;    // empty: all; else a substring of the parser's name
     std::string print_document; // non-empty: write this document to stdout, measure nothing
@@ -769,9 +770,10 @@ double timed_runs(const parser_case& p, std::size_t n) {
     return ns;
 }
 
-measurement measure(const parser_case& p, const settings& cfg) {
+// Warms a parser up (at least 3 parses and 30 ms, which also estimates one parse's cost),
+// counts the allocations of one parse after it, and sizes its batches.
+measurement warm_up(const parser_case& p, const settings& cfg, std::size_t& per_batch) {
     measurement m{};
-    // Warm-up, which also estimates the cost of one parse: at least 3 parses and 30 ms.
     std::size_t n = 0;
     double ns = 0;
     while (n < 3 || ns < 30e6) {
@@ -785,13 +787,24 @@ measurement measure(const parser_case& p, const settings& cfg) {
     keyops_bench::allocations = 0;
     m.checksum = p.run(0);
     m.allocations = keyops_bench::allocations;
-
-    const auto per_batch =
+    per_batch =
         std::max<std::size_t>(1, static_cast<std::size_t>(cfg.batch_seconds * 1e9 / (ns / n)));
     m.ns_per_parse = std::numeric_limits<double>::infinity();
-    for (int b = 0; b < cfg.batches; ++b)
-        m.ns_per_parse = std::min(m.ns_per_parse, timed_runs(p, per_batch) / per_batch);
     return m;
+}
+
+// Every parser of one document, measured alternately: round after round, each runs one batch.
+std::vector<measurement> measure_alternately(const std::vector<const parser_case*>& ps,
+                                             const settings& cfg) {
+    std::vector<measurement> ms;
+    std::vector<std::size_t> per_batch(ps.size());
+    for (std::size_t i = 0; i < ps.size(); ++i)
+        ms.push_back(warm_up(*ps[i], cfg, per_batch[i]));
+    for (int b = 0; b < cfg.batches; ++b)
+        for (std::size_t i = 0; i < ps.size(); ++i)
+            ms[i].ns_per_parse = std::min(ms[i].ns_per_parse,
+                                          timed_runs(*ps[i], per_batch[i]) / per_batch[i]);
+    return ms;
 }
 
 struct document {
@@ -806,8 +819,10 @@ void usage() {
                          "[--batches=N]\n"
                          "  --document  only the document NAME ('10 compact', '1000 pretty', ...)\n"
                          "  --parser    only the parsers whose name contains TEXT\n"
-                         "  --batch-ms  milliseconds per timed batch (default 60)\n"
-                         "  --batches   timed batches per cell, the best counted (default 5)\n"
+                         "  --batch-ms  milliseconds per timed batch (default 30)\n"
+                         "  --batches   rounds, each one batch of every parser in turn; the "
+                         "best\n"
+                         "              batch of each counted (default 10)\n"
                          "  --print-document=NAME  write the generated document NAME and exit\n"
                          "A filtered run does not print the ratio line.\n");
 }
@@ -887,7 +902,9 @@ int main(int argc, char** argv) {
         "  field mask / wait fields: only the page's counts and each job's id, overall_status, "
         "abort and\n"
         "    detailed_status, into a checksum of their own compared between the two rows\n"
-        "  time: best of %d batches of ~%.0f ms; allocs/parse: one parse after the warm-up\n\n",
+        "  time: best of %d rounds, each one batch of ~%.0f ms of every parser in turn; "
+        "allocs/parse:\n"
+        "    one parse after the warm-up\n\n",
         simdjson::get_active_implementation()->name().c_str(),
         simdjson::builtin_implementation()->name().c_str(), cfg.batches, cfg.batch_seconds * 1e3);
 
@@ -971,11 +988,15 @@ int main(int argc, char** argv) {
         sj_wait.covers = fields::wait;
         cases.push_back(sj_wait);
 
-        for (const parser_case& p : cases) {
-            if (!cfg.only_parser.empty() &&
-                std::string_view(p.name).find(cfg.only_parser) == std::string_view::npos)
-                continue;
-            const measurement m = measure(p, cfg);
+        std::vector<const parser_case*> chosen;
+        for (const parser_case& p : cases)
+            if (cfg.only_parser.empty() ||
+                std::string_view(p.name).find(cfg.only_parser) != std::string_view::npos)
+                chosen.push_back(&p);
+        const std::vector<measurement> results = measure_alternately(chosen, cfg);
+        for (std::size_t i = 0; i < chosen.size(); ++i) {
+            const parser_case& p = *chosen[i];
+            const measurement& m = results[i];
             if (p.extracts) {
                 auto it = std::find_if(
                     checksum_by_jobs.begin(), checksum_by_jobs.end(),
