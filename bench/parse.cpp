@@ -747,7 +747,7 @@ struct settings {
     double batch_seconds = 0.03; // ten rounds: about 0.3 s per cell
     int batches = 10;
     std::string only_document;  // empty: all
-    std::string only_parser;    // empty: all; else a substring of the parser's name
+    std::string only_parser; // empty: all; "=NAME": that parser; else a substring of names
     std::string print_document; // non-empty: write this document to stdout, measure nothing
 };
 
@@ -818,7 +818,7 @@ void usage() {
     std::fprintf(stderr, "usage: bench-parse [--document=NAME] [--parser=TEXT] [--batch-ms=N] "
                          "[--batches=N]\n"
                          "  --document  only the document NAME ('10 compact', '1000 pretty', ...)\n"
-                         "  --parser    only the parsers whose name contains TEXT\n"
+                         "  --parser    only the parsers whose name contains TEXT; =NAME: only NAME\n"
                          "  --batch-ms  milliseconds per timed batch (default 30)\n"
                          "  --batches   rounds, each one batch of every parser in turn; the "
                          "best\n"
@@ -991,7 +991,9 @@ int main(int argc, char** argv) {
         std::vector<const parser_case*> chosen;
         for (const parser_case& p : cases)
             if (cfg.only_parser.empty() ||
-                std::string_view(p.name).find(cfg.only_parser) != std::string_view::npos)
+                (cfg.only_parser[0] == '='
+                     ? cfg.only_parser.substr(1) == p.name
+                     : std::string_view(p.name).find(cfg.only_parser) != std::string_view::npos))
                 chosen.push_back(&p);
         const std::vector<measurement> results = measure_alternately(chosen, cfg);
         for (std::size_t i = 0; i < chosen.size(); ++i) {

@@ -85,11 +85,12 @@ public:
         if (!stable)
             key = st_.keep(key);
         f.key = key;
-        json_node n;
+        // Built where it is kept: a node assembled on the stack and copied would be read back
+        // whole right after its fields were written one by one, which the CPU cannot forward.
+        json_node& n = st_.nodes().emplace_back();
         n.kind = json_kind::string;
         n.string = key.data();
         n.size = key.size();
-        st_.nodes().push_back(n);
         return true;
     }
 
@@ -129,11 +130,11 @@ public:
             st_.strings().push_back(s);
             return true;
         }
-        json_node n;
+        json_node& n = push_node(*f);
         n.kind = json_kind::string;
         n.string = s.data();
         n.size = s.size();
-        return push_node(*f, n);
+        return true;
     }
 
     bool on_number_part(string_view_type, error_code&) { return true; }
@@ -250,19 +251,17 @@ private:
         case frame_kind::string_array:
             ++f.count;
             return type_error(ec, "a string", found);
-        default: {
-            json_node n;
-            fill(n);
-            return push_node(f, n);
-        }
+        default:
+            fill(push_node(f));
+            return true;
         }
     }
 
-    bool push_node(frame& f, const json_node& n) {
+    // A new node at the end of the scratch stack, in the generic container `f`.
+    json_node& push_node(frame& f) {
         if (f.kind == frame_kind::generic_array)
             ++f.count;
-        st_.nodes().push_back(n);
-        return true;
+        return st_.nodes().emplace_back();
     }
 
     bool begin_container(error_code& ec, bool is_object) {
@@ -320,18 +319,12 @@ private:
             return true;
         }
         auto& fr = st_.frames();
-        const frame f = fr.back();
-        fr.pop_back();
-        refresh_top();
-        switch (f.kind) {
-        case frame_kind::string_array: {
+        frame& f = fr.back();
+        if (f.kind == frame_kind::string_array) {
             const std::size_t n = st_.strings().size() - f.mark;
             *static_cast<string_list*>(f.target) =
                 string_list(st_.settle(st_.strings(), f.mark), n);
-            return true;
-        }
-        case frame_kind::generic_object:
-        case frame_kind::generic_array: {
+        } else if (f.kind == frame_kind::generic_object || f.kind == frame_kind::generic_array) {
             const std::size_t n = st_.nodes().size() - f.mark;
             json_node c;
             c.kind = is_object ? json_kind::object : json_kind::array;
@@ -351,11 +344,10 @@ private:
                 break;
             }
             }
-            return true;
         }
-        default:
-            return true;
-        }
+        fr.pop_back();
+        refresh_top();
+        return true;
     }
 
     bool type_error(error_code& ec, const char* expected, const char* found) {

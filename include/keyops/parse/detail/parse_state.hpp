@@ -321,37 +321,32 @@ public:
     }
 
     void push_object(const object_schema* schema, void* target) {
-        frame f;
-        f.kind = frame_kind::object;
+        frame& f = frames_.emplace_back();
         f.schema = schema;
         f.target = target;
-        frames_.push_back(f);
     }
 
     void push_object_array(const object_schema* schema, void* vec, void* (*emplace)(void*)) {
-        frame f;
+        frame& f = frames_.emplace_back();
         f.kind = frame_kind::object_array;
         f.schema = schema;
         f.target = vec;
         f.emplace = emplace;
-        frames_.push_back(f);
     }
 
     void push_string_array(string_list* target) {
-        frame f;
+        frame& f = frames_.emplace_back();
         f.kind = frame_kind::string_array;
         f.target = target;
         f.mark = strings_.size();
-        frames_.push_back(f);
     }
 
     void push_generic(bool is_object, generic_target kind, void* target) {
-        frame f;
+        frame& f = frames_.emplace_back();
         f.kind = is_object ? frame_kind::generic_object : frame_kind::generic_array;
         f.target_kind = kind;
         f.target = target;
         f.mark = nodes_.size();
-        frames_.push_back(f);
     }
 
     /// A node that outlives the parse (for json_view members holding a scalar).

@@ -44,21 +44,25 @@ KEYOPS_SCANNER_INLINE unsigned first_set(unsigned bits) noexcept {
 }
 
 // The first byte in [p, end) that ends a run of plain string text: '"', '\\', a control
-// character or a byte of a multi-byte UTF-8 sequence; `end` when there is none.
-KEYOPS_SCANNER_INLINE const char* scan_plain(const char* p, const char* end) noexcept {
+// character or a byte of a multi-byte UTF-8 sequence; `end` when there is none. `quote` tells
+// whether that byte is the '"', found from the comparisons themselves: reading the byte again
+// would add a load to the chain that every string of a document waits on.
+KEYOPS_SCANNER_INLINE const char* scan_plain(const char* p, const char* end, bool& quote) noexcept {
 #if defined(KEYOPS_SCANNER_SSE2)
-    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i quotes = _mm_set1_epi8('"');
     const __m128i backslash = _mm_set1_epi8('\\');
     const __m128i space = _mm_set1_epi8(0x20);
     while (end - p >= 16) {
         const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        const __m128i q = _mm_cmpeq_epi8(b, quotes);
         // A signed compare: bytes from 0x80 up are negative, so "below 0x20" catches them too.
         const __m128i m =
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, quote), _mm_cmpeq_epi8(b, backslash)),
-                         _mm_cmplt_epi8(b, space));
+            _mm_or_si128(_mm_or_si128(q, _mm_cmpeq_epi8(b, backslash)), _mm_cmplt_epi8(b, space));
         const unsigned bits = static_cast<unsigned>(_mm_movemask_epi8(m));
-        if (bits != 0)
+        if (bits != 0) {
+            quote = (static_cast<unsigned>(_mm_movemask_epi8(q)) & bits & (0u - bits)) != 0;
             return p + first_set(bits);
+        }
         p += 16;
     }
 #endif
@@ -67,7 +71,13 @@ KEYOPS_SCANNER_INLINE const char* scan_plain(const char* p, const char* end) noe
         if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
             break;
     }
+    quote = p != end && *p == '"';
     return p;
+}
+
+KEYOPS_SCANNER_INLINE const char* scan_plain(const char* p, const char* end) noexcept {
+    bool quote;
+    return scan_plain(p, end, quote);
 }
 
 // The length of the UTF-8 sequence of two to four bytes at p (its first byte is 0x80 or more),

@@ -375,8 +375,9 @@ private:
     KEYOPS_SCANNER_INLINE bool string(error_code& ec) {
         // The common case inline: no escape and no byte past ASCII.
         const char* const start = p_ + 1;
-        const char* q = scan_plain(start, end_);
-        if (q != end_ && *q == '"') {
+        bool quote;
+        const char* q = scan_plain(start, end_, quote);
+        if (quote) {
             p_ = q + 1;
             if constexpr (Emit)
                 return deliver<Key>(ec,
