@@ -13,8 +13,9 @@
 //
 // Timing: std::chrono::steady_clock; a warm-up of every parser, then ten rounds in which each
 // parser of the document runs one batch of about 30 ms in turn, so that a noisy moment on a
-// shared machine falls on every row alike; each row's best batch is counted. Heap allocations are counted by the
-// replacement operator new of alloc_count.cpp, during one separate parse outside the timed loops.
+// shared machine falls on every row alike; each row's best batch is counted. Heap allocations
+// are counted by the replacement operator new of alloc_count.cpp, during one separate parse
+// outside the timed loops.
 //
 // Two rows read only what a wait reads (the page's skip, limit and total; each job's id,
 // overall_status, abort and detailed_status): keyops' field mask (cckm::job_brief_list) and
@@ -747,7 +748,7 @@ struct settings {
     double batch_seconds = 0.03; // ten rounds: about 0.3 s per cell
     int batches = 10;
     std::string only_document;  // empty: all
-    std::string only_parser; // empty: all; "=NAME": that parser; else a substring of names
+    std::string only_parser;    // empty: all; "=NAME": that parser; else a substring of names
     std::string print_document; // non-empty: write this document to stdout, measure nothing
 };
 
@@ -802,8 +803,8 @@ std::vector<measurement> measure_alternately(const std::vector<const parser_case
         ms.push_back(warm_up(*ps[i], cfg, per_batch[i]));
     for (int b = 0; b < cfg.batches; ++b)
         for (std::size_t i = 0; i < ps.size(); ++i)
-            ms[i].ns_per_parse = std::min(ms[i].ns_per_parse,
-                                          timed_runs(*ps[i], per_batch[i]) / per_batch[i]);
+            ms[i].ns_per_parse =
+                std::min(ms[i].ns_per_parse, timed_runs(*ps[i], per_batch[i]) / per_batch[i]);
     return ms;
 }
 
@@ -815,16 +816,17 @@ struct document {
 };
 
 void usage() {
-    std::fprintf(stderr, "usage: bench-parse [--document=NAME] [--parser=TEXT] [--batch-ms=N] "
-                         "[--batches=N]\n"
-                         "  --document  only the document NAME ('10 compact', '1000 pretty', ...)\n"
-                         "  --parser    only the parsers whose name contains TEXT; =NAME: only NAME\n"
-                         "  --batch-ms  milliseconds per timed batch (default 30)\n"
-                         "  --batches   rounds, each one batch of every parser in turn; the "
-                         "best\n"
-                         "              batch of each counted (default 10)\n"
-                         "  --print-document=NAME  write the generated document NAME and exit\n"
-                         "A filtered run does not print the ratio line.\n");
+    std::fprintf(stderr,
+                 "usage: bench-parse [--document=NAME] [--parser=TEXT] [--batch-ms=N] "
+                 "[--batches=N]\n"
+                 "  --document  only the document NAME ('10 compact', '1000 pretty', ...)\n"
+                 "  --parser    only the parsers whose name contains TEXT; =NAME: only NAME\n"
+                 "  --batch-ms  milliseconds per timed batch (default 30)\n"
+                 "  --batches   rounds, each one batch of every parser in turn; the "
+                 "best\n"
+                 "              batch of each counted (default 10)\n"
+                 "  --print-document=NAME  write the generated document NAME and exit\n"
+                 "A filtered run does not print the ratio line.\n");
 }
 
 settings parse_args(int argc, char** argv) {
