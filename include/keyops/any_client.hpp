@@ -118,7 +118,8 @@ public:
     KEYOPS_DECL ~any_client();
     any_client(const any_client&) = delete;
     any_client& operator=(const any_client&) = delete;
-    /// Moving is allowed while no operation is pending.
+    /// Moving is allowed while no operation is pending. A moved-from client holds nothing: it
+    /// may be destroyed or assigned to, and nothing else (as Boost.MySQL's connections).
     KEYOPS_DECL any_client(any_client&&) noexcept;
     KEYOPS_DECL any_client& operator=(any_client&&) noexcept;
 
