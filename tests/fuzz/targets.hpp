@@ -20,7 +20,9 @@
 #include <keyops/error.hpp>
 #include <keyops/model/auth.hpp>
 #include <keyops/model/cckm.hpp>
+#include <keyops/model/csp.hpp>
 #include <keyops/model/network_insight.hpp>
+#include <keyops/model/scheduler.hpp>
 #include <keyops/parse/detail/reference.hpp>
 #include <keyops/parse/json_view.hpp>
 #include <keyops/parse/parse.hpp>
@@ -203,7 +205,36 @@ inline void write(dump& d, const keyops::cckm::job_brief& j) {
     d.boolean(j.done());
 }
 
-// A page of jobs, full (cckm::job_list) or through the field mask (cckm::job_brief_list).
+inline void write(dump& d, const keyops::scheduler::cckm_sync_params& p) {
+    d.str(p.cloud_name);
+    d.list(p.kms);
+    d.list(p.oci_vaults);
+    d.boolean(p.synchronize_all);
+}
+
+inline void write(dump& d, const keyops::scheduler::job_config& c) {
+    for (std::string_view s :
+         {c.id, c.uri, c.account, c.name, c.description, c.operation, c.run_on, c.run_at})
+        d.str(s);
+    d.opt(c.disabled);
+    d.time(c.created_at);
+    d.time(c.updated_at);
+    write(d, c.cckm_synchronization_params);
+}
+
+inline void write(dump& d, const keyops::scheduler::run& r) {
+    for (std::string_view s :
+         {r.id, r.uri, r.account, r.job_config_id, r.config_id, r.operation, r.detail, r.error})
+        d.str(s);
+    d.status(r.status);
+    d.time(r.created_at);
+    d.time(r.updated_at);
+    d.str(r.config());
+    d.boolean(r.done());
+}
+
+// A page: of jobs, full (cckm::job_list) or through the field mask (cckm::job_brief_list), or of
+// the scheduler's configs and runs. Each namespace's next_page_skip, found by argument.
 template <class List>
 void write_page(dump& d, const List& l) {
     d.opt(l.skip);
@@ -212,7 +243,7 @@ void write_page(dump& d, const List& l) {
     d.num(static_cast<std::int64_t>(l.resources.size()));
     for (const auto& j : l.resources)
         write(d, j);
-    const auto next = keyops::cckm::next_page_skip(l, 0);
+    const auto next = next_page_skip(l, std::uint64_t{0});
     if (next)
         KEYOPS_FUZZ_CHECK(*next == l.resources.size() && l.total && *l.total > 0 &&
                           static_cast<std::uint64_t>(*l.total) > *next);
@@ -225,12 +256,31 @@ inline void write(dump& d, const keyops::cckm::job_list& l) {
 inline void write(dump& d, const keyops::cckm::job_brief_list& l) {
     write_page(d, l);
 }
+inline void write(dump& d, const keyops::scheduler::job_config_list& l) {
+    write_page(d, l);
+}
+inline void write(dump& d, const keyops::scheduler::run_list& l) {
+    write_page(d, l);
+}
 
 inline void write(dump& d, const keyops::cckm::error_body& e) {
     d.opt(e.code);
     d.str(e.code_desc);
     d.str(e.message);
     d.str(e.request_id);
+}
+
+inline void write(dump& d, const keyops::csp::error_body& e) {
+    d.opt(e.status_code);
+    d.str(e.message);
+    d.str(e.request_id);
+}
+
+inline void write(dump& d, const keyops::csp::access_token& t) {
+    d.str(t.access_token);
+    d.opt(t.expires_in);
+    d.str(t.token_type);
+    d.str(t.scope);
 }
 
 inline void write(dump& d, const keyops::ni::rotation_status& r) {
@@ -567,9 +617,10 @@ inline void no_password_prompt() {
 
 } // namespace detail
 
-/// The first byte: bits 0-2 pick the type (cckm::job, cckm::job_list and job_brief_list,
-/// cckm::error_body,
-/// ni::rotation_status, ni::key_details, ni::error_body, ctm::token, ni::token), bit 3 adds
+/// The first byte: bits 0-2 pick the types (0 cckm::job and scheduler::job_config and run;
+/// 1 the pages: cckm::job_list, job_brief_list, scheduler::job_config_list and run_list;
+/// 2 the error bodies of CCKM and VMware CSP; 3 ni::rotation_status; 4 ni::key_details;
+/// 5 ni::error_body; 6 ctm::token and csp::access_token; 7 ni::token), bit 3 adds
 /// parses with body limits just below and at the body's size, bit 4 one with a nesting limit of
 /// bits 5-7 (0 to 7). The default limits are always tried. E.g. '8' to '?' are the eight types
 /// with both extras and a nesting limit of 1.
@@ -581,13 +632,18 @@ inline void fuzz_parse(const std::uint8_t* data, std::size_t size) {
     const unsigned mode = (selector >> 3) & 3;
     const std::size_t depth = selector >> 5;
     switch (selector & 7) {
-    case 0:
-        return detail::parse_as<keyops::cckm::job>(body, mode, depth);
-    case 1: // a list, and the field mask of a wait on the same bytes
+    case 0: // one resource
+        detail::parse_as<keyops::cckm::job>(body, mode, depth);
+        detail::parse_as<keyops::scheduler::job_config>(body, mode, depth);
+        return detail::parse_as<keyops::scheduler::run>(body, mode, depth);
+    case 1: // a page, and the field mask of a wait on the same bytes
         detail::parse_as<keyops::cckm::job_list>(body, mode, depth);
-        return detail::parse_as<keyops::cckm::job_brief_list>(body, mode, depth);
+        detail::parse_as<keyops::cckm::job_brief_list>(body, mode, depth);
+        detail::parse_as<keyops::scheduler::job_config_list>(body, mode, depth);
+        return detail::parse_as<keyops::scheduler::run_list>(body, mode, depth);
     case 2:
-        return detail::parse_as<keyops::cckm::error_body>(body, mode, depth);
+        detail::parse_as<keyops::cckm::error_body>(body, mode, depth);
+        return detail::parse_as<keyops::csp::error_body>(body, mode, depth);
     case 3:
         return detail::parse_as<keyops::ni::rotation_status>(body, mode, depth);
     case 4:
@@ -595,7 +651,8 @@ inline void fuzz_parse(const std::uint8_t* data, std::size_t size) {
     case 5:
         return detail::parse_as<keyops::ni::error_body>(body, mode, depth);
     case 6:
-        return detail::parse_as<keyops::ctm::token>(body, mode, depth);
+        detail::parse_as<keyops::ctm::token>(body, mode, depth);
+        return detail::parse_as<keyops::csp::access_token>(body, mode, depth);
     default:
         return detail::parse_as<keyops::ni::token>(body, mode, depth);
     }
