@@ -28,8 +28,9 @@
 // token and honour terminal cancellation, the same errors and diagnostics. What the typed
 // descriptors check at compile time (a kind without a list or a cancel) is checked here at run
 // time: error::invalid_argument, before anything is sent.
-// The waits are sync (wait_for_jobs, wait_for_rotation); their async forms are those of
-// wait/wait.hpp, with keyops::client.
+// The waits are sync (wait_for_jobs, wait_for_rotation) and async (async_wait_for_jobs,
+// async_wait_for_rotation), as those of wait/wait.hpp: the async ones honour terminal, partial
+// and total cancellation through the completion handler's slot.
 
 #include <keyops/auth/credentials.hpp>
 #include <keyops/client/options.hpp>
@@ -208,12 +209,37 @@ public:
             token, &diag);
     }
 
+    /// As async_wait_for_jobs in wait/wait_any.hpp. Signature void(error_code,
+    /// std::vector<job_wait_result>), one result per id, in the order given.
+    template <class Token>
+    auto async_wait_for_jobs(cckm::job_kind kind, std::vector<std::string> ids, wait_options opt,
+                             Token&& token) {
+        return boost::asio::async_initiate<Token, jobs_wait_signature>(
+            [this](auto h, cckm::job_kind k, std::vector<std::string> i, wait_options o) {
+                start_wait_for_jobs(k, std::move(i), std::move(o),
+                                    erase<jobs_wait_signature>(std::move(h)));
+            },
+            token, kind, std::move(ids), std::move(opt));
+    }
+    /// As async_wait_for_rotation in wait/wait.hpp. Signature void(error_code,
+    /// rotation_wait_result).
+    template <class Token>
+    auto async_wait_for_rotation(wait_options opt, Token&& token) {
+        return boost::asio::async_initiate<Token, rotation_wait_signature>(
+            [this](auto h, wait_options o) {
+                start_wait_for_rotation(std::move(o), erase<rotation_wait_signature>(std::move(h)));
+            },
+            token, std::move(opt));
+    }
+
 private:
     struct impl;
     enum class job_call { get, cancel, start };
     using list_signature = void(error_code, parsed<cckm::job_list>);
     using job_signature = void(error_code, parsed<cckm::job>);
     using rotation_signature = void(error_code, parsed<ni::rotation_status>);
+    using jobs_wait_signature = void(error_code, std::vector<job_wait_result>);
+    using rotation_wait_signature = void(error_code, rotation_wait_result);
     // Type-erased, and bound to the handler's own executor as an any_io_executor (which the
     // transport's operations require of a handler's executor).
     template <class Signature>
@@ -222,6 +248,8 @@ private:
     using list_handler = erased<list_signature>;
     using job_handler = erased<job_signature>;
     using rotation_handler = erased<rotation_signature>;
+    using jobs_wait_handler = erased<jobs_wait_signature>;
+    using rotation_wait_handler = erased<rotation_wait_signature>;
 
     template <class Signature, class Handler>
     erased<Signature> erase(Handler&& h) const {
@@ -256,6 +284,9 @@ private:
     KEYOPS_DECL void start_job_call(job_call what, cckm::job_kind kind, std::string arg,
                                     diagnostics& diag, job_handler h);
     KEYOPS_DECL void start_rotation_status(diagnostics& diag, rotation_handler h);
+    KEYOPS_DECL void start_wait_for_jobs(cckm::job_kind kind, std::vector<std::string> ids,
+                                         wait_options opt, jobs_wait_handler h);
+    KEYOPS_DECL void start_wait_for_rotation(wait_options opt, rotation_wait_handler h);
 
     std::unique_ptr<impl> impl_;
 };

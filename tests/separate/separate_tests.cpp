@@ -18,12 +18,17 @@
 #error "any_client.hpp included an OpenSSL header"
 #endif
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
 #include <cstdlib>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 using namespace std::chrono_literals;
 using keyops::cckm::job_kind;
@@ -184,6 +189,92 @@ BOOST_AUTO_TEST_CASE(async_calls_on_the_callers_io_context) {
     io.run();
     BOOST_TEST(done);
     BOOST_TEST((cancel_ec == keyops::error::invalid_argument));
+}
+
+BOOST_AUTO_TEST_CASE(async_waits_on_the_callers_io_context) {
+    boost::asio::io_context io;
+    keyops::any_client cm(io.get_executor(), sim_config(cm_admin()));
+    const std::string a(cm.start_job(job_kind::oci, R"({"vaults":["separate-wait-a"]})")->id);
+    const std::string b(cm.start_job(job_kind::oci, R"({"vaults":["separate-wait-b"]})")->id);
+    keyops::wait_options w;
+    w.polling.first_interval = 100ms;
+    w.polling.max_interval = 300ms;
+    w.polling.deadline = 30s;
+    std::size_t progress = 0; // the callbacks run on the io_context's thread, this one
+    w.on_job_progress = [&](const keyops::cckm::job&, auto) {
+        ++progress;
+    };
+
+    bool done = false;
+    keyops::error_code wait_ec = keyops::error::timeout;
+    std::vector<keyops::job_wait_result> results;
+    cm.async_wait_for_jobs(job_kind::oci, {b, a}, w,
+                           [&](keyops::error_code ec, std::vector<keyops::job_wait_result> r) {
+                               done = true;
+                               wait_ec = ec;
+                               results = std::move(r);
+                           });
+    BOOST_TEST(!done); // never inside the initiating function
+    io.run();
+    BOOST_TEST_REQUIRE(done);
+    BOOST_TEST(!wait_ec);
+    BOOST_TEST_REQUIRE(results.size() == 2u);
+    BOOST_TEST(results[0].id == b); // in the order given
+    BOOST_TEST(results[1].id == a);
+    for (const auto& r : results)
+        BOOST_TEST((r.outcome == keyops::wait_outcome::completed), r.diag.describe(r.ec));
+    BOOST_TEST(progress >= 2u); // each job's first read, at least
+
+    // Terminal cancellation through the handler's slot, across the client's type erasure: the
+    // wait ends at once, cancelled; the job runs on.
+    const std::string c(cm.start_job(job_kind::oci, R"({"vaults":["separate-wait-c"]})")->id);
+    boost::asio::cancellation_signal signal;
+    boost::asio::steady_timer later(io, 300ms);
+    later.async_wait(
+        [&](keyops::error_code) { signal.emit(boost::asio::cancellation_type::terminal); });
+    done = false;
+    const auto started = std::chrono::steady_clock::now();
+    cm.async_wait_for_jobs(
+        job_kind::oci, {c}, w,
+        boost::asio::bind_cancellation_slot(
+            signal.slot(), [&](keyops::error_code ec, std::vector<keyops::job_wait_result> r) {
+                done = true;
+                wait_ec = ec;
+                results = std::move(r);
+            }));
+    io.restart();
+    io.run();
+    BOOST_TEST_REQUIRE(done);
+    BOOST_TEST((wait_ec == boost::asio::error::operation_aborted));
+    BOOST_TEST_REQUIRE(results.size() == 1u);
+    BOOST_TEST((results[0].outcome == keyops::wait_outcome::cancelled));
+    BOOST_TEST((std::chrono::steady_clock::now() - started < 10s));
+    auto still = cm.get_job(job_kind::oci, c);
+    BOOST_TEST((still->overall_status.state == keyops::job_state::in_progress));
+}
+
+BOOST_AUTO_TEST_CASE(async_proxy_key_rotation_wait) {
+    boost::asio::io_context io;
+    keyops::any_client ni(io.get_executor(), sim_config(ni_admin()));
+    keyops::error_code ec;
+    keyops::diagnostics diag;
+    ni.rotate_proxy_key(ec, diag);
+    BOOST_TEST_REQUIRE(!ec, diag.describe(ec));
+    keyops::wait_options w;
+    w.polling.first_interval = 100ms;
+    w.polling.max_interval = 300ms;
+    w.polling.deadline = 30s;
+    std::optional<keyops::rotation_wait_result> got;
+    ni.async_wait_for_rotation(w, [&](keyops::error_code e, keyops::rotation_wait_result r) {
+        ec = e;
+        got = std::move(r);
+    });
+    io.run();
+    BOOST_TEST_REQUIRE(got.has_value());
+    BOOST_TEST(!ec, got->diag.describe(got->ec));
+    BOOST_TEST((got->outcome == keyops::wait_outcome::rotation_success));
+    ni.close(ec, diag);
+    BOOST_TEST(!ec, diag.describe(ec));
 }
 
 BOOST_AUTO_TEST_CASE(proxy_key_rotation_waited_to_the_end) {

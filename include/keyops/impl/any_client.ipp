@@ -236,6 +236,15 @@ KEYOPS_DECL void any_client::start_rotation_status(diagnostics& diag, rotation_h
     impl_->c.async_call<ni::proxy_key_rotation_status>(diag, std::move(h));
 }
 
+KEYOPS_DECL void any_client::start_wait_for_jobs(cckm::job_kind kind, std::vector<std::string> ids,
+                                                 wait_options opt, jobs_wait_handler h) {
+    keyops::async_wait_for_jobs(impl_->c, kind, std::move(ids), std::move(opt), std::move(h));
+}
+
+KEYOPS_DECL void any_client::start_wait_for_rotation(wait_options opt, rotation_wait_handler h) {
+    keyops::async_wait_for_rotation(impl_->c, std::move(opt), std::move(h));
+}
+
 } // namespace keyops
 
 #endif

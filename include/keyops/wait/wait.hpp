@@ -70,7 +70,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -158,12 +160,49 @@ wait_options with_observer(const Client& c, wait_options opt) {
     return opt;
 }
 
-// The async driver of jobs_wait_fsm.
-template <class Kind, class Client>
+// How a wait polls the jobs of a kind known at compile time: through the kind's typed
+// endpoints, each compiled only when the kind has it.
+template <class Kind>
+class typed_kind_polls {
+public:
+    static_assert(cckm::is_job_kind<Kind>, "keyops: a wait needs a job kind");
+
+    std::string_view name() const noexcept { return Kind::name; }
+    bool has_list() const noexcept { return Kind::has_list; }
+    bool has_cancel() const noexcept { return Kind::has_cancel; }
+    /// The length of the kind's path below the CipherTrust base, for the list request's size.
+    std::size_t path_size() const noexcept { return Kind::base_path.size(); }
+
+    template <class Client, class Handler>
+    void async_list(Client& c, const jobs_wait_fsm& fsm, diagnostics& diag, Handler&& h) {
+        if constexpr (Kind::has_list) {
+            query_ = list_query_for<Kind>(fsm); // kept: the call reads it until it completes
+            c.template async_call<cckm::list_jobs<Kind>>(query_, diag, std::forward<Handler>(h));
+        }
+    }
+    template <class Client, class Handler>
+    void async_get(Client& c, std::string_view id, diagnostics& diag, Handler&& h) {
+        c.template async_call<cckm::get_job<Kind>>(job_id(id), diag, std::forward<Handler>(h));
+    }
+    template <class Client, class Handler>
+    void async_cancel(Client& c, std::string_view id, diagnostics& diag, Handler&& h) {
+        if constexpr (Kind::has_cancel)
+            c.template async_call<cckm::cancel_job<Kind>>(job_id(id), diag,
+                                                          std::forward<Handler>(h));
+    }
+
+private:
+    std::conditional_t<Kind::has_list, cckm::list_query<Kind>, char> query_{};
+};
+
+// The async driver of jobs_wait_fsm, for the kind `Polls` says how to poll (typed_kind_polls,
+// or any_kind_polls of wait_any.hpp for a kind chosen at run time). The machine asks for a
+// list or a cancel only of a kind that has one.
+template <class Polls, class Client>
 class jobs_wait_op {
 public:
-    jobs_wait_op(Client& c, std::vector<std::string> ids, wait_options opt)
-        : st_(std::make_unique<state>(c, std::move(ids), std::move(opt))) {}
+    jobs_wait_op(Client& c, std::vector<std::string> ids, wait_options opt, Polls polls = {})
+        : st_(std::make_unique<state>(c, std::move(ids), std::move(opt), std::move(polls))) {}
 
     // The start (posted first, so as never to complete inside the initiating function), and
     // the pause timer.
@@ -193,16 +232,16 @@ public:
 
 private:
     struct state {
-        state(Client& cl, std::vector<std::string> ids, wait_options opt)
-            : c(cl), timer(cl.get_executor()),
-              fsm(std::move(ids), with_observer(cl, std::move(opt)), Kind::name, Kind::has_list,
-                  Kind::has_cancel, wait_clock::now(),
-                  cl.options().ciphertrust_base.size() + Kind::base_path.size()) {}
+        state(Client& cl, std::vector<std::string> ids, wait_options opt, Polls p)
+            : c(cl), timer(cl.get_executor()), polls(std::move(p)),
+              fsm(std::move(ids), with_observer(cl, std::move(opt)), polls.name(), polls.has_list(),
+                  polls.has_cancel(), wait_clock::now(),
+                  cl.options().ciphertrust_base.size() + polls.path_size()) {}
         Client& c;
         boost::asio::steady_timer timer;
+        Polls polls;
         jobs_wait_fsm fsm;
         diagnostics diag;
-        cckm::list_query<Kind> query;
         wait_clock::time_point wake{};
         wait_phase ph = wait_phase::initial;
     };
@@ -212,20 +251,14 @@ private:
         auto& s = *st_;
         switch (a.kind) {
         case wait_action::type::list:
-            if constexpr (Kind::has_list) {
-                s.query = list_query_for<Kind>(s.fsm);
-                return s.c.template async_call<cckm::list_jobs<Kind>>(s.query, s.diag,
-                                                                      std::move(self));
-            }
+            if (s.polls.has_list())
+                return s.polls.async_list(s.c, s.fsm, s.diag, std::move(self));
             break;
         case wait_action::type::get:
-            return s.c.template async_call<cckm::get_job<Kind>>(job_id(s.fsm.job_id()), s.diag,
-                                                                std::move(self));
+            return s.polls.async_get(s.c, s.fsm.job_id(), s.diag, std::move(self));
         case wait_action::type::cancel:
-            if constexpr (Kind::has_cancel) {
-                return s.c.template async_call<cckm::cancel_job<Kind>>(job_id(s.fsm.job_id()),
-                                                                       s.diag, std::move(self));
-            }
+            if (s.polls.has_cancel())
+                return s.polls.async_cancel(s.c, s.fsm.job_id(), s.diag, std::move(self));
             break;
         case wait_action::type::wait:
             s.wake = a.until;
@@ -315,7 +348,7 @@ public:
         std::vector<std::string> ids;
         ids.push_back(std::move(id_));
         boost::asio::async_compose<Self, void(error_code, std::vector<job_wait_result>)>(
-            jobs_wait_op<Kind, Client>(c_, std::move(ids), std::move(opt_)), self,
+            jobs_wait_op<typed_kind_polls<Kind>, Client>(c_, std::move(ids), std::move(opt_)), self,
             c_.get_executor());
     }
 
@@ -338,8 +371,9 @@ template <class Kind, class Client, class Token>
 auto async_wait_for_jobs(Client& c, std::vector<std::string> ids, wait_options opt, Token&& token) {
     static_assert(cckm::is_job_kind<Kind>, "keyops: async_wait_for_jobs<K> needs a job kind");
     return boost::asio::async_compose<Token, void(error_code, std::vector<job_wait_result>)>(
-        detail::jobs_wait_op<Kind, Client>(c, std::move(ids), std::move(opt)), token,
-        c.get_executor());
+        detail::jobs_wait_op<detail::typed_kind_polls<Kind>, Client>(c, std::move(ids),
+                                                                     std::move(opt)),
+        token, c.get_executor());
 }
 
 /// Waits for one job. Signature void(error_code, job_wait_result).
@@ -438,7 +472,8 @@ rotation_wait_result wait_for_rotation(Client& c, const wait_options& opt = {}) 
 
 } // namespace keyops
 
-// wait_for_jobs(client, job_kind, ids, options): the kind chosen at run time.
+// wait_for_jobs and async_wait_for_jobs(client, job_kind, ids, options, ...): the kind chosen at
+// run time.
 #include <keyops/wait/wait_any.hpp>
 
 #endif
