@@ -18,9 +18,7 @@
 #include <keyops/wait/wait.hpp>
 
 #include <boost/asio/compose.hpp>
-#include <boost/asio/steady_timer.hpp>
 
-#include <memory>
 #include <string>
 #include <utility>
 
@@ -28,56 +26,25 @@ namespace keyops {
 
 namespace detail {
 
-// The async driver of run_wait_fsm.
-template <class Client>
-class run_wait_op {
-public:
-    run_wait_op(Client& c, std::string id, wait_options opt)
-        : st_(std::make_unique<state>(c, std::move(id), std::move(opt))) {}
+// How the run wait reads the run: GET /v1/scheduler/jobs/{id}.
+struct run_reads {
+    using fsm_type = run_wait_fsm;
+    using answer = parsed<scheduler::run>;
+    static constexpr wait_action::type call = wait_action::type::get;
 
-    template <class Self>
-    void operator()(Self& self, error_code ec = {}) {
-        if (auto a = wait_timer_step(self, *st_, ec))
-            act(self, *a);
+    template <class Client>
+    static answer read(Client& c, const fsm_type& fsm, error_code& ec, diagnostics& diag) {
+        return c.template call<scheduler::get_run>(job_id(fsm.job_id()), ec, diag);
     }
-
-    template <class Self>
-    void operator()(Self& self, error_code ec, parsed<scheduler::run> r) {
-        auto& s = *st_;
-        if (wait_cancelled(self))
-            ec = boost::asio::error::operation_aborted;
-        act(self, s.fsm.on_run(ec, s.diag, std::move(r), wait_clock::now()));
+    template <class Client, class Handler>
+    static void async_read(Client& c, const fsm_type& fsm, diagnostics& diag, Handler&& h) {
+        c.template async_call<scheduler::get_run>(job_id(fsm.job_id()), diag,
+                                                  std::forward<Handler>(h));
     }
-
-private:
-    struct state {
-        state(Client& cl, std::string id, wait_options opt)
-            : c(cl), timer(cl.get_executor()),
-              fsm(std::move(id), with_observer(cl, std::move(opt)), wait_clock::now()) {}
-        Client& c;
-        boost::asio::steady_timer timer;
-        run_wait_fsm fsm;
-        diagnostics diag;
-        wait_clock::time_point wake{};
-        wait_phase ph = wait_phase::initial;
-    };
-
-    template <class Self>
-    void act(Self& self, wait_action a) {
-        auto& s = *st_;
-        if (a.kind == wait_action::type::get)
-            return s.c.template async_call<scheduler::get_run>(job_id(s.fsm.job_id()), s.diag,
-                                                               std::move(self));
-        if (a.kind == wait_action::type::wait) {
-            s.wake = a.until;
-            return pause_wait(self, s);
-        }
-        auto result = std::move(s.fsm.result());
-        st_.reset(); // before completing: the handler may start another wait on this client
-        self.complete(a.ec, std::move(result));
+    static wait_action feed(fsm_type& fsm, error_code ec, const diagnostics& diag, answer r,
+                            wait_clock::time_point now) {
+        return fsm.on_run(ec, diag, std::move(r), now);
     }
-
-    std::unique_ptr<state> st_;
 };
 
 } // namespace detail
@@ -86,29 +53,17 @@ private:
 template <class Client, class Token>
 auto async_wait_for_run(Client& c, std::string id, wait_options opt, Token&& token) {
     return boost::asio::async_compose<Token, void(error_code, run_wait_result)>(
-        detail::run_wait_op<Client>(c, std::move(id), std::move(opt)), token, c.get_executor());
+        detail::single_wait_op<detail::run_reads, Client>(
+            c, run_wait_fsm(std::move(id), detail::with_observer(c, std::move(opt)),
+                            detail::wait_clock::now())),
+        token, c.get_executor());
 }
 
 /// Sync: waits for a scheduler run to end.
 template <class Client>
 run_wait_result wait_for_run(Client& c, std::string id, const wait_options& opt = {}) {
-    run_wait_fsm fsm(std::move(id), detail::with_observer(c, opt), detail::wait_clock::now());
-    diagnostics diag;
-    error_code ec;
-    wait_action a = fsm.start(detail::wait_clock::now());
-    while (a.kind != wait_action::type::done) {
-        if (a.kind == wait_action::type::get) {
-            auto r = c.template call<scheduler::get_run>(job_id(fsm.job_id()), ec, diag);
-            a = fsm.on_run(ec, diag, std::move(r), detail::wait_clock::now());
-        } else if (a.kind == wait_action::type::wait) {
-            a = detail::sleep_until_or_stop(a.until, opt.stop)
-                    ? fsm.on_wake(detail::wait_clock::now())
-                    : fsm.stop(detail::wait_clock::now());
-        } else {
-            a = fsm.stop(detail::wait_clock::now());
-        }
-    }
-    return std::move(fsm.result());
+    return detail::run_single_wait<detail::run_reads>(
+        c, run_wait_fsm(std::move(id), detail::with_observer(c, opt), detail::wait_clock::now()));
 }
 
 } // namespace keyops

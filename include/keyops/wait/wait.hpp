@@ -173,6 +173,26 @@ public:
     /// The length of the kind's path below the CipherTrust base, for the list request's size.
     std::size_t path_size() const noexcept { return Kind::base_path.size(); }
 
+    template <class Client>
+    parsed<cckm::job_list> list(Client& c, const jobs_wait_fsm& fsm, error_code& ec,
+                                diagnostics& diag) {
+        if constexpr (Kind::has_list)
+            return c.template call<cckm::list_jobs<Kind>>(list_query_for<Kind>(fsm), ec, diag);
+        else
+            return {};
+    }
+    template <class Client>
+    parsed<cckm::job> get(Client& c, std::string_view id, error_code& ec, diagnostics& diag) {
+        return c.template call<cckm::get_job<Kind>>(job_id(id), ec, diag);
+    }
+    template <class Client>
+    parsed<cckm::job> cancel(Client& c, std::string_view id, error_code& ec, diagnostics& diag) {
+        if constexpr (Kind::has_cancel)
+            return c.template call<cckm::cancel_job<Kind>>(job_id(id), ec, diag);
+        else
+            return {};
+    }
+
     template <class Client, class Handler>
     void async_list(Client& c, const jobs_wait_fsm& fsm, diagnostics& diag, Handler&& h) {
         if constexpr (Kind::has_list) {
@@ -194,6 +214,57 @@ public:
 private:
     std::conditional_t<Kind::has_list, cckm::list_query<Kind>, char> query_{};
 };
+
+// The machine of a wait on `ids`, of the kind `polls` reads.
+template <class Client, class Polls>
+jobs_wait_fsm make_jobs_wait_fsm(const Client& c, const Polls& polls, std::vector<std::string> ids,
+                                 wait_options opt) {
+    return jobs_wait_fsm(std::move(ids), with_observer(c, std::move(opt)), polls.name(),
+                         polls.has_list(), polls.has_cancel(), wait_clock::now(),
+                         c.options().ciphertrust_base.size() + polls.path_size());
+}
+
+// The sync driver of jobs_wait_fsm: its calls on the calling thread, its pauses asleep.
+template <class Client, class Polls>
+std::vector<job_wait_result> run_jobs_wait(Client& c, Polls polls, std::vector<std::string> ids,
+                                           const wait_options& opt) {
+    jobs_wait_fsm fsm = make_jobs_wait_fsm(c, polls, std::move(ids), opt);
+    diagnostics diag;
+    error_code ec;
+    wait_action a = fsm.start(wait_clock::now());
+    while (a.kind != wait_action::type::done) {
+        switch (a.kind) {
+        case wait_action::type::list:
+            if (polls.has_list()) {
+                auto page = polls.list(c, fsm, ec, diag);
+                a = fsm.on_list(ec, diag, std::move(page), wait_clock::now());
+                continue;
+            }
+            break;
+        case wait_action::type::get: {
+            auto j = polls.get(c, fsm.job_id(), ec, diag);
+            a = fsm.on_job(ec, diag, std::move(j), wait_clock::now());
+            continue;
+        }
+        case wait_action::type::cancel:
+            if (polls.has_cancel()) {
+                auto j = polls.cancel(c, fsm.job_id(), ec, diag);
+                a = fsm.on_job(ec, diag, std::move(j), wait_clock::now());
+                continue;
+            }
+            break;
+        case wait_action::type::wait:
+            a = sleep_until_or_stop(a.until, opt.stop) ? fsm.on_wake(wait_clock::now())
+                                                       : fsm.stop(wait_clock::now());
+            continue;
+        case wait_action::type::status:
+        case wait_action::type::done:
+            break;
+        }
+        a = fsm.stop(wait_clock::now()); // an action this kind cannot take: never asked
+    }
+    return std::move(fsm.results());
+}
 
 // The async driver of jobs_wait_fsm, for the kind `Polls` says how to poll (typed_kind_polls,
 // or any_kind_polls of wait_any.hpp for a kind chosen at run time). The machine asks for a
@@ -234,9 +305,7 @@ private:
     struct state {
         state(Client& cl, std::vector<std::string> ids, wait_options opt, Polls p)
             : c(cl), timer(cl.get_executor()), polls(std::move(p)),
-              fsm(std::move(ids), with_observer(cl, std::move(opt)), polls.name(), polls.has_list(),
-                  polls.has_cancel(), wait_clock::now(),
-                  cl.options().ciphertrust_base.size() + polls.path_size()) {}
+              fsm(make_jobs_wait_fsm(cl, polls, std::move(ids), std::move(opt))) {}
         Client& c;
         boost::asio::steady_timer timer;
         Polls polls;
@@ -280,35 +349,62 @@ private:
     std::unique_ptr<state> st_;
 };
 
-// The async driver of rotation_wait_fsm.
-template <class Client>
-class rotation_wait_op {
-public:
-    rotation_wait_op(Client& c, wait_options opt)
-        : st_(std::make_unique<state>(c, std::move(opt))) {}
+// The drivers of a wait on one resource (single_wait_fsm.hpp), for the machine and the call
+// `Reads` names: rotation_reads below, run_reads in run_wait.hpp. Reads has fsm_type, answer (the
+// call's parsed result), call (the action that asks for it), read() and async_read() that make
+// the call, and feed() that gives the machine its answer.
 
+// Sync: the calls on the calling thread, the pauses asleep.
+template <class Reads, class Client>
+auto run_single_wait(Client& c, typename Reads::fsm_type fsm) {
+    diagnostics diag;
+    error_code ec;
+    wait_action a = fsm.start(wait_clock::now());
+    while (a.kind != wait_action::type::done) {
+        if (a.kind == Reads::call) {
+            auto r = Reads::read(c, fsm, ec, diag);
+            a = Reads::feed(fsm, ec, diag, std::move(r), wait_clock::now());
+        } else if (a.kind == wait_action::type::wait) {
+            a = sleep_until_or_stop(a.until, fsm.options().stop) ? fsm.on_wake(wait_clock::now())
+                                                                 : fsm.stop(wait_clock::now());
+        } else {
+            a = fsm.stop(wait_clock::now());
+        }
+    }
+    return std::move(fsm.result());
+}
+
+// Async.
+template <class Reads, class Client>
+class single_wait_op {
+public:
+    single_wait_op(Client& c, typename Reads::fsm_type fsm)
+        : st_(std::make_unique<state>(c, std::move(fsm))) {}
+
+    // The start (posted first, so as never to complete inside the initiating function), and
+    // the pause timer.
     template <class Self>
     void operator()(Self& self, error_code ec = {}) {
         if (auto a = wait_timer_step(self, *st_, ec))
             act(self, *a);
     }
 
+    // The resource, as read.
     template <class Self>
-    void operator()(Self& self, error_code ec, parsed<ni::rotation_status> st) {
+    void operator()(Self& self, error_code ec, typename Reads::answer r) {
         auto& s = *st_;
         if (wait_cancelled(self))
             ec = boost::asio::error::operation_aborted;
-        act(self, s.fsm.on_status(ec, s.diag, std::move(st), wait_clock::now()));
+        act(self, Reads::feed(s.fsm, ec, s.diag, std::move(r), wait_clock::now()));
     }
 
 private:
     struct state {
-        state(Client& cl, wait_options opt)
-            : c(cl), timer(cl.get_executor()),
-              fsm(with_observer(cl, std::move(opt)), wait_clock::now()) {}
+        state(Client& cl, typename Reads::fsm_type f)
+            : c(cl), timer(cl.get_executor()), fsm(std::move(f)) {}
         Client& c;
         boost::asio::steady_timer timer;
-        rotation_wait_fsm fsm;
+        typename Reads::fsm_type fsm;
         diagnostics diag;
         wait_clock::time_point wake{};
         wait_phase ph = wait_phase::initial;
@@ -317,23 +413,38 @@ private:
     template <class Self>
     void act(Self& self, wait_action a) {
         auto& s = *st_;
-        if (a.kind == wait_action::type::status)
-            return s.c.template async_call<ni::proxy_key_rotation_status>(s.diag, std::move(self));
+        if (a.kind == Reads::call)
+            return Reads::async_read(s.c, s.fsm, s.diag, std::move(self));
         if (a.kind == wait_action::type::wait) {
             s.wake = a.until;
-            return pause(self);
+            return pause_wait(self, s);
         }
         auto result = std::move(s.fsm.result());
-        st_.reset();
+        st_.reset(); // before completing: the handler may start another wait on this client
         self.complete(a.ec, std::move(result));
     }
 
-    template <class Self>
-    void pause(Self& self) {
-        pause_wait(self, *st_);
-    }
-
     std::unique_ptr<state> st_;
+};
+
+// How the rotation wait reads the rotation: its status.
+struct rotation_reads {
+    using fsm_type = rotation_wait_fsm;
+    using answer = parsed<ni::rotation_status>;
+    static constexpr wait_action::type call = wait_action::type::status;
+
+    template <class Client>
+    static answer read(Client& c, const fsm_type&, error_code& ec, diagnostics& diag) {
+        return c.template call<ni::proxy_key_rotation_status>(ec, diag);
+    }
+    template <class Client, class Handler>
+    static void async_read(Client& c, const fsm_type&, diagnostics& diag, Handler&& h) {
+        c.template async_call<ni::proxy_key_rotation_status>(diag, std::forward<Handler>(h));
+    }
+    static wait_action feed(fsm_type& fsm, error_code ec, const diagnostics& diag, answer r,
+                            wait_clock::time_point now) {
+        return fsm.on_status(ec, diag, std::move(r), now);
+    }
 };
 
 template <class Kind, class Client>
@@ -390,7 +501,10 @@ auto async_wait_for_job(Client& c, std::string id, wait_options opt, Token&& tok
 template <class Client, class Token>
 auto async_wait_for_rotation(Client& c, wait_options opt, Token&& token) {
     return boost::asio::async_compose<Token, void(error_code, rotation_wait_result)>(
-        detail::rotation_wait_op<Client>(c, std::move(opt)), token, c.get_executor());
+        detail::single_wait_op<detail::rotation_reads, Client>(
+            c,
+            rotation_wait_fsm(detail::with_observer(c, std::move(opt)), detail::wait_clock::now())),
+        token, c.get_executor());
 }
 
 /// Sync: waits for several jobs of one kind; one result per id, in the order given.
@@ -398,46 +512,7 @@ template <class Kind, class Client>
 std::vector<job_wait_result> wait_for_jobs(Client& c, std::vector<std::string> ids,
                                            const wait_options& opt = {}) {
     static_assert(cckm::is_job_kind<Kind>, "keyops: wait_for_jobs<K> needs a job kind");
-    jobs_wait_fsm fsm(std::move(ids), detail::with_observer(c, opt), Kind::name, Kind::has_list,
-                      Kind::has_cancel, detail::wait_clock::now(),
-                      c.options().ciphertrust_base.size() + Kind::base_path.size());
-    diagnostics diag;
-    error_code ec;
-    wait_action a = fsm.start(detail::wait_clock::now());
-    while (a.kind != wait_action::type::done) {
-        switch (a.kind) {
-        case wait_action::type::list:
-            if constexpr (Kind::has_list) {
-                auto page = c.template call<cckm::list_jobs<Kind>>(
-                    detail::list_query_for<Kind>(fsm), ec, diag);
-                a = fsm.on_list(ec, diag, std::move(page), detail::wait_clock::now());
-                continue;
-            }
-            break;
-        case wait_action::type::get: {
-            auto j = c.template call<cckm::get_job<Kind>>(job_id(fsm.job_id()), ec, diag);
-            a = fsm.on_job(ec, diag, std::move(j), detail::wait_clock::now());
-            continue;
-        }
-        case wait_action::type::cancel:
-            if constexpr (Kind::has_cancel) {
-                auto j = c.template call<cckm::cancel_job<Kind>>(job_id(fsm.job_id()), ec, diag);
-                a = fsm.on_job(ec, diag, std::move(j), detail::wait_clock::now());
-                continue;
-            }
-            break;
-        case wait_action::type::wait:
-            a = detail::sleep_until_or_stop(a.until, opt.stop)
-                    ? fsm.on_wake(detail::wait_clock::now())
-                    : fsm.stop(detail::wait_clock::now());
-            continue;
-        case wait_action::type::status:
-        case wait_action::type::done:
-            break;
-        }
-        a = fsm.stop(detail::wait_clock::now()); // an action this kind cannot take: never
-    }
-    return std::move(fsm.results());
+    return detail::run_jobs_wait(c, detail::typed_kind_polls<Kind>{}, std::move(ids), opt);
 }
 
 /// Sync: waits for one job.
@@ -451,23 +526,8 @@ job_wait_result wait_for_job(Client& c, std::string id, const wait_options& opt 
 /// Sync: waits for the last proxy key rotation to end.
 template <class Client>
 rotation_wait_result wait_for_rotation(Client& c, const wait_options& opt = {}) {
-    rotation_wait_fsm fsm(detail::with_observer(c, opt), detail::wait_clock::now());
-    diagnostics diag;
-    error_code ec;
-    wait_action a = fsm.start(detail::wait_clock::now());
-    while (a.kind != wait_action::type::done) {
-        if (a.kind == wait_action::type::status) {
-            auto st = c.template call<ni::proxy_key_rotation_status>(ec, diag);
-            a = fsm.on_status(ec, diag, std::move(st), detail::wait_clock::now());
-        } else if (a.kind == wait_action::type::wait) {
-            a = detail::sleep_until_or_stop(a.until, opt.stop)
-                    ? fsm.on_wake(detail::wait_clock::now())
-                    : fsm.stop(detail::wait_clock::now());
-        } else {
-            a = fsm.stop(detail::wait_clock::now());
-        }
-    }
-    return std::move(fsm.result());
+    return detail::run_single_wait<detail::rotation_reads>(
+        c, rotation_wait_fsm(detail::with_observer(c, opt), detail::wait_clock::now()));
 }
 
 } // namespace keyops

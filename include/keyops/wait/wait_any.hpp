@@ -30,6 +30,21 @@ public:
     bool has_cancel() const noexcept { return k_->has_cancel; }
     std::size_t path_size() const noexcept { return 1 + k_->path.size(); }
 
+    template <class Client>
+    parsed<cckm::job_list> list(Client& c, const jobs_wait_fsm& fsm, error_code& ec,
+                                diagnostics& diag) {
+        return c.template call<cckm::any_list_jobs>(cckm::kind_path(*k_),
+                                                    list_query_for<cckm::any_kind>(fsm), ec, diag);
+    }
+    template <class Client>
+    parsed<cckm::job> get(Client& c, std::string_view id, error_code& ec, diagnostics& diag) {
+        return c.template call<cckm::any_get_job>(cckm::kind_path(*k_), job_id(id), ec, diag);
+    }
+    template <class Client>
+    parsed<cckm::job> cancel(Client& c, std::string_view id, error_code& ec, diagnostics& diag) {
+        return c.template call<cckm::any_cancel_job>(cckm::kind_path(*k_), job_id(id), ec, diag);
+    }
+
     template <class Client, class Handler>
     void async_list(Client& c, const jobs_wait_fsm& fsm, diagnostics& diag, Handler&& h) {
         query_ = list_query_for<cckm::any_kind>(fsm); // kept: the call reads it until it ends
@@ -71,50 +86,8 @@ template <class Client>
 std::vector<job_wait_result> wait_for_jobs(Client& c, cckm::job_kind kind,
                                            std::vector<std::string> ids,
                                            const wait_options& opt = {}) {
-    const cckm::kind_row& k = cckm::kind_row_of(kind);
-    jobs_wait_fsm fsm(std::move(ids), detail::with_observer(c, opt), k.name, k.has_list,
-                      k.has_cancel, detail::wait_clock::now(),
-                      c.options().ciphertrust_base.size() + 1 + k.path.size());
-    diagnostics diag;
-    error_code ec;
-    wait_action a = fsm.start(detail::wait_clock::now());
-    using type = wait_action::type;
-    while (a.kind != type::done) {
-        switch (a.kind) {
-        case type::list:
-            if (k.has_list) {
-                auto page = c.template call<cckm::any_list_jobs>(
-                    cckm::kind_path(k), detail::list_query_for<cckm::any_kind>(fsm), ec, diag);
-                a = fsm.on_list(ec, diag, std::move(page), detail::wait_clock::now());
-                continue;
-            }
-            break;
-        case type::get: {
-            auto j = c.template call<cckm::any_get_job>(cckm::kind_path(k), job_id(fsm.job_id()),
-                                                        ec, diag);
-            a = fsm.on_job(ec, diag, std::move(j), detail::wait_clock::now());
-            continue;
-        }
-        case type::cancel:
-            if (k.has_cancel) {
-                auto j = c.template call<cckm::any_cancel_job>(cckm::kind_path(k),
-                                                               job_id(fsm.job_id()), ec, diag);
-                a = fsm.on_job(ec, diag, std::move(j), detail::wait_clock::now());
-                continue;
-            }
-            break;
-        case type::wait:
-            a = detail::sleep_until_or_stop(a.until, opt.stop)
-                    ? fsm.on_wake(detail::wait_clock::now())
-                    : fsm.stop(detail::wait_clock::now());
-            continue;
-        case type::status:
-        case type::done:
-            break;
-        }
-        a = fsm.stop(detail::wait_clock::now()); // an action this kind cannot take: never asked
-    }
-    return std::move(fsm.results());
+    return detail::run_jobs_wait(c, detail::any_kind_polls(cckm::kind_row_of(kind)), std::move(ids),
+                                 opt);
 }
 
 } // namespace keyops
