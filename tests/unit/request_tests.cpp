@@ -443,6 +443,71 @@ BOOST_AUTO_TEST_CASE(writer_matches_boost_json_serialize) {
     BOOST_TEST(std::move(empty).finish() == "{}");
 }
 
+// The token requests' bodies are written the same way: for texts with every kind of byte, the
+// bytes the DOM and its serializer wrote for them before.
+BOOST_AUTO_TEST_CASE(auth_bodies_match_boost_json_serialize) {
+    std::string all_bytes;
+    for (int c = 1; c < 256; ++c)
+        all_bytes += static_cast<char>(c);
+    for (const std::string& t :
+         {std::string("plain"), std::string("q\"b\\s/\n\x01\x7f caf\xc3\xa9"), all_bytes}) {
+        const auto body = [](const auto& b) {
+            std::string out;
+            BOOST_TEST_REQUIRE(!b.write_json(out));
+            return out;
+        };
+        keyops::ctm::password_grant pg;
+        pg.username = t;
+        pg.password = t;
+        pg.domain = t;
+        pg.auth_domain_path = t;
+        pg.auth_domain = t;
+        pg.connection = t;
+        boost::json::object o;
+        o["grant_type"] = "password";
+        o["username"] = t;
+        o["password"] = t;
+        o["domain"] = t;
+        o["auth_domain_path"] = t;
+        o["auth_domain"] = t;
+        o["connection"] = t;
+        BOOST_TEST(body(pg) == boost::json::serialize(o));
+        pg.domain.clear();
+        pg.connection.clear();
+        BOOST_TEST(body(pg) ==
+                   boost::json::serialize(boost::json::object{{"grant_type", "password"},
+                                                              {"username", t},
+                                                              {"password", t},
+                                                              {"auth_domain_path", t},
+                                                              {"auth_domain", t}}));
+
+        keyops::ctm::refresh_grant rg;
+        rg.refresh_token = t;
+        rg.renew_refresh_token = true;
+        BOOST_TEST(body(rg) ==
+                   boost::json::serialize(boost::json::object{{"grant_type", "refresh_token"},
+                                                              {"refresh_token", t},
+                                                              {"renew_refresh_token", true}}));
+        keyops::ctm::revocation rv;
+        rv.token = t;
+        BOOST_TEST(body(rv) == boost::json::serialize(boost::json::object{
+                                   {"token", t}, {"token_type_hint", "refresh_token"}}));
+
+        keyops::ni::credentials nc;
+        nc.username = t;
+        nc.password = t;
+        nc.domain = keyops::ni::domain_type::ldap;
+        nc.domain_value = t;
+        BOOST_TEST(body(nc) == boost::json::serialize(boost::json::object{
+                                   {"username", t},
+                                   {"password", t},
+                                   {"domain", {{"domain_type", "LDAP"}, {"value", t}}}}));
+        keyops::ni::vidm_credentials vc;
+        vc.vidm_token = t;
+        BOOST_TEST(body(vc) == boost::json::serialize(boost::json::object{{"vidm_token", t}}));
+    }
+}
+
 // raw_json_body's check accepts what boost::json::parse reads as an object, and nothing else.
 BOOST_AUTO_TEST_CASE(object_check_matches_boost_json_parse) {
     const char* texts[] = {"{}",

@@ -4,14 +4,13 @@
 // CipherTrust Manager token endpoints: password and refresh-token grants, and revocation.
 
 #include <keyops/endpoint/descriptor.hpp>
+#include <keyops/endpoint/json_body.hpp>
 #include <keyops/error.hpp>
 #include <keyops/model/auth.hpp>
 
-#include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
-
 #include <string>
 #include <tuple>
+#include <utility>
 
 namespace keyops::ctm {
 
@@ -27,19 +26,17 @@ struct password_grant {
     error_code write_json(std::string& out) const {
         if (username.empty())
             return make_error_code(error::invalid_argument);
-        boost::json::object o;
-        o["grant_type"] = "password";
-        o["username"] = username;
-        o["password"] = password;
+        detail::json_object_writer o;
+        o.add("grant_type", "password").add("username", username).add("password", password);
         if (!domain.empty())
-            o["domain"] = domain;
+            o.add("domain", domain);
         if (!auth_domain_path.empty())
-            o["auth_domain_path"] = auth_domain_path;
+            o.add("auth_domain_path", auth_domain_path);
         if (!auth_domain.empty())
-            o["auth_domain"] = auth_domain;
+            o.add("auth_domain", auth_domain);
         if (!connection.empty())
-            o["connection"] = connection;
-        out = boost::json::serialize(o);
+            o.add("connection", connection);
+        out = std::move(o).finish();
         return {};
     }
 };
@@ -53,12 +50,11 @@ struct refresh_grant {
     error_code write_json(std::string& out) const {
         if (refresh_token.empty())
             return make_error_code(error::invalid_argument);
-        boost::json::object o;
-        o["grant_type"] = "refresh_token";
-        o["refresh_token"] = refresh_token;
+        detail::json_object_writer o;
+        o.add("grant_type", "refresh_token").add("refresh_token", refresh_token);
         if (renew_refresh_token)
-            o["renew_refresh_token"] = true;
-        out = boost::json::serialize(o);
+            o.add("renew_refresh_token", true);
+        out = std::move(o).finish();
         return {};
     }
 };
@@ -80,11 +76,11 @@ struct revocation {
     error_code write_json(std::string& out) const {
         if (token.empty())
             return make_error_code(error::invalid_argument);
-        boost::json::object o;
-        o["token"] = token;
+        detail::json_object_writer o;
+        o.add("token", token);
         if (!token_type_hint.empty())
-            o["token_type_hint"] = token_type_hint;
-        out = boost::json::serialize(o);
+            o.add("token_type_hint", token_type_hint);
+        out = std::move(o).finish();
         return {};
     }
 };

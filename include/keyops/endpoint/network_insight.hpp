@@ -7,15 +7,14 @@
 
 #include <keyops/auth/credentials.hpp>
 #include <keyops/endpoint/descriptor.hpp>
+#include <keyops/endpoint/json_body.hpp>
 #include <keyops/error.hpp>
 #include <keyops/model/auth.hpp>
 #include <keyops/model/network_insight.hpp>
 
-#include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
-
 #include <string>
 #include <tuple>
+#include <utility>
 
 namespace keyops::ni {
 
@@ -29,14 +28,13 @@ struct credentials {
     error_code write_json(std::string& out) const {
         if (username.empty())
             return make_error_code(error::invalid_argument);
-        boost::json::object d;
-        d["domain_type"] = domain == domain_type::ldap ? "LDAP" : "LOCAL";
-        d["value"] = domain_value;
-        boost::json::object o;
-        o["username"] = username;
-        o["password"] = password;
-        o["domain"] = std::move(d);
-        out = boost::json::serialize(o);
+        detail::json_object_writer d;
+        d.add("domain_type", domain == domain_type::ldap ? "LDAP" : "LOCAL")
+            .add("value", domain_value);
+        detail::json_object_writer o;
+        o.add("username", username).add("password", password);
+        o.add_json("domain", std::move(d).finish());
+        out = std::move(o).finish();
         return {};
     }
 };
@@ -58,9 +56,9 @@ struct vidm_credentials {
     error_code write_json(std::string& out) const {
         if (vidm_token.empty())
             return make_error_code(error::invalid_argument);
-        boost::json::object o;
-        o["vidm_token"] = vidm_token;
-        out = boost::json::serialize(o);
+        detail::json_object_writer o;
+        o.add("vidm_token", vidm_token);
+        out = std::move(o).finish();
         return {};
     }
 };
