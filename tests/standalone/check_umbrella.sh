@@ -42,7 +42,7 @@ core)
     bad=$(grep -E '/openssl/' "$work/core" || true)
     extra=$(grep -E '/boost/(asio|beast)/' "$work/core" | comm -23 - "$work/allowed")
     io=$(sed -n "s|^$inc/||p" "$work/core" |
-        grep -E '^keyops/(transport|client)/|^keyops/wait/wait\.hpp$' || true)
+        grep -E '^keyops/(transport|client)/|^keyops/wait/(wait|drivers)\.hpp$' || true)
     if [ -n "$bad$extra$io" ]; then
         echo "<keyops/core.hpp> includes what it must not:"
         printf '%s\n' $bad $extra $io

@@ -1,0 +1,435 @@
+#ifndef KEYOPS_WAIT_DRIVERS_HPP
+#define KEYOPS_WAIT_DRIVERS_HPP
+
+// The drivers of the wait machines, one sync and one async for each shape of wait: the jobs of
+// one kind (jobs_wait_fsm.hpp, the kind's calls named by a kind policy: typed_kind_polls here,
+// any_kind_polls in wait_any.hpp) and one resource (single_wait_fsm.hpp, its call named by
+// rotation_reads here or run_reads in run_wait.hpp). wait.hpp and run_wait.hpp hold the public
+// functions; their rules (completion, cancellation, deadline, lifetimes) are those written at the
+// top of wait.hpp.
+
+#include <keyops/client/client.hpp>
+#include <keyops/endpoint/cckm.hpp>
+#include <keyops/endpoint/network_insight.hpp>
+#include <keyops/wait/jobs_wait_fsm.hpp>
+#include <keyops/wait/rotation_wait_fsm.hpp>
+#include <keyops/wait/types.hpp>
+
+#include <boost/asio/cancellation_type.hpp>
+#include <boost/asio/compose.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace keyops {
+namespace detail {
+
+// The list request a list action asks for.
+template <class Kind>
+cckm::list_query<Kind> list_query_for(const jobs_wait_fsm& fsm) {
+    cckm::list_query<Kind> q;
+    for (auto id : fsm.list_ids())
+        q.id.emplace_back(id);
+    q.overall_status = fsm.list_status();
+    q.limit = fsm.list_limit();
+    if (fsm.list_skip() != 0)
+        q.skip = fsm.list_skip();
+    return q;
+}
+
+// The next timer expiry of a pause: its end, or sooner to look at a stop flag.
+inline wait_clock::time_point next_tick(wait_clock::time_point until, bool has_stop) {
+    if (!has_stop)
+        return until;
+    const auto soon = wait_clock::now() + stop_check_period;
+    return soon < until ? soon : until;
+}
+
+// Sleeps the calling thread until `until`; false when the stop flag was set meanwhile.
+inline bool sleep_until_or_stop(wait_clock::time_point until, const std::atomic<bool>* stop) {
+    for (;;) {
+        if (stop && stop->load(std::memory_order_relaxed))
+            return false;
+        const auto now = wait_clock::now();
+        if (now >= until)
+            return true;
+        std::this_thread::sleep_until(next_tick(until, stop != nullptr));
+    }
+}
+
+template <class Self>
+bool wait_cancelled(Self& self) {
+    return self.get_cancellation_state().cancelled() != boost::asio::cancellation_type::none;
+}
+
+enum class wait_phase : unsigned char { initial, posted, running };
+
+// A pause of an async wait: until the machine's wake time, or sooner to look at a stop flag.
+template <class Self, class State>
+void pause_wait(Self& self, State& s) {
+    s.timer.expires_at(next_tick(s.wake, s.fsm.options().stop != nullptr));
+    s.timer.async_wait(std::move(self));
+}
+
+// What both async waits do at their start and at each end of the pause timer: post first (never
+// completing inside the initiating function), then the machine's first step, then its next one
+// once the pause is over. Nothing when the wait goes on waiting (the post, or more pause).
+template <class Self, class State>
+std::optional<wait_action> wait_timer_step(Self& self, State& s, error_code ec) {
+    if (s.ph == wait_phase::initial) {
+        s.ph = wait_phase::posted;
+        self.reset_cancellation_state(boost::asio::enable_total_cancellation());
+        boost::asio::post(self.get_io_executor(), std::move(self));
+        return std::nullopt;
+    }
+    const auto now = wait_clock::now();
+    if (s.ph == wait_phase::posted) {
+        s.ph = wait_phase::running;
+        return wait_cancelled(self) ? s.fsm.stop(now) : s.fsm.start(now);
+    }
+    if (ec || wait_cancelled(self) || s.fsm.stop_requested())
+        return s.fsm.stop(now);
+    if (now < s.wake) {
+        pause_wait(self, s);
+        return std::nullopt;
+    }
+    return s.fsm.on_wake(now);
+}
+
+// A wait tells the client's observer of its polls unless it was given one of its own.
+template <class Client>
+wait_options with_observer(const Client& c, wait_options opt) {
+    if (!opt.observer)
+        opt.observer = c.options().observer;
+    return opt;
+}
+
+// How a wait polls the jobs of a kind known at compile time: through the kind's typed
+// endpoints, each compiled only when the kind has it.
+template <class Kind>
+class typed_kind_polls {
+public:
+    static_assert(cckm::is_job_kind<Kind>, "keyops: a wait needs a job kind");
+
+    std::string_view name() const noexcept { return Kind::name; }
+    bool has_list() const noexcept { return Kind::has_list; }
+    bool has_cancel() const noexcept { return Kind::has_cancel; }
+    /// The length of the kind's path below the CipherTrust base, for the list request's size.
+    std::size_t path_size() const noexcept { return Kind::base_path.size(); }
+
+    template <class Client>
+    parsed<cckm::job_list> list(Client& c, const jobs_wait_fsm& fsm, error_code& ec,
+                                diagnostics& diag) {
+        if constexpr (Kind::has_list)
+            return c.template call<cckm::list_jobs<Kind>>(list_query_for<Kind>(fsm), ec, diag);
+        else
+            return {};
+    }
+    template <class Client>
+    parsed<cckm::job> get(Client& c, std::string_view id, error_code& ec, diagnostics& diag) {
+        return c.template call<cckm::get_job<Kind>>(job_id(id), ec, diag);
+    }
+    template <class Client>
+    parsed<cckm::job> cancel(Client& c, std::string_view id, error_code& ec, diagnostics& diag) {
+        if constexpr (Kind::has_cancel)
+            return c.template call<cckm::cancel_job<Kind>>(job_id(id), ec, diag);
+        else
+            return {};
+    }
+
+    template <class Client, class Handler>
+    void async_list(Client& c, const jobs_wait_fsm& fsm, diagnostics& diag, Handler&& h) {
+        if constexpr (Kind::has_list) {
+            query_ = list_query_for<Kind>(fsm); // kept: the call reads it until it completes
+            c.template async_call<cckm::list_jobs<Kind>>(query_, diag, std::forward<Handler>(h));
+        }
+    }
+    template <class Client, class Handler>
+    void async_get(Client& c, std::string_view id, diagnostics& diag, Handler&& h) {
+        c.template async_call<cckm::get_job<Kind>>(job_id(id), diag, std::forward<Handler>(h));
+    }
+    template <class Client, class Handler>
+    void async_cancel(Client& c, std::string_view id, diagnostics& diag, Handler&& h) {
+        if constexpr (Kind::has_cancel)
+            c.template async_call<cckm::cancel_job<Kind>>(job_id(id), diag,
+                                                          std::forward<Handler>(h));
+    }
+
+private:
+    std::conditional_t<Kind::has_list, cckm::list_query<Kind>, char> query_{};
+};
+
+// The machine of a wait on `ids`, of the kind `polls` reads.
+template <class Client, class Polls>
+jobs_wait_fsm make_jobs_wait_fsm(const Client& c, const Polls& polls, std::vector<std::string> ids,
+                                 wait_options opt) {
+    return jobs_wait_fsm(std::move(ids), with_observer(c, std::move(opt)), polls.name(),
+                         polls.has_list(), polls.has_cancel(), wait_clock::now(),
+                         c.options().ciphertrust_base.size() + polls.path_size());
+}
+
+// The sync driver of jobs_wait_fsm: its calls on the calling thread, its pauses asleep.
+template <class Client, class Polls>
+std::vector<job_wait_result> run_jobs_wait(Client& c, Polls polls, std::vector<std::string> ids,
+                                           const wait_options& opt) {
+    jobs_wait_fsm fsm = make_jobs_wait_fsm(c, polls, std::move(ids), opt);
+    diagnostics diag;
+    error_code ec;
+    wait_action a = fsm.start(wait_clock::now());
+    while (a.kind != wait_action::type::done) {
+        switch (a.kind) {
+        case wait_action::type::list:
+            if (polls.has_list()) {
+                auto page = polls.list(c, fsm, ec, diag);
+                a = fsm.on_list(ec, diag, std::move(page), wait_clock::now());
+                continue;
+            }
+            break;
+        case wait_action::type::get: {
+            auto j = polls.get(c, fsm.job_id(), ec, diag);
+            a = fsm.on_job(ec, diag, std::move(j), wait_clock::now());
+            continue;
+        }
+        case wait_action::type::cancel:
+            if (polls.has_cancel()) {
+                auto j = polls.cancel(c, fsm.job_id(), ec, diag);
+                a = fsm.on_job(ec, diag, std::move(j), wait_clock::now());
+                continue;
+            }
+            break;
+        case wait_action::type::wait:
+            a = sleep_until_or_stop(a.until, opt.stop) ? fsm.on_wake(wait_clock::now())
+                                                       : fsm.stop(wait_clock::now());
+            continue;
+        case wait_action::type::status:
+        case wait_action::type::done:
+            break;
+        }
+        a = fsm.stop(wait_clock::now()); // an action this kind cannot take: never asked
+    }
+    return std::move(fsm.results());
+}
+
+// The async driver of jobs_wait_fsm, for the kind `Polls` says how to poll (typed_kind_polls,
+// or any_kind_polls of wait_any.hpp for a kind chosen at run time). The machine asks for a
+// list or a cancel only of a kind that has one.
+template <class Polls, class Client>
+class jobs_wait_op {
+public:
+    jobs_wait_op(Client& c, std::vector<std::string> ids, wait_options opt, Polls polls = {})
+        : st_(std::make_unique<state>(c, std::move(ids), std::move(opt), std::move(polls))) {}
+
+    // The start (posted first, so as never to complete inside the initiating function), and
+    // the pause timer.
+    template <class Self>
+    void operator()(Self& self, error_code ec = {}) {
+        if (auto a = wait_timer_step(self, *st_, ec))
+            act(self, *a);
+    }
+
+    // A list page.
+    template <class Self>
+    void operator()(Self& self, error_code ec, parsed<cckm::job_list> page) {
+        auto& s = *st_;
+        if (wait_cancelled(self))
+            ec = boost::asio::error::operation_aborted;
+        act(self, s.fsm.on_list(ec, s.diag, std::move(page), wait_clock::now()));
+    }
+
+    // One job (GET), or the answer to a cancel.
+    template <class Self>
+    void operator()(Self& self, error_code ec, parsed<cckm::job> job) {
+        auto& s = *st_;
+        if (wait_cancelled(self))
+            ec = boost::asio::error::operation_aborted;
+        act(self, s.fsm.on_job(ec, s.diag, std::move(job), wait_clock::now()));
+    }
+
+private:
+    struct state {
+        state(Client& cl, std::vector<std::string> ids, wait_options opt, Polls p)
+            : c(cl), timer(cl.get_executor()), polls(std::move(p)),
+              fsm(make_jobs_wait_fsm(cl, polls, std::move(ids), std::move(opt))) {}
+        Client& c;
+        boost::asio::steady_timer timer;
+        Polls polls;
+        jobs_wait_fsm fsm;
+        diagnostics diag;
+        wait_clock::time_point wake{};
+        wait_phase ph = wait_phase::initial;
+    };
+
+    template <class Self>
+    void act(Self& self, wait_action a) {
+        auto& s = *st_;
+        switch (a.kind) {
+        case wait_action::type::list:
+            if (s.polls.has_list())
+                return s.polls.async_list(s.c, s.fsm, s.diag, std::move(self));
+            break;
+        case wait_action::type::get:
+            return s.polls.async_get(s.c, s.fsm.job_id(), s.diag, std::move(self));
+        case wait_action::type::cancel:
+            if (s.polls.has_cancel())
+                return s.polls.async_cancel(s.c, s.fsm.job_id(), s.diag, std::move(self));
+            break;
+        case wait_action::type::wait:
+            s.wake = a.until;
+            return pause(self);
+        case wait_action::type::status:
+        case wait_action::type::done:
+            break;
+        }
+        auto results = std::move(s.fsm.results());
+        st_.reset(); // before completing: the handler may start another wait on this client
+        self.complete(a.ec, std::move(results));
+    }
+
+    template <class Self>
+    void pause(Self& self) {
+        pause_wait(self, *st_);
+    }
+
+    std::unique_ptr<state> st_;
+};
+
+// The drivers of a wait on one resource (single_wait_fsm.hpp), for the machine and the call
+// `Reads` names: rotation_reads below, run_reads in run_wait.hpp. Reads has fsm_type, answer (the
+// call's parsed result), call (the action that asks for it), read() and async_read() that make
+// the call, and feed() that gives the machine its answer.
+
+// Sync: the calls on the calling thread, the pauses asleep.
+template <class Reads, class Client>
+auto run_single_wait(Client& c, typename Reads::fsm_type fsm) {
+    diagnostics diag;
+    error_code ec;
+    wait_action a = fsm.start(wait_clock::now());
+    while (a.kind != wait_action::type::done) {
+        if (a.kind == Reads::call) {
+            auto r = Reads::read(c, fsm, ec, diag);
+            a = Reads::feed(fsm, ec, diag, std::move(r), wait_clock::now());
+        } else if (a.kind == wait_action::type::wait) {
+            a = sleep_until_or_stop(a.until, fsm.options().stop) ? fsm.on_wake(wait_clock::now())
+                                                                 : fsm.stop(wait_clock::now());
+        } else {
+            a = fsm.stop(wait_clock::now());
+        }
+    }
+    return std::move(fsm.result());
+}
+
+// Async.
+template <class Reads, class Client>
+class single_wait_op {
+public:
+    single_wait_op(Client& c, typename Reads::fsm_type fsm)
+        : st_(std::make_unique<state>(c, std::move(fsm))) {}
+
+    // The start (posted first, so as never to complete inside the initiating function), and
+    // the pause timer.
+    template <class Self>
+    void operator()(Self& self, error_code ec = {}) {
+        if (auto a = wait_timer_step(self, *st_, ec))
+            act(self, *a);
+    }
+
+    // The resource, as read.
+    template <class Self>
+    void operator()(Self& self, error_code ec, typename Reads::answer r) {
+        auto& s = *st_;
+        if (wait_cancelled(self))
+            ec = boost::asio::error::operation_aborted;
+        act(self, Reads::feed(s.fsm, ec, s.diag, std::move(r), wait_clock::now()));
+    }
+
+private:
+    struct state {
+        state(Client& cl, typename Reads::fsm_type f)
+            : c(cl), timer(cl.get_executor()), fsm(std::move(f)) {}
+        Client& c;
+        boost::asio::steady_timer timer;
+        typename Reads::fsm_type fsm;
+        diagnostics diag;
+        wait_clock::time_point wake{};
+        wait_phase ph = wait_phase::initial;
+    };
+
+    template <class Self>
+    void act(Self& self, wait_action a) {
+        auto& s = *st_;
+        if (a.kind == Reads::call)
+            return Reads::async_read(s.c, s.fsm, s.diag, std::move(self));
+        if (a.kind == wait_action::type::wait) {
+            s.wake = a.until;
+            return pause_wait(self, s);
+        }
+        auto result = std::move(s.fsm.result());
+        st_.reset(); // before completing: the handler may start another wait on this client
+        self.complete(a.ec, std::move(result));
+    }
+
+    std::unique_ptr<state> st_;
+};
+
+// How the rotation wait reads the rotation: its status.
+struct rotation_reads {
+    using fsm_type = rotation_wait_fsm;
+    using answer = parsed<ni::rotation_status>;
+    static constexpr wait_action::type call = wait_action::type::status;
+
+    template <class Client>
+    static answer read(Client& c, const fsm_type&, error_code& ec, diagnostics& diag) {
+        return c.template call<ni::proxy_key_rotation_status>(ec, diag);
+    }
+    template <class Client, class Handler>
+    static void async_read(Client& c, const fsm_type&, diagnostics& diag, Handler&& h) {
+        c.template async_call<ni::proxy_key_rotation_status>(diag, std::forward<Handler>(h));
+    }
+    static wait_action feed(fsm_type& fsm, error_code ec, const diagnostics& diag, answer r,
+                            wait_clock::time_point now) {
+        return fsm.on_status(ec, diag, std::move(r), now);
+    }
+};
+
+template <class Kind, class Client>
+class one_job_wait_op {
+public:
+    one_job_wait_op(Client& c, std::string id, wait_options opt)
+        : c_(c), id_(std::move(id)), opt_(std::move(opt)) {}
+
+    template <class Self>
+    void operator()(Self& self) {
+        self.reset_cancellation_state(boost::asio::enable_total_cancellation());
+        std::vector<std::string> ids;
+        ids.push_back(std::move(id_));
+        boost::asio::async_compose<Self, void(error_code, std::vector<job_wait_result>)>(
+            jobs_wait_op<typed_kind_polls<Kind>, Client>(c_, std::move(ids), std::move(opt_)), self,
+            c_.get_executor());
+    }
+
+    template <class Self>
+    void operator()(Self& self, error_code ec, std::vector<job_wait_result> r) {
+        self.complete(ec, std::move(r.front()));
+    }
+
+private:
+    Client& c_;
+    std::string id_;
+    wait_options opt_;
+};
+
+} // namespace detail
+} // namespace keyops
+
+#endif
