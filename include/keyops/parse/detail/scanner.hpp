@@ -23,6 +23,7 @@
 
 #include <keyops/error.hpp>
 #include <keyops/parse/detail/scan_bytes.hpp>
+#include <keyops/parse/detail/scan_tokens.hpp>
 
 #include <boost/json/string_view.hpp>
 
@@ -93,6 +94,10 @@ private:
         ec = make_error_code(e);
         detail_ = what;
         return false;
+    }
+    bool fail(error_code& ec, const scan_fault& f) {
+        p_ = f.at;
+        return fail(ec, f.code, f.detail);
     }
     bool fail_eof(error_code& ec) {
         return fail(ec, error::incomplete_json, "the body ends inside the JSON document");
@@ -249,113 +254,36 @@ private:
     // fits, else as uint64 when it fits, else as double, the way basic_parser delivers it.
     template <bool Emit>
     bool number(error_code& ec) {
+        number_token t;
+        scan_fault f;
+        if (!read_number(p_, end_, t, f))
+            return fail(ec, f);
         const char* const start = p_;
-        const char* p = p_;
-        const bool negative = *p == '-';
-        if (negative && ++p == end_) {
-            p_ = end_;
-            return fail_eof(ec);
-        }
-        std::uint64_t mantissa = 0;
-        bool too_long = false; // more than an uint64 holds
-        if (*p == '0') {
-            ++p;
-        } else if (*p >= '1' && *p <= '9') {
-            do {
-                const unsigned d = static_cast<unsigned>(*p - '0');
-                if (mantissa > (UINT64_MAX - d) / 10)
-                    too_long = true;
-                else if (!too_long)
-                    mantissa = mantissa * 10 + d;
-                ++p;
-            } while (p != end_ && is_digit(*p));
-        } else {
-            p_ = p;
-            return fail(ec, error::malformed_json,
-                        negative ? "expected a digit after '-'" : "expected a value");
-        }
-        bool integer = true;
-        if (p != end_ && *p == '.') {
-            integer = false;
-            if (++p == end_) {
-                p_ = end_;
-                return fail_eof(ec);
-            }
-            if (!is_digit(*p)) {
-                p_ = p;
-                return fail(ec, error::malformed_json, "expected a digit after '.'");
-            }
-            while (p != end_ && is_digit(*p))
-                ++p;
-        }
-        bool exponent_up = true;
-        if (p != end_ && (*p == 'e' || *p == 'E')) {
-            integer = false;
-            if (++p != end_ && (*p == '+' || *p == '-'))
-                exponent_up = *p++ == '+';
-            if (p == end_) {
-                p_ = end_;
-                return fail_eof(ec);
-            }
-            if (!is_digit(*p)) {
-                p_ = p;
-                return fail(ec, error::malformed_json, "expected a digit in the exponent");
-            }
-            std::uint64_t e = 0;
-            do {
-                e = e * 10 + static_cast<std::uint64_t>(*p - '0');
-                if (e > 2147483647u) { // as basic_parser, which keeps the exponent in an int
-                    p_ = p;
-                    return fail(ec, error::malformed_json, "an exponent too large");
-                }
-                ++p;
-            } while (p != end_ && is_digit(*p));
-        }
-        p_ = p;
+        p_ = t.end;
         if constexpr (!Emit) {
             return true;
         } else {
-            const string_view_type text(start, static_cast<std::size_t>(p - start));
-            if (integer && !too_long) {
-                if (!negative) {
-                    if (mantissa <= static_cast<std::uint64_t>(INT64_MAX))
-                        return h_.on_int64(static_cast<std::int64_t>(mantissa), text, ec);
-                    return h_.on_uint64(mantissa, text, ec);
+            const string_view_type text(start, static_cast<std::size_t>(t.end - start));
+            if (t.integer && !t.too_long) {
+                if (!t.negative) {
+                    if (t.mantissa <= static_cast<std::uint64_t>(INT64_MAX))
+                        return h_.on_int64(static_cast<std::int64_t>(t.mantissa), text, ec);
+                    return h_.on_uint64(t.mantissa, text, ec);
                 }
-                if (mantissa <= static_cast<std::uint64_t>(INT64_MAX) + 1)
-                    return h_.on_int64(static_cast<std::int64_t>(0 - mantissa), text, ec);
+                if (t.mantissa <= static_cast<std::uint64_t>(INT64_MAX) + 1)
+                    return h_.on_int64(static_cast<std::int64_t>(0 - t.mantissa), text, ec);
             }
             double d = 0;
-            if (!to_double(start, p, d)) {
+            if (!to_double(start, t.end, d)) {
                 // Past the range of a double: infinity, or zero when the exponent is negative.
-                d = exponent_up || mantissa_is_large(start, p)
+                d = t.exponent_up || mantissa_is_large(start, t.end)
                         ? std::numeric_limits<double>::infinity()
                         : 0.0;
-                if (negative)
+                if (t.negative)
                     d = -d;
             }
             return h_.on_double(d, text, ec);
         }
-    }
-
-    // Four hex digits at p (after "\u"), or -1 with ec set.
-    long hex4(error_code& ec, const char* p) {
-        long v = 0;
-        for (int i = 0; i < 4; ++i, ++p) {
-            if (p == end_) {
-                p_ = end_;
-                fail_eof(ec);
-                return -1;
-            }
-            const int d = hex_digit(*p);
-            if (d < 0) {
-                p_ = p;
-                fail(ec, error::malformed_json, "expected four hex digits after \\u");
-                return -1;
-            }
-            v = v * 16 + d;
-        }
-        return v;
     }
 
     // A multi-byte UTF-8 sequence at q: its length, or 0 with ec set.
@@ -440,83 +368,10 @@ private:
                     return true;
             }
             if (c == '\\') {
-                if (q + 1 == end_) {
-                    p_ = end_;
-                    return fail_eof(ec);
-                }
-                char out = 0;
-                switch (q[1]) {
-                case '"':
-                    out = '"';
-                    break;
-                case '\\':
-                    out = '\\';
-                    break;
-                case '/':
-                    out = '/';
-                    break;
-                case 'b':
-                    out = '\b';
-                    break;
-                case 'f':
-                    out = '\f';
-                    break;
-                case 'n':
-                    out = '\n';
-                    break;
-                case 'r':
-                    out = '\r';
-                    break;
-                case 't':
-                    out = '\t';
-                    break;
-                case 'u': {
-                    long cp = hex4(ec, q + 2);
-                    if (cp < 0)
-                        return false;
-                    q += 6;
-                    if (cp >= 0xDC00 && cp <= 0xDFFF) {
-                        p_ = q - 6;
-                        return fail(ec, error::malformed_json,
-                                    "a UTF-16 low surrogate without a high one before it");
-                    }
-                    if (cp >= 0xD800 && cp <= 0xDBFF) {
-                        if (end_ - q < 2) {
-                            if (q == end_ || *q == '\\') {
-                                p_ = end_;
-                                return fail_eof(ec);
-                            }
-                            p_ = q;
-                            return fail(ec, error::malformed_json,
-                                        "a UTF-16 high surrogate without a low one after it");
-                        }
-                        if (q[0] != '\\' || q[1] != 'u') {
-                            p_ = q;
-                            return fail(ec, error::malformed_json,
-                                        "a UTF-16 high surrogate without a low one after it");
-                        }
-                        const long low = hex4(ec, q + 2);
-                        if (low < 0)
-                            return false;
-                        if (low < 0xDC00 || low > 0xDFFF) {
-                            p_ = q;
-                            return fail(ec, error::malformed_json,
-                                        "a UTF-16 high surrogate without a low one after it");
-                        }
-                        q += 6;
-                        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-                    }
-                    if constexpr (Emit)
-                        append_utf8(text_, static_cast<unsigned long>(cp));
-                    continue;
-                }
-                default:
-                    p_ = q;
-                    return fail(ec, error::malformed_json, "an unknown escape in a string");
-                }
-                if constexpr (Emit)
-                    text_ += out;
-                q += 2;
+                scan_fault f;
+                q = read_escape(q, end_, Emit ? &text_ : nullptr, f);
+                if (q == nullptr)
+                    return fail(ec, f);
                 continue;
             }
             if (c >= 0x80) {
