@@ -2,8 +2,8 @@
 #define KEYOPS_PARSE_DETAIL_SCAN_BYTES_HPP
 
 // The byte-level pieces of keyops' JSON scanner (scanner.hpp): runs of plain string text and of
-// whitespace found 16 bytes at a time where SSE2 is there, UTF-8 sequences checked, escapes
-// decoded, numbers converted.
+// whitespace found 16 bytes at a time where SSE2 is there, UTF-8 sequences checked, and the
+// helpers the token readers (scan_tokens.hpp) decode escapes and convert numbers with.
 
 #include <cerrno>
 #include <charconv>

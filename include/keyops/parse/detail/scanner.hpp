@@ -99,8 +99,11 @@ private:
         p_ = f.at;
         return fail(ec, f.code, f.detail);
     }
+    // The body ends inside the document: the fault is at its end.
     bool fail_eof(error_code& ec) {
-        return fail(ec, error::incomplete_json, "the body ends inside the JSON document");
+        scan_fault f;
+        fault_at_end(f, end_);
+        return fail(ec, f);
     }
 
     KEYOPS_SCANNER_INLINE void skip_ws() noexcept { p_ = skip_whitespace(p_, end_); }
@@ -239,10 +242,8 @@ private:
         const std::size_t k = left < n ? left : n;
         if (std::memcmp(p_, word, k) != 0)
             return fail(ec, error::malformed_json, "expected a value");
-        if (k < n) {
-            p_ = end_;
+        if (k < n)
             return fail_eof(ec);
-        }
         p_ += n;
         if constexpr (Emit)
             return first == 'n' ? h_.on_null(ec) : h_.on_bool(first == 't', ec);
@@ -293,7 +294,6 @@ private:
         if (len > 0)
             return len;
         if (len < 0) {
-            p_ = end_;
             fail_eof(ec);
         } else {
             p_ = q;
@@ -326,10 +326,8 @@ private:
     bool string_rest(error_code& ec, const char* q) {
         const char* const start = p_ + 1;
         for (;;) {
-            if (q == end_) {
-                p_ = end_;
+            if (q == end_)
                 return fail_eof(ec);
-            }
             const auto c = static_cast<unsigned char>(*q);
             if (c == '"') {
                 p_ = q + 1;
@@ -355,10 +353,8 @@ private:
         if constexpr (Emit)
             text_.assign(start, static_cast<std::size_t>(q - start));
         for (;;) {
-            if (q == end_) {
-                p_ = end_;
+            if (q == end_)
                 return fail_eof(ec);
-            }
             const auto c = static_cast<unsigned char>(*q);
             if (c == '"') {
                 p_ = q + 1;
