@@ -784,6 +784,31 @@ BOOST_AUTO_TEST_CASE(generated_lists_agree_with_the_full_parse_and_the_dom) {
                     "generated list " + std::to_string(seed));
 }
 
+// The parser takes a key by the schema entry it expects next when the bytes are that name and a
+// quote; keys that only begin or end like the expected name, or spell it with escapes, are read
+// and looked up instead, and end where the full parse and the DOM say.
+BOOST_AUTO_TEST_CASE(keys_near_the_expected_names_are_read_as_written) {
+    const std::string body =
+        R"({"skip":0,"limit":2,"total":2,"resources":[)"
+        R"({"i":"x","idd":"y","id":"job-1","ur":"u","uri":"v","uri\"":1,)"
+        R"("overall\u005fstatus":"failed","detailed_status":{"a":"b"},"abor":true,"abort":true},)"
+        R"({"id\u0000":"q","\u0069d":"job-2","overall_status" : "completed","abort\u0000":true,)"
+        R"("abort":false,"detailed_status":null,"cloud":"oci"}]})";
+    list_agrees(body, "near keys");
+    auto mask = parses<keyops::cckm::job_brief_list>(body);
+    BOOST_TEST_REQUIRE(mask->resources.size() == 2u);
+    BOOST_TEST(mask->resources[0].id == "job-1");
+    BOOST_TEST(mask->resources[0].overall_status.raw == "failed");
+    BOOST_TEST(mask->resources[0].abort);
+    BOOST_TEST(mask->resources[1].id == "job-2");
+    BOOST_TEST(!mask->resources[1].abort);
+    // An unread member's fault names that member.
+    auto bad = parse_fails<keyops::cckm::job_brief_list>(
+        R"({"resources":[{"id":"a","uri":"b","account":[1,}]})");
+    BOOST_TEST((bad.ec == error::malformed_json));
+    BOOST_TEST(bad.diag.json_path == "/resources/0/account");
+}
+
 BOOST_AUTO_TEST_CASE(skipped_members_are_still_checked) {
     using keyops::cckm::job_brief_list;
     const std::string head = R"({"total":1,"resources":[{"id":"a",)";

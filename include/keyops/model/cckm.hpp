@@ -164,15 +164,37 @@ struct keyops::json_schema<keyops::cckm::job_list> {
     };
 };
 
-// In the order the server writes them (see json_schema<cckm::job>).
+// Every member of json_schema<cckm::job>, in the same order (the server's), the unread ones
+// too: each key is then recognised by its position, and the values nobody reads are skipped.
 template <>
 struct keyops::json_schema<keyops::cckm::job_brief> {
     using T = cckm::job_brief;
     static constexpr field_entry fields[] = {
         field<&T::id>("id"),
+        unread("uri"),
+        unread("account"),
+        unread("application"),
+        unread("devAccount"),
+        unread("createdAt"),
+        unread("updatedAt"),
+        unread("completed_at"),
         field<&T::overall_status>("overall_status"),
         field<&T::detailed_status>("detailed_status"),
+        unread("cloud"),
+        unread("key_vaults"),
         field<&T::abort>("abort"),
+        unread("sync_item"),
+        unread("vaults"),
+        unread("key_rings"),
+        unread("kms"),
+        unread("domains"),
+        unread("organizations"),
+        unread("groups"),
+        unread("regions"),
+        unread("job_id"),
+        unread("key_id"),
+        unread("version_count"),
+        unread("operation"),
     };
 };
 

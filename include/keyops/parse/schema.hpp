@@ -17,7 +17,10 @@
 // (counts), timestamp, status_word<S>,
 // string_list, json_view, json_object_view, any type with a json_schema, and std::vector of such
 // a type. Every member is optional: absent or null leaves it empty. Members not in the schema
-// are skipped, at any depth.
+// are skipped, at any depth. List the fields in the order the server writes them: the parser
+// expects each key to be the one after the last it matched, and takes it without a lookup when
+// it is. `keyops::unread("name")` lists a member the type does not read, so that a field mask
+// keeps that order too.
 //
 // Further member types are taught to schemas by specialising keyops::json_member_type<M> with a
 // `static constexpr value_sink value` (one function per JSON value kind, null where M does not
@@ -57,10 +60,27 @@ struct has_json_schema : std::false_type {};
 template <class T>
 struct has_json_schema<T, std::void_t<decltype(json_schema<T>::fields)>> : std::true_type {};
 
+// True when every name is text a JSON string holds as it is (printable ASCII, no quote or
+// backslash): the scanner matches a key against the name it expects byte for byte.
+constexpr bool plain_names(const field_entry* f, std::size_t n) noexcept {
+    for (std::size_t i = 0; i < n; ++i)
+        for (char c : f[i].name)
+            if (c < 0x20 || c > 0x7E || c == '"' || c == '\\')
+                return false;
+    return true;
+}
+
 template <class T>
-inline constexpr object_schema schema_of{
-    json_schema<T>::fields, std::size(json_schema<T>::fields),
-    object_schema::lengths_of(json_schema<T>::fields, std::size(json_schema<T>::fields))};
+constexpr object_schema make_schema() noexcept {
+    constexpr const field_entry* fields = json_schema<T>::fields;
+    constexpr std::size_t n = std::size(json_schema<T>::fields);
+    static_assert(plain_names(fields, n),
+                  "a json_schema name must be printable ASCII without '\"' or '\\'");
+    return {fields, n, object_schema::lengths_of(fields, n)};
+}
+
+template <class T>
+inline constexpr object_schema schema_of = make_schema<T>();
 
 template <class T>
 constexpr T& as(void* p) noexcept {
@@ -440,6 +460,15 @@ struct field_sink {
 template <auto Member>
 constexpr field_entry field(std::string_view name) noexcept {
     return field_entry{name, &detail::field_sink<Member>::value};
+}
+
+/// One entry of a json_schema for a member the server sends and the type does not read: its
+/// value is skipped, as for any member the schema does not name, but a schema that lists the
+/// members in the order the server writes them, read and unread, lets the parser recognise
+/// each key by its position instead of reading it and looking it up. A field mask (a type
+/// reading a few of many members) gains most.
+constexpr field_entry unread(std::string_view name) noexcept {
+    return field_entry{name, nullptr};
 }
 
 } // namespace keyops

@@ -38,6 +38,28 @@ public:
         return top_ != nullptr && top_->kind == frame_kind::object && top_->field == nullptr;
     }
 
+    /// The name the next key of the innermost object most likely has: the schema's entry after
+    /// the one the last key matched (servers write members in a fixed order). Empty when there
+    /// is no guess. Schema names are plain text (no quote, backslash or control character), so
+    /// a key whose bytes are the name and a quote is that name, and the scanner may take it
+    /// with on_expected_key() instead of reading it.
+    std::string_view expected_key() const noexcept {
+        const frame* f = top_;
+        if (f == nullptr || f->kind != frame_kind::object || skip_)
+            return {};
+        const object_schema& s = *f->schema;
+        return f->hint < s.size ? s.fields[f->hint].name : std::string_view();
+    }
+
+    /// The key is the one expected_key() named.
+    void on_expected_key() noexcept {
+        frame& f = *top_;
+        const field_entry& e = f.schema->fields[f.hint++];
+        f.has_key = true;
+        f.key = e.name;
+        f.field = e.sink ? &e : nullptr;
+    }
+
     bool on_document_begin(error_code&) { return true; }
     bool on_document_end(error_code&) { return true; }
 
@@ -75,10 +97,11 @@ public:
         frame& f = *top_;
         f.has_key = true;
         if (f.kind == frame_kind::object) {
-            f.field = f.schema->find(key, f.hint);
+            const field_entry* e = f.schema->find(key, f.hint);
             // An unknown key outside the body (it had escapes) is copied out of the scratch
             // buffer, which the next key overwrites: an error's path names it.
-            f.key = f.field ? f.field->name : stable ? key : st_.keep(key);
+            f.key = e ? e->name : stable ? key : st_.keep(key);
+            f.field = e && e->sink ? e : nullptr; // an unread member is skipped
             return true;
         }
         // A generic object keeps its keys, so they must outlive the scratch buffer.

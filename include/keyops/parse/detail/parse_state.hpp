@@ -7,6 +7,7 @@
 // (handler.hpp) both work on it.
 
 #include <keyops/error.hpp>
+#include <keyops/parse/detail/scan_bytes.hpp>
 #include <keyops/parse/json_view.hpp>
 
 #include <boost/json/monotonic_resource.hpp>
@@ -98,40 +99,8 @@ private:
     const field_problem* head_ = nullptr;
 };
 
-namespace detail {
-
-// Equality of two byte ranges of length `n`, inline: keys are short, and a call to memcmp costs
-// more than the comparison. Loads of 8 or 4 bytes, the last one overlapping the one before.
-inline bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
-    if (n >= 8) {
-        std::uint64_t x, y;
-        for (std::size_t i = 0; i + 8 < n; i += 8) {
-            std::memcpy(&x, a + i, 8);
-            std::memcpy(&y, b + i, 8);
-            if (x != y)
-                return false;
-        }
-        std::memcpy(&x, a + n - 8, 8);
-        std::memcpy(&y, b + n - 8, 8);
-        return x == y;
-    }
-    if (n >= 4) {
-        std::uint32_t x, y, u, v;
-        std::memcpy(&x, a, 4);
-        std::memcpy(&y, b, 4);
-        std::memcpy(&u, a + n - 4, 4);
-        std::memcpy(&v, b + n - 4, 4);
-        return ((x ^ y) | (u ^ v)) == 0;
-    }
-    for (std::size_t i = 0; i < n; ++i)
-        if (a[i] != b[i])
-            return false;
-    return true;
-}
-
-} // namespace detail
-
-/// One JSON member of a C++ type: its name, and how it is read into the object.
+/// One JSON member of a C++ type: its name, and how it is read into the object; a null sink
+/// for a member the type knows of and does not read (keyops::unread), whose value is skipped.
 struct field_entry {
     std::string_view name;
     const value_sink* sink;

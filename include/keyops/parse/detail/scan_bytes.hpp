@@ -43,6 +43,35 @@ KEYOPS_SCANNER_INLINE unsigned first_set(unsigned bits) noexcept {
 #endif
 }
 
+// Equality of two byte ranges of length `n`, inline: keys are short, and a call to memcmp costs
+// more than the comparison. Loads of 8 or 4 bytes, the last one overlapping the one before.
+inline bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
+    if (n >= 8) {
+        std::uint64_t x, y;
+        for (std::size_t i = 0; i + 8 < n; i += 8) {
+            std::memcpy(&x, a + i, 8);
+            std::memcpy(&y, b + i, 8);
+            if (x != y)
+                return false;
+        }
+        std::memcpy(&x, a + n - 8, 8);
+        std::memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    if (n >= 4) {
+        std::uint32_t x, y, u, v;
+        std::memcpy(&x, a, 4);
+        std::memcpy(&y, b, 4);
+        std::memcpy(&u, a + n - 4, 4);
+        std::memcpy(&v, b + n - 4, 4);
+        return ((x ^ y) | (u ^ v)) == 0;
+    }
+    for (std::size_t i = 0; i < n; ++i)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
 // The first byte in [p, end) that ends a run of plain string text: '"', '\\', a control
 // character or a byte of a multi-byte UTF-8 sequence; `end` when there is none. `quote` tells
 // whether that byte is the '"', found from the comparisons themselves: reading the byte again
