@@ -74,8 +74,9 @@ template <class T>
 constexpr object_schema make_schema() noexcept {
     constexpr const field_entry* fields = json_schema<T>::fields;
     constexpr std::size_t n = std::size(json_schema<T>::fields);
-    static_assert(plain_names(fields, n),
-                  "a json_schema name must be printable ASCII without '\"' or '\\'");
+    static_assert(
+        plain_names(fields, n),
+        "keyops::json_schema: a member name must be printable ASCII without '\"' or '\\'");
     return {fields, n, object_schema::lengths_of(fields, n)};
 }
 
