@@ -52,6 +52,11 @@ public:
     std::string request_id;
     /// Network Insight `details`, with their targets.
     std::vector<server_error_detail> server_details;
+    /// True when the error answer passes on a cloud's throttling (its text holds
+    /// `TooManyRequests`, as OCI's does when CCKM relays it), whatever its HTTP status: the
+    /// server did nothing, so the request may be sent again after a pause. Retry policies retry
+    /// it like a 429 for any method (retry/policies.hpp), and waits ride it out.
+    bool throttled = false;
     /// `host:port` of the node that answered last (or was tried last), when the transport
     /// knows several nodes of a cluster; empty otherwise.
     std::string node;

@@ -205,21 +205,43 @@ inline void write(dump& d, const keyops::cckm::job_brief& j) {
     d.boolean(j.done());
 }
 
-inline void write(dump& d, const keyops::scheduler::cckm_sync_params& p) {
+inline void write(dump& d, const keyops::scheduler::job_params& p) {
     d.str(p.cloud_name);
     d.list(p.kms);
     d.list(p.oci_vaults);
-    d.boolean(p.synchronize_all);
+    d.opt(p.synchronize_all);
+    for (std::string_view s : {p.expiration, p.expire_in, p.rotation_after, p.backup_key,
+                               p.connection, p.description, p.scope})
+        d.str(s);
+    d.opt(p.aws_param.retain_alias);
+    d.opt(p.aws_param.rotate_material);
+    d.opt(p.do_scp);
+    d.opt(p.tied_to_hsm);
+    d.opt(p.retention_count);
+    d.num(static_cast<std::int64_t>(p.filters.size()));
+    for (const auto& f : p.filters) {
+        d.str(f.resource_type);
+        d.value(f.resource_query);
+    }
+    d.boolean(p.empty());
 }
 
 inline void write(dump& d, const keyops::scheduler::job_config& c) {
-    for (std::string_view s :
-         {c.id, c.uri, c.account, c.name, c.description, c.operation, c.run_on, c.run_at})
+    for (std::string_view s : {c.id, c.uri, c.account, c.dev_account, c.application, c.name,
+                               c.description, c.operation, c.run_on, c.run_at})
         d.str(s);
     d.opt(c.disabled);
     d.time(c.created_at);
     d.time(c.updated_at);
+    d.time(c.start_date);
+    d.time(c.end_date);
+    d.boolean(c.start_date.is_set());
+    write(d, c.job_config_params);
     write(d, c.cckm_synchronization_params);
+    write(d, c.cckm_key_rotation_params);
+    write(d, c.cckm_xks_credential_rotation_params);
+    write(d, c.database_backup_params);
+    write(d, c.params());
 }
 
 inline void write(dump& d, const keyops::scheduler::run& r) {

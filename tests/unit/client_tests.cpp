@@ -352,6 +352,78 @@ BOOST_AUTO_TEST_CASE(throwing_form_carries_diagnostics) {
     }
 }
 
+// OCI's throttling passed through by CCKM: the text holds TooManyRequests, under whatever status.
+const std::string oci_throttled =
+    R"({"code":14,"codeDesc":"NCERRInternalServerError: Internal server error",)"
+    R"("message":"OCI service error: TooManyRequests. Request was throttled."})";
+const std::string oci_quota =
+    R"({"code":14,"codeDesc":"NCERRTooManyRequests",)"
+    R"("message":"OCI service error: LimitExceeded. The tenancy's key quota is used up."})";
+
+BOOST_AUTO_TEST_CASE(a_throttled_start_is_retried_within_the_budget) {
+    fixture<> f;
+    f.fake().push_response(500, oci_throttled);
+    f.fake().push_response(400, oci_throttled, {{"Retry-After", "0"}});
+    f.fake().push_response(201, job_body);
+    cckm::oci_sync_body body;
+    body.vaults = {"v1"};
+    const double before = f.c.retry().budget().tokens();
+    auto j = f.c.call<cckm::start_job<cckm::oci>>(body, f.ec, f.diag);
+    BOOST_TEST_REQUIRE(!f.ec, f.diag.describe(f.ec));
+    BOOST_TEST(j->id == "j1");
+    BOOST_TEST(f.diag.attempts == 3u);
+    BOOST_TEST(f.fake().requests().size() == 3u);
+    BOOST_TEST(!f.diag.throttled); // the last answer was the job
+    // Two retries took two tokens; the success put a tenth of one back.
+    BOOST_TEST(f.c.retry().budget().tokens() == before - 2 + 0.1,
+               boost::test_tools::tolerance(1e-9));
+}
+
+BOOST_AUTO_TEST_CASE(throttling_that_never_ends_stops_at_the_attempt_limit) {
+    keyops::backoff_options o = fast_backoff();
+    o.max_attempts = 4;
+    fixture<> f{keyops::no_auth(), keyops::exponential_backoff(o, 3)};
+    for (int i = 0; i < 10; ++i)
+        f.fake().push_response(500, oci_throttled);
+    cckm::oci_sync_body body;
+    f.c.call<cckm::start_job<cckm::oci>>(body, f.ec, f.diag);
+    BOOST_TEST((f.ec == keyops::error::server_error));
+    BOOST_TEST(f.diag.throttled);
+    BOOST_TEST(f.diag.attempts == 4u);
+    BOOST_TEST(f.fake().requests().size() == 4u);
+    BOOST_TEST(f.diag.last_attempt.find("gave up after 4 attempts") != std::string::npos,
+               f.diag.last_attempt);
+}
+
+BOOST_AUTO_TEST_CASE(other_cloud_errors_are_not_throttling) {
+    // A quota error under 429: a start reached the server, so it is not sent again.
+    fixture<> f;
+    f.fake().push_response(429, oci_quota);
+    f.fake().push_response(201, job_body);
+    cckm::oci_sync_body body;
+    f.c.call<cckm::start_job<cckm::oci>>(body, f.ec, f.diag);
+    BOOST_TEST((f.ec == keyops::error::rate_limited));
+    BOOST_TEST(!f.diag.throttled);
+    BOOST_TEST(f.fake().requests().size() == 1u);
+    BOOST_TEST(f.diag.last_attempt.find("not idempotent") != std::string::npos);
+    // The same text under 400, even for a read: the status decides, and 400 is not retried.
+    fixture<> g;
+    g.fake().push_response(400, oci_quota);
+    g.fake().push_response(200, job_body);
+    g.c.call<cckm::get_job<cckm::oci>>(job_id("j1"), g.ec, g.diag);
+    BOOST_TEST((g.ec == keyops::error::http_status));
+    BOOST_TEST(g.fake().requests().size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(no_retry_never_retries_throttling) {
+    fixture<keyops::no_auth, keyops::no_retry> f{keyops::no_auth(), keyops::no_retry()};
+    f.fake().push_response(500, oci_throttled);
+    f.c.call<cckm::get_job<cckm::oci>>(job_id("j1"), f.ec, f.diag);
+    BOOST_TEST((f.ec == keyops::error::server_error));
+    BOOST_TEST(f.diag.throttled);
+    BOOST_TEST(f.fake().requests().size() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(retry_budget_is_shared_by_calls) {
     keyops::backoff_options o = fast_backoff();
     o.budget_capacity = 2;

@@ -38,11 +38,23 @@ Commands:
   proxy-key rotate [--wait] [--deadline SECONDS] [--interval SECONDS]
   proxy-key status
   proxy-key details
-  schedule list [--name N] [--limit N] [--skip N]
+  schedule list [--name N] [--limit N] [--skip N] [--all]
   schedule get ID
-  schedule create --name N --cloud aws|oci|azure|gcp|... --run-at CRON [--run-on any]
-                 [--kms ID]... [--oci-vault ID]... [--all] [--body JSON | --body-file FILE]
-                 (--body members are merged over the flags'; --body alone is sent as given)
+  schedule create --name N --run-at CRON [--operation sync|key-rotation|xks-credential-rotation]
+                 [--run-on any] [--description D] [--disabled true|false] [--start-date TIME]
+                 [--end-date TIME] and the operation's flags:
+                 sync (the default): --cloud aws|oci|... (--kms ID... | --oci-vault ID... | --all)
+                 key-rotation: --cloud aws|oci [--expiration Xd|Yh] [--expire-in Xd|Yh]
+                   [--rotation-after Xd] [--retain-alias true|false] [--rotate-material true|false]
+                 xks-credential-rotation: [--cloud aws]
+                 [--body JSON | --body-file FILE] (merged over the flags'; alone: sent as given)
+  schedule update ID [--name N] [--run-at CRON] [--run-on R] [--description D]
+                 [--disabled true|false] [--start-date TIME] [--end-date TIME] [--cloud C]
+                 [--kms ID]... [--oci-vault ID]... [--sync-all true|false] [--expiration P]
+                 [--expire-in P] [--rotation-after P] [--retain-alias B] [--rotate-material B]
+                 [--clear NAME]... [--operation OP] [--body JSON | --body-file FILE]
+                 (only what is given changes; --clear sends NAME as null: kms, oci_vaults,
+                 description, start_date, end_date, expiration, expire_in, rotation_after)
   schedule delete ID
   schedule run-now ID
   schedule runs [--config ID] [--status in_progress|completed|failed] [--limit N] [--skip N]
@@ -199,8 +211,11 @@ global_options parse_global(int argc, char** argv, std::vector<std::string>& res
         "--kms",       "--region", "--key-vault", "--key-ring", "--vault",
         "--oci-vault", "--group",  "--key-id",    "--operation"};
     // keyops schedule's (schedule.cpp).
-    static const std::vector<std::string> schedule_valued = {"--name", "--cloud", "--run-at",
-                                                             "--run-on", "--config"};
+    static const std::vector<std::string> schedule_valued = {
+        "--name",         "--cloud",           "--run-at",    "--run-on",
+        "--config",       "--description",     "--disabled",  "--start-date",
+        "--end-date",     "--expiration",      "--expire-in", "--rotation-after",
+        "--retain-alias", "--rotate-material", "--sync-all",  "--clear"};
     bool options_end = false;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];

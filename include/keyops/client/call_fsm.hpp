@@ -270,6 +270,7 @@ private:
         if (!ec) {
             const unsigned status = b_->res.result_int();
             diag_->http_status = status;
+            diag_->throttled = false;
             if (status / 100 == 2) {
                 retry_->on_success();
                 return finish({});
@@ -286,8 +287,10 @@ private:
             outcome.ec = detail::status_error(status);
             outcome.http_status = status;
             outcome.retry_after = detail::retry_after_of(b_->res, now.wall);
+            outcome.throttled = diag_->throttled;
         } else {
             diag_->http_status = 0;
+            diag_->throttled = false;
             outcome.ec = ec;
             if (ec == error::proxy_refused) {
                 outcome.proxy_status = b_->res.result_int();

@@ -2,11 +2,12 @@
 #define KEYOPS_MODEL_SCHEDULER_HPP
 
 // CipherTrust scheduler response types: a job config (a schedule), a run of one (a scheduler
-// job), and a page of each. docs/server-api.md ("Scheduler") says which fields are confirmed:
-// `operation` and the `cckm_synchronization_params` members are in Thales' client, `name`,
-// `run_on` and `run_at` in the scheduler's documentation; the rest of the fields modelled here
-// are unconfirmed guesses in CipherTrust's usual shape, and read as empty when a server does not
-// send them. Members not modelled are skipped.
+// job), and a page of each. A config's members and its operations' parameters are those Thales'
+// own tested clients read from real servers (docs/server-api.md, "Scheduler"): the server
+// answers every operation's parameters under `job_config_params`, and a config that still
+// carries them under the create-side name (`cckm_synchronization_params`, ...) is read too
+// (job_config::params()). The run's fields are unconfirmed guesses in CipherTrust's usual
+// shape, read as empty when a server does not send them. Members not modelled are skipped.
 
 #include <keyops/model/paging.hpp>
 #include <keyops/model/status.hpp>
@@ -22,28 +23,104 @@
 
 namespace keyops::scheduler {
 
-/// `cckm_synchronization_params` of a CCKM synchronization schedule.
-struct cckm_sync_params {
-    std::string_view cloud_name; ///< "aws", "oci", "azure", "gcp", ...
-    string_list kms;             ///< AWS: KMS names or ids
-    string_list oci_vaults;      ///< OCI: vault ids
-    bool synchronize_all = false;
+/// The `operation` words of job configs.
+inline constexpr std::string_view cckm_synchronization = "cckm_synchronization";
+inline constexpr std::string_view cckm_key_rotation = "cckm_key_rotation";
+inline constexpr std::string_view cckm_xks_credential_rotation = "cckm_xks_credential_rotation";
+inline constexpr std::string_view database_backup = "database_backup";
+
+/// `aws_param` of a CCKM key rotation: what happens to an AWS key's alias and material.
+struct aws_rotation_param {
+    std::optional<bool> retain_alias;    ///< keep the alias and timestamp on the archived key
+    std::optional<bool> rotate_material; ///< rotate the key material (CipherTrust Manager 2.21+)
 };
 
-/// A job config: what runs, and when (`run_at`, a cron line).
+/// One entry of a database backup's `filters`: which resources a domain backup holds.
+struct backup_filter {
+    std::string_view resource_type; ///< `resourceType`: "Keys", "cte_policies", ...
+    json_view resource_query;       ///< `resourceQuery`: an object of attributes, as sent
+};
+
+/// The parameters of a job config, for any of the four operations: each operation's members
+/// are read when present, the others stay empty. Which apply is told by job_config::operation.
+struct job_params {
+    /// CCKM synchronization, key rotation and XKS credential rotation: "aws", "oci", ...
+    std::string_view cloud_name;
+
+    /// CCKM synchronization: AWS KMS names or ids, OCI vault ids, or every resource.
+    string_list kms;
+    string_list oci_vaults;
+    std::optional<bool> synchronize_all;
+
+    /// CCKM key rotation: the new key's lifetime (`Xd` or `Yh`; empty: never expires), the
+    /// period within which expiring keys are rotated (empty: every key), and the days after
+    /// creation, then after each rotation, at which keys are rotated (`Xd`).
+    std::string_view expiration;
+    std::string_view expire_in;
+    std::string_view rotation_after;
+    aws_rotation_param aws_param;
+
+    /// Database backup.
+    std::string_view backup_key; ///< `backupKey`: the key encrypting the backup
+    std::string_view connection; ///< the SCP connection's name or id
+    std::string_view description;
+    std::optional<bool> do_scp;
+    std::optional<bool> tied_to_hsm; ///< `tiedToHSM`
+    std::optional<std::int64_t> retention_count;
+    std::string_view scope; ///< "system" or "domain"
+    std::vector<backup_filter> filters;
+
+    /// True when no member was read (absent, null or `{}`).
+    bool empty() const noexcept {
+        return cloud_name.empty() && kms.empty() && oci_vaults.empty() && !synchronize_all &&
+               expiration.empty() && expire_in.empty() && rotation_after.empty() &&
+               !aws_param.retain_alias && !aws_param.rotate_material && backup_key.empty() &&
+               connection.empty() && description.empty() && !do_scp && !tied_to_hsm &&
+               !retention_count && scope.empty() && filters.empty();
+    }
+};
+
+/// A job config: what runs (`operation` and its parameters), and when (`run_at`, a cron line,
+/// between `start_date` and `end_date` when they are set).
 struct job_config {
     std::string_view id;
-    std::string_view uri;     ///< unconfirmed
-    std::string_view account; ///< unconfirmed
+    std::string_view uri;
+    std::string_view account;
+    std::string_view dev_account; ///< `devAccount`
+    std::string_view application;
+    timestamp created_at; ///< `createdAt`
+    timestamp updated_at; ///< `updatedAt`
     std::string_view name;
-    std::string_view description; ///< unconfirmed
-    std::string_view operation;   ///< "cckm_synchronization"
-    std::string_view run_on;      ///< "any": any node of a cluster
-    std::string_view run_at;      ///< a cron line, e.g. "0 2 * * *"
-    std::optional<bool> disabled; ///< unconfirmed
-    timestamp created_at;         ///< `createdAt`
-    timestamp updated_at;         ///< `updatedAt`
-    cckm_sync_params cckm_synchronization_params;
+    std::string_view description;
+    std::string_view operation; ///< cckm_synchronization, cckm_key_rotation, ...
+    std::string_view run_at;    ///< a cron line, e.g. "0 2 * * *"
+    std::string_view run_on;    ///< "any": any node of a cluster (the server's default)
+    std::optional<bool> disabled;
+    /// When the config becomes active and inactive. Go's zero time `0001-01-01T00:00:00Z`, which
+    /// servers send for a date never set, reads as not set: test with timestamp::is_set().
+    timestamp start_date;
+    timestamp end_date;
+    /// The operation's parameters as servers answer them.
+    job_params job_config_params;
+    /// The same under the create-side names, when a server answers with those.
+    job_params cckm_synchronization_params;
+    job_params cckm_key_rotation_params;
+    job_params cckm_xks_credential_rotation_params;
+    job_params database_backup_params;
+
+    /// The operation's parameters: job_config_params, or when that is empty, the create-side
+    /// member of the config's operation.
+    const job_params& params() const noexcept {
+        if (!job_config_params.empty())
+            return job_config_params;
+        if (operation == cckm_key_rotation)
+            return cckm_key_rotation_params;
+        if (operation == cckm_xks_credential_rotation)
+            return cckm_xks_credential_rotation_params;
+        if (operation == database_backup)
+            return database_backup_params;
+        return cckm_synchronization_params;
+    }
 };
 
 /// A run of a job config (the scheduler calls it a job).
@@ -75,7 +152,8 @@ struct run {
 /// One page of job configs.
 struct job_config_list {
     std::optional<std::uint64_t> skip;
-    std::optional<std::uint64_t> limit;
+    /// The page size; -1 answers a request for every item on one page (`limit=-1`).
+    std::optional<std::int64_t> limit;
     std::optional<std::uint64_t> total;
     std::vector<job_config> resources;
 };
@@ -83,7 +161,8 @@ struct job_config_list {
 /// One page of runs.
 struct run_list {
     std::optional<std::uint64_t> skip;
-    std::optional<std::uint64_t> limit;
+    /// The page size; -1 answers a request for every item on one page (`limit=-1`).
+    std::optional<std::int64_t> limit;
     std::optional<std::uint64_t> total;
     std::vector<run> resources;
 };
@@ -100,13 +179,43 @@ std::optional<std::uint64_t> next_page_skip(const Page& page, std::uint64_t skip
 } // namespace keyops::scheduler
 
 template <>
-struct keyops::json_schema<keyops::scheduler::cckm_sync_params> {
-    using T = scheduler::cckm_sync_params;
+struct keyops::json_schema<keyops::scheduler::aws_rotation_param> {
+    using T = scheduler::aws_rotation_param;
+    static constexpr field_entry fields[] = {
+        field<&T::retain_alias>("retain_alias"),
+        field<&T::rotate_material>("rotate_material"),
+    };
+};
+
+template <>
+struct keyops::json_schema<keyops::scheduler::backup_filter> {
+    using T = scheduler::backup_filter;
+    static constexpr field_entry fields[] = {
+        field<&T::resource_type>("resourceType"),
+        field<&T::resource_query>("resourceQuery"),
+    };
+};
+
+template <>
+struct keyops::json_schema<keyops::scheduler::job_params> {
+    using T = scheduler::job_params;
     static constexpr field_entry fields[] = {
         field<&T::cloud_name>("cloud_name"),
         field<&T::kms>("kms"),
         field<&T::oci_vaults>("oci_vaults"),
         field<&T::synchronize_all>("synchronize_all"),
+        field<&T::expiration>("expiration"),
+        field<&T::expire_in>("expire_in"),
+        field<&T::rotation_after>("rotation_after"),
+        field<&T::aws_param>("aws_param"),
+        field<&T::backup_key>("backupKey"),
+        field<&T::connection>("connection"),
+        field<&T::description>("description"),
+        field<&T::do_scp>("do_scp"),
+        field<&T::tied_to_hsm>("tiedToHSM"),
+        field<&T::retention_count>("retentionCount"),
+        field<&T::scope>("scope"),
+        field<&T::filters>("filters"),
     };
 };
 
@@ -117,15 +226,23 @@ struct keyops::json_schema<keyops::scheduler::job_config> {
         field<&T::id>("id"),
         field<&T::uri>("uri"),
         field<&T::account>("account"),
+        field<&T::dev_account>("devAccount"),
+        field<&T::application>("application"),
+        field<&T::created_at>("createdAt"),
+        field<&T::updated_at>("updatedAt"),
         field<&T::name>("name"),
         field<&T::description>("description"),
         field<&T::operation>("operation"),
-        field<&T::run_on>("run_on"),
         field<&T::run_at>("run_at"),
+        field<&T::run_on>("run_on"),
         field<&T::disabled>("disabled"),
-        field<&T::created_at>("createdAt"),
-        field<&T::updated_at>("updatedAt"),
+        field<&T::start_date>("start_date"),
+        field<&T::end_date>("end_date"),
+        field<&T::job_config_params>("job_config_params"),
         field<&T::cckm_synchronization_params>("cckm_synchronization_params"),
+        field<&T::cckm_key_rotation_params>("cckm_key_rotation_params"),
+        field<&T::cckm_xks_credential_rotation_params>("cckm_xks_credential_rotation_params"),
+        field<&T::database_backup_params>("database_backup_params"),
     };
 };
 

@@ -120,9 +120,16 @@ inline std::string status_text(unsigned status) {
     return out;
 }
 
+/// True when an error text passes on a cloud's throttling: OCI's `TooManyRequests`, which CCKM
+/// relays in its error body's `message` under whatever HTTP status it chose. Other errors of the
+/// same cloud (quota and limit errors) have other texts and are not throttling.
+constexpr bool says_throttled(std::string_view text) noexcept {
+    return text.find("TooManyRequests") != std::string_view::npos;
+}
+
 /// Fills the server part of `diag` (http_status, server_code, server_code_desc,
-/// server_message, request_id, server_details) from an error response's status and body, which
-/// may be CCKM's error shape, Network Insight's, empty, or not JSON at all (a proxy's page):
+/// server_message, request_id, server_details, throttled) from an error response's status and body,
+/// which may be CCKM's error shape, Network Insight's, empty, or not JSON at all (a proxy's page):
 /// what cannot be read is left empty. Bodies over 64 KiB are not read.
 inline void fill_server_error(diagnostics& diag, api_service service, unsigned status,
                               std::string_view body) {
@@ -132,8 +139,13 @@ inline void fill_server_error(diagnostics& diag, api_service service, unsigned s
     diag.server_message.clear();
     diag.request_id.clear();
     diag.server_details.clear();
+    diag.throttled = false;
     if (body.empty() || body.size() > 64 * 1024)
         return;
+    // Read in the error's message, where the cloud's text is relayed (a code name such as
+    // NCERRTooManyRequests is CCKM's own word, not the cloud's); in the whole body when it is
+    // not an error body keyops knows.
+    diag.throttled = says_throttled(body);
     error_code ec;
     diagnostics ignored;
     if (service == api_service::ciphertrust) {
@@ -144,6 +156,7 @@ inline void fill_server_error(diagnostics& diag, api_service service, unsigned s
         diag.server_code_desc = std::string(e->code_desc);
         diag.server_message = std::string(e->message);
         diag.request_id = std::string(e->request_id);
+        diag.throttled = says_throttled(diag.server_message);
     } else if (service == api_service::vmware_csp) {
         auto e = parse_borrowed<csp::error_body>(body, ec, ignored);
         if (ec)

@@ -37,6 +37,9 @@ struct attempt_outcome {
     bool idempotent = true; ///< may the request be repeated safely?
     /// When ec is error::proxy_refused: the proxy's answer to CONNECT (0 if unknown).
     unsigned proxy_status = 0;
+    /// The error answer passes on a cloud's throttling (diagnostics::throttled): the server
+    /// did nothing, so any method may be sent again, whatever the HTTP status.
+    bool throttled = false;
 };
 
 struct retry_decision {
@@ -75,9 +78,13 @@ constexpr bool retryable_status(unsigned status) noexcept {
            status == 504;
 }
 
-/// Whether the outcome may be retried at all, and if not, why.
+/// Whether the outcome may be retried at all, and if not, why. An answer that passes on a
+/// cloud's throttling (`throttled`) is retried like a 429 for every method and status: the
+/// server did nothing. A cloud's other errors (quota, limits) are judged by their status alone.
 inline const char* retry_refusal(const attempt_outcome& o) {
     if (o.http_status != 0) {
+        if (o.throttled)
+            return nullptr;
         if (!retryable_status(o.http_status))
             return "the status is not retried";
         if (!o.idempotent)
@@ -167,6 +174,8 @@ public:
             delay = std::chrono::milliseconds(static_cast<std::int64_t>(dist(rng_)));
             basis = "backoff " + std::to_string(delay.count()) + " ms";
         }
+        if (o.throttled)
+            basis = "throttled by the cloud; " + basis;
         if (delay >= time_left)
             return {false, delay, basis + " would pass the deadline",
                     make_error_code(error::deadline_exceeded)};

@@ -187,13 +187,14 @@ using wait_clock = std::chrono::steady_clock;
 constexpr std::chrono::milliseconds stop_check_period{100};
 
 // Whether a failed poll may succeed later, so that a wait rides it out: an HTTP status that
-// retry policies retry (408, 429, 5xx), or no answer at all for a reason other than TLS
+// retry policies retry (408, 429, 5xx), an answer passing on a cloud's throttling whatever its
+// status (diagnostics::throttled), or no answer at all for a reason other than TLS
 // verification or keyops's own checks (a refused or reset connection, a time-out, a TLS stream
 // cut short). OpenSSL's own errors ("asio.ssl": a refused certificate, a failed handshake) would
 // fail again; the category is told by name, so that this header needs no TLS header.
 inline bool transient_poll_failure(const error_code& ec, const diagnostics& d) noexcept {
     if (d.http_status != 0)
-        return d.http_status == 408 || d.http_status == 429 ||
+        return d.throttled || d.http_status == 408 || d.http_status == 429 ||
                (d.http_status >= 500 && d.http_status < 600);
     if (ec == error::timeout || ec == error::deadline_exceeded ||
         ec == error::retry_budget_exhausted)
