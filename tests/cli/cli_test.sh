@@ -1008,10 +1008,10 @@ SX=$(json_id)
 
 ko "${G[@]}" "${CC[@]}" schedule list --all --limit 1
 rc 0 "schedule list --all (pages of one)"
-has "  ... the sync config" "cli-nightly" "$OUT"
+has "  ... a sync config, with its resources" "kms-fail-demo" "$OUT"
 has "  ... the rotation config, with its periods" "expiration 30d" "$OUT"
 has "  ... the XKS config" "xks-rotation" "$OUT"
-has "  ... how many pages it read" "in 5 pages" "$ERR"
+has "  ... how many pages it read" "4 job configs in 4 pages" "$ERR"
 ko "${G[@]}" "${CC[@]}" --json schedule list --all
 rc 0 "schedule list --all --json"
 cc GET "$SCHED/job-configs?skip=0&limit=-1" "$WORK/every.json"

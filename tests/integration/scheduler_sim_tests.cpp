@@ -18,7 +18,6 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
-#include <boost/url/parse.hpp>
 
 #include <string>
 #include <vector>
@@ -66,10 +65,9 @@ raw_answer raw_request(boost::beast::http::verb method, const std::string& targe
                        const std::string& body = "") {
     namespace net = boost::asio;
     namespace http = boost::beast::http;
-    auto url = boost::urls::parse_uri(env("KEYOPS_SIM_URL"));
-    BOOST_TEST_REQUIRE(url.has_value());
-    const std::string host(url->host());
-    const std::string port = url->has_port() ? std::string(url->port()) : "443";
+    const keyops::transport_options where = sim_transport();
+    const std::string host = where.host;
+    const std::string port = std::to_string(where.port);
     net::io_context io;
     net::ssl::context tls(net::ssl::context::tls_client);
     tls.load_verify_file(env("KEYOPS_SIM_CA"));

@@ -133,10 +133,11 @@ section "help and start-up"
 "$SIM" --help >"$WORK/help.txt" || fail "--help exited non-zero"
 for word in --listen --port-file --plain --cert --key --write-ca --user --ni-user --token-ttl \
     --job-seconds --seed --log --state-file --fault latency status close_before close_after close_mid_body truncate \
-    slow_body malformed oversize expire_tokens /__sim/faults /__sim/reset /__sim/expire-tokens \
+    slow_body malformed oversize expire_tokens throttle_text oci_quota TooManyRequests /__sim/faults /__sim/reset /__sim/expire-tokens \
     /__sim/stats /__sim/tokens /__sim/rotation-fail /__sim/jobs /api/v1/auth/tokens /api/ni/auth/token bulkjob \
     update-all-versions-jobs hsm/luna/synchronize external-cm/refresh data-encryption-cert/details \
-    /api/v1/scheduler job-configs run-now /__sim/run-now-empty; do
+    /api/v1/scheduler job-configs run-now /__sim/run-now-empty job_config_params cckm_key_rotation \
+    cckm_xks_credential_rotation database_backup 'limit=-1' labels; do
     grep -q -- "$word" "$WORK/help.txt" || fail "--help does not mention $word"
 done
 pass "--help documents every flag, route, fault and admin endpoint"
@@ -184,9 +185,18 @@ AUTH=(-H 'Accept: application/json' -H "Authorization: Bearer $JWT")
 req POST /api/v1/auth/tokens "${ACCEPT[@]}" -d '{"grant_type":"password","username":"admin","password":"nope"}'
 check "wrong password: 401" "$CODE" 401
 check "wrong password: CCKM error shape" "$(jget '[d["code"], d["codeDesc"].split(":")[0]]')" '[1,"NCERRUnauthorized"]'
-req POST /api/v1/auth/tokens -d '{"grant_type":"password","username":"admin","password":"admin"}'
-check "token request without Accept: application/json: 400" "$CODE" 400
+# Thales' own clients send no Accept (Go, PowerShell) or */* (Python's requests): served.
+req POST /api/v1/auth/tokens -H 'Accept:' -d '{"grant_type":"password","username":"admin","password":"admin"}'
+check "token request with no Accept header: 200" "$CODE" 200
+req POST /api/v1/auth/tokens -H 'Accept: */*' -d '{"grant_type":"password","username":"admin","password":"admin"}'
+check "token request with Accept: */*: 200" "$CODE" 200
+req POST /api/v1/auth/tokens -H 'Accept: text/html, application/*;q=0.5' -d '{"grant_type":"password","username":"admin","password":"admin"}'
+check "token request with Accept: text/html, application/*;q=0.5: 200" "$CODE" 200
+req POST /api/v1/auth/tokens -H 'Accept: text/html' -d '{"grant_type":"password","username":"admin","password":"admin"}'
+check "token request with Accept: text/html only: 400" "$CODE" 400
 check "  ... NCERRBadRequest code 15" "$(jget '[d["code"], d["codeDesc"].split(":")[0]]')" '[15,"NCERRBadRequest"]'
+req POST /api/v1/auth/tokens -H 'Accept: application/json;q=0, text/plain' -d '{"grant_type":"password","username":"admin","password":"admin"}'
+check "token request with Accept: application/json;q=0, text/plain: 400" "$CODE" 400
 req POST /api/v1/auth/tokens "${ACCEPT[@]}" -d 'not json'
 check "token request with a malformed body: 400" "$CODE" 400
 req POST /api/v1/auth/tokens "${ACCEPT[@]}" -d '{"grant_type":"client_credential"}'
@@ -213,9 +223,87 @@ check_match "  ... says malformed" "$(jget 'd["codeDesc"]')" 'NCERRUnauthorized:
 req GET /api/v1/cckm/dsm/refresh "${ACCEPT[@]}" -H 'Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJleHAiOjE2MTQ3NTIxNTF9.c2ln'
 check "a foreign, long-expired token: 401" "$CODE" 401
 check_match "  ... Token is expired by" "$(jget 'd["codeDesc"]')" '^NCERRUnauthorized: Token is expired by [0-9hms]+s$'
-req GET /api/v1/cckm/dsm/refresh -H "Authorization: Bearer $JWT"
-check "no Accept: application/json: 400" "$CODE" 400
+req GET /api/v1/cckm/dsm/refresh -H 'Accept:' -H "Authorization: Bearer $JWT"
+check "a list with no Accept header: 200" "$CODE/$(jget 'd["total"] > 0')" 200/true
+req GET /api/v1/cckm/dsm/refresh -H 'Accept: */*' -H "Authorization: Bearer $JWT"
+check "a list with Accept: */*: 200" "$CODE" 200
+req GET /api/v1/cckm/dsm/refresh -H 'Accept: text/plain' -H 'Accept: application/json' -H "Authorization: Bearer $JWT"
+check "two Accept fields, one of them application/json: 200" "$CODE" 200
+req GET /api/v1/cckm/dsm/refresh -H 'Accept: text/html' -H "Authorization: Bearer $JWT"
+check "Accept: text/html only: 400" "$CODE" 400
 check "  ... NCERRBadRequest" "$(jget 'd["codeDesc"].split(":")[0]')" NCERRBadRequest
+
+# ---------------------------------------------------------------------------------------------
+section "CipherTrust refresh tokens: list, read, delete"
+TOKENS=/api/v1/auth/tokens
+LOGIN='"grant_type":"password","username":"admin","password":"admin"'
+req POST $TOKENS -H 'Accept:' -d "{$LOGIN,\"labels\":[\"keyops-test\",\"ci\"]}"
+check "password grant with labels" "$CODE" 200
+L1_RT=$(jget 'd["refresh_token"]')
+L1_ID=$(jget 'd["refresh_token_id"]')
+req POST $TOKENS -H 'Accept:' -d "{$LOGIN,\"labels\":[\"keyops-test\"]}"
+L2_RT=$(jget 'd["refresh_token"]')
+L2_ID=$(jget 'd["refresh_token_id"]')
+req POST $TOKENS "${ACCEPT[@]}" -d "{$LOGIN,\"labels\":\"keyops-test\"}"
+check "labels that are not an array: 400 code 9" "$CODE/$(jget 'd["code"]')" 400/9
+req GET $TOKENS -H 'Accept:'
+check "listing refresh tokens needs a bearer token: 401" "$CODE" 401
+req GET $TOKENS -H 'Accept:' -H "Authorization: Bearer $JWT"
+check "list refresh tokens (no Accept header)" "$CODE" 200
+check "  ... the list envelope, 10 a page" "$(jget '[list(d), d["skip"], d["limit"], d["total"] >= 5, len(d["resources"]) == min(d["total"], 10)]')" \
+    '[["skip","limit","total","resources"],0,10,true,true]'
+check "  ... a token's members, in order" "$(jget 'list(d["resources"][0])')" \
+    '["id","uri","account","application","devAccount","createdAt","updatedAt","expiresAt","labels","client_id","user_id","username"]'
+check "  ... newest first" "$(jget 'd["resources"][0]["id"]')" "$L2_ID"
+for secret in "$RT" "$L1_RT" "$L2_RT" "$JWT"; do
+    grep -qF -- "$secret" "$B" && fail "the token list holds a token"
+done
+pass "  ... and no token itself"
+req GET "$TOKENS?labels=keyops-test" "${AUTH[@]}"
+check "labels filter, one label" "$(jget '[d["total"], [r["id"] for r in d["resources"]]]')" "[2,[\"$L2_ID\",\"$L1_ID\"]]"
+req GET "$TOKENS?labels=keyops-test,ci" "${AUTH[@]}"
+check "labels filter, a comma list: tokens with every label" "$(jget '[d["total"], [r["id"] for r in d["resources"]]]')" "[1,[\"$L1_ID\"]]"
+req GET "$TOKENS?labels=ci&labels=keyops-test" "${AUTH[@]}"
+check "labels filter, repeated" "$(jget '[r["id"] for r in d["resources"]]')" "[\"$L1_ID\"]"
+req GET "$TOKENS?labels=nobody" "${AUTH[@]}"
+check "labels filter matching nothing" "$(jget '[d["total"], d["resources"]]')" '[0,[]]'
+req GET "$TOKENS?labels=keyops-test&limit=1" "${AUTH[@]}"
+check "paging: limit=1" "$(jget '[d["skip"], d["limit"], d["total"], [r["id"] for r in d["resources"]]]')" "[0,1,2,[\"$L2_ID\"]]"
+req GET "$TOKENS?labels=keyops-test&skip=1&limit=1" "${AUTH[@]}"
+check "paging: skip=1&limit=1" "$(jget '[r["id"] for r in d["resources"]]')" "[\"$L1_ID\"]"
+req GET "$TOKENS?skip=0&limit=-1" "${AUTH[@]}"
+check "paging: limit=-1 lists every token on one page, -1 echoed" "$(jget '[d["limit"], len(d["resources"]) == d["total"], d["total"] >= 5]')" '[-1,true,true]'
+for bad in 'limit=0' 'limit=-2' 'limit=1001' 'skip=-1'; do
+    req GET "$TOKENS?$bad" "${AUTH[@]}"
+    check "refresh token list, bad $bad: 400 code 9" "$CODE/$(jget 'd["code"]')" 400/9
+done
+req GET "$TOKENS/$L1_ID" -H 'Accept: */*' -H "Authorization: Bearer $JWT"
+check "read one refresh token" "$CODE/$(jget '[d["id"], d["uri"].endswith(d["id"]), d["labels"], d["username"], d["user_id"].startswith("local|"), d["expiresAt"] > d["createdAt"]]')" \
+    "200/[\"$L1_ID\",true,[\"keyops-test\",\"ci\"],\"admin\",true,true]"
+grep -qF -- "$L1_RT" "$B" && fail "a refresh token's record holds the token"
+pass "  ... without the token itself"
+req PUT "$TOKENS/$L1_ID" "${AUTH[@]}"
+check "PUT a refresh token: 405 with Allow" "$CODE/$(header Allow)" "405/GET, DELETE"
+req PATCH $TOKENS "${AUTH[@]}"
+check "PATCH the token list: 405 with Allow" "$CODE/$(header Allow)" "405/GET, POST"
+req DELETE "$TOKENS/$L1_ID" "${AUTH[@]}"
+check "DELETE a refresh token: 204" "$CODE" 204
+req GET "$TOKENS/$L1_ID" "${AUTH[@]}"
+check "  ... then reading it: 404" "$CODE/$(jget 'd["code"]')" 404/16
+req DELETE "$TOKENS/$L1_ID" "${AUTH[@]}"
+check "  ... deleting it again: 404" "$CODE" 404
+req GET "$TOKENS?labels=keyops-test" "${AUTH[@]}"
+check "  ... and it is no longer listed" "$(jget '[r["id"] for r in d["resources"]]')" "[\"$L2_ID\"]"
+req POST $TOKENS "${ACCEPT[@]}" -d "{\"grant_type\":\"refresh_token\",\"refresh_token\":\"$L1_RT\"}"
+check "  ... nor usable" "$CODE" 401
+req POST $TOKENS "${ACCEPT[@]}" -d "{\"grant_type\":\"refresh_token\",\"refresh_token\":\"$L2_RT\",\"renew_refresh_token\":true}"
+L3_RT=$(jget 'd["refresh_token"]')
+L3_ID=$(jget 'd["refresh_token_id"]')
+req GET "$TOKENS?labels=keyops-test" "${AUTH[@]}"
+check "a renewed refresh token keeps its labels; the old one is gone" "$(jget '[(r["id"], r["labels"]) for r in d["resources"]]')" \
+    "[[\"$L3_ID\",[\"keyops-test\"]]]"
+req GET "$TOKENS/$L2_ID" "${AUTH[@]}"
+check "  ... reading the renewed-away one: 404" "$CODE" 404
 
 # ---------------------------------------------------------------------------------------------
 section "every CCKM job kind: list, start, get, cancel"
@@ -398,6 +486,206 @@ req GET "$UAV/$UAV_ID" "${AUTH[@]}"
 check "update-all-versions ends completed with every version" "$(jget '[d["overall_status"], d["detailed_status"]["completed"] == [str(v) for v in range(d["version_count"], 0, -1)], "completed_at" in d]')" '["completed",true,true]'
 req GET "$UAV/$UAV_FAIL" "${AUTH[@]}"
 check "update-all-versions of a *fail* key ends failed" "$(jget 'd["overall_status"]')" failed
+
+# ---------------------------------------------------------------------------------------------
+section "scheduler: job configs as Thales' Go client writes them"
+SCH=/api/v1/scheduler
+ZERO=0001-01-01T00:00:00Z
+CFG_KEYS='["id","uri","account","devAccount","application","createdAt","updatedAt","name","description","operation","run_at","run_on","disabled","start_date","end_date","job_config_params"]'
+# Go marshals every member: "" for strings not given, null for the other operations' parameters
+# and for lists not given, the zero time for dates not set.
+GO_NULLS='"cckm_key_rotation_params":null,"cckm_xks_credential_rotation_params":null,"database_backup_params":null'
+req GET "$SCH/job-configs" -H 'Accept:' -H "Authorization: Bearer $JWT"
+check "list job configs with no Accept header" "$CODE/$(jget '[d["total"], d["resources"][0]["name"]]')" '200/[1,"sim-nightly-aws"]'
+check "  ... the seed config: every member, in order" "$(jget 'list(d["resources"][0])')" "$CFG_KEYS"
+check "  ... its answer" "$(jget '{k: v for k, v in d["resources"][0].items() if k not in ("id", "uri", "createdAt", "updatedAt")}')" \
+    '{"account":"kylo:kylo:admin:accounts:kylo","devAccount":"ncryptify:gemalto:admin:accounts:gemalto","application":"ncryptify:gemalto:admin:apps:kylo","name":"sim-nightly-aws","description":"","operation":"cckm_synchronization","run_at":"0 2 * * *","run_on":"any","disabled":false,"start_date":"0001-01-01T00:00:00Z","end_date":"0001-01-01T00:00:00Z","job_config_params":{"cloud_name":"aws","kms":["kms-prod","kms-dev"],"oci_vaults":[],"synchronize_all":false}}'
+SEED_CFG=$(jget 'd["resources"][0]["id"]')
+
+GO_SYNC='{"name":"go-sync","description":"","operation":"cckm_synchronization","run_on":"","run_at":"0 2 * * *","disabled":false,"start_date":"0001-01-01T00:00:00Z","end_date":"0001-01-01T00:00:00Z","cckm_synchronization_params":{"cloud_name":"aws","kms":["kms-a","kms-b"],"oci_vaults":null,"synchronize_all":false},'$GO_NULLS'}'
+req POST $SCH/job-configs -H 'Accept:' -H "Authorization: Bearer $JWT" -d "$GO_SYNC"
+check "create a synchronization config from Go's body" "$CODE" 201
+check "  ... every member, in order" "$(jget 'list(d)')" "$CFG_KEYS"
+check "  ... run_on any, dates not set, params under job_config_params" \
+    "$(jget '[d["uri"] == "kylo:kylo:scheduler:job-configs:" + d["id"], d["run_on"], d["description"], d["disabled"], d["start_date"], d["end_date"], d["createdAt"] == d["updatedAt"], d["job_config_params"]]')" \
+    '[true,"any","",false,"0001-01-01T00:00:00Z","0001-01-01T00:00:00Z",true,{"cloud_name":"aws","kms":["kms-a","kms-b"],"oci_vaults":[],"synchronize_all":false}]'
+SYNC_CFG=$(jget 'd["id"]')
+cp "$B" "$WORK/go-sync.json"
+req GET "$SCH/job-configs/$SYNC_CFG" "${AUTH[@]}"
+check "  ... read back: 200" "$CODE" 200
+check "  ... read back the same" "$(cmp -s "$B" "$WORK/go-sync.json" && echo same)" same
+req POST $SCH/job-configs "${AUTH[@]}" -d "$GO_SYNC"
+check "  ... the same name again: 409" "$CODE" 409
+
+GO_ROT='{"name":"go-rotate","description":"rotate AWS keys","operation":"cckm_key_rotation","run_on":"","run_at":"0 3 * * 0","disabled":false,"start_date":"2026-01-01T00:00:00Z","end_date":"0001-01-01T00:00:00Z","cckm_synchronization_params":null,"cckm_key_rotation_params":{"cloud_name":"aws","expiration":"365d","expire_in":"","rotation_after":"90d","aws_param":{"retain_alias":true,"rotate_material":false}},"cckm_xks_credential_rotation_params":null,"database_backup_params":null}'
+req POST $SCH/job-configs "${AUTH[@]}" -d "$GO_ROT"
+check "create a key rotation config from Go's body" "$CODE" 201
+check "  ... every member, in order" "$(jget 'list(d)')" "$CFG_KEYS"
+check "  ... its answer" "$(jget '[d["operation"], d["description"], d["run_on"], d["start_date"], d["end_date"], "cckm_key_rotation_params" in d, d["job_config_params"]]')" \
+    '["cckm_key_rotation","rotate AWS keys","any","2026-01-01T00:00:00Z","0001-01-01T00:00:00Z",false,{"cloud_name":"aws","expiration":"365d","expire_in":"","rotation_after":"90d","aws_param":{"retain_alias":true,"rotate_material":false}}]'
+ROT_CFG=$(jget 'd["id"]')
+req POST $SCH/job-configs "${AUTH[@]}" -d '{"name":"rot-min","operation":"cckm_key_rotation","run_at":"0 3 * * *","cckm_key_rotation_params":{"cloud_name":"oci"}}'
+check "a key rotation config with only cloud_name: every parameter answered" "$CODE/$(jget 'd["job_config_params"]')" \
+    '201/{"cloud_name":"oci","expiration":"","expire_in":"","rotation_after":"","aws_param":{"retain_alias":false,"rotate_material":false}}'
+req POST $SCH/job-configs "${AUTH[@]}" -d '{"name":"go-xks","description":"","operation":"cckm_xks_credential_rotation","run_on":"","run_at":"0 4 * * *","disabled":false,"start_date":"0001-01-01T00:00:00Z","end_date":"0001-01-01T00:00:00Z","cckm_synchronization_params":null,"cckm_key_rotation_params":null,"cckm_xks_credential_rotation_params":{"cloud_name":"aws"},"database_backup_params":null}'
+check "an XKS credential rotation config" "$CODE/$(jget '[d["operation"], d["job_config_params"]]')" \
+    '201/["cckm_xks_credential_rotation",{"cloud_name":"aws"}]'
+XKS_CFG=$(jget 'd["id"]')
+req POST $SCH/job-configs "${AUTH[@]}" -d '{"name":"go-backup","description":"","operation":"database_backup","run_on":"","run_at":"0 1 * * *","disabled":true,"start_date":"2026-02-01T00:00:00+01:00","end_date":"2027-02-01T00:00:00.5Z","cckm_synchronization_params":null,"cckm_key_rotation_params":null,"cckm_xks_credential_rotation_params":null,"database_backup_params":{"backupKey":"bk-1","connection":"","description":"nightly","do_scp":false,"tiedToHSM":true,"retentionCount":7,"scope":"domain","filters":[{"resourceType":"Keys","resourceQuery":{"name":"k1"}},{"resourceType":"users","resourceQuery":"{\"username\":\"admin\"}"}]}}'
+check "a database backup config" "$CODE/$(jget '[d["operation"], d["disabled"], d["start_date"], d["end_date"], d["job_config_params"]]')" \
+    '201/["database_backup",true,"2026-02-01T00:00:00+01:00","2027-02-01T00:00:00.5Z",{"backupKey":"bk-1","connection":"","description":"nightly","do_scp":false,"tiedToHSM":true,"retentionCount":7,"scope":"domain","filters":[{"resourceType":"Keys","resourceQuery":{"name":"k1"}},{"resourceType":"users","resourceQuery":"{\"username\":\"admin\"}"}]}]'
+BACKUP_CFG=$(jget 'd["id"]')
+req POST $SCH/job-configs "${AUTH[@]}" -d '{"name":"backup-min","operation":"database_backup","run_at":"0 1 * * *"}'
+check "a backup config without parameters: every parameter answered" "$CODE/$(jget 'd["job_config_params"]')" \
+    '201/{"backupKey":"","connection":"","description":"","do_scp":false,"tiedToHSM":false,"retentionCount":0,"scope":"","filters":[]}'
+
+# refuse DESCRIPTION BODY WORD: a create refused with 400 code 9, its message naming WORD.
+refuse() {
+    req POST $SCH/job-configs "${AUTH[@]}" -d "$2"
+    check "$1: 400 naming $3" "$CODE/$(jget 'd["code"]')/$(jget "'$3' in d['message']")" 400/9/true
+}
+SYNC_HEAD='"name":"bad","operation":"cckm_synchronization","run_at":"0 2 * * *"'
+ROT_HEAD='"name":"bad","operation":"cckm_key_rotation","run_at":"0 2 * * *"'
+BAK_HEAD='"name":"bad","operation":"database_backup","run_at":"0 2 * * *"'
+refuse "kms as a string (the Ansible collection's bug)" "{$SYNC_HEAD,\"cckm_synchronization_params\":{\"cloud_name\":\"aws\",\"kms\":\"k1\"}}" kms
+refuse "synchronize_all as a string" "{$SYNC_HEAD,\"cckm_synchronization_params\":{\"cloud_name\":\"aws\",\"synchronize_all\":\"true\"}}" synchronize_all
+refuse "oci_vaults with a number in it" "{$SYNC_HEAD,\"cckm_synchronization_params\":{\"cloud_name\":\"oci\",\"oci_vaults\":[1]}}" oci_vaults
+refuse "cloud_name as a number" "{$SYNC_HEAD,\"cckm_synchronization_params\":{\"cloud_name\":1,\"kms\":[\"k\"]}}" cloud_name
+refuse "no cloud_name" "{$SYNC_HEAD,\"cckm_synchronization_params\":{\"kms\":[\"k\"]}}" cloud_name
+refuse "neither kms nor oci_vaults nor synchronize_all" "{$SYNC_HEAD,\"cckm_synchronization_params\":{\"cloud_name\":\"aws\",\"kms\":null}}" synchronize_all
+refuse "params as a string" "{$SYNC_HEAD,\"cckm_synchronization_params\":\"aws\"}" cckm_synchronization_params
+refuse "another operation's params, not null" "{$SYNC_HEAD,\"cckm_synchronization_params\":{\"cloud_name\":\"aws\",\"kms\":[\"k\"]},\"cckm_key_rotation_params\":{\"cloud_name\":\"aws\"}}" cckm_key_rotation_params
+refuse "disabled as a string" "{$SYNC_HEAD,\"disabled\":\"false\",\"cckm_synchronization_params\":{\"cloud_name\":\"aws\",\"synchronize_all\":true}}" disabled
+refuse "start_date not RFC 3339" "{$SYNC_HEAD,\"start_date\":\"2026-01-01 00:00\",\"cckm_synchronization_params\":{\"cloud_name\":\"aws\",\"synchronize_all\":true}}" start_date
+refuse "end_date as a number" "{$SYNC_HEAD,\"end_date\":20260101,\"cckm_synchronization_params\":{\"cloud_name\":\"aws\",\"synchronize_all\":true}}" end_date
+refuse "run_on as a number" "{$SYNC_HEAD,\"run_on\":1,\"cckm_synchronization_params\":{\"cloud_name\":\"aws\",\"synchronize_all\":true}}" run_on
+refuse "run_at not cron" '{"name":"bad","operation":"cckm_synchronization","run_at":"soon","cckm_synchronization_params":{"cloud_name":"aws","synchronize_all":true}}' run_at
+refuse "no name" '{"name":"","operation":"cckm_synchronization","run_at":"0 2 * * *","cckm_synchronization_params":{"cloud_name":"aws","synchronize_all":true}}' name
+refuse "no operation" '{"name":"bad","operation":"","run_at":"0 2 * * *"}' operation
+refuse "an unknown operation" '{"name":"bad","operation":"cckm_explode","run_at":"0 2 * * *"}' operation
+refuse "rotation_after in hours" "{$ROT_HEAD,\"cckm_key_rotation_params\":{\"cloud_name\":\"aws\",\"rotation_after\":\"12h\"}}" rotation_after
+refuse "expiration not a duration" "{$ROT_HEAD,\"cckm_key_rotation_params\":{\"cloud_name\":\"aws\",\"expiration\":\"soon\"}}" expiration
+refuse "aws_param.retain_alias as a string" "{$ROT_HEAD,\"cckm_key_rotation_params\":{\"cloud_name\":\"aws\",\"aws_param\":{\"retain_alias\":\"yes\"}}}" retain_alias
+refuse "aws_param as a list" "{$ROT_HEAD,\"cckm_key_rotation_params\":{\"cloud_name\":\"aws\",\"aws_param\":[]}}" aws_param
+refuse "key rotation without cloud_name" "{$ROT_HEAD,\"cckm_key_rotation_params\":{\"expiration\":\"30d\"}}" cloud_name
+refuse "retentionCount below 0" "{$BAK_HEAD,\"database_backup_params\":{\"retentionCount\":-1}}" retentionCount
+refuse "retentionCount as a string" "{$BAK_HEAD,\"database_backup_params\":{\"retentionCount\":\"7\"}}" retentionCount
+refuse "do_scp as a number" "{$BAK_HEAD,\"database_backup_params\":{\"do_scp\":1}}" do_scp
+refuse "an unknown scope" "{$BAK_HEAD,\"database_backup_params\":{\"scope\":\"galaxy\"}}" scope
+refuse "filters as an object" "{$BAK_HEAD,\"database_backup_params\":{\"filters\":{}}}" filters
+refuse "a filter without resourceType" "{$BAK_HEAD,\"database_backup_params\":{\"filters\":[{\"resourceQuery\":{}}]}}" resourceType
+refuse "a filter's resourceQuery a string that is no object" "{$BAK_HEAD,\"database_backup_params\":{\"filters\":[{\"resourceType\":\"Keys\",\"resourceQuery\":\"k1\"}]}}" resourceQuery
+req POST $SCH/job-configs "${AUTH[@]}" -d '{"name":"x","operation":"cckm_synchronization"'
+check "a body that is not JSON: 400 code 15" "$CODE/$(jget 'd["code"]')" 400/15
+
+section "scheduler: PATCH as the server reads it"
+# Go's PATCH: "" keeps (name, operation, cloud_name, run_on), null clears (kms), the zero time
+# leaves a date as it is.
+req PATCH "$SCH/job-configs/$SYNC_CFG" "${AUTH[@]}" -d '{"name":"","description":"","operation":"","run_on":"","run_at":"30 3 * * *","disabled":false,"start_date":"0001-01-01T00:00:00Z","end_date":"0001-01-01T00:00:00Z","cckm_synchronization_params":{"cloud_name":"","kms":null,"oci_vaults":null,"synchronize_all":true},'"$GO_NULLS"'}'
+check "Go's PATCH: 200" "$CODE" 200
+check "  ... \"\" keeps, null clears kms, run_at changed" \
+    "$(jget '[d["id"], d["name"], d["operation"], d["run_on"], d["run_at"], d["start_date"], d["job_config_params"], d["updatedAt"] != d["createdAt"], list(d) == '"$CFG_KEYS"']')" \
+    "[\"$SYNC_CFG\",\"go-sync\",\"cckm_synchronization\",\"any\",\"30 3 * * *\",\"$ZERO\",{\"cloud_name\":\"aws\",\"kms\":[],\"oci_vaults\":[],\"synchronize_all\":true},true,true]"
+req PATCH "$SCH/job-configs/$SYNC_CFG" "${AUTH[@]}" -d '{"job_config_params":{"kms":["kms-c"]}}'
+check "PATCH with job_config_params: members merged, absent ones kept" "$CODE/$(jget 'd["job_config_params"]')" \
+    '200/{"cloud_name":"aws","kms":["kms-c"],"oci_vaults":[],"synchronize_all":true}'
+req PATCH "$SCH/job-configs/$SYNC_CFG" "${AUTH[@]}" -d '{"operation":"cckm_synchronization","cckm_synchronization_params":{"oci_vaults":["v-1"]}}'
+check "PATCH naming the same operation" "$CODE/$(jget 'd["job_config_params"]["oci_vaults"]')" '200/["v-1"]'
+req PATCH "$SCH/job-configs/$SYNC_CFG" "${AUTH[@]}" -d '{"operation":"cckm_key_rotation","cckm_key_rotation_params":{"cloud_name":"aws"}}'
+check "PATCH changing the operation: 400" "$CODE/$(jget 'd["code"]')/$(jget '"operation" in d["message"]')" 400/9/true
+req PATCH "$SCH/job-configs/$SYNC_CFG" "${AUTH[@]}" -d '{"cckm_synchronization_params":{"kms":["a"]},"job_config_params":{"kms":["b"]}}'
+check "PATCH with params under both names: 400" "$CODE" 400
+req PATCH "$SCH/job-configs/$SYNC_CFG" "${AUTH[@]}" -d '{"cckm_synchronization_params":{"kms":"k1"}}'
+check "PATCH kms as a string: 400" "$CODE/$(jget '"kms" in d["message"]')" 400/true
+req PATCH "$SCH/job-configs/$SYNC_CFG" "${AUTH[@]}" -d '{"cckm_synchronization_params":{"synchronize_all":"no"}}'
+check "PATCH synchronize_all as a string: 400" "$CODE" 400
+req PATCH "$SCH/job-configs/$SEED_CFG" "${AUTH[@]}" -d '{"cckm_synchronization_params":{"kms":null}}'
+check "PATCH clearing the only list without synchronize_all: 400" "$CODE/$(jget '"synchronize_all" in d["message"]')" 400/true
+req PATCH "$SCH/job-configs/$SEED_CFG" "${AUTH[@]}" -d '{"run_at":"soon"}'
+check "PATCH run_at not cron: 400" "$CODE" 400
+req GET "$SCH/job-configs/$SEED_CFG" "${AUTH[@]}"
+check "  ... a refused PATCH changes nothing" "$(jget '[d["run_at"], d["job_config_params"]["kms"], d["updatedAt"] == d["createdAt"]]')" '["0 2 * * *",["kms-prod","kms-dev"],true]'
+req PATCH "$SCH/job-configs/$SEED_CFG" "${AUTH[@]}" -d '{"id":"00000000-0000-4000-8000-000000000000"}'
+check "PATCH changing the id: 400" "$CODE/$(jget '"id" in d["message"]')" 400/true
+req PATCH "$SCH/job-configs/$SEED_CFG" "${AUTH[@]}" -d "{\"id\":\"$SEED_CFG\",\"uri\":\"\",\"createdAt\":\"$ZERO\",\"account\":null}"
+check "PATCH repeating the id, uri empty, createdAt the zero time: 200" "$CODE/$(jget 'd["id"]')" "200/$SEED_CFG"
+req PATCH "$SCH/job-configs/$SYNC_CFG" "${AUTH[@]}" -d '{"name":"sim-nightly-aws"}'
+check "PATCH to a name in use: 409" "$CODE" 409
+req PATCH "$SCH/job-configs/$ROT_CFG" "${AUTH[@]}" -d '{"description":"","start_date":"0001-01-01T00:00:00Z","cckm_key_rotation_params":{"cloud_name":"","expiration":"","aws_param":{"rotate_material":true}}}'
+check "PATCH key rotation: \"\" and the zero time keep, aws_param merged" \
+    "$CODE/$(jget '[d["description"], d["start_date"], d["job_config_params"]]')" \
+    '200/["rotate AWS keys","2026-01-01T00:00:00Z",{"cloud_name":"aws","expiration":"365d","expire_in":"","rotation_after":"90d","aws_param":{"retain_alias":true,"rotate_material":true}}]'
+req PATCH "$SCH/job-configs/$ROT_CFG" "${AUTH[@]}" -d '{"description":null,"start_date":null,"end_date":"2027-01-01T00:00:00Z","run_on":null,"cckm_key_rotation_params":{"expiration":null,"expire_in":"7d","aws_param":null}}'
+check "PATCH key rotation: null clears" \
+    "$CODE/$(jget '[d["description"], d["start_date"], d["end_date"], d["run_on"], d["job_config_params"]]')" \
+    "200/[\"\",\"$ZERO\",\"2027-01-01T00:00:00Z\",\"any\",{\"cloud_name\":\"aws\",\"expiration\":\"\",\"expire_in\":\"7d\",\"rotation_after\":\"90d\",\"aws_param\":{\"retain_alias\":false,\"rotate_material\":false}}]"
+req PATCH "$SCH/job-configs/$ROT_CFG" "${AUTH[@]}" -d '{"cckm_synchronization_params":{"cloud_name":"aws"}}'
+check "PATCH with another operation's params: 400" "$CODE/$(jget '"cckm_synchronization_params" in d["message"]')" 400/true
+req PATCH "$SCH/job-configs/$ROT_CFG" "${AUTH[@]}" -d '{"cckm_synchronization_params":null,"cckm_key_rotation_params":{"expire_in":5}}'
+check "PATCH expire_in as a number: 400" "$CODE/$(jget '"expire_in" in d["message"]')" 400/true
+req PATCH "$SCH/job-configs/$ROT_CFG" "${AUTH[@]}" -d '{"cckm_key_rotation_params":{"cloud_name":null}}'
+check "PATCH clearing cloud_name: 400" "$CODE/$(jget '"cloud_name" in d["message"]')" 400/true
+req PATCH "$SCH/job-configs/$BACKUP_CFG" "${AUTH[@]}" -d '{"disabled":false,"database_backup_params":{"backupKey":"","retentionCount":null,"filters":null,"scope":""}}'
+check "PATCH backup: null clears the count and filters, \"\" keeps" "$CODE/$(jget '[d["disabled"], d["job_config_params"]]')" \
+    '200/[false,{"backupKey":"bk-1","connection":"","description":"nightly","do_scp":false,"tiedToHSM":true,"retentionCount":0,"scope":"domain","filters":[]}]'
+req PATCH "$SCH/job-configs/$BACKUP_CFG" "${AUTH[@]}" -d '[]'
+check "PATCH with a body that is not an object: 400" "$CODE" 400
+req PATCH "$SCH/job-configs/00000000-0000-4000-8000-000000000000" "${AUTH[@]}" -d '{}'
+check "PATCH an unknown config: 404" "$CODE" 404
+
+section "scheduler: lists, runs of every operation"
+for n in 1 2 3 4 5; do
+    req POST $SCH/job-configs "${AUTH[@]}" -d "{\"name\":\"extra-$n\",\"operation\":\"cckm_xks_credential_rotation\",\"run_at\":\"0 5 * * *\",\"cckm_xks_credential_rotation_params\":{\"cloud_name\":\"aws\"}}"
+    [[ $CODE == 201 ]] || fail "create extra-$n: HTTP $CODE"
+done
+req GET "$SCH/job-configs" "${AUTH[@]}"
+check "job configs: the default page holds 10" "$(jget '[d["limit"], d["total"], len(d["resources"])]')" '[10,12,10]'
+req GET "$SCH/job-configs?skip=0&limit=-1" "${AUTH[@]}"
+check "limit=-1: every config on one page, -1 echoed" "$(jget '[d["skip"], d["limit"], d["total"], len(d["resources"]), all(list(r) == '"$CFG_KEYS"' for r in d["resources"])]')" '[0,-1,12,12,true]'
+req GET "$SCH/job-configs?skip=10&limit=-1" "${AUTH[@]}"
+check "skip=10&limit=-1: the rest" "$(jget '[d["total"], len(d["resources"])]')" '[12,2]'
+req GET "$SCH/job-configs?name=go-rotate" "${AUTH[@]}"
+check "name filter" "$(jget '[r["id"] for r in d["resources"]]')" "[\"$ROT_CFG\"]"
+for bad in 'limit=0' 'limit=-2' 'limit=1001' 'limit=x' 'skip=-1'; do
+    req GET "$SCH/job-configs?$bad" "${AUTH[@]}"
+    check "job configs, bad $bad: 400 code 9" "$CODE/$(jget 'd["code"]')" 400/9
+    req GET "$SCH/jobs?$bad" "${AUTH[@]}"
+    check "scheduler jobs, bad $bad: 400 code 9" "$CODE/$(jget 'd["code"]')" 400/9
+done
+req GET "$SCH/job-configs" -H 'Accept: text/html' -H "Authorization: Bearer $JWT"
+check "job configs with Accept: text/html only: 400" "$CODE" 400
+
+req POST $SCH/job-configs "${AUTH[@]}" -d '{"name":"rot-fail","operation":"cckm_key_rotation","run_at":"0 3 * * *","cckm_key_rotation_params":{"cloud_name":"aws-fail"}}'
+FAIL_CFG=$(jget 'd["id"]')
+RUN_IDS=()
+for cfg in "$SYNC_CFG" "$ROT_CFG" "$XKS_CFG" "$BACKUP_CFG" "$FAIL_CFG"; do
+    req POST "$SCH/job-configs/$cfg/run-now" -H 'Accept:' -H "Authorization: Bearer $JWT"
+    [[ $CODE == 201 ]] || fail "run-now $cfg: HTTP $CODE"
+    RUN_IDS+=("$(jget 'd["id"]')")
+    echo "$(jget '[d["operation"], d["status"], d["detail"]]')" >>"$WORK/runs-started"
+done
+check "run-now of each operation: a run of the config's operation, its detail fitting" "$(tr '\n' ' ' <"$WORK/runs-started")" \
+    '["cckm_synchronization","in_progress","synchronizing: 0 of 2 resources done"] ["cckm_key_rotation","in_progress","rotating keys: 0 of 2 keys done"] ["cckm_xks_credential_rotation","in_progress","rotating XKS credentials: 0 of 1 credential done"] ["database_backup","in_progress","backing up: 0 of 1 backup done"] ["cckm_key_rotation","in_progress","rotating keys: 0 of 2 keys done"] '
+req GET "$SCH/jobs?limit=-1" "${AUTH[@]}"
+check "scheduler jobs, limit=-1: every run on one page" "$(jget '[d["limit"], d["total"], len(d["resources"])]')" '[-1,6,6]'
+req GET "$SCH/jobs?limit=2" "${AUTH[@]}"
+check "  ... and paged" "$(jget '[d["limit"], d["total"], len(d["resources"])]')" '[2,6,2]'
+sleep 2.2
+: >"$WORK/runs-done"
+for run in "${RUN_IDS[@]}"; do
+    req GET "$SCH/jobs/$run" "${AUTH[@]}"
+    echo "$(jget '[d["status"], d["detail"], d.get("error", "")]')" >>"$WORK/runs-done"
+done
+check "the runs end: completed, or failed for a *fail* cloud" "$(tr '\n' ' ' <"$WORK/runs-done")" \
+    '["completed","2 resources synchronized",""] ["completed","2 keys rotated",""] ["completed","1 credential rotated",""] ["completed","1 backup completed",""] ["failed","key rotation failed","aws-fail-key-1: simulated failure"] '
+req GET "$SCH/jobs?job_config_id=$BACKUP_CFG&status=completed" "${AUTH[@]}"
+check "runs filtered by config and status" "$(jget '[(r["id"], r["operation"]) for r in d["resources"]]')" "[[\"${RUN_IDS[3]}\",\"database_backup\"]]"
+req DELETE "$SCH/job-configs/$XKS_CFG" "${AUTH[@]}"
+check "DELETE a config: 204" "$CODE" 204
+req GET "$SCH/job-configs/$XKS_CFG" "${AUTH[@]}"
+check "  ... then 404" "$CODE/$(jget 'd["code"]')" 404/16
+req GET "$SCH/jobs/${RUN_IDS[2]}" "${AUTH[@]}"
+check "  ... its runs stay" "$CODE" 200
 
 # ---------------------------------------------------------------------------------------------
 section "Network Insight"
@@ -680,6 +968,47 @@ check "stats count the client's requests per method and path" \
     "$(jget '[d["requests"]["GET /api/v1/cckm/dsm/refresh"] >= 10, d["requests"]["GET /api/v1/cckm/oci/synchronization-jobs"], d["total"] == sum(d["requests"].values()), not any(k.split(" ")[1].startswith("/__sim") for k in d["requests"])]')" \
     '[true,3,true,true]'
 
+# OCI's throttling passed through in the error text, whatever the status; and a quota error
+# that is not throttling.
+OCI=/api/v1/cckm/oci/synchronization-jobs
+fault '{"route":"/api/v1/cckm/oci/synchronization-jobs","method":"POST","fault":"throttle_text","count":1}'
+check "throttle_text rule: status 500 by default" "$(jget '[d["fault"], d["status"], d["count"]]')" '["throttle_text",500,1]'
+req POST $OCI "${AUTH[@]}" -d '{"vaults":["v-1"]}'
+check "throttle_text on a start: 500, NCERRInternalServerError" "$CODE/$(jget '[d["code"], d["codeDesc"].split(":")[0]]')" '500/[14,"NCERRInternalServerError"]'
+check_match "  ... the message passes OCI's TooManyRequests through" "$(jget 'd["message"]')" \
+    '^OCI service error: TooManyRequests\. Request was throttled\. Please retry the request later\. \(opc-request-id: [0-9A-F]{32}/[0-9A-F]{32}/[0-9A-F]{32}\)$'
+check "  ... and codeDesc too" "$(jget '"TooManyRequests" in d["codeDesc"]')" true
+cp "$B" "$WORK/throttle.json"
+req POST $OCI "${AUTH[@]}" -d '{"vaults":["v-1"]}'
+check "  ... count 1: the next start works" "$CODE" 201
+fault '{"route":"/api/v1/cckm/oci","method":"GET","fault":"throttle_text","status":429,"count":1}'
+req GET $OCI "${AUTH[@]}"
+check "throttle_text on a read, status 429" "$CODE/$(jget '[d["code"], "TooManyRequests" in d["message"]]')" '429/[15,true]'
+fault '{"route":"/api/v1/scheduler","fault":"throttle_text","status":503,"retry_after":"1","count":1}'
+req GET /api/v1/scheduler/job-configs "${AUTH[@]}"
+check "throttle_text with status 503 and Retry-After" "$CODE/$(header Retry-After)/$(jget '[d["code"], "TooManyRequests" in d["message"]]')" '503/1/[14,true]'
+fault '{"route":"/api/v1/cckm/oci","fault":"oci_quota","count":1}'
+check "oci_quota rule: status 429 by default" "$(jget '[d["fault"], d["status"]]')" '["oci_quota",429]'
+req POST $OCI "${AUTH[@]}" -d '{"vaults":["v-1"]}'
+check "oci_quota: 429, a quota error without TooManyRequests" \
+    "$CODE/$(jget '[d["code"], "LimitExceeded" in d["message"], "TooManyRequests" in d["message"] or "TooManyRequests" in d["codeDesc"]]')" \
+    '429/[15,true,false]'
+fault '{"route":"/api/ni","fault":"throttle_text","count":1}'
+req GET $NIP/details "${NI[@]}"
+check "throttle_text on Network Insight: its error shape" "$CODE/$(jget '[d["code"], "TooManyRequests" in d["message"]]')" '500/[500,true]'
+admin POST /__sim/faults '{"fault":"throttle_text","status":99}'
+check "throttle_text with a bad status: 400" "$CODE" 400
+start_sim throttle --plain --fault '/api/v1/cckm:throttle_text:status=429,count=1' --fault '/api/v1/cckm:oci_quota:status=400,count=1'
+SAVE_BASE=$BASE
+BASE=http://127.0.0.1:$PORT
+req GET /api/v1/cckm/dsm/refresh
+check "--fault ROUTE:throttle_text:status=429,count=1" "$CODE/$(jget '"TooManyRequests" in d["message"]')" 429/true
+req GET /api/v1/cckm/dsm/refresh
+check "--fault ROUTE:oci_quota:status=400,count=1" "$CODE/$(jget '"LimitExceeded" in d["message"]')" 400/true
+req GET /api/v1/cckm/dsm/refresh
+check "  ... then the route answers (401 without a token)" "$CODE" 401
+BASE=$SAVE_BASE
+
 # ---------------------------------------------------------------------------------------------
 section "reset"
 req GET "$DSM?limit=100&sort=createdAt" "${AUTH[@]}"
@@ -795,6 +1124,14 @@ cckm_login
 req POST /api/v1/cckm/dsm/refresh "${AUTH[@]}" -d '{"domains":["r-1","r-2"]}'
 check "restart: job started" "$CODE" 201
 R_JOB=$(jget 'd["id"]')
+req POST /api/v1/scheduler/job-configs "${AUTH[@]}" -d '{"name":"r-rotate","description":"","operation":"cckm_key_rotation","run_on":"","run_at":"0 3 * * *","disabled":false,"start_date":"0001-01-01T00:00:00Z","end_date":"0001-01-01T00:00:00Z","cckm_synchronization_params":null,"cckm_key_rotation_params":{"cloud_name":"aws","expiration":"30d","expire_in":"","rotation_after":"","aws_param":null},"cckm_xks_credential_rotation_params":null,"database_backup_params":null}'
+check "restart: key rotation config created" "$CODE" 201
+R_CFG=$(jget 'd["id"]')
+cp "$B" "$WORK/r-cfg.json"
+req POST "/api/v1/scheduler/job-configs/$R_CFG/run-now" "${AUTH[@]}"
+R_RUN=$(jget 'd["id"]')
+req POST /api/v1/auth/tokens "${ACCEPT[@]}" -d '{"username":"admin","password":"admin","labels":["restart"]}'
+R_RTID=$(jget 'd["refresh_token_id"]')
 ni_login admin admin
 req POST /api/ni/customers/collector/data-encryption-cert/update -H "Authorization: NetworkInsight $NI_TOKEN"
 check "restart: rotation started" "$CODE" 200
@@ -814,6 +1151,12 @@ check "restart: the token issued before is accepted, the job is there" "$CODE" 2
 check "restart: the job still runs" "$(jget 'd["overall_status"]')" in_progress
 req GET /api/ni/customers/collector/data-encryption-cert/update/status -H "Authorization: NetworkInsight $NI_TOKEN"
 check "restart: the Network Insight token and the rotation are there" "$CODE" 200
+req GET "/api/v1/scheduler/job-configs/$R_CFG" "${AUTH[@]}"
+check "restart: the scheduler config is there, as answered before" "$CODE/$(cmp -s "$B" "$WORK/r-cfg.json" && echo same)" 200/same
+req GET "/api/v1/scheduler/jobs/$R_RUN" "${AUTH[@]}"
+check "restart: its run is there" "$CODE/$(jget 'd["operation"]')" 200/cckm_key_rotation
+req GET "/api/v1/auth/tokens?labels=restart" "${AUTH[@]}"
+check "restart: the refresh token is listed with its labels" "$(jget '[(r["id"], r["labels"]) for r in d["resources"]]')" "[[\"$R_RTID\",[\"restart\"]]]"
 admin GET /__sim/stats
 check "restart: the request counts are kept" "$(jget 'd["requests"]["POST /api/v1/cckm/dsm/refresh"]')" 1
 admin GET /__sim/jobs
@@ -844,6 +1187,14 @@ grep -qE ' GET /api/v1/cckm/dsm/refresh 429 [0-9]+ms fault=status$' "$LOG" || fa
 pass "one log line per request: method, path, status, latency, fault"
 grep -qF "$JWT" "$LOG" && fail "the log holds a jwt"
 grep -qF "$NI_TOKEN" "$LOG" && fail "the log holds a Network Insight token"
+for secret in "$L1_RT" "$L2_RT" "$L3_RT" "$RT"; do
+    grep -qF -- "$secret" "$LOG" && fail "the log holds a refresh token"
+done
+grep -qE ' GET /api/v1/auth/tokens 200 [0-9]+ms$' "$LOG" || fail "log lacks the refresh token list"
+grep -qE ' POST /api/v1/cckm/oci/synchronization-jobs 500 [0-9]+ms fault=throttle_text$' "$LOG" ||
+    fail "log lacks the throttle_text fault"
+grep -qE ' POST /api/v1/cckm/oci/synchronization-jobs 429 [0-9]+ms fault=oci_quota$' "$LOG" ||
+    fail "log lacks the oci_quota fault"
 grep -q 'admin:admin\|"password"\|Authorization\|Bearer' "$LOG" && fail "the log holds a secret"
 grep -q 'limit=\|domains=' "$LOG" && fail "the log holds a query string"
 pass "the log holds no token, password, header or query string"

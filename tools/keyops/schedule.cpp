@@ -555,8 +555,14 @@ update_request parse_update(const command_args& a) {
         u.extra = std::move(text);
     else
         r.raw = std::move(text);
+    // Parameters that tell no operation are fine when they are --cloud alone (the config's
+    // operation is read before sending); members of two operations are not.
+    auto without_cloud = u;
+    without_cloud.cloud_name = {};
+    const bool cloud_alone =
+        u.params_sent() && u.params_operation().empty() && !without_cloud.params_sent();
     std::string ignored;
-    if (r.typed && (!u.params_sent() || !u.params_operation().empty()) && u.write_json(ignored))
+    if (r.typed && !cloud_alone && u.write_json(ignored))
         throw usage_error("schedule update: these flags are not parameters of one operation "
                           "(sync: --kms, --oci-vault, --sync-all; key-rotation: --expiration, "
                           "--expire-in, --rotation-after, --retain-alias, --rotate-material)");

@@ -58,7 +58,6 @@ std::optional<std::string> base64url_decode(std::string_view in) {
 }
 
 // The seeds show 401s as just code and codeDesc.
-// The seeds show 401s as just code and codeDesc.
 Reply cckm_unauthorized(std::string_view text) {
     return cckm_error(401, 1, "NCERRUnauthorized: " + std::string(text), {});
 }
@@ -201,7 +200,10 @@ Reply CipherTrustAuth::grant(const Request& req, Time now) {
     tokens.purge(now);
     std::string user;
     std::string rt;
+    std::vector<std::string> labels;
     if (grant == "password") {
+        if (auto* l = o.if_contains("labels"); l && !l->is_null() && !string_array(*l, labels))
+            return cckm_invalid("labels must be an array of non-empty strings");
         auto* u = o.if_contains("username");
         auto* p = o.if_contains("password");
         if (!u || !u->is_string() || !p || !p->is_string())
@@ -231,9 +233,11 @@ Reply CipherTrustAuth::grant(const Request& req, Time now) {
         }
         user = it->second.user;
         if (renew) {
+            labels = it->second.labels; // the new refresh token carries the session's labels
             tokens.refresh.erase(it);
         } else {
             it->second.expires = now + seconds(cfg.refresh_ttl);
+            it->second.updated = now;
             rt = it->first;
         }
     } else {
@@ -241,7 +245,8 @@ Reply CipherTrustAuth::grant(const Request& req, Time now) {
     }
     if (rt.empty()) {
         rt = base64(random_bytes(token_rng, 48), true);
-        tokens.refresh[rt] = RefreshToken{user, uuid4(token_rng), now + seconds(cfg.refresh_ttl)};
+        tokens.refresh[rt] = RefreshToken{
+            user, uuid4(token_rng), now + seconds(cfg.refresh_ttl), now, now, std::move(labels)};
     }
     const RefreshToken& rec = tokens.refresh[rt];
     long long iat = to_s(now);
@@ -300,6 +305,69 @@ Reply CipherTrustAuth::delete_refresh(std::string_view id, Time) {
             r.status = 204;
             return r;
         }
+    return cckm_not_found("no refresh token with id " + std::string(id));
+}
+
+json::object CipherTrustAuth::refresh_json(const RefreshToken& r) const {
+    const auto uid = user_ids.find(r.user);
+    json::object o;
+    o["id"] = r.id;
+    o["uri"] = "kylo:kylo:admin:refresh_tokens:" + r.id;
+    o["account"] = "kylo:kylo:admin:accounts:kylo";
+    o["application"] = "ncryptify:gemalto:admin:apps:kylo";
+    o["devAccount"] = "ncryptify:gemalto:admin:accounts:gemalto";
+    o["createdAt"] = rfc3339(r.created);
+    o["updatedAt"] = rfc3339(r.updated);
+    o["expiresAt"] = rfc3339(r.expires); // null for a token without expiry: none here
+    o["labels"] = to_array(r.labels);
+    o["client_id"] = client_id;
+    o["user_id"] = uid == user_ids.end() ? std::string() : "local|" + uid->second;
+    o["username"] = r.user;
+    return o;
+}
+
+Reply CipherTrustAuth::list_refresh(const boost::urls::url_view& u, Time now) const {
+    long long skip = 0, limit = 10;
+    Reply bad;
+    std::vector<std::string> want; // every one of these labels
+    for (auto p : u.params()) {
+        if (!paging_param(p.key, p.value, skip, limit, bad))
+            return bad;
+        if (p.key != "labels")
+            continue;
+        std::string_view v = p.value;
+        while (!v.empty()) {
+            const auto comma = v.find(',');
+            const std::string_view label = trim(v.substr(0, comma));
+            if (!label.empty())
+                want.emplace_back(label);
+            v = comma == std::string_view::npos ? std::string_view() : v.substr(comma + 1);
+        }
+    }
+    std::vector<const RefreshToken*> live;
+    for (const auto& [token, rec] : tokens.refresh) {
+        if (rec.expires <= now)
+            continue;
+        const bool labelled = std::all_of(want.begin(), want.end(), [&](const std::string& l) {
+            return std::find(rec.labels.begin(), rec.labels.end(), l) != rec.labels.end();
+        });
+        if (labelled)
+            live.push_back(&rec);
+    }
+    // Newest first.
+    std::sort(live.begin(), live.end(), [](const RefreshToken* a, const RefreshToken* b) {
+        return a->created != b->created ? a->created > b->created : a->id < b->id;
+    });
+    json::array all;
+    for (const RefreshToken* r : live)
+        all.emplace_back(refresh_json(*r));
+    return json_reply(200, page_of(std::move(all), skip, limit));
+}
+
+Reply CipherTrustAuth::get_refresh(std::string_view id, Time now) const {
+    for (const auto& [token, rec] : tokens.refresh)
+        if (rec.id == id && rec.expires > now)
+            return json_reply(200, refresh_json(rec));
     return cckm_not_found("no refresh token with id " + std::string(id));
 }
 

@@ -7,12 +7,14 @@
 #include "sim.hpp"
 
 #include <boost/json/object.hpp>
+#include <boost/url/url_view.hpp>
 
 #include <map>
 #include <optional>
 #include <random>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace keyops_sim {
 
@@ -25,6 +27,9 @@ struct RefreshToken {
     std::string user;
     std::string id;
     Time expires; // idle expiry: each use pushes it out by --refresh-ttl
+    Time created;
+    Time updated;                    // the last use
+    std::vector<std::string> labels; // from the password grant's "labels"
 };
 
 struct NiToken {
@@ -65,6 +70,10 @@ public:
     // tokens it minted, as a real session's end does) or the access token is forgotten.
     Reply revoke(const Request& req, Time now);
     Reply delete_refresh(std::string_view id, Time now);
+    // GET /api/v1/auth/tokens (the live refresh tokens, newest first; skip, limit, labels) and
+    // GET /api/v1/auth/tokens/{id}: their records, never the token itself.
+    Reply list_refresh(const boost::urls::url_view& u, Time now) const;
+    Reply get_refresh(std::string_view id, Time now) const;
     // The 401 for a request without a live bearer token; nothing when it has one.
     std::optional<Reply> check_bearer(const Request& req, Time now) const;
 
@@ -74,6 +83,7 @@ public:
 
 private:
     const std::string& user_id(const std::string& user);
+    boost::json::object refresh_json(const RefreshToken& r) const;
     std::string make_jwt(const std::string& user, long long iat, long long exp,
                          const std::string& sid);
 

@@ -244,6 +244,66 @@ json::array to_array(const std::vector<std::string>& v) {
     return a;
 }
 
+bool accepts_json(std::string_view accept) {
+    if (trim(accept).empty())
+        return true; // no Accept header: anything goes
+    while (!accept.empty()) {
+        const auto comma = accept.find(',');
+        std::string_view range = accept.substr(0, comma);
+        accept = comma == std::string_view::npos ? std::string_view() : accept.substr(comma + 1);
+        const auto semi = range.find(';');
+        const std::string type = lower(trim(range.substr(0, semi)));
+        if (type != "*/*" && type != "application/*" && type != "application/json")
+            continue;
+        // A q of 0 (0, 0.0, 0.000) excludes the range; any other weight accepts it.
+        bool refused = false;
+        std::string_view params =
+            semi == std::string_view::npos ? std::string_view() : range.substr(semi + 1);
+        while (!params.empty()) {
+            const auto next = params.find(';');
+            const std::string param = lower(trim(params.substr(0, next)));
+            params = next == std::string_view::npos ? std::string_view() : params.substr(next + 1);
+            if (param.size() >= 3 && param.compare(0, 2, "q=") == 0) {
+                const std::string_view q = std::string_view(param).substr(2);
+                refused = q.find_first_not_of("0.") == std::string_view::npos;
+            }
+        }
+        if (!refused)
+            return true;
+    }
+    return false;
+}
+
+bool paging_param(std::string_view key, std::string_view value, long long& skip, long long& limit,
+                  Reply& bad) {
+    if (key == "skip" && !parse_nonneg(value, skip)) {
+        bad = cckm_invalid("skip must be a non-negative integer");
+        return false;
+    }
+    if (key == "limit") {
+        if (value == "-1") {
+            limit = -1;
+        } else if (!parse_nonneg(value, limit) || limit < 1 || limit > 1000) {
+            bad = cckm_invalid("limit must be an integer from 1 to 1000, or -1 for every item");
+            return false;
+        }
+    }
+    return true;
+}
+
+json::object page_of(json::array all, long long skip, long long limit) {
+    json::array page;
+    for (std::size_t i = static_cast<std::size_t>(skip);
+         i < all.size() && (limit < 0 || page.size() < static_cast<std::size_t>(limit)); ++i)
+        page.emplace_back(std::move(all[i]));
+    json::object out;
+    out["skip"] = skip;
+    out["limit"] = limit;
+    out["total"] = all.size();
+    out["resources"] = std::move(page);
+    return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Replies.
 

@@ -6,6 +6,7 @@
 #include "sim.hpp"
 
 #include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <cstddef>
@@ -47,6 +48,20 @@ bool parse_nonneg(std::string_view s, long long& out);
 bool json_int(const json::value& v, long long& out);
 bool string_array(const json::value& v, std::vector<std::string>& out);
 json::array to_array(const std::vector<std::string>& v);
+
+// Whether a request's Accept header lets the answer be JSON, as a real CipherTrust Manager
+// decides: no header (Go, PowerShell), `*/*` (Python's requests), `application/*` or
+// `application/json`, alone or in a list; a media range with q=0 does not count.
+bool accepts_json(std::string_view accept);
+
+// One query parameter of a CipherTrust list's paging: `skip` (a non-negative integer) and
+// `limit` (1..1000, or -1 for every item on one page); other keys are left alone. False with
+// the 400 in `bad` for a bad value.
+bool paging_param(std::string_view key, std::string_view value, long long& skip, long long& limit,
+                  Reply& bad);
+// The list envelope {skip, limit, total, resources} of the page of `all` that skip and limit
+// select (limit -1: every item from skip on, and -1 echoed).
+json::object page_of(json::array all, long long skip, long long limit);
 
 // Replies.
 Reply json_reply(int status, const json::value& v);

@@ -5,6 +5,7 @@
 #include "common.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace keyops_sim {
 
@@ -59,6 +60,30 @@ const char* reason(int status) {
     }
 }
 
+// An OCI request id, three groups of 32 hex digits as OCI prints them, different on each
+// answer (derived from the time and the rule; nothing depends on its value).
+std::string opc_request_id(Time now, long rule) {
+    std::uint64_t x = static_cast<std::uint64_t>(now.time_since_epoch().count()) ^
+                      (static_cast<std::uint64_t>(rule) << 48);
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (int group = 0; group < 3; ++group) {
+        if (group > 0)
+            out += '/';
+        for (int half = 0; half < 2; ++half) {
+            // splitmix64
+            x += 0x9e3779b97f4a7c15ULL;
+            std::uint64_t z = x;
+            z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+            z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+            z ^= z >> 31;
+            for (int i = 0; i < 16; ++i)
+                out += hex[(z >> (4 * i)) & 15];
+        }
+    }
+    return out;
+}
+
 bool matches(const Fault& f, const Request& req, std::string_view path) {
     if (!f.method.empty() && f.method != req.method)
         return false;
@@ -91,8 +116,16 @@ const char* fault_name(FaultKind k) {
         return "oversize";
     case FaultKind::expire_tokens:
         return "expire_tokens";
+    case FaultKind::throttle_text:
+        return "throttle_text";
+    case FaultKind::oci_quota:
+        return "oci_quota";
     }
     return "?";
+}
+
+bool answers_for_route(FaultKind k) {
+    return k == FaultKind::status || k == FaultKind::throttle_text || k == FaultKind::oci_quota;
 }
 
 bool fault_from_json(const json::object& o, Fault& f, std::string& err) {
@@ -146,6 +179,10 @@ bool fault_from_json(const json::object& o, Fault& f, std::string& err) {
                 f.kind = FaultKind::oversize;
             else if (name == "expire_tokens")
                 f.kind = FaultKind::expire_tokens;
+            else if (name == "throttle_text")
+                f.kind = FaultKind::throttle_text;
+            else if (name == "oci_quota")
+                f.kind = FaultKind::oci_quota;
             else {
                 err = "unknown fault \"" + name + "\"";
                 return false;
@@ -203,6 +240,10 @@ bool fault_from_json(const json::object& o, Fault& f, std::string& err) {
         err = "fault is required";
         return false;
     }
+    if (!have_status && f.kind == FaultKind::throttle_text)
+        f.status = 500;
+    if (!have_status && f.kind == FaultKind::oci_quota)
+        f.status = 429;
     if (f.ms == 0 && f.kind == FaultKind::latency)
         f.ms = kDefaultLatencyMs;
     if (f.ms == 0 && f.kind == FaultKind::slow_body)
@@ -220,11 +261,11 @@ json::object fault_to_json(const Fault& f) {
     if (!f.method.empty())
         o["method"] = f.method;
     o["fault"] = fault_name(f.kind);
-    if (f.kind == FaultKind::status) {
+    if (answers_for_route(f.kind)) {
         o["status"] = f.status;
         if (!f.retry_after.empty())
             o["retry_after"] = f.retry_after;
-        if (!f.body.empty())
+        if (f.kind == FaultKind::status && !f.body.empty())
             o["body"] = f.body;
     }
     if (f.node != 0)
@@ -308,7 +349,18 @@ Plan Faults::plan(const Request& req, std::string_view path, Tokens& tokens) {
 
 Reply fault_reply(const Fault& f, const Request& req, std::string_view path, Time now) {
     Reply r;
-    if (!f.body.empty() && (f.body.front() == '{' || f.body.front() == '[')) {
+    if (f.kind == FaultKind::throttle_text || f.kind == FaultKind::oci_quota) {
+        // CCKM passes OCI's error text through in its own error shape, whatever the status.
+        const std::string id = "(opc-request-id: " + opc_request_id(now, f.id) + ")";
+        r = shaped_error(f.status, path,
+                         f.kind == FaultKind::throttle_text
+                             ? "OCI service error: TooManyRequests. Request was throttled. "
+                               "Please retry the request later. " +
+                                   id
+                             : "OCI service error: LimitExceeded. The request would exceed the "
+                               "tenancy's quota or service limit for keys in this vault. " +
+                                   id);
+    } else if (!f.body.empty() && (f.body.front() == '{' || f.body.front() == '[')) {
         r.status = f.status;
         r.body = f.body;
         r.headers.emplace_back("Content-Type", "application/json");

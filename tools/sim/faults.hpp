@@ -16,6 +16,9 @@ namespace keyops_sim {
 struct Tokens;
 
 const char* fault_name(FaultKind k);
+// Whether a fault of this kind answers in place of the route (status, throttle_text,
+// oci_quota): fault_reply() makes the answer.
+bool answers_for_route(FaultKind k);
 // A rule from its JSON form (POST /__sim/faults); false with `err` set if it is not one.
 bool fault_from_json(const boost::json::object& o, Fault& f, std::string& err);
 boost::json::object fault_to_json(const Fault& f);
@@ -32,7 +35,7 @@ struct Faults {
     Plan plan(const Request& req, std::string_view path, Tokens& tokens);
 };
 
-// The reply of a status fault, in the error shape of `path`.
+// The reply of a status, throttle_text or oci_quota fault, in the error shape of `path`.
 // `body` "echo" puts the request's Authorization header and body into every text of the error;
 // a body starting with { or [ is sent as it is.
 Reply fault_reply(const Fault& f, const Request& req, std::string_view path, Time now);

@@ -85,13 +85,25 @@ Options:
   --help                 Show this text.
 SIGINT and SIGTERM stop the server; the exit status is then 0.
 
-CipherTrust Manager routes (every one needs "Accept: application/json", else 400
-NCERRBadRequest; every one but auth/tokens needs "Authorization: Bearer <jwt>", else 401):
-  POST /api/v1/auth/tokens   {"grant_type":"password","username":U,"password":P} or
+CipherTrust Manager routes. Every one but POST auth/tokens and auth/revoke needs
+"Authorization: Bearer <jwt>", else 401. Accept: none, */*, application/* or application/json
+(alone or in a list) is served, as by a real server; an Accept that leaves JSON out (e.g.
+"text/html" alone, or application/json;q=0) gets 400 NCERRBadRequest.
+  POST /api/v1/auth/tokens   {"grant_type":"password","username":U,"password":P,
+                              "labels":["a",..] (optional)} or
                              {"grant_type":"refresh_token","refresh_token":R,
-                              "renew_refresh_token":true|false}
-                             -> 200 {jwt,duration,token_type,client_id,refresh_token,
+                              "renew_refresh_token":true|false} (a renewed token keeps the
+                              labels) -> 200 {jwt,duration,token_type,client_id,refresh_token,
                                 refresh_token_id,refresh_token_expires_in}; 401 if refused.
+  GET  /api/v1/auth/tokens   the live refresh tokens, newest first: {skip,limit,total,
+                             resources:[{id,uri,account,application,devAccount,createdAt,
+                             updatedAt,expiresAt,labels,client_id,user_id,username}]} (never
+                             the token itself); skip, limit (1..1000, default 10; limit=-1:
+                             every one on one page, "limit":-1 echoed), labels=a,b or
+                             labels=a&labels=b (tokens carrying every one of them).
+  GET  /api/v1/auth/tokens/{id}  one refresh token's record; 404 if unknown, expired or revoked.
+  DELETE /api/v1/auth/tokens/{id}  revoke a refresh token -> 204; 404 if none.
+  POST /api/v1/auth/revoke   {"token":T,"token_type_hint":"refresh_token"|"access_token"} -> 200.
   For each job kind, under /api/v1/cckm/:
     GET  PATH                list: skip, limit (1..1000, default 10), id, overall_status
                              (in_progress|completed|failed), the kind's resource filter, sort
@@ -125,18 +137,43 @@ NCERRBadRequest; every one but auth/tokens needs "Authorization: Bearer <jwt>", 
   Every kind starts with finished jobs (completed, failed, cancelled), and the vendor's
   example jobs where there is one, so lists show data at once.
   The scheduler, under /api/v1/scheduler/ (one schedule and one finished run at start):
-    GET    job-configs             list: skip, limit, name; newest first
-    POST   job-configs             {"name":N,"operation":"cckm_synchronization","run_on":"any",
-                                   "run_at":CRON,"cckm_synchronization_params":{"cloud_name":C,
-                                   "kms":[..],"oci_vaults":[..],"synchronize_all":b}} -> 201;
-                                   other members kept as sent; a name in use: 409
-    GET    job-configs/{id}        one schedule; PATCH merges a JSON object into it; DELETE: 204
+    GET    job-configs             list: skip, limit (1..1000, default 10; limit=-1: every
+                                   config on one page, "limit":-1 echoed), name; newest first
+    POST   job-configs             {"name":N,"operation":OP,"run_at":CRON,"run_on":"any",
+                                   "description":D,"disabled":b,"start_date":T,"end_date":T,
+                                   "<OP>_params":{..}} -> 201 with the config; a name in use: 409
+                                   OP and its parameters:
+                                   cckm_synchronization: cloud_name, kms [..], oci_vaults [..],
+                                     synchronize_all (kms or oci_vaults unless synchronize_all)
+                                   cckm_key_rotation: cloud_name, expiration, expire_in ("" or
+                                     "30d"/"12h"), rotation_after ("" or "30d"), aws_param
+                                     {retain_alias,rotate_material}
+                                   cckm_xks_credential_rotation: cloud_name
+                                   database_backup: backupKey, connection, description, do_scp,
+                                     tiedToHSM, retentionCount (>= 0), scope ("", system,
+                                     domain), filters [{resourceType,resourceQuery}]
+                                   Read as Go writes it: "" for a string not given (run_on ""
+                                   is any), null for a list or another operation's params (which
+                                   must be null or absent), 0001-01-01T00:00:00Z for a date not
+                                   set; otherwise RFC 3339. A wrong type: 400 naming the member.
+                                   Unknown members are ignored.
+                                   The answer: id, uri, account, devAccount, application,
+                                   createdAt, updatedAt, name, description, operation, run_at,
+                                   run_on, disabled, start_date, end_date, job_config_params
+                                   (the operation's parameters, every one, whatever the OP)
+    GET    job-configs/{id}        one schedule; DELETE: 204 (its runs stay)
+    PATCH  job-configs/{id}        the parameters under <OP>_params or job_config_params; ""
+                                   (and the zero time) keeps a member, null clears it, absent
+                                   keeps; the merged config is checked as a create; another
+                                   operation: 400; id, uri, ... only repeated unchanged
     POST   job-configs/{id}/run-now  start a run -> 201 with the run (204 and no body after
                                    POST /__sim/run-now-empty)
-    GET    jobs, GET jobs/{id}     runs (filters job_config_id, status; skip, limit): status
-                                   in_progress for --job-seconds, then completed (failed when a
-                                   resource name contains "fail"); no run is started by run_at
-
+    GET    jobs, GET jobs/{id}     runs (filters job_config_id, status; skip, limit as above):
+                                   status in_progress for --job-seconds, then completed (failed
+                                   when a resource name contains "fail": a kms or oci_vaults
+                                   name, the cloud_name of a rotation, a backup's backupKey);
+                                   the run's operation is its config's; no run is started by
+                                   run_at
 Network Insight routes:
   POST   /api/ni/auth/token  {"username":U,"password":P,"domain":{"domain_type":"LOCAL"|"LDAP",
                              "value":D}} -> 200 {"token":T,"expiry":EPOCH_MS}. At most 100 live
@@ -178,6 +215,13 @@ prefix), optionally a method and (with --nodes) a "node" (1..; 0 any), for the n
   malformed       a body that is not valid JSON (status and headers as usual)
   oversize        a valid JSON body of "bytes" (default 20 MiB), padded
   expire_tokens   expire every live token just before handling the request
+  throttle_text   CCKM passing OCI's throttling through: "status" (default 500) with the
+                  route's error body, its message "OCI service error: TooManyRequests.
+                  Request was throttled. Please retry the request later." and an OCI
+                  opc-request-id; optional "retry_after" as for status
+  oci_quota       an OCI quota error passed through, not throttling: "status" (default 429),
+                  message "OCI service error: LimitExceeded. The request would exceed the
+                  tenancy's quota ..." (no TooManyRequests in it)
 Gzip: a request whose Accept-Encoding names gzip gets a gzip body (Content-Encoding: gzip).
 
 Admin API (no auth, loopback clients only, JSON; never faulted or counted):

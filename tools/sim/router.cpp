@@ -100,12 +100,24 @@ Reply Sim::Impl::route(const Request& req, Time now) {
 
 Reply Sim::Impl::cckm(const Request& req, std::string_view path, const boost::urls::url_view& u,
                       Time now) {
-    if (path == "/api/v1/auth/tokens") {
-        if (req.method != "POST")
-            return method_not_allowed(path, "POST");
-        if (!icontains(req.accept, "application/json"))
-            return cckm_bad("Accept header must include application/json");
-        return auth.grant(req, now);
+    // A real server answers a request with no Accept header or with */* (Thales' Go and
+    // PowerShell clients send none, Python's requests sends */*); only an Accept that leaves
+    // JSON out is refused.
+    const auto refused_accept = [&] {
+        return !accepts_json(req.accept);
+    };
+    const auto bad_accept = [] {
+        return cckm_bad("Accept header must allow application/json");
+    };
+    constexpr std::string_view tokens_path = "/api/v1/auth/tokens";
+    if (path == tokens_path) {
+        if (req.method == "POST")
+            return refused_accept() ? bad_accept() : auth.grant(req, now);
+        if (req.method != "GET")
+            return method_not_allowed(path, "GET, POST");
+        if (auto r = auth.check_bearer(req, now))
+            return *r;
+        return refused_accept() ? bad_accept() : auth.list_refresh(u, now);
     }
     if (path == "/api/v1/auth/revoke") {
         if (req.method != "POST")
@@ -114,13 +126,16 @@ Reply Sim::Impl::cckm(const Request& req, std::string_view path, const boost::ur
     }
     if (auto r = auth.check_bearer(req, now))
         return *r;
-    if (starts_with(path, "/api/v1/auth/tokens/")) {
-        if (req.method != "DELETE")
-            return method_not_allowed(path, "DELETE");
-        return auth.delete_refresh(path.substr(sizeof("/api/v1/auth/tokens/") - 1), now);
+    if (starts_with(path, std::string(tokens_path) + "/")) {
+        const std::string_view id = path.substr(tokens_path.size() + 1);
+        if (req.method == "DELETE")
+            return auth.delete_refresh(id, now);
+        if (req.method != "GET")
+            return method_not_allowed(path, "GET, DELETE");
+        return refused_accept() ? bad_accept() : auth.get_refresh(id, now);
     }
-    if (!icontains(req.accept, "application/json"))
-        return cckm_bad("Accept header must include application/json");
+    if (refused_accept())
+        return bad_accept();
     if (path == "/api/v1/scheduler" || starts_with(path, "/api/v1/scheduler/"))
         return scheduler.route(req, path, u, now);
     return jobs.route(req, path, u, now);
@@ -136,7 +151,7 @@ Reply Sim::Impl::respond(const Request& req, const Plan& plan) {
         r.note = "close_before";
         return r;
     }
-    if (f && f->kind == FaultKind::status)
+    if (f && answers_for_route(f->kind))
         r = fault_reply(*f, req, path, now);
     else
         r = route(req, now);

@@ -1,6 +1,7 @@
-// keyops-sim: the CipherTrust scheduler: job configs (schedules of CCKM synchronization) and
-// their runs, which progress by the wall clock as the CCKM jobs do. Routes under
-// /api/v1/scheduler (see README.md); the bearer token and Accept header are checked before.
+// keyops-sim: the CipherTrust scheduler: job configs (schedules of CCKM synchronization, CCKM key
+// rotation, XKS credential rotation and database backup) and their runs, which progress by the
+// wall clock as the CCKM jobs do. Routes under /api/v1/scheduler (see README.md); the bearer
+// token and Accept header are checked before.
 #ifndef KEYOPS_SIM_SCHEDULER_HPP
 #define KEYOPS_SIM_SCHEDULER_HPP
 
@@ -21,13 +22,16 @@ struct Schedule {
     std::string id;
     Time created;
     Time updated;
-    boost::json::object obj; // as created and patched, with id, uri, account and times
+    // The config as answered: every member in the server's order, the operation's parameters
+    // under job_config_params (scheduler.cpp makes and checks it).
+    boost::json::object obj;
 };
 
 struct Run {
     std::string id;
     std::string config_id;
     std::string config_name;
+    std::string operation; // the config's
     Time created;
     double seconds = 0;
     std::vector<std::string> resources; // "fail" in a name: the run ends failed

@@ -165,7 +165,12 @@ private:
         req_.has_authorization = field(http::field::authorization, req_.authorization);
         if (auto it = m.find("csp-auth-token"); it != m.end())
             req_.csp_auth_token = std::string(it->value());
-        field(http::field::accept, req_.accept);
+        // Every Accept field, as one list (a client may send several).
+        for (auto [it, end] = m.equal_range(http::field::accept); it != end; ++it) {
+            if (!req_.accept.empty())
+                req_.accept += ", ";
+            req_.accept += std::string(it->value());
+        }
         field(http::field::accept_encoding, req_.accept_encoding);
         req_.body = std::move(m.body());
         req_.loopback = loopback_;

@@ -30,6 +30,10 @@ enum class FaultKind {
     malformed,
     oversize,
     expire_tokens,
+    // A CipherTrust error passing OCI's answer through: throttling ("TooManyRequests" in the
+    // text, default status 500) or a quota error (no "TooManyRequests", default status 429).
+    throttle_text,
+    oci_quota,
 };
 
 // One fault rule. `count` 0 means "every matching request until cleared".
@@ -38,7 +42,7 @@ struct Fault {
     std::string route = "*"; // "*" or a path prefix
     std::string method;      // empty: any method
     FaultKind kind = FaultKind::status;
-    int status = 503;
+    int status = 503;        // status fault (throttle_text: 500, oci_quota: 429 unless given)
     std::string retry_after; // "", seconds, "date:N" or a literal HTTP date
     std::string body;        // status fault only: "" (JSON error), "empty" or "html"
     long count = 0;

@@ -88,6 +88,9 @@ json::object Tokens::save() const {
         o["user"] = rec.user;
         o["id"] = rec.id;
         o["expires"] = time_count(rec.expires);
+        o["created"] = time_count(rec.created);
+        o["updated"] = time_count(rec.updated);
+        o["labels"] = to_array(rec.labels);
         r[token] = std::move(o);
     }
     for (const auto& [token, rec] : ni_tokens) {
@@ -111,8 +114,18 @@ void Tokens::restore(const json::object& in) {
     }
     for (const auto& kv : in.at("refresh").as_object()) {
         const json::object& o = kv.value().as_object();
-        refresh[std::string(kv.key())] =
-            RefreshToken{str(o.at("user")), str(o.at("id")), time_from_count(o.at("expires"))};
+        RefreshToken rec{str(o.at("user")),
+                         str(o.at("id")),
+                         time_from_count(o.at("expires")),
+                         Time(),
+                         Time(),
+                         {}};
+        // Files of older simulators lack the times and labels: the expiry stands in.
+        rec.created = o.contains("created") ? time_from_count(o.at("created")) : rec.expires;
+        rec.updated = o.contains("updated") ? time_from_count(o.at("updated")) : rec.created;
+        if (auto* l = o.if_contains("labels"); l && !string_array(*l, rec.labels))
+            throw std::runtime_error("a refresh token's labels are not strings");
+        refresh[std::string(kv.key())] = std::move(rec);
     }
     for (const auto& kv : in.at("ni").as_object()) {
         const json::object& o = kv.value().as_object();
