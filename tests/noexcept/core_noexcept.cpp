@@ -209,7 +209,7 @@ void rotation_wait() {
     opt.polling.first_interval = std::chrono::seconds(2);
     keyops::rotation_wait_fsm fsm(opt, t0);
     auto a = fsm.start(t0);
-    REQUIRE(a.kind == keyops::wait_action::type::status);
+    REQUIRE(a.kind == keyops::single_wait_action::type::read);
 
     keyops::error_code ec;
     keyops::diagnostics diag;
@@ -217,16 +217,16 @@ void rotation_wait() {
         keyops::parse<keyops::ni::rotation_status>(R"({"status":"IN_PROGRESS"})", ec, diag);
     REQUIRE(!ec);
     a = fsm.on_status({}, diag, std::move(running), t0);
-    REQUIRE(a.kind == keyops::wait_action::type::wait);
+    REQUIRE(a.kind == keyops::single_wait_action::type::wait);
     CHECK(a.until == t0 + std::chrono::seconds(2));
 
     a = fsm.on_wake(a.until);
-    REQUIRE(a.kind == keyops::wait_action::type::status);
+    REQUIRE(a.kind == keyops::single_wait_action::type::read);
     auto failed = keyops::parse<keyops::ni::rotation_status>(
         R"({"status":"FAILED","failedCollectorIds":["c1","c2"]})", ec, diag);
     REQUIRE(!ec);
     a = fsm.on_status({}, diag, std::move(failed), t0 + std::chrono::seconds(3));
-    CHECK(a.kind == keyops::wait_action::type::done);
+    CHECK(a.kind == keyops::single_wait_action::type::done);
     CHECK(fsm.result().outcome == keyops::wait_outcome::rotation_failed);
     CHECK(fsm.result().failed_collector_ids.size() == 2u);
     CHECK(fsm.result().polls == 2u);

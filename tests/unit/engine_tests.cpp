@@ -18,7 +18,8 @@
 
 using namespace std::chrono_literals;
 using keyops::call_action;
-using keyops::wait_action;
+using keyops::jobs_wait_action;
+using keyops::single_wait_action;
 namespace cckm = keyops::cckm;
 
 namespace {
@@ -98,6 +99,14 @@ keyops::parsed<cckm::job_list> page(const std::vector<std::pair<std::string, con
     return keyops::parse<cckm::job_list>(body, ec, d);
 }
 
+keyops::jobs_wait_kind oci_kind() {
+    return {"oci", true, true, 64};
+}
+
+keyops::jobs_wait_kind kind_without_list_or_cancel() {
+    return {"google-update-all-versions", false, false, 64};
+}
+
 keyops::parsed<keyops::ni::rotation_status> rotation(const std::string& body) {
     keyops::error_code ec;
     keyops::diagnostics d;
@@ -114,7 +123,7 @@ BOOST_AUTO_TEST_CASE(success_on_the_first_attempt) {
     auto a = fsm.resume({}, at(0ms));
     BOOST_TEST_REQUIRE((a.kind == call_action::type::exchange));
     BOOST_TEST(a.req == &c.b.req);
-    BOOST_TEST((a.exchange.deadline == t0 + 120s));
+    BOOST_TEST((a.exchange_opt.deadline == t0 + 120s));
     answer(*a.res, 200, "{}");
     a = fsm.resume({}, at(5ms));
     BOOST_TEST_REQUIRE((a.kind == call_action::type::done));
@@ -260,7 +269,8 @@ BOOST_AUTO_TEST_CASE(cancellation_at_each_step_ends_the_call_aborted) {
             a = fsm.resume({}, at(2ms));
             BOOST_TEST_REQUIRE((a.kind == call_action::type::wait));
         }
-        a = fsm.resume(boost::asio::error::operation_aborted, at(3ms), true);
+        a = fsm.resume(boost::asio::error::operation_aborted, at(3ms),
+                       keyops::cancellation_type::terminal);
         BOOST_TEST_REQUIRE((a.kind == call_action::type::done), "step " << step);
         BOOST_TEST(a.ec == boost::asio::error::operation_aborted);
     }
@@ -302,18 +312,18 @@ BOOST_AUTO_TEST_CASE(one_job_each_outcome) {
         opt.on_job_progress = [&](const cckm::job&, auto) {
             ++progress;
         };
-        keyops::jobs_wait_fsm fsm({"j1"}, opt, "oci", true, true, t0);
+        keyops::jobs_wait_fsm fsm({"j1"}, opt, oci_kind(), t0);
         auto a = fsm.start(t0);
-        BOOST_TEST_REQUIRE((a.kind == wait_action::type::get)); // one id: a GET, not a list
+        BOOST_TEST_REQUIRE((a.kind == jobs_wait_action::type::get)); // one id: a GET, not a list
         BOOST_TEST(fsm.job_id() == "j1");
         keyops::diagnostics d;
         a = fsm.on_job({}, d, job("j1", "in_progress"), t0 + 10ms);
-        BOOST_TEST_REQUIRE((a.kind == wait_action::type::wait));
+        BOOST_TEST_REQUIRE((a.kind == jobs_wait_action::type::wait));
         BOOST_TEST((a.until == t0 + 10ms + 1000ms));
         a = fsm.on_wake(a.until);
-        BOOST_TEST_REQUIRE((a.kind == wait_action::type::get));
+        BOOST_TEST_REQUIRE((a.kind == jobs_wait_action::type::get));
         a = fsm.on_job({}, d, job("j1", r.state, r.abort), t0 + 1020ms);
-        BOOST_TEST_REQUIRE((a.kind == wait_action::type::done));
+        BOOST_TEST_REQUIRE((a.kind == jobs_wait_action::type::done));
         BOOST_TEST(!a.ec);
         BOOST_TEST((fsm.results().at(0).outcome == r.outcome));
         BOOST_TEST(fsm.results().at(0).polls == 2u);
@@ -322,27 +332,27 @@ BOOST_AUTO_TEST_CASE(one_job_each_outcome) {
 }
 
 BOOST_AUTO_TEST_CASE(many_jobs_one_list_per_round_until_each_ends) {
-    keyops::jobs_wait_fsm fsm({"a", "b", "c"}, fast_polling(), "oci", true, true, t0);
+    keyops::jobs_wait_fsm fsm({"a", "b", "c"}, fast_polling(), oci_kind(), t0);
     keyops::diagnostics d;
     auto a = fsm.start(t0);
-    BOOST_TEST_REQUIRE((a.kind == wait_action::type::list));
+    BOOST_TEST_REQUIRE((a.kind == jobs_wait_action::type::list));
     BOOST_TEST(fsm.list_ids().size() == 3u);
     a = fsm.on_list({}, d, page({{"a", "in_progress"}, {"b", "completed"}, {"c", "in_progress"}}),
                     t0 + 1ms);
-    BOOST_TEST_REQUIRE((a.kind == wait_action::type::wait));
+    BOOST_TEST_REQUIRE((a.kind == jobs_wait_action::type::wait));
     a = fsm.on_wake(a.until);
-    BOOST_TEST_REQUIRE((a.kind == wait_action::type::list));
+    BOOST_TEST_REQUIRE((a.kind == jobs_wait_action::type::list));
     BOOST_TEST(fsm.list_ids().size() == 2u); // b ended: no longer asked for
     a = fsm.on_list({}, d, page({{"a", "failed"}}), t0 + 1002ms);
     // c is not in a list of its own id: it is read by id before it is called not found (a
     // cluster's other node may not show a fresh job yet), and the server's 404 says so.
-    BOOST_TEST_REQUIRE((a.kind == wait_action::type::get));
+    BOOST_TEST_REQUIRE((a.kind == jobs_wait_action::type::get));
     BOOST_TEST(fsm.job_id() == "c");
     keyops::diagnostics nf;
     nf.http_status = 404;
     nf.server_message = "no oci job with id c";
     a = fsm.on_job(make_error_code(keyops::error::not_found), nf, {}, t0 + 1003ms);
-    BOOST_TEST_REQUIRE((a.kind == wait_action::type::done));
+    BOOST_TEST_REQUIRE((a.kind == jobs_wait_action::type::done));
     BOOST_TEST((a.ec == keyops::error::not_found));
     BOOST_TEST((fsm.results()[0].outcome == keyops::wait_outcome::failed));
     BOOST_TEST((fsm.results()[1].outcome == keyops::wait_outcome::completed));
@@ -351,20 +361,20 @@ BOOST_AUTO_TEST_CASE(many_jobs_one_list_per_round_until_each_ends) {
 }
 
 BOOST_AUTO_TEST_CASE(a_job_missing_from_its_list_but_there_by_id_is_waited_on) {
-    keyops::jobs_wait_fsm fsm({"a", "b"}, fast_polling(), "oci", true, true, t0);
+    keyops::jobs_wait_fsm fsm({"a", "b"}, fast_polling(), oci_kind(), t0);
     keyops::diagnostics d;
     auto a = fsm.start(t0);
-    BOOST_TEST_REQUIRE((a.kind == wait_action::type::list));
+    BOOST_TEST_REQUIRE((a.kind == jobs_wait_action::type::list));
     a = fsm.on_list({}, d, page({{"a", "in_progress"}}), t0 + 1ms); // b not shown yet
-    BOOST_TEST_REQUIRE((a.kind == wait_action::type::get));
+    BOOST_TEST_REQUIRE((a.kind == jobs_wait_action::type::get));
     BOOST_TEST(fsm.job_id() == "b");
     a = fsm.on_job({}, d, job("b", "in_progress"), t0 + 2ms);
-    BOOST_TEST_REQUIRE((a.kind == wait_action::type::wait));
+    BOOST_TEST_REQUIRE((a.kind == jobs_wait_action::type::wait));
     a = fsm.on_wake(a.until);
-    BOOST_TEST_REQUIRE((a.kind == wait_action::type::list));
+    BOOST_TEST_REQUIRE((a.kind == jobs_wait_action::type::list));
     BOOST_TEST(fsm.list_ids().size() == 2u);
     a = fsm.on_list({}, d, page({{"a", "completed"}, {"b", "completed"}}), t0 + 1010ms);
-    BOOST_TEST_REQUIRE((a.kind == wait_action::type::done));
+    BOOST_TEST_REQUIRE((a.kind == jobs_wait_action::type::done));
     BOOST_TEST((fsm.results()[1].outcome == keyops::wait_outcome::completed));
     BOOST_TEST(fsm.results()[1].polls == 3u);
 }
@@ -373,13 +383,13 @@ BOOST_AUTO_TEST_CASE(the_deadline_ends_the_wait_with_and_without_a_cancel) {
     for (bool cancel : {false, true}) {
         auto opt = fast_polling(2500ms);
         opt.cancel_on_deadline = cancel;
-        keyops::jobs_wait_fsm fsm({"j1"}, opt, "oci", true, true, t0);
+        keyops::jobs_wait_fsm fsm({"j1"}, opt, oci_kind(), t0);
         keyops::diagnostics d;
         auto a = fsm.start(t0);
         std::vector<std::chrono::steady_clock::time_point> wakes;
-        while (a.kind == wait_action::type::get) {
+        while (a.kind == jobs_wait_action::type::get) {
             a = fsm.on_job({}, d, job("j1", "in_progress"), wakes.empty() ? t0 : wakes.back());
-            if (a.kind != wait_action::type::wait)
+            if (a.kind != jobs_wait_action::type::wait)
                 break;
             wakes.push_back(a.until);
             a = fsm.on_wake(a.until);
@@ -389,10 +399,10 @@ BOOST_AUTO_TEST_CASE(the_deadline_ends_the_wait_with_and_without_a_cancel) {
         BOOST_TEST((wakes[0] == t0 + 1000ms));
         BOOST_TEST((wakes[1] == t0 + 2500ms));
         if (cancel) {
-            BOOST_TEST_REQUIRE((a.kind == wait_action::type::cancel));
+            BOOST_TEST_REQUIRE((a.kind == jobs_wait_action::type::cancel));
             a = fsm.on_job({}, d, job("j1", "in_progress", true), t0 + 2600ms);
         }
-        BOOST_TEST_REQUIRE((a.kind == wait_action::type::done));
+        BOOST_TEST_REQUIRE((a.kind == jobs_wait_action::type::done));
         BOOST_TEST((a.ec == keyops::error::deadline_exceeded));
         BOOST_TEST((fsm.results()[0].outcome == keyops::wait_outcome::deadline));
         BOOST_TEST(fsm.results()[0].cancel_sent == cancel);
@@ -400,35 +410,34 @@ BOOST_AUTO_TEST_CASE(the_deadline_ends_the_wait_with_and_without_a_cancel) {
 }
 
 BOOST_AUTO_TEST_CASE(a_kind_without_a_list_reads_each_job) {
-    keyops::jobs_wait_fsm fsm({"a", "b"}, fast_polling(), "google-update-all-versions", false,
-                              false, t0);
+    keyops::jobs_wait_fsm fsm({"a", "b"}, fast_polling(), kind_without_list_or_cancel(), t0);
     keyops::diagnostics d;
     auto a = fsm.start(t0);
-    BOOST_TEST_REQUIRE((a.kind == wait_action::type::get));
+    BOOST_TEST_REQUIRE((a.kind == jobs_wait_action::type::get));
     BOOST_TEST(fsm.job_id() == "a");
     a = fsm.on_job({}, d, job("a", "completed"), t0);
-    BOOST_TEST_REQUIRE((a.kind == wait_action::type::get));
+    BOOST_TEST_REQUIRE((a.kind == jobs_wait_action::type::get));
     BOOST_TEST(fsm.job_id() == "b");
     a = fsm.on_job({}, d, job("b", "completed"), t0);
-    BOOST_TEST((a.kind == wait_action::type::done));
+    BOOST_TEST((a.kind == jobs_wait_action::type::done));
 }
 
 BOOST_AUTO_TEST_CASE(a_poll_that_may_pass_is_ridden_out_one_that_cannot_ends_the_wait) {
-    keyops::jobs_wait_fsm fsm({"j1"}, fast_polling(), "oci", true, true, t0);
+    keyops::jobs_wait_fsm fsm({"j1"}, fast_polling(), oci_kind(), t0);
     keyops::diagnostics d;
     d.attempts = 5;
     d.last_attempt = "gave up after 5 attempts";
     fsm.start(t0);
     // The server is down: the wait pauses and polls again.
     auto a = fsm.on_job(boost::asio::error::connection_refused, d, {}, t0);
-    BOOST_TEST_REQUIRE((a.kind == wait_action::type::wait));
+    BOOST_TEST_REQUIRE((a.kind == jobs_wait_action::type::wait));
     a = fsm.on_wake(a.until);
-    BOOST_TEST_REQUIRE((a.kind == wait_action::type::get));
+    BOOST_TEST_REQUIRE((a.kind == jobs_wait_action::type::get));
     // A 503 after retries: still worth waiting for.
     keyops::diagnostics busy;
     busy.http_status = 503;
     a = fsm.on_job(make_error_code(keyops::error::server_error), busy, {}, t0 + 1s);
-    BOOST_TEST_REQUIRE((a.kind == wait_action::type::wait));
+    BOOST_TEST_REQUIRE((a.kind == jobs_wait_action::type::wait));
     a = fsm.on_wake(a.until);
     // A 404 will not pass: the wait ends with the call's error and diagnostics.
     keyops::diagnostics gone;
@@ -436,7 +445,7 @@ BOOST_AUTO_TEST_CASE(a_poll_that_may_pass_is_ridden_out_one_that_cannot_ends_the
     gone.attempts = 1;
     gone.last_attempt = "404 Not Found; the status is not retried";
     a = fsm.on_job(make_error_code(keyops::error::not_found), gone, {}, t0 + 3s);
-    BOOST_TEST_REQUIRE((a.kind == wait_action::type::done));
+    BOOST_TEST_REQUIRE((a.kind == jobs_wait_action::type::done));
     BOOST_TEST((a.ec == keyops::error::not_found));
     BOOST_TEST(fsm.results()[0].attempts == 6u);
     BOOST_TEST(fsm.results()[0].polls == 3u);
@@ -451,17 +460,17 @@ BOOST_AUTO_TEST_CASE(a_poll_that_may_pass_is_ridden_out_one_that_cannot_ends_the
 BOOST_AUTO_TEST_CASE(cancellation_at_each_step_ends_the_wait_cancelled) {
     // While a poll is in flight (its call ends aborted), and during a pause.
     for (int step = 0; step < 2; ++step) {
-        keyops::jobs_wait_fsm fsm({"j1"}, fast_polling(), "oci", true, true, t0);
+        keyops::jobs_wait_fsm fsm({"j1"}, fast_polling(), oci_kind(), t0);
         keyops::diagnostics d;
         auto a = fsm.start(t0);
         if (step == 0) {
             a = fsm.on_job(boost::asio::error::operation_aborted, d, {}, t0);
         } else {
             a = fsm.on_job({}, d, job("j1", "in_progress"), t0);
-            BOOST_TEST_REQUIRE((a.kind == wait_action::type::wait));
-            a = fsm.stop(t0 + 10ms);
+            BOOST_TEST_REQUIRE((a.kind == jobs_wait_action::type::wait));
+            a = fsm.on_wake(t0 + 10ms, keyops::cancellation_type::terminal);
         }
-        BOOST_TEST_REQUIRE((a.kind == wait_action::type::done));
+        BOOST_TEST_REQUIRE((a.kind == jobs_wait_action::type::done));
         BOOST_TEST(a.ec == boost::asio::error::operation_aborted);
         BOOST_TEST((fsm.results()[0].outcome == keyops::wait_outcome::cancelled));
     }
@@ -471,7 +480,7 @@ BOOST_AUTO_TEST_CASE(token_expiry_mid_wait_is_renewed_inside_the_poll) {
     // The wait machine's polls run through the call machine, as the drivers do: the token
     // expires between rounds and the second poll fetches a new one first.
     call_bench<keyops::ciphertrust_auth> c{cm_auth()};
-    keyops::jobs_wait_fsm wait({"j1"}, fast_polling(), "oci", true, true, t0);
+    keyops::jobs_wait_fsm wait({"j1"}, fast_polling(), oci_kind(), t0);
     int grants = 0;
     auto poll = [&](std::chrono::milliseconds when, const char* state) {
         auto call = c.fsm();
@@ -493,13 +502,13 @@ BOOST_AUTO_TEST_CASE(token_expiry_mid_wait_is_renewed_inside_the_poll) {
         return keyops::parse<cckm::job>(c.b.res.body(), ec, pd);
     };
     auto a = wait.start(t0);
-    BOOST_TEST_REQUIRE((a.kind == wait_action::type::get));
+    BOOST_TEST_REQUIRE((a.kind == jobs_wait_action::type::get));
     a = wait.on_job({}, c.diag, poll(0ms, "in_progress"), t0);
-    BOOST_TEST_REQUIRE((a.kind == wait_action::type::wait));
+    BOOST_TEST_REQUIRE((a.kind == jobs_wait_action::type::wait));
     a = wait.on_wake(t0 + 5000ms);
-    BOOST_TEST_REQUIRE((a.kind == wait_action::type::get));
+    BOOST_TEST_REQUIRE((a.kind == jobs_wait_action::type::get));
     a = wait.on_job({}, c.diag, poll(5000ms, "completed"), t0 + 5000ms);
-    BOOST_TEST_REQUIRE((a.kind == wait_action::type::done));
+    BOOST_TEST_REQUIRE((a.kind == jobs_wait_action::type::done));
     BOOST_TEST((wait.results()[0].outcome == keyops::wait_outcome::completed));
     BOOST_TEST(grants == 2);
 }
@@ -509,12 +518,12 @@ BOOST_AUTO_TEST_CASE(rotation_success_failure_and_deadline) {
     {
         keyops::rotation_wait_fsm fsm(fast_polling(), t0);
         auto a = fsm.start(t0);
-        BOOST_TEST_REQUIRE((a.kind == wait_action::type::status));
+        BOOST_TEST_REQUIRE((a.kind == single_wait_action::type::read));
         a = fsm.on_status({}, d, rotation(R"({"status":"IN_PROGRESS"})"), t0);
-        BOOST_TEST_REQUIRE((a.kind == wait_action::type::wait));
+        BOOST_TEST_REQUIRE((a.kind == single_wait_action::type::wait));
         a = fsm.on_wake(a.until);
         a = fsm.on_status({}, d, rotation(R"({"status":"SUCCESS"})"), t0 + 1s);
-        BOOST_TEST_REQUIRE((a.kind == wait_action::type::done));
+        BOOST_TEST_REQUIRE((a.kind == single_wait_action::type::done));
         BOOST_TEST((fsm.result().outcome == keyops::wait_outcome::rotation_success));
         BOOST_TEST(fsm.result().polls == 2u);
     }
@@ -523,7 +532,7 @@ BOOST_AUTO_TEST_CASE(rotation_success_failure_and_deadline) {
         fsm.start(t0);
         auto a = fsm.on_status(
             {}, d, rotation(R"({"status":"FAILED","failedCollectorIds":["c1","c2"]})"), t0);
-        BOOST_TEST_REQUIRE((a.kind == wait_action::type::done));
+        BOOST_TEST_REQUIRE((a.kind == single_wait_action::type::done));
         BOOST_TEST((fsm.result().outcome == keyops::wait_outcome::rotation_failed));
         BOOST_TEST(fsm.result().failed_collector_ids.size() == 2u);
     }
@@ -531,11 +540,11 @@ BOOST_AUTO_TEST_CASE(rotation_success_failure_and_deadline) {
         keyops::rotation_wait_fsm fsm(fast_polling(500ms), t0);
         fsm.start(t0);
         auto a = fsm.on_status({}, d, rotation(R"({"status":"IN_PROGRESS"})"), t0);
-        BOOST_TEST_REQUIRE((a.kind == wait_action::type::wait));
+        BOOST_TEST_REQUIRE((a.kind == single_wait_action::type::wait));
         BOOST_TEST((a.until == t0 + 500ms));
         a = fsm.on_wake(a.until);
         a = fsm.on_status({}, d, rotation(R"({"status":"IN_PROGRESS"})"), t0 + 500ms);
-        BOOST_TEST_REQUIRE((a.kind == wait_action::type::done));
+        BOOST_TEST_REQUIRE((a.kind == single_wait_action::type::done));
         BOOST_TEST((a.ec == keyops::error::deadline_exceeded));
         BOOST_TEST((fsm.result().outcome == keyops::wait_outcome::deadline));
     }

@@ -356,11 +356,11 @@ BOOST_AUTO_TEST_CASE(a_thousand_jobs_take_three_requests_a_round_at_most) {
         if (j.done())
             BOOST_TEST(ended_in.emplace(j.id, per_round.size()).second); // once only
     };
-    keyops::jobs_wait_fsm fsm(ids, w, "oci", true, true, t0, 4 + cckm::oci::base_path.size());
+    keyops::jobs_wait_fsm fsm(ids, w, {"oci", true, true, 4 + cckm::oci::base_path.size()}, t0);
     auto a = fsm.start(t0);
-    for (int step = 0; a.kind != keyops::wait_action::type::done && step < 100; ++step) {
+    for (int step = 0; a.kind != keyops::jobs_wait_action::type::done && step < 100; ++step) {
         const auto now = t0 + std::chrono::milliseconds(step);
-        if (a.kind == keyops::wait_action::type::wait) {
+        if (a.kind == keyops::jobs_wait_action::type::wait) {
             // A quarter of the jobs (other clients' too) ends before the next round.
             std::size_t ended = 0;
             for (std::size_t i = 0; i < server.jobs.size() && ended < 263; ++i) {
@@ -373,11 +373,11 @@ BOOST_AUTO_TEST_CASE(a_thousand_jobs_take_three_requests_a_round_at_most) {
             a = fsm.on_wake(now);
             continue;
         }
-        BOOST_TEST_REQUIRE((a.kind == keyops::wait_action::type::list));
+        BOOST_TEST_REQUIRE((a.kind == keyops::jobs_wait_action::type::list));
         ++per_round.back();
         a = fsm.on_list({}, {}, server.answer(fsm), now);
     }
-    BOOST_TEST_REQUIRE((a.kind == keyops::wait_action::type::done));
+    BOOST_TEST_REQUIRE((a.kind == keyops::jobs_wait_action::type::done));
     BOOST_TEST(!a.ec);
     BOOST_TEST(per_round.size() == 5u);
     // All in progress: a page of 1,000 shows 952 of them, one list by id the other 48.
@@ -407,22 +407,22 @@ BOOST_AUTO_TEST_CASE(a_refused_status_list_falls_back_to_lists_by_id) {
     auto w = fast();
     w.list_by_status_from = 2;
     w.ids_per_list = 2; // three lists by id, so a list by status would pay
-    keyops::jobs_wait_fsm fsm(ids, w, "oci", true, true, t0);
+    keyops::jobs_wait_fsm fsm(ids, w, {"oci", true, true, 64}, t0);
     auto a = fsm.start(t0);
-    BOOST_TEST_REQUIRE((a.kind == keyops::wait_action::type::list));
+    BOOST_TEST_REQUIRE((a.kind == keyops::jobs_wait_action::type::list));
     BOOST_TEST((fsm.list_status() == keyops::job_state::in_progress));
     BOOST_TEST(fsm.list_ids().empty());
     keyops::diagnostics bad;
     bad.http_status = 400;
     a = fsm.on_list(keyops::make_error_code(keyops::error::http_status), bad, {}, t0);
     std::size_t lists = 0;
-    while (a.kind == keyops::wait_action::type::list) {
+    while (a.kind == keyops::jobs_wait_action::type::list) {
         BOOST_TEST(!fsm.list_status());
         BOOST_TEST(fsm.list_ids().size() == 2u);
         ++lists;
         a = fsm.on_list({}, {}, server.answer(fsm), t0);
     }
-    BOOST_TEST_REQUIRE((a.kind == keyops::wait_action::type::done));
+    BOOST_TEST_REQUIRE((a.kind == keyops::jobs_wait_action::type::done));
     BOOST_TEST(!a.ec);
     BOOST_TEST(lists == 3u);
     for (const auto& r : fsm.results())

@@ -13,10 +13,16 @@
 // typed layer (client.hpp) to parse with the endpoint's response type, so the machine is compiled
 // once per auth and retry policy, not once per endpoint.
 //
-// Cancellation: a driver passes `cancelled` to resume(); the machine then ends the call with
-// boost::asio::error::operation_aborted at the next step, and also when a step ended that way.
+// Cancellation: a driver passes the cancellation type it was given to resume(), and the machine
+// applies the rule of cancellation.hpp: terminal ends the call at once; partial and total end a
+// pause at once and let a request in flight finish (its answer decides the call, but a call that
+// would have been retried ends with operation_aborted). A step that ended with operation_aborted
+// ends the call too.
+//
+// Each resume() answers the action returned last; none follows done (asserted).
 
 #include <keyops/auth/concept.hpp>
+#include <keyops/cancellation.hpp>
 #include <keyops/diagnostics.hpp>
 #include <keyops/endpoint/descriptor.hpp>
 #include <keyops/error.hpp>
@@ -28,9 +34,11 @@
 #include <keyops/transport/exchange_fsm.hpp>
 
 #include <boost/asio/error.hpp>
+#include <boost/assert.hpp>
 
 #include <algorithm>
 #include <chrono>
+#include <ostream>
 #include <string>
 
 namespace keyops {
@@ -45,23 +53,83 @@ struct call_clock {
     }
 };
 
-/// What a call needs done next.
+/// What a call needs done next. Made by its named factories; each member is meaningful for the
+/// kinds its comment names.
 struct call_action {
     enum class type : unsigned char {
         exchange,  ///< send `*req`, read into `*res`, with `exchange`; resume with the error
-        wait,      ///< resume at `until` (or earlier with operation_aborted when cancelled)
+        wait,      ///< resume at `until` (or earlier when cancelled)
         wait_auth, ///< resume when another call's token fetch ended (async drivers only)
         done,      ///< finished with `ec`; on success the 2xx answer is in the call's response
     };
     type kind = type::done;
-    http_request* req = nullptr;
-    http_response* res = nullptr;
-    exchange_options exchange{};
-    std::chrono::steady_clock::time_point until{};
-    error_code ec{};
-    /// A token fetch has just ended: drivers wake the calls waiting for it (wait_auth).
+    http_request* req = nullptr;                   ///< exchange
+    http_response* res = nullptr;                  ///< exchange
+    exchange_options exchange_opt{};               ///< exchange
+    std::chrono::steady_clock::time_point until{}; ///< wait
+    error_code ec{};                               ///< done
+    /// A token fetch has just ended (any kind): drivers wake the calls waiting for it.
     bool fetch_ended = false;
+
+    static call_action exchange(http_request& req, http_response& res,
+                                const exchange_options& opt) noexcept {
+        call_action a;
+        a.kind = type::exchange;
+        a.req = &req;
+        a.res = &res;
+        a.exchange_opt = opt;
+        return a;
+    }
+    static call_action wait_until(std::chrono::steady_clock::time_point t) noexcept {
+        call_action a;
+        a.kind = type::wait;
+        a.until = t;
+        return a;
+    }
+    static call_action wait_auth() noexcept {
+        call_action a;
+        a.kind = type::wait_auth;
+        return a;
+    }
+    static call_action done(error_code ec) noexcept {
+        call_action a;
+        a.kind = type::done;
+        a.ec = ec;
+        return a;
+    }
 };
+
+constexpr std::string_view to_string(call_action::type t) noexcept {
+    switch (t) {
+    case call_action::type::exchange:
+        return "exchange";
+    case call_action::type::wait:
+        return "wait";
+    case call_action::type::wait_auth:
+        return "wait_auth";
+    case call_action::type::done:
+        break;
+    }
+    return "done";
+}
+
+inline std::ostream& operator<<(std::ostream& os, call_action::type t) {
+    return os << to_string(t);
+}
+
+/// `exchange GET /api/...`, `wait until N`, `wait_auth`, `done: <error>`; `(fetch ended)` after.
+inline std::ostream& operator<<(std::ostream& os, const call_action& a) {
+    os << a.kind;
+    if (a.kind == call_action::type::exchange && a.req)
+        os << ' ' << a.req->method_string() << ' ' << a.req->target();
+    else if (a.kind == call_action::type::wait)
+        os << " until " << a.until.time_since_epoch().count();
+    else if (a.kind == call_action::type::done)
+        os << ": " << (a.ec ? a.ec.message() : std::string("ok"));
+    if (a.fetch_ended)
+        os << " (fetch ended)";
+    return os;
+}
 
 /// The messages of one call; kept by the client from call to call, so that their storage is
 /// reused.
@@ -119,15 +187,22 @@ public:
              diagnostics& diag, const call_params& p) noexcept
         : auth_(&auth), retry_(&retry), ctx_(&ctx), b_(&b), diag_(&diag), p_(p) {}
 
-    /// The next step; `ec`: how the previous one went (ignored on the first call).
-    call_action resume(error_code ec, const call_clock& now, bool cancelled = false) {
+    /// The next step; `ec`: how the previous one went (ignored on the first call); `c`: the
+    /// cancellation the driver was given (see the top of this header).
+    call_action resume(error_code ec, const call_clock& now,
+                       cancellation_type c = cancellation_type::none) {
+        BOOST_ASSERT_MSG(at_ != at::finished, "keyops: call_fsm resumed after done");
+        cancel_ = detail::stronger(cancel_, detail::rule_of(c));
+        // A token answer is read whatever the cancellation: the fetch serves every call.
+        if (cancel_ == detail::cancel_rule::end_now && at_ != at::fetching)
+            return finish(boost::asio::error::operation_aborted);
         switch (at_) {
         case at::start:
             if (p_.build_error) {
                 diag_->detail = "the request arguments are invalid";
                 return finish(p_.build_error);
             }
-            return attempt(now, cancelled);
+            return attempt(now);
         case at::fetching: {
             // A token request that got no answer has no status: the one left by the attempt
             // before it (a 401 that asked for the new token) does not describe this failure.
@@ -137,30 +212,29 @@ public:
             const error_code e = auth_->on_fetch_response(ec, b_->grant_res, *diag_, now.wall);
             note_renewal(e ? e : ec);
             call_action a;
-            if (cancelled || ec == boost::asio::error::operation_aborted)
+            if (ec == boost::asio::error::operation_aborted ||
+                cancel_ == detail::cancel_rule::end_now)
                 a = finish(boost::asio::error::operation_aborted);
             else if (e)
                 a = finish(e);
             else
-                a = authorize(now, cancelled);
+                a = authorize(now);
             a.fetch_ended = true;
             return a;
         }
         case at::waiting_for_auth:
             // Woken (the timer's operation_aborted is the wake-up, not a cancellation).
-            if (cancelled)
-                return finish(boost::asio::error::operation_aborted);
-            return authorize(now, cancelled);
+            return authorize(now);
         case at::exchanging:
-            return on_exchange(ec, now, cancelled);
+            return on_exchange(ec, now);
         case at::pausing:
-            if (ec || cancelled)
+            if (ec)
                 return finish(boost::asio::error::operation_aborted);
-            return attempt(now, cancelled);
+            return attempt(now);
         case at::finished:
             break;
         }
-        return {call_action::type::done, nullptr, nullptr, {}, {}, result_, false};
+        return call_action::done(result_);
     }
 
     unsigned attempts() const noexcept { return attempts_; }
@@ -175,14 +249,16 @@ private:
         finished
     };
 
-    call_action attempt(const call_clock& now, bool cancelled) {
+    call_action attempt(const call_clock& now) {
         diag_->attempts = ++attempts_;
-        return authorize(now, cancelled);
+        return authorize(now);
     }
 
-    call_action authorize(const call_clock& now, bool cancelled) {
+    // Credentials for the request, then the request; nothing new starts once a partial or
+    // total cancellation was seen.
+    call_action authorize(const call_clock& now) {
         for (;;) {
-            if (cancelled)
+            if (cancel_ != detail::cancel_rule::go_on)
                 return finish(boost::asio::error::operation_aborted);
             if (auth_->try_authorize(b_->req, now.wall))
                 return send(now);
@@ -193,19 +269,15 @@ private:
                 continue;
             case auth_fetch::wait:
                 at_ = at::waiting_for_auth;
-                return {call_action::type::wait_auth, nullptr, nullptr, {}, {}, {}, false};
+                return call_action::wait_auth();
             case auth_fetch::send:
                 at_ = at::fetching;
                 b_->grant_res.base() = http_response::header_type();
                 b_->grant_res.body().clear();
                 note_send(b_->grant_req, 1, true, now);
-                return {call_action::type::exchange,
-                        &b_->grant_req,
-                        &b_->grant_res,
-                        exchange_options{p_.deadline, true, diag_, p_.obs, p_.counters},
-                        {},
-                        {},
-                        false};
+                return call_action::exchange(
+                    b_->grant_req, b_->grant_res,
+                    exchange_options{p_.deadline, true, diag_, p_.obs, p_.counters});
             case auth_fetch::fail:
                 break;
             }
@@ -252,17 +324,13 @@ private:
         diag_->detail.clear(); // the transport may explain a failure there
         at_ = at::exchanging;
         note_send(b_->req, attempts_, false, now);
-        return {call_action::type::exchange,
-                &b_->req,
-                &b_->res,
-                exchange_options{p_.deadline, p_.idempotent, diag_, p_.obs, p_.counters},
-                {},
-                {},
-                false};
+        return call_action::exchange(
+            b_->req, b_->res,
+            exchange_options{p_.deadline, p_.idempotent, diag_, p_.obs, p_.counters});
     }
 
-    call_action on_exchange(error_code ec, const call_clock& now, bool cancelled) {
-        if (cancelled || ec == boost::asio::error::operation_aborted)
+    call_action on_exchange(error_code ec, const call_clock& now) {
+        if (ec == boost::asio::error::operation_aborted)
             return finish(boost::asio::error::operation_aborted);
         note_response(b_->req, b_->res, ec, false, now);
         attempt_outcome outcome;
@@ -279,7 +347,7 @@ private:
                 // The token was refused: one more try with a fresh one.
                 reauthorized_ = true;
                 diag_->last_attempt = "401: renewing the credentials";
-                return attempt(now, cancelled);
+                return attempt(now);
             }
             if (status == 404 && now.steady < p_.not_found_grace_until)
                 return not_visible_yet(now);
@@ -305,19 +373,25 @@ private:
             outcome.http_status ? status_text(outcome.http_status) + "; " + d.reason : d.reason;
         if (!d.retry)
             return finish(d.give_up_error ? d.give_up_error : outcome.ec);
+        if (cancel_ != detail::cancel_rule::go_on) {
+            diag_->last_attempt += "; not retried: the call was cancelled";
+            return finish(boost::asio::error::operation_aborted);
+        }
         if (p_.counters)
             ++p_.counters->retries;
         if (p_.obs)
             p_.obs->on_retry({detail::method_text(b_->req), detail::target_text(b_->req), attempts_,
                               outcome.http_status, outcome.ec, d.delay, d.reason});
         at_ = at::pausing;
-        return {call_action::type::wait, nullptr, nullptr, {}, now.steady + d.delay, {}, false};
+        return call_action::wait_until(now.steady + d.delay);
     }
 
     // A 404 within the read-after-write grace: the same request again after a short pause (a
     // tenth of a second, growing to half a second), within the grace and the deadline.
     call_action not_visible_yet(const call_clock& now) {
         using namespace std::chrono;
+        if (cancel_ != detail::cancel_rule::go_on)
+            return finish(boost::asio::error::operation_aborted);
         ++grace_pauses_;
         const steady_clock::duration step = milliseconds(std::min(500u, 100u * grace_pauses_));
         steady_clock::time_point until = now.steady + step;
@@ -333,7 +407,7 @@ private:
                               404, make_error_code(error::not_found), until - now.steady,
                               "404 within the read-after-write grace"});
         at_ = at::pausing;
-        return {call_action::type::wait, nullptr, nullptr, {}, until, {}, false};
+        return call_action::wait_until(until);
     }
 
     call_action finish(error_code ec) {
@@ -342,7 +416,7 @@ private:
         // Whatever the server echoed (an Authorization header, a login body) leaves no secret
         // in what the caller sees.
         detail::redact_secrets(*auth_, *diag_);
-        return {call_action::type::done, nullptr, nullptr, {}, {}, ec, false};
+        return call_action::done(ec);
     }
 
     Auth* auth_;
@@ -357,6 +431,7 @@ private:
     at at_ = at::start;
     bool reauthorized_ = false;
     unsigned grace_pauses_ = 0;
+    detail::cancel_rule cancel_ = detail::cancel_rule::go_on;
 };
 
 } // namespace keyops

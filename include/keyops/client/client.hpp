@@ -36,9 +36,11 @@
 // keyops::error::unauthorized / not_found / conflict / rate_limited / server_error /
 // http_status, parse errors, deadline_exceeded and retry_budget_exhausted when retries stop,
 // and boost::asio::error::operation_aborted when cancelled.
-// Cancellation of async calls: terminal only (the connection in use is closed, and the call
-// ends with operation_aborted); partial and total cancellation requests are ignored, since a
-// request half sent cannot be taken back.
+// Cancellation of async calls: the rule of cancellation.hpp. Terminal: the call ends at once with
+// operation_aborted (the connection in use is closed). Partial and total: a pause (between
+// attempts, or for another call's token fetch) ends at once with operation_aborted; a request in
+// flight is let finish, since a request half sent cannot be taken back, and its answer is the
+// call's result, unless it would have been retried (then operation_aborted).
 
 #include <keyops/auth/static_token.hpp>
 #include <keyops/client/call_fsm.hpp>
@@ -330,7 +332,7 @@ private:
             io = {};
             switch (a.kind) {
             case call_action::type::exchange:
-                io = transport_.exchange(*a.req, *a.res, a.exchange);
+                io = transport_.exchange(*a.req, *a.res, a.exchange_opt);
                 break;
             case call_action::type::wait:
                 std::this_thread::sleep_until(a.until);
@@ -355,6 +357,8 @@ private:
         void operator()(Self& self, error_code ec = {}) {
             if (!started) {
                 started = true;
+                // Every cancellation type reaches the machine, which applies the rule.
+                self.reset_cancellation_state(boost::asio::enable_total_cancellation());
                 call_state& s = *st;
                 // The call's intermediate operations then allocate from the client's recycled
                 // memory, as the transport's do.
@@ -384,15 +388,16 @@ private:
 
         template <class Self>
         void operator()(Self& self, error_code ec = {}) {
-            const bool cancelled =
-                self.get_cancellation_state().cancelled() != boost::asio::cancellation_type::none;
-            const call_action a = fsm.resume(ec, call_clock::now(), cancelled);
+            if (!started)
+                self.reset_cancellation_state(boost::asio::enable_total_cancellation());
+            const call_action a =
+                fsm.resume(ec, call_clock::now(), self.get_cancellation_state().cancelled());
             if (a.fetch_ended)
                 c.wake_auth_waiters();
             switch (a.kind) {
             case call_action::type::exchange:
                 started = true;
-                return c.transport_.async_exchange(*a.req, *a.res, a.exchange, std::move(self));
+                return c.transport_.async_exchange(*a.req, *a.res, a.exchange_opt, std::move(self));
             case call_action::type::wait:
                 started = true;
                 st->timer.expires_at(a.until);

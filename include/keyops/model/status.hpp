@@ -8,6 +8,7 @@
 #include <keyops/parse/schema.hpp>
 
 #include <cstdint>
+#include <ostream>
 #include <string_view>
 #include <type_traits>
 
@@ -69,6 +70,13 @@ constexpr std::string_view to_string(rotation_state s) noexcept {
         break;
     }
     return "unknown";
+}
+
+inline std::ostream& operator<<(std::ostream& os, job_state s) {
+    return os << to_string(s);
+}
+inline std::ostream& operator<<(std::ostream& os, rotation_state s) {
+    return os << to_string(s);
 }
 
 /// True when the job will not change any more.

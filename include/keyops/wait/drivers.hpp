@@ -8,6 +8,7 @@
 // functions; their rules (completion, cancellation, deadline, lifetimes) are those written at the
 // top of wait.hpp.
 
+#include <keyops/cancellation.hpp>
 #include <keyops/client/client.hpp>
 #include <keyops/endpoint/cckm.hpp>
 #include <keyops/endpoint/network_insight.hpp>
@@ -19,6 +20,7 @@
 #include <boost/asio/compose.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/assert.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -68,9 +70,10 @@ inline bool sleep_until_or_stop(wait_clock::time_point until, const std::atomic<
     }
 }
 
+// The cancellation type an async wait has been given so far.
 template <class Self>
-bool wait_cancelled(Self& self) {
-    return self.get_cancellation_state().cancelled() != boost::asio::cancellation_type::none;
+cancellation_type wait_cancellation(Self& self) {
+    return self.get_cancellation_state().cancelled();
 }
 
 enum class wait_phase : unsigned char { initial, posted, running };
@@ -84,9 +87,11 @@ void pause_wait(Self& self, State& s) {
 
 // What both async waits do at their start and at each end of the pause timer: post first (never
 // completing inside the initiating function), then the machine's first step, then its next one
-// once the pause is over. Nothing when the wait goes on waiting (the post, or more pause).
+// once the pause is over, cut short or not (the machine decides what a cancellation or the stop
+// flag means). Nothing when the wait goes on waiting (the post, or more pause).
 template <class Self, class State>
-std::optional<wait_action> wait_timer_step(Self& self, State& s, error_code ec) {
+auto wait_timer_step(Self& self, State& s, error_code ec)
+    -> std::optional<decltype(s.fsm.start(wait_clock::now()))> {
     if (s.ph == wait_phase::initial) {
         s.ph = wait_phase::posted;
         self.reset_cancellation_state(boost::asio::enable_total_cancellation());
@@ -94,17 +99,18 @@ std::optional<wait_action> wait_timer_step(Self& self, State& s, error_code ec) 
         return std::nullopt;
     }
     const auto now = wait_clock::now();
+    cancellation_type c = wait_cancellation(self);
     if (s.ph == wait_phase::posted) {
         s.ph = wait_phase::running;
-        return wait_cancelled(self) ? s.fsm.stop(now) : s.fsm.start(now);
+        return s.fsm.start(now, c);
     }
-    if (ec || wait_cancelled(self) || s.fsm.stop_requested())
-        return s.fsm.stop(now);
-    if (now < s.wake) {
-        pause_wait(self, s);
+    if (ec && c == cancellation_type::none)
+        c = cancellation_type::terminal; // the timer was cancelled by other means: end now
+    if (c == cancellation_type::none && !s.fsm.stop_requested() && now < s.wake) {
+        pause_wait(self, s); // woken early to look at the stop flag, which is not set
         return std::nullopt;
     }
-    return s.fsm.on_wake(now);
+    return s.fsm.on_wake(now, c);
 }
 
 // A wait tells the client's observer of its polls unless it was given one of its own.
@@ -131,10 +137,12 @@ public:
     template <class Client>
     parsed<cckm::job_list> list(Client& c, const jobs_wait_fsm& fsm, error_code& ec,
                                 diagnostics& diag) {
-        if constexpr (Kind::has_list)
+        if constexpr (Kind::has_list) {
             return c.template call<cckm::list_jobs<Kind>>(list_query_for<Kind>(fsm), ec, diag);
-        else
+        } else {
+            BOOST_ASSERT_MSG(false, "keyops: a jobs wait asked for the list of a kind without one");
             return {};
+        }
     }
     template <class Client>
     parsed<cckm::job> get(Client& c, std::string_view id, error_code& ec, diagnostics& diag) {
@@ -142,10 +150,13 @@ public:
     }
     template <class Client>
     parsed<cckm::job> cancel(Client& c, std::string_view id, error_code& ec, diagnostics& diag) {
-        if constexpr (Kind::has_cancel)
+        if constexpr (Kind::has_cancel) {
             return c.template call<cckm::cancel_job<Kind>>(job_id(id), ec, diag);
-        else
+        } else {
+            BOOST_ASSERT_MSG(false,
+                             "keyops: a jobs wait asked for the cancel of a kind without one");
             return {};
+        }
     }
 
     template <class Client, class Handler>
@@ -153,6 +164,8 @@ public:
         if constexpr (Kind::has_list) {
             query_ = list_query_for<Kind>(fsm); // kept: the call reads it until it completes
             c.template async_call<cckm::list_jobs<Kind>>(query_, diag, std::forward<Handler>(h));
+        } else {
+            BOOST_ASSERT_MSG(false, "keyops: a jobs wait asked for the list of a kind without one");
         }
     }
     template <class Client, class Handler>
@@ -164,6 +177,9 @@ public:
         if constexpr (Kind::has_cancel)
             c.template async_call<cckm::cancel_job<Kind>>(job_id(id), diag,
                                                           std::forward<Handler>(h));
+        else
+            BOOST_ASSERT_MSG(false,
+                             "keyops: a jobs wait asked for the cancel of a kind without one");
     }
 
 private:
@@ -174,9 +190,12 @@ private:
 template <class Client, class Polls>
 jobs_wait_fsm make_jobs_wait_fsm(const Client& c, const Polls& polls, std::vector<std::string> ids,
                                  wait_options opt) {
-    return jobs_wait_fsm(std::move(ids), with_observer(c, std::move(opt)), polls.name(),
-                         polls.has_list(), polls.has_cancel(), wait_clock::now(),
-                         c.options().ciphertrust_base.size() + polls.path_size());
+    jobs_wait_kind kind;
+    kind.name = polls.name();
+    kind.has_list = polls.has_list();
+    kind.has_cancel = polls.has_cancel();
+    kind.list_path_bytes = c.options().ciphertrust_base.size() + polls.path_size();
+    return jobs_wait_fsm(std::move(ids), with_observer(c, std::move(opt)), kind, wait_clock::now());
 }
 
 // The sync driver of jobs_wait_fsm: its calls on the calling thread, its pauses asleep.
@@ -186,37 +205,33 @@ std::vector<job_wait_result> run_jobs_wait(Client& c, Polls polls, std::vector<s
     jobs_wait_fsm fsm = make_jobs_wait_fsm(c, polls, std::move(ids), opt);
     diagnostics diag;
     error_code ec;
-    wait_action a = fsm.start(wait_clock::now());
-    while (a.kind != wait_action::type::done) {
+    // A sync wait has no cancellation but its stop flag, which the machine reads itself.
+    jobs_wait_action a = fsm.start(wait_clock::now());
+    for (;;) {
         switch (a.kind) {
-        case wait_action::type::list:
-            if (polls.has_list()) {
-                auto page = polls.list(c, fsm, ec, diag);
-                a = fsm.on_list(ec, diag, std::move(page), wait_clock::now());
-                continue;
-            }
-            break;
-        case wait_action::type::get: {
+        case jobs_wait_action::type::list: {
+            auto page = polls.list(c, fsm, ec, diag);
+            a = fsm.on_list(ec, diag, std::move(page), wait_clock::now());
+            continue;
+        }
+        case jobs_wait_action::type::get: {
             auto j = polls.get(c, fsm.job_id(), ec, diag);
             a = fsm.on_job(ec, diag, std::move(j), wait_clock::now());
             continue;
         }
-        case wait_action::type::cancel:
-            if (polls.has_cancel()) {
-                auto j = polls.cancel(c, fsm.job_id(), ec, diag);
-                a = fsm.on_job(ec, diag, std::move(j), wait_clock::now());
-                continue;
-            }
-            break;
-        case wait_action::type::wait:
-            a = sleep_until_or_stop(a.until, opt.stop) ? fsm.on_wake(wait_clock::now())
-                                                       : fsm.stop(wait_clock::now());
+        case jobs_wait_action::type::cancel: {
+            auto j = polls.cancel(c, fsm.job_id(), ec, diag);
+            a = fsm.on_job(ec, diag, std::move(j), wait_clock::now());
             continue;
-        case wait_action::type::status:
-        case wait_action::type::done:
+        }
+        case jobs_wait_action::type::wait:
+            sleep_until_or_stop(a.until, opt.stop);
+            a = fsm.on_wake(wait_clock::now());
+            continue;
+        case jobs_wait_action::type::done:
             break;
         }
-        a = fsm.stop(wait_clock::now()); // an action this kind cannot take: never asked
+        break;
     }
     return std::move(fsm.results());
 }
@@ -242,18 +257,16 @@ public:
     template <class Self>
     void operator()(Self& self, error_code ec, parsed<cckm::job_list> page) {
         auto& s = *st_;
-        if (wait_cancelled(self))
-            ec = boost::asio::error::operation_aborted;
-        act(self, s.fsm.on_list(ec, s.diag, std::move(page), wait_clock::now()));
+        act(self,
+            s.fsm.on_list(ec, s.diag, std::move(page), wait_clock::now(), wait_cancellation(self)));
     }
 
     // One job (GET), or the answer to a cancel.
     template <class Self>
     void operator()(Self& self, error_code ec, parsed<cckm::job> job) {
         auto& s = *st_;
-        if (wait_cancelled(self))
-            ec = boost::asio::error::operation_aborted;
-        act(self, s.fsm.on_job(ec, s.diag, std::move(job), wait_clock::now()));
+        act(self,
+            s.fsm.on_job(ec, s.diag, std::move(job), wait_clock::now(), wait_cancellation(self)));
     }
 
 private:
@@ -271,24 +284,19 @@ private:
     };
 
     template <class Self>
-    void act(Self& self, wait_action a) {
+    void act(Self& self, jobs_wait_action a) {
         auto& s = *st_;
         switch (a.kind) {
-        case wait_action::type::list:
-            if (s.polls.has_list())
-                return s.polls.async_list(s.c, s.fsm, s.diag, std::move(self));
-            break;
-        case wait_action::type::get:
+        case jobs_wait_action::type::list:
+            return s.polls.async_list(s.c, s.fsm, s.diag, std::move(self));
+        case jobs_wait_action::type::get:
             return s.polls.async_get(s.c, s.fsm.job_id(), s.diag, std::move(self));
-        case wait_action::type::cancel:
-            if (s.polls.has_cancel())
-                return s.polls.async_cancel(s.c, s.fsm.job_id(), s.diag, std::move(self));
-            break;
-        case wait_action::type::wait:
+        case jobs_wait_action::type::cancel:
+            return s.polls.async_cancel(s.c, s.fsm.job_id(), s.diag, std::move(self));
+        case jobs_wait_action::type::wait:
             s.wake = a.until;
             return pause(self);
-        case wait_action::type::status:
-        case wait_action::type::done:
+        case jobs_wait_action::type::done:
             break;
         }
         auto results = std::move(s.fsm.results());
@@ -314,17 +322,24 @@ template <class Reads, class Client>
 auto run_single_wait(Client& c, typename Reads::fsm_type fsm) {
     diagnostics diag;
     error_code ec;
-    wait_action a = fsm.start(wait_clock::now());
-    while (a.kind != wait_action::type::done) {
-        if (a.kind == Reads::call) {
+    // A sync wait has no cancellation but its stop flag, which the machine reads itself.
+    single_wait_action a = fsm.start(wait_clock::now());
+    for (;;) {
+        switch (a.kind) {
+        case single_wait_action::type::read: {
             auto r = Reads::read(c, fsm, ec, diag);
-            a = Reads::feed(fsm, ec, diag, std::move(r), wait_clock::now());
-        } else if (a.kind == wait_action::type::wait) {
-            a = sleep_until_or_stop(a.until, fsm.options().stop) ? fsm.on_wake(wait_clock::now())
-                                                                 : fsm.stop(wait_clock::now());
-        } else {
-            a = fsm.stop(wait_clock::now());
+            a = Reads::feed(fsm, ec, diag, std::move(r), wait_clock::now(),
+                            cancellation_type::none);
+            continue;
         }
+        case single_wait_action::type::wait:
+            sleep_until_or_stop(a.until, fsm.options().stop);
+            a = fsm.on_wake(wait_clock::now());
+            continue;
+        case single_wait_action::type::done:
+            break;
+        }
+        break;
     }
     return std::move(fsm.result());
 }
@@ -348,9 +363,8 @@ public:
     template <class Self>
     void operator()(Self& self, error_code ec, typename Reads::answer r) {
         auto& s = *st_;
-        if (wait_cancelled(self))
-            ec = boost::asio::error::operation_aborted;
-        act(self, Reads::feed(s.fsm, ec, s.diag, std::move(r), wait_clock::now()));
+        act(self, Reads::feed(s.fsm, ec, s.diag, std::move(r), wait_clock::now(),
+                              wait_cancellation(self)));
     }
 
 private:
@@ -366,13 +380,16 @@ private:
     };
 
     template <class Self>
-    void act(Self& self, wait_action a) {
+    void act(Self& self, single_wait_action a) {
         auto& s = *st_;
-        if (a.kind == Reads::call)
+        switch (a.kind) {
+        case single_wait_action::type::read:
             return Reads::async_read(s.c, s.fsm, s.diag, std::move(self));
-        if (a.kind == wait_action::type::wait) {
+        case single_wait_action::type::wait:
             s.wake = a.until;
             return pause_wait(self, s);
+        case single_wait_action::type::done:
+            break;
         }
         auto result = std::move(s.fsm.result());
         st_.reset(); // before completing: the handler may start another wait on this client
@@ -386,7 +403,6 @@ private:
 struct rotation_reads {
     using fsm_type = rotation_wait_fsm;
     using answer = parsed<ni::rotation_status>;
-    static constexpr wait_action::type call = wait_action::type::status;
 
     template <class Client>
     static answer read(Client& c, const fsm_type&, error_code& ec, diagnostics& diag) {
@@ -396,9 +412,9 @@ struct rotation_reads {
     static void async_read(Client& c, const fsm_type&, diagnostics& diag, Handler&& h) {
         c.template async_call<ni::proxy_key_rotation_status>(diag, std::forward<Handler>(h));
     }
-    static wait_action feed(fsm_type& fsm, error_code ec, const diagnostics& diag, answer r,
-                            wait_clock::time_point now) {
-        return fsm.on_status(ec, diag, std::move(r), now);
+    static single_wait_action feed(fsm_type& fsm, error_code ec, const diagnostics& diag, answer r,
+                                   wait_clock::time_point now, cancellation_type c) {
+        return fsm.on_status(ec, diag, std::move(r), now, c);
     }
 };
 

@@ -5,10 +5,16 @@
 // next (lists of jobs by id or by status, see list_plan.hpp; one GET where the kind has no list
 // endpoint; a cancel when the deadline passed), what each answer changes (progress callbacks on
 // every change, a job's wait ending when the job ends or its read fails), and when to pause. It
-// makes no call itself: each step returns an action (list, get, cancel, wait until t, done), and
-// the driver (wait.hpp) makes the typed client call and feeds the answer back with the time. It
-// does not depend on the kind's type, so it is compiled once for all kinds.
+// makes no call itself: each step returns a jobs_wait_action (list, get, cancel, wait until t,
+// done), and the driver (wait/detail/drivers.hpp, or an agent's own HTTP stack: see
+// wait/list_query.hpp) makes the call and feeds the answer back with the time and the
+// cancellation type it was given; the machine applies the rule of cancellation.hpp. It does not
+// depend on the kind's type, so it is compiled once for all kinds.
+//
+// Each event answers the action returned last: start() first, on_list() after list, on_job()
+// after get or cancel, on_wake() after wait, nothing after done (asserted).
 
+#include <keyops/cancellation.hpp>
 #include <keyops/diagnostics.hpp>
 #include <keyops/error.hpp>
 #include <keyops/model/cckm.hpp>
@@ -17,6 +23,7 @@
 #include <keyops/wait/types.hpp>
 
 #include <boost/asio/error.hpp>
+#include <boost/assert.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -30,16 +37,25 @@
 
 namespace keyops {
 
+/// What a jobs wait knows of its kind.
+struct jobs_wait_kind {
+    std::string_view name;  ///< for the observer, e.g. "oci"
+    bool has_list = true;   ///< the kind has a list endpoint (else one GET per job)
+    bool has_cancel = true; ///< the kind has a cancel endpoint (cancel_on_deadline)
+    /// The length of the list request's target without its query (the client's base and the
+    /// kind's path), so that list targets stay within wait_options::max_list_target.
+    std::size_t list_path_bytes = 64;
+};
+
 class jobs_wait_fsm {
 public:
     using time_point = std::chrono::steady_clock::time_point;
+    using action = jobs_wait_action;
 
-    /// `list_path_bytes`: the length of the list request's target without its query (the
-    /// client's base and the kind's path), so that list targets stay within max_list_target.
-    jobs_wait_fsm(std::vector<std::string> ids, wait_options opt, std::string_view kind_name,
-                  bool has_list, bool has_cancel, time_point now, std::size_t list_path_bytes = 64)
-        : opt_(std::move(opt)), timing_(opt_.polling, now), kind_name_(kind_name),
-          has_cancel_(has_cancel) {
+    jobs_wait_fsm(std::vector<std::string> ids, wait_options opt, const jobs_wait_kind& kind,
+                  time_point now)
+        : opt_(std::move(opt)), timing_(opt_.polling, now), kind_name_(kind.name),
+          has_cancel_(kind.has_cancel) {
         results_.resize(ids.size());
         for (std::size_t i = 0; i < ids.size(); ++i) {
             results_[i].id = std::move(ids[i]);
@@ -52,27 +68,38 @@ public:
         status_page_ = std::max<std::size_t>(1, opt_.status_page_size);
         if (opt_.ids_per_list == 0)
             opt_.ids_per_list = 1;
-        use_list_ = has_list && results_.size() > 1;
+        use_list_ = kind.has_list && results_.size() > 1;
         if (use_list_)
-            plan_ = detail::list_plan(results_, list_path_bytes, opt_);
+            plan_ = detail::list_plan(results_, kind.list_path_bytes, opt_);
     }
 
     /// The first step.
-    wait_action start(time_point now) { return start_round(now); }
+    action start(time_point now, cancellation_type c = cancellation_type::none) {
+        BOOST_ASSERT(last_ == last::none);
+        note_cancel(c);
+        if (cancel_ != detail::cancel_rule::go_on)
+            return stop(now);
+        return start_round(now);
+    }
 
-    /// After a wait action's pause.
-    wait_action on_wake(time_point now) { return start_round(now); }
-
-    /// The wait was cancelled or stopped: every job still waited on ends `cancelled`.
-    wait_action stop(time_point now) {
-        return stop_all(wait_outcome::cancelled, boost::asio::error::operation_aborted, now);
+    /// After a wait action's pause (or sooner, when a cancellation or the stop flag cut it).
+    action on_wake(time_point now, cancellation_type c = cancellation_type::none) {
+        BOOST_ASSERT(last_ == last::wait);
+        note_cancel(c);
+        if (cancel_ != detail::cancel_rule::go_on)
+            return stop(now);
+        return start_round(now);
     }
 
     /// The answer to a list action.
-    wait_action on_list(error_code ec, const diagnostics& d, parsed<cckm::job_list> page,
-                        time_point now) {
+    action on_list(error_code ec, const diagnostics& d, parsed<cckm::job_list> page, time_point now,
+                   cancellation_type c = cancellation_type::none) {
+        BOOST_ASSERT(last_ == last::list);
+        note_cancel(c);
+        if (cancel_ == detail::cancel_rule::end_now)
+            return stop(now);
         if (phase_ == phase::status)
-            return on_status_page(ec, d, std::move(page), now);
+            return after_answer(on_status_page(ec, d, std::move(page), now), now);
         for (std::size_t i = cursor_; i < chunk_end_; ++i) {
             auto& r = results_[todo_[i]];
             ++r.polls;
@@ -91,7 +118,7 @@ public:
                     end_with_error(todo_[i], ec, d, now);
             }
             note_poll(chunk_end_ - cursor_, ec, transient, now);
-            return next_chunk(now);
+            return after_answer(next_chunk(now), now);
         }
         for (std::size_t i = cursor_; i < chunk_end_; ++i)
             failing_[todo_[i]] = false;
@@ -108,7 +135,7 @@ public:
         note_poll(chunk_end_ - cursor_, {}, false, now);
         if (auto next = cckm::next_page_skip(list, skip_)) {
             skip_ = *next; // the server paged: read the rest of this chunk's matches
-            return {wait_action::type::list, {}, {}};
+            return after_answer(emit(action::list()), now);
         }
         // Not in a list of its own id: read by id before it is called not found (on a cluster,
         // another node may not show a fresh job yet, and the client rides that out for a get).
@@ -117,11 +144,16 @@ public:
             if (!ended_[k] && !seen_[k])
                 unlisted_.push_back(k);
         }
-        return next_chunk(now);
+        return after_answer(next_chunk(now), now);
     }
 
     /// The answer to a get or a cancel action.
-    wait_action on_job(error_code ec, const diagnostics& d, parsed<cckm::job> job, time_point now) {
+    action on_job(error_code ec, const diagnostics& d, parsed<cckm::job> job, time_point now,
+                  cancellation_type c = cancellation_type::none) {
+        BOOST_ASSERT(last_ == last::get || last_ == last::cancel);
+        note_cancel(c);
+        if (cancel_ == detail::cancel_rule::end_now)
+            return stop(now);
         const std::size_t k = todo_[cursor_];
         auto& r = results_[k];
         r.attempts += d.attempts;
@@ -138,7 +170,7 @@ public:
                 update(k, job_snapshot(owner, &owner->value(), owner->body()), now);
             }
             ++cursor_;
-            return next_cancel(now);
+            return after_answer(next_cancel(now), now);
         }
         ++r.polls;
         if (ec == boost::asio::error::operation_aborted)
@@ -156,7 +188,7 @@ public:
         }
         note_poll(1, ec, transient, now);
         ++cursor_;
-        return next_get(now);
+        return after_answer(next_get(now), now);
     }
 
     // --- what the current action is about ---------------------------------------------------
@@ -195,6 +227,50 @@ public:
     const wait_options& options() const noexcept { return opt_; }
 
 private:
+    // The action returned last: what the next event must answer.
+    enum class last : unsigned char { none, list, get, cancel, wait, done };
+
+    action emit(action a) noexcept {
+        switch (a.kind) {
+        case action::type::list:
+            last_ = last::list;
+            break;
+        case action::type::get:
+            last_ = last::get;
+            break;
+        case action::type::cancel:
+            last_ = last::cancel;
+            break;
+        case action::type::wait:
+            last_ = last::wait;
+            break;
+        case action::type::done:
+            last_ = last::done;
+            break;
+        }
+        return a;
+    }
+
+    // The cancellation told with an event, kept at its strongest; the stop flag counts as a
+    // total cancellation.
+    void note_cancel(cancellation_type c) noexcept {
+        cancel_ = detail::stronger(cancel_, detail::rule_of(c));
+        if (stop_requested())
+            cancel_ = detail::stronger(cancel_, detail::cancel_rule::end_after_answer);
+    }
+
+    // After an answer was used: a partial or total cancellation ends the wait now.
+    action after_answer(action next, time_point now) {
+        if (cancel_ == detail::cancel_rule::go_on || next.kind == action::type::done)
+            return next;
+        return stop(now);
+    }
+
+    // Every job still waited on ends `cancelled`.
+    action stop(time_point now) {
+        return stop_all(wait_outcome::cancelled, boost::asio::error::operation_aborted, now);
+    }
+
     void note_poll(std::size_t jobs, error_code ec, bool transient, time_point now) const {
         if (!opt_.observer)
             return;
@@ -206,9 +282,7 @@ private:
 
     enum class phase : unsigned char { status, ids, get, cancel, finished };
 
-    wait_action start_round(time_point now) {
-        if (stop_requested())
-            return stop(now);
+    action start_round(time_point now) {
         cursor_ = 0;
         skip_ = 0;
         std::fill(seen_.begin(), seen_.end(), false);
@@ -217,7 +291,7 @@ private:
         phase_ = use_list_ ? phase::status : phase::get;
         if (!use_list_)
             return next_get(now);
-        return status_pays() ? wait_action{wait_action::type::list, {}, {}} : first_chunk(now);
+        return status_pays() ? emit(action::list()) : first_chunk(now);
     }
 
     // --- lists by status ----------------------------------------------------------------------
@@ -229,8 +303,8 @@ private:
                plan_.status_pays(status_total_, status_page_, pending_);
     }
 
-    wait_action on_status_page(error_code ec, const diagnostics& d, parsed<cckm::job_list> page,
-                               time_point now) {
+    action on_status_page(error_code ec, const diagnostics& d, parsed<cckm::job_list> page,
+                          time_point now) {
         if (ec == boost::asio::error::operation_aborted)
             return stop(now);
         if (ec && !detail::transient_poll_failure(ec, d)) {
@@ -282,7 +356,7 @@ private:
             plan_.status_pays(*status_total_ - std::min(*status_total_, *next), status_page_,
                               todo_)) {
             skip_ = *next;
-            return {wait_action::type::list, {}, {}};
+            return emit(action::list());
         }
         return first_chunk(now);
     }
@@ -297,14 +371,14 @@ private:
 
     // --- lists by id, gets --------------------------------------------------------------------
 
-    wait_action first_chunk(time_point now) {
+    action first_chunk(time_point now) {
         phase_ = phase::ids;
         cursor_ = 0;
         chunk_end_ = 0;
         return next_chunk(now);
     }
 
-    wait_action next_chunk(time_point now) {
+    action next_chunk(time_point now) {
         for (std::size_t i = cursor_; i < chunk_end_; ++i)
             in_chunk_[todo_[i]] = false;
         cursor_ = chunk_end_;
@@ -321,16 +395,16 @@ private:
         chunk_end_ = plan_.batch_end(todo_, cursor_);
         for (std::size_t i = cursor_; i < chunk_end_; ++i)
             in_chunk_[todo_[i]] = true;
-        return {wait_action::type::list, {}, {}};
+        return emit(action::list());
     }
 
-    wait_action next_get(time_point now) {
+    action next_get(time_point now) {
         if (cursor_ >= todo_.size())
             return end_round(now);
-        return {wait_action::type::get, {}, {}};
+        return emit(action::get());
     }
 
-    wait_action end_round(time_point now) {
+    action end_round(time_point now) {
         pending_.erase(std::remove_if(pending_.begin(), pending_.end(),
                                       [&](std::size_t k) { return ended_[k]; }),
                        pending_.end());
@@ -338,10 +412,10 @@ private:
             return finish();
         if (!timing_.plan_pause(opt_.polling, now))
             return deadline_passed(now);
-        return {wait_action::type::wait, timing_.wake, {}};
+        return emit(action::wait_until(timing_.wake));
     }
 
-    wait_action deadline_passed(time_point now) {
+    action deadline_passed(time_point now) {
         if (has_cancel_ && opt_.cancel_on_deadline) {
             phase_ = phase::cancel;
             todo_ = pending_;
@@ -351,9 +425,9 @@ private:
         return stop_all(wait_outcome::deadline, make_error_code(error::deadline_exceeded), now);
     }
 
-    wait_action next_cancel(time_point now) {
+    action next_cancel(time_point now) {
         if (cursor_ < todo_.size())
-            return {wait_action::type::cancel, {}, {}};
+            return emit(action::cancel());
         return stop_all(wait_outcome::deadline, make_error_code(error::deadline_exceeded), now);
     }
 
@@ -392,7 +466,7 @@ private:
     }
 
     // Ends the wait of every job still pending with `outcome`.
-    wait_action stop_all(wait_outcome outcome, error_code ec, time_point now) {
+    action stop_all(wait_outcome outcome, error_code ec, time_point now) {
         for (std::size_t k : pending_) {
             if (ended_[k])
                 continue;
@@ -407,9 +481,9 @@ private:
         return finish();
     }
 
-    wait_action finish() {
+    action finish() {
         phase_ = phase::finished;
-        return {wait_action::type::done, {}, detail::first_error(results_)};
+        return emit(action::done(detail::first_error(results_)));
     }
 
     wait_options opt_;
@@ -433,6 +507,8 @@ private:
     std::uint64_t skip_ = 0;     // list: page offset (within the chunk, for a list by id)
     std::optional<std::uint64_t> status_total_; // in-progress jobs at the last list by status
     std::uint64_t status_page_;                 // the server's page size, once it paged
+    last last_ = last::none;
+    detail::cancel_rule cancel_ = detail::cancel_rule::go_on;
 };
 
 } // namespace keyops

@@ -2,8 +2,9 @@
 #define KEYOPS_WAIT_ROTATION_WAIT_FSM_HPP
 
 // A wait on the Network Insight proxy key rotation as a sans-io state machine: read the status,
-// report changes, pause, until SUCCESS, FAILED, an error or the deadline. The driver (wait.hpp)
-// makes the status call for each `status` action and feeds the answer back with the time.
+// report changes, pause, until SUCCESS, FAILED, an error, the deadline or a cancellation (the rule
+// of cancellation.hpp). The driver (wait/detail/drivers.hpp) makes the status call for each
+// `read` action and feeds the answer back with the time and the cancellation type.
 
 #include <keyops/diagnostics.hpp>
 #include <keyops/error.hpp>
@@ -21,13 +22,12 @@ namespace keyops {
 class rotation_wait_fsm : public detail::single_wait_fsm<rotation_wait_result> {
 public:
     rotation_wait_fsm(wait_options opt, time_point now)
-        : single_wait_fsm(std::move(opt), now, "rotation", "proxy-key rotation",
-                          wait_action::type::status) {}
+        : single_wait_fsm(std::move(opt), now, "rotation", "proxy-key rotation") {}
 
-    /// The answer to a status action.
-    wait_action on_status(error_code ec, const diagnostics& d, parsed<ni::rotation_status> st,
-                          time_point now) {
-        if (auto a = on_answer(ec, d, !ec && st->done(), last_state(), now))
+    /// The answer to a read action: the rotation status.
+    action on_status(error_code ec, const diagnostics& d, parsed<ni::rotation_status> st,
+                     time_point now, cancellation_type c = cancellation_type::none) {
+        if (auto a = on_answer(ec, d, !ec && st->done(), last_state(), now, c))
             return *a;
         const auto* before = read_ ? &result_.status.value() : nullptr;
         const bool changed = !before || before->status.raw != st->status.raw ||

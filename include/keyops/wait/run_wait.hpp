@@ -30,7 +30,6 @@ namespace detail {
 struct run_reads {
     using fsm_type = run_wait_fsm;
     using answer = parsed<scheduler::run>;
-    static constexpr wait_action::type call = wait_action::type::get;
 
     template <class Client>
     static answer read(Client& c, const fsm_type& fsm, error_code& ec, diagnostics& diag) {
@@ -41,9 +40,9 @@ struct run_reads {
         c.template async_call<scheduler::get_run>(job_id(fsm.job_id()), diag,
                                                   std::forward<Handler>(h));
     }
-    static wait_action feed(fsm_type& fsm, error_code ec, const diagnostics& diag, answer r,
-                            wait_clock::time_point now) {
-        return fsm.on_run(ec, diag, std::move(r), now);
+    static single_wait_action feed(fsm_type& fsm, error_code ec, const diagnostics& diag, answer r,
+                                   wait_clock::time_point now, cancellation_type c) {
+        return fsm.on_run(ec, diag, std::move(r), now, c);
     }
 };
 

@@ -2,10 +2,10 @@
 #define KEYOPS_WAIT_RUN_WAIT_FSM_HPP
 
 // A wait on one CipherTrust scheduler run as a sans-io state machine, as rotation_wait_fsm on
-// single_wait_fsm.hpp: a `get` action (GET /v1/scheduler/jobs/{id}, the run job_id()), its
+// single_wait_fsm.hpp: a `read` action (GET /v1/scheduler/jobs/{id}, the run job_id()), its
 // answer fed back with on_run(), progress reported on each change, pauses, until the run ends
-// (completed or failed), an error that would not pass, the deadline, or a stop. The driver
-// (run_wait.hpp) makes the calls.
+// (completed or failed), an error that would not pass, the deadline, or a cancellation (the rule
+// of cancellation.hpp). The driver (run_wait.hpp) makes the calls.
 //
 // jobs_wait_fsm is not reused: it holds cckm::job snapshots and sends CCKM cancels, neither of
 // which a run has; what both need (timing, which failures to ride out) is shared from types.hpp.
@@ -42,14 +42,14 @@ struct run_wait_result {
 class run_wait_fsm : public detail::single_wait_fsm<run_wait_result> {
 public:
     run_wait_fsm(std::string id, wait_options opt, time_point now)
-        : single_wait_fsm(std::move(opt), now, "run", "scheduler run", wait_action::type::get) {
+        : single_wait_fsm(std::move(opt), now, "run", "scheduler run") {
         result_.id = std::move(id);
     }
 
-    /// The answer to a get action.
-    wait_action on_run(error_code ec, const diagnostics& d, parsed<scheduler::run> r,
-                       time_point now) {
-        if (auto a = on_answer(ec, d, !ec && r->done(), last_state(), now))
+    /// The answer to a read action: the run.
+    action on_run(error_code ec, const diagnostics& d, parsed<scheduler::run> r, time_point now,
+                  cancellation_type c = cancellation_type::none) {
+        if (auto a = on_answer(ec, d, !ec && r->done(), last_state(), now, c))
             return *a;
         const scheduler::run* before = read_ ? &result_.run.value() : nullptr;
         const bool changed = !before || before->status.raw != r->status.raw ||
@@ -66,7 +66,7 @@ public:
         return pause(now, now_run.status.raw);
     }
 
-    /// get: the run.
+    /// read: the run.
     const std::string& job_id() const noexcept { return result_.id; }
 
 private:

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -287,20 +288,102 @@ struct wait_timing {
 };
 
 } // namespace detail
-/// What a wait machine (jobs, rotation, scheduler run) needs done next.
-struct wait_action {
+/// What a wait on CCKM jobs (jobs_wait_fsm) needs done next. Made by its named factories;
+/// `until` is meaningful for wait, `ec` for done.
+struct jobs_wait_action {
     enum class type : unsigned char {
-        list,   ///< list jobs: ids list_ids(), status list_status(), skip, limit
-        get,    ///< GET job job_id()
-        cancel, ///< POST the cancel of job job_id()
-        status, ///< read the rotation status (rotation waits)
+        list,   ///< list jobs: ids list_ids(), status list_status(), list_skip(), list_limit()
+        get,    ///< GET the job job_id()
+        cancel, ///< POST the cancel of the job job_id()
         wait,   ///< pause until `until`, then on_wake()
         done,   ///< finished with `ec`: see results()
     };
     type kind = type::done;
     std::chrono::steady_clock::time_point until{};
     error_code ec{};
+
+    static jobs_wait_action list() noexcept { return {type::list, {}, {}}; }
+    static jobs_wait_action get() noexcept { return {type::get, {}, {}}; }
+    static jobs_wait_action cancel() noexcept { return {type::cancel, {}, {}}; }
+    static jobs_wait_action wait_until(std::chrono::steady_clock::time_point t) noexcept {
+        return {type::wait, t, {}};
+    }
+    static jobs_wait_action done(error_code ec) noexcept { return {type::done, {}, ec}; }
 };
+
+constexpr std::string_view to_string(jobs_wait_action::type t) noexcept {
+    switch (t) {
+    case jobs_wait_action::type::list:
+        return "list";
+    case jobs_wait_action::type::get:
+        return "get";
+    case jobs_wait_action::type::cancel:
+        return "cancel";
+    case jobs_wait_action::type::wait:
+        return "wait";
+    case jobs_wait_action::type::done:
+        break;
+    }
+    return "done";
+}
+
+/// What a wait on one resource (rotation_wait_fsm, run_wait_fsm) needs done next. Made by its
+/// named factories; `until` is meaningful for wait, `ec` for done.
+struct single_wait_action {
+    enum class type : unsigned char {
+        read, ///< read the resource: the rotation status, or the run job_id()
+        wait, ///< pause until `until`, then on_wake()
+        done, ///< finished with `ec`: see result()
+    };
+    type kind = type::done;
+    std::chrono::steady_clock::time_point until{};
+    error_code ec{};
+
+    static single_wait_action read() noexcept { return {type::read, {}, {}}; }
+    static single_wait_action wait_until(std::chrono::steady_clock::time_point t) noexcept {
+        return {type::wait, t, {}};
+    }
+    static single_wait_action done(error_code ec) noexcept { return {type::done, {}, ec}; }
+};
+
+constexpr std::string_view to_string(single_wait_action::type t) noexcept {
+    switch (t) {
+    case single_wait_action::type::read:
+        return "read";
+    case single_wait_action::type::wait:
+        return "wait";
+    case single_wait_action::type::done:
+        break;
+    }
+    return "done";
+}
+
+inline std::ostream& operator<<(std::ostream& os, jobs_wait_action::type t) {
+    return os << to_string(t);
+}
+inline std::ostream& operator<<(std::ostream& os, single_wait_action::type t) {
+    return os << to_string(t);
+}
+inline std::ostream& operator<<(std::ostream& os, wait_outcome o) {
+    return os << to_string(o);
+}
+/// `list`, `get`, `cancel`, `wait until +Nms` (from the clock's epoch), `done: <error>`.
+inline std::ostream& operator<<(std::ostream& os, const jobs_wait_action& a) {
+    os << a.kind;
+    if (a.kind == jobs_wait_action::type::wait)
+        os << " until " << a.until.time_since_epoch().count();
+    else if (a.kind == jobs_wait_action::type::done)
+        os << ": " << (a.ec ? a.ec.message() : std::string("ok"));
+    return os;
+}
+inline std::ostream& operator<<(std::ostream& os, const single_wait_action& a) {
+    os << a.kind;
+    if (a.kind == single_wait_action::type::wait)
+        os << " until " << a.until.time_since_epoch().count();
+    else if (a.kind == single_wait_action::type::done)
+        os << ": " << (a.ec ? a.ec.message() : std::string("ok"));
+    return os;
+}
 
 } // namespace keyops
 

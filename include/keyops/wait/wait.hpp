@@ -31,13 +31,14 @@
 // error of the first call that failed. The results say the same per job.
 //
 // Cancellation: async waits honour terminal, partial and total cancellation through the
-// completion handler's cancellation slot. Terminal: the request in flight or the pause between
-// polls is cancelled at once. Partial and total: a pause is cut short at once; a request in
-// flight is let finish (its answer is still used), then the wait ends. Either way the outcome is
-// `cancelled` and the completion's error operation_aborted;
-// sync waits, and async ones too, stop when `wait_options::stop` becomes true (checked at least
-// every 100 ms). Either way the jobs keep running on the server: a wait that stops sends no
-// cancel, except `cancel_on_deadline` when the deadline passes.
+// completion handler's cancellation slot, by the rule written once in keyops/cancellation.hpp:
+// terminal ends the wait at once; partial and total end a pause at once and let a poll in flight
+// finish, using its answer (a job it shows ended is reported ended, with its outcome), then end
+// the wait. Jobs still unfinished end `cancelled`, and the completion's error is
+// operation_aborted unless every job ended. Sync waits, and async ones too, stop when
+// `wait_options::stop` becomes true (checked at least every 100 ms), as a total cancellation.
+// Either way the jobs keep running on the server: a wait that stops sends no cancel, except
+// `cancel_on_deadline` when the deadline passes.
 //
 // Deadline: checked after each round; the pause before the last round is shortened so that a
 // round happens at the deadline. A call in flight at the deadline runs to its end, so a wait can
@@ -50,7 +51,8 @@
 // throw only std::bad_alloc.
 //
 // The waits are the machines of jobs_wait_fsm.hpp and rotation_wait_fsm.hpp, each run by the
-// sync and the async driver of drivers.hpp.
+// sync and the async driver of drivers.hpp; the machines take the cancellation type with each
+// event, the drivers only pass it on.
 
 #include <keyops/wait/drivers.hpp>
 #include <keyops/wait/jobs_wait_fsm.hpp>
