@@ -206,8 +206,7 @@ public:
         case at::fetching: {
             // A token request that got no answer has no status: the one left by the attempt
             // before it (a 401 that asked for the new token) does not describe this failure.
-            if (ec)
-                diag_->http_status = 0;
+            diag_->http_status = ec ? 0u : b_->grant_res.result_int();
             note_response(b_->grant_req, b_->grant_res, ec, true, now);
             const error_code e = auth_->on_fetch_response(ec, b_->grant_res, *diag_, now.wall);
             note_renewal(e ? e : ec);

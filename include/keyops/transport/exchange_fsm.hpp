@@ -10,11 +10,17 @@
 // async drivers (exchange.hpp) and every transport (beast_transport, fake_transport) run this one
 // machine, so the parsing, the decoding and the resend rules exist once.
 //
+// Cancellation (the rule of cancellation.hpp): the driver passes the cancellation type with each
+// resume(). Terminal ends the exchange at once with operation_aborted and leaves the connection
+// closed; partial and total are ignored: an exchange is one request in flight, let finish.
+// Each resume() answers the action returned last; none follows done (asserted).
+//
 // Resend rules: a kept-alive connection the server closed meanwhile fails the exchange only if
 // the request may have been acted on. The machine asks for a fresh connection, once per exchange,
 // when writing to a reused connection fails because it was closed, or when reading from it fails
 // that way before any byte of the answer arrived and the request is idempotent.
 
+#include <keyops/cancellation.hpp>
 #include <keyops/diagnostics.hpp>
 #include <keyops/error.hpp>
 #include <keyops/http.hpp>
@@ -27,6 +33,7 @@
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
+#include <boost/assert.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/read_size.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -36,6 +43,7 @@
 #include <chrono>
 #include <cstddef>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 
@@ -105,7 +113,11 @@ constexpr std::string_view to_string(exchange_step s) noexcept {
     return "done";
 }
 
-/// The next thing an exchange needs done.
+inline std::ostream& operator<<(std::ostream& os, exchange_step s) {
+    return os << to_string(s);
+}
+
+/// The next thing an exchange needs done. Made by its named factories.
 struct exchange_action {
     exchange_step step = exchange_step::done;
     /// The step must finish by then; past it, resume with error::timeout.
@@ -113,7 +125,38 @@ struct exchange_action {
     boost::asio::const_buffer out{};  ///< proxy_write, write: all of it
     boost::asio::mutable_buffer in{}; ///< proxy_read, read: some of it; resume with the count
     error_code ec{};                  ///< done
+
+    /// resolve, connect, handshake or reconnect, by `deadline`.
+    static exchange_action io(exchange_step s,
+                              std::chrono::steady_clock::time_point deadline) noexcept {
+        BOOST_ASSERT(s == exchange_step::resolve || s == exchange_step::connect ||
+                     s == exchange_step::handshake || s == exchange_step::reconnect);
+        return {s, deadline, {}, {}, {}};
+    }
+    /// proxy_write or write: all of `out`.
+    static exchange_action write(exchange_step s, std::chrono::steady_clock::time_point deadline,
+                                 boost::asio::const_buffer out) noexcept {
+        BOOST_ASSERT(s == exchange_step::proxy_write || s == exchange_step::write);
+        return {s, deadline, out, {}, {}};
+    }
+    /// proxy_read or read: some bytes into `in`.
+    static exchange_action read(exchange_step s, std::chrono::steady_clock::time_point deadline,
+                                boost::asio::mutable_buffer in) noexcept {
+        BOOST_ASSERT(s == exchange_step::proxy_read || s == exchange_step::read);
+        return {s, deadline, {}, in, {}};
+    }
+    static exchange_action done(error_code ec) noexcept {
+        return {exchange_step::done, {}, {}, {}, ec};
+    }
 };
+
+/// `read by N`, `done: <error>`.
+inline std::ostream& operator<<(std::ostream& os, const exchange_action& a) {
+    os << a.step;
+    if (a.step == exchange_step::done)
+        return os << ": " << (a.ec ? a.ec.message() : std::string("ok"));
+    return os << " by " << a.deadline.time_since_epoch().count();
+}
 
 /// What a connection keeps from one exchange to the next, besides its sockets: the bytes read
 /// ahead, the parser, the body buffers and zlib's state.
@@ -158,8 +201,13 @@ public:
                  const exchange_options& opt, connection_state& conn) noexcept
         : lim_(&lim), req_(&req), res_(&res), conn_(&conn), opt_(opt) {}
 
-    /// The next step. `ec` and `bytes`: how the previous step went (ignored on the first call).
-    exchange_action resume(error_code ec, std::size_t bytes, time_point now) {
+    /// The next step. `ec` and `bytes`: how the previous step went (ignored on the first call);
+    /// `c`: the cancellation the driver was given (see the top of this header).
+    exchange_action resume(error_code ec, std::size_t bytes, time_point now,
+                           cancellation_type c = cancellation_type::none) {
+        BOOST_ASSERT_MSG(at_ != at::finished, "keyops: exchange_fsm resumed after done");
+        if (detail::rule_of(c) == detail::cancel_rule::end_now)
+            return finish(boost::asio::error::operation_aborted);
         switch (at_) {
         case at::start:
             return begin(now);
@@ -171,7 +219,7 @@ public:
                 return finish(ec);
             }
             at_ = at::connecting;
-            return {exchange_step::connect, deadline_, {}, {}, {}};
+            return exchange_action::io(exchange_step::connect, deadline_);
         case at::connecting:
             if (ec)
                 ec = detail::map_transport_error(ec);
@@ -217,7 +265,7 @@ public:
         case at::finished:
             break;
         }
-        return {exchange_step::done, {}, {}, {}, result_};
+        return exchange_action::done(result_);
     }
 
     /// Whether the next resume() reads its `now`: while the request is written and the answer
@@ -270,7 +318,7 @@ private:
             conn_->buffer.clear();
             deadline_ = limit(now, lim_->connect_timeout);
             at_ = at::resolving;
-            return {exchange_step::resolve, deadline_, {}, {}, {}};
+            return exchange_action::io(exchange_step::resolve, deadline_);
         }
         return begin_write(now);
     }
@@ -279,7 +327,8 @@ private:
         conn_->out.clear();
         detail::write_connect(lim_->connect_authority, "keyops/" KEYOPS_VERSION_STRING, conn_->out);
         at_ = at::tunnel_writing;
-        return {exchange_step::proxy_write, deadline_, boost::asio::buffer(conn_->out), {}, {}};
+        return exchange_action::write(exchange_step::proxy_write, deadline_,
+                                      boost::asio::buffer(conn_->out));
     }
 
     exchange_action on_tunnel_read(error_code ec, std::size_t bytes, time_point now) {
@@ -309,7 +358,7 @@ private:
         if (lim_->tls) {
             step_started_ = now;
             at_ = at::handshaking;
-            return {exchange_step::handshake, deadline_, {}, {}, {}};
+            return exchange_action::io(exchange_step::handshake, deadline_);
         }
         conn_->open = true;
         return begin_write(now);
@@ -322,7 +371,8 @@ private:
             return finish(ec);
         at_ = at::writing;
         conn_->request_written = true;
-        return {exchange_step::write, deadline_, boost::asio::buffer(conn_->out), {}, {}};
+        return exchange_action::write(exchange_step::write, deadline_,
+                                      boost::asio::buffer(conn_->out));
     }
 
     void prepare_read() {
@@ -357,7 +407,7 @@ private:
 
     exchange_action read_action(exchange_step step) {
         auto in = conn_->buffer.prepare(boost::beast::read_size(conn_->buffer, 65536));
-        return {step, deadline_, {}, in, {}};
+        return exchange_action::read(step, deadline_, in);
     }
 
     exchange_action on_read(error_code ec, std::size_t bytes) {
@@ -413,7 +463,7 @@ private:
     exchange_action reconnect() {
         resent_ = true;
         at_ = at::start;
-        return {exchange_step::reconnect, {}, {}, {}, {}};
+        return exchange_action::io(exchange_step::reconnect, {});
     }
 
     exchange_action finish(error_code ec) {
@@ -424,7 +474,7 @@ private:
             if (reading_)
                 conn_->parser->settle(); // the response as received so far
         }
-        return {exchange_step::done, {}, {}, {}, ec};
+        return exchange_action::done(ec);
     }
 
     const exchange_limits* lim_;
