@@ -35,9 +35,9 @@
 #include <keyops/auth/credentials.hpp>
 #include <keyops/client/options.hpp>
 #include <keyops/diagnostics.hpp>
+#include <keyops/endpoint/job_kind.hpp>
 #include <keyops/error.hpp>
 #include <keyops/model/cckm.hpp>
-#include <keyops/model/job_kind.hpp>
 #include <keyops/model/network_insight.hpp>
 #include <keyops/model/status.hpp>
 #include <keyops/observer.hpp>

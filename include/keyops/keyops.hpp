@@ -38,9 +38,9 @@
 #include <keyops/parse/schema.hpp>
 #include <keyops/parse/timestamp.hpp>
 #include <keyops/request/build.hpp>
+#include <keyops/response/detail/server_error.hpp>
 #include <keyops/response/read.hpp>
 #include <keyops/response/retry_after.hpp>
-#include <keyops/response/server_error.hpp>
 #include <keyops/retry/policies.hpp>
 #include <keyops/transport/beast_transport.hpp>
 #include <keyops/transport/exchange.hpp>
@@ -51,6 +51,7 @@
 #include <keyops/transport/tls.hpp>
 #include <keyops/version.hpp>
 #include <keyops/wait/jobs_wait_fsm.hpp>
+#include <keyops/wait/list_query.hpp>
 #include <keyops/wait/rotation_wait_fsm.hpp>
 #include <keyops/wait/run_wait.hpp>
 #include <keyops/wait/run_wait_fsm.hpp>

@@ -9,8 +9,9 @@
 #       and the parse benchmark compare keyops' scanner against.
 #   check_umbrella.sh core CXX STD INCLUDE_DIR
 #       <keyops/core.hpp>, preprocessed as with -fno-exceptions, includes no OpenSSL header and
-#       nothing of Asio or Beast beyond what Beast's HTTP message types and
-#       <boost/asio/error.hpp> bring: no socket, timer, executor or TLS stream. It reaches no
+#       nothing of Asio or Beast beyond what Beast's HTTP message types,
+#       <boost/asio/error.hpp> and <boost/asio/cancellation_type.hpp> (the enum of the
+#       cancellation types the machines take) bring: no socket, timer, executor or TLS stream. It reaches no
 #       header of the transports, the client or the driven waits either.
 set -euo pipefail
 mode=$1 cxx=$2 std=$3 inc=$4
@@ -38,11 +39,13 @@ all)
 core)
     deps '#include <keyops/core.hpp>' > "$work/core"
     deps '#include <boost/beast/http/message.hpp>' '#include <boost/beast/http/string_body.hpp>' \
-        '#include <boost/asio/error.hpp>' | grep -E '/boost/(asio|beast)/' > "$work/allowed"
+        '#include <boost/asio/error.hpp>' '#include <boost/asio/cancellation_type.hpp>' |
+        grep -E '/boost/(asio|beast)/' > "$work/allowed"
     bad=$(grep -E '/openssl/' "$work/core" || true)
     extra=$(grep -E '/boost/(asio|beast)/' "$work/core" | comm -23 - "$work/allowed")
     io=$(sed -n "s|^$inc/||p" "$work/core" |
-        grep -E '^keyops/(transport|client)/|^keyops/wait/(wait|drivers)\.hpp$' || true)
+        grep -E '^keyops/(transport|client)/|^keyops/wait/(wait\.hpp|detail/drivers\.hpp)$' ||
+            true)
     if [ -n "$bad$extra$io" ]; then
         echo "<keyops/core.hpp> includes what it must not:"
         printf '%s\n' $bad $extra $io

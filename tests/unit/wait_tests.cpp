@@ -58,7 +58,7 @@ struct list_server {
     std::vector<std::string> targets;
 
     keyops::parsed<cckm::job_list> answer(const keyops::jobs_wait_fsm& fsm) {
-        const auto q = keyops::detail::list_query_for<cckm::oci>(fsm);
+        const auto q = keyops::list_query_for<cckm::oci>(fsm);
         keyops::request_context ctx;
         ctx.host = "cm.test";
         keyops::error_code ec;

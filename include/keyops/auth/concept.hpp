@@ -40,7 +40,7 @@
 #include <keyops/error.hpp>
 #include <keyops/http.hpp>
 #include <keyops/request/build.hpp>
-#include <keyops/response/server_error.hpp>
+#include <keyops/response/detail/server_error.hpp>
 
 #include <chrono>
 #include <string_view>

@@ -4,15 +4,12 @@
 // What each auth policy signs in with: plain data, no HTTP, so that a program configures a
 // client (keyops::any_client included) without the policies' headers.
 
+#include <keyops/model/ni_domain.hpp>
+
 #include <chrono>
 #include <string>
 
 namespace keyops {
-
-namespace ni {
-/// Network Insight's user domains: local users, or LDAP users of a named domain.
-enum class domain_type { local, ldap };
-} // namespace ni
 
 /// A token obtained elsewhere, sent as it is (static_token, auth/static_token.hpp).
 struct token_credentials {

@@ -29,7 +29,7 @@
 #include <keyops/http.hpp>
 #include <keyops/observer.hpp>
 #include <keyops/request/build.hpp>
-#include <keyops/response/server_error.hpp>
+#include <keyops/response/detail/server_error.hpp>
 #include <keyops/retry/policies.hpp>
 #include <keyops/transport/exchange_fsm.hpp>
 

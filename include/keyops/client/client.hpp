@@ -51,8 +51,8 @@
 #include <keyops/observer.hpp>
 #include <keyops/parse/parse.hpp>
 #include <keyops/request/build.hpp>
+#include <keyops/response/detail/server_error.hpp>
 #include <keyops/response/read.hpp>
-#include <keyops/response/server_error.hpp>
 #include <keyops/retry/policies.hpp>
 #include <keyops/transport/detail/erased_handler.hpp>
 #include <keyops/transport/exchange.hpp>

@@ -14,11 +14,11 @@
 
 #include <keyops/endpoint/cckm_kinds.hpp>
 #include <keyops/endpoint/descriptor.hpp>
-#include <keyops/endpoint/json_body.hpp>
+#include <keyops/endpoint/detail/json_body.hpp>
+#include <keyops/endpoint/job_kind.hpp>
 #include <keyops/endpoint/query_writer.hpp>
 #include <keyops/error.hpp>
 #include <keyops/model/cckm.hpp>
-#include <keyops/model/job_kind.hpp>
 #include <keyops/model/status.hpp>
 
 #include <array>

@@ -5,7 +5,7 @@
 // (cckm::kind_row_of) and four descriptors that take the kind's path as a path parameter. Code
 // written with them is compiled once for every kind, where cckm::get_job<K> and its siblings
 // instantiate a client's call path (and a wait, and whatever prints the answer) once per kind:
-// a program handling all eighteen kinds is the smaller for it (the keyops tool is). The requests
+// a program handling every kind is the smaller for it (the keyops tool is). The requests
 // are the same, byte for byte.
 //
 //     const auto& k = keyops::cckm::kind_row_of(keyops::cckm::job_kind::oci);

@@ -4,7 +4,7 @@
 // CipherTrust Manager token endpoints: password and refresh-token grants, and revocation.
 
 #include <keyops/endpoint/descriptor.hpp>
-#include <keyops/endpoint/json_body.hpp>
+#include <keyops/endpoint/detail/json_body.hpp>
 #include <keyops/error.hpp>
 #include <keyops/model/auth.hpp>
 

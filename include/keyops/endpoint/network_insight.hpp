@@ -5,12 +5,12 @@
 // status and details.
 // Paths are under the service base (`/api/ni` on premises, `/ni/api/ni` on SaaS).
 
-#include <keyops/auth/credentials.hpp>
 #include <keyops/endpoint/descriptor.hpp>
-#include <keyops/endpoint/json_body.hpp>
+#include <keyops/endpoint/detail/json_body.hpp>
 #include <keyops/error.hpp>
 #include <keyops/model/auth.hpp>
 #include <keyops/model/network_insight.hpp>
+#include <keyops/model/ni_domain.hpp>
 
 #include <string>
 #include <tuple>

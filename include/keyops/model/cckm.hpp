@@ -5,7 +5,7 @@
 // what a wait reads (job_brief, job_brief_list), and the error body. Every field of the
 // documented job object is here; a field the server left out (or sent as null) is empty.
 
-#include <keyops/model/paging.hpp>
+#include <keyops/model/detail/paging.hpp>
 #include <keyops/model/status.hpp>
 #include <keyops/parse/json_view.hpp>
 #include <keyops/parse/schema.hpp>

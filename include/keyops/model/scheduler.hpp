@@ -9,7 +9,7 @@
 // (job_config::params()). The run's fields are unconfirmed guesses in CipherTrust's usual
 // shape, read as empty when a server does not send them. Members not modelled are skipped.
 
-#include <keyops/model/paging.hpp>
+#include <keyops/model/detail/paging.hpp>
 #include <keyops/model/status.hpp>
 #include <keyops/parse/json_view.hpp>
 #include <keyops/parse/schema.hpp>

@@ -2,9 +2,9 @@
 #define KEYOPS_WAIT_JOBS_WAIT_FSM_HPP
 
 // A wait on one or many CCKM jobs of one kind as a sans-io state machine: which request to make
-// next (lists of jobs by id or by status, see list_plan.hpp; one GET where the kind has no list
-// endpoint; a cancel when the deadline passed), what each answer changes (progress callbacks on
-// every change, a job's wait ending when the job ends or its read fails), and when to pause. It
+// next (lists of jobs by id or by status, see detail/list_plan.hpp; one GET where the kind has no
+// list endpoint; a cancel when the deadline passed), what each answer changes (progress callbacks
+// on every change, a job's wait ending when the job ends or its read fails), and when to pause. It
 // makes no call itself: each step returns a jobs_wait_action (list, get, cancel, wait until t,
 // done), and the driver (wait/detail/drivers.hpp, or an agent's own HTTP stack: see
 // wait/list_query.hpp) makes the call and feeds the answer back with the time and the
@@ -19,7 +19,7 @@
 #include <keyops/error.hpp>
 #include <keyops/model/cckm.hpp>
 #include <keyops/parse/parse.hpp>
-#include <keyops/wait/list_plan.hpp>
+#include <keyops/wait/detail/list_plan.hpp>
 #include <keyops/wait/types.hpp>
 
 #include <boost/asio/error.hpp>

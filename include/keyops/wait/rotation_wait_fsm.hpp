@@ -10,7 +10,7 @@
 #include <keyops/error.hpp>
 #include <keyops/model/network_insight.hpp>
 #include <keyops/parse/parse.hpp>
-#include <keyops/wait/single_wait_fsm.hpp>
+#include <keyops/wait/detail/single_wait_fsm.hpp>
 #include <keyops/wait/types.hpp>
 
 #include <chrono>

@@ -2,7 +2,7 @@
 #define KEYOPS_WAIT_RUN_WAIT_FSM_HPP
 
 // A wait on one CipherTrust scheduler run as a sans-io state machine, as rotation_wait_fsm on
-// single_wait_fsm.hpp: a `read` action (GET /v1/scheduler/jobs/{id}, the run job_id()), its
+// detail/single_wait_fsm.hpp: a `read` action (GET /v1/scheduler/jobs/{id}, the run job_id()), its
 // answer fed back with on_run(), progress reported on each change, pauses, until the run ends
 // (completed or failed), an error that would not pass, the deadline, or a cancellation (the rule
 // of cancellation.hpp). The driver (run_wait.hpp) makes the calls.
@@ -14,7 +14,7 @@
 #include <keyops/error.hpp>
 #include <keyops/model/scheduler.hpp>
 #include <keyops/parse/parse.hpp>
-#include <keyops/wait/single_wait_fsm.hpp>
+#include <keyops/wait/detail/single_wait_fsm.hpp>
 #include <keyops/wait/types.hpp>
 
 #include <chrono>

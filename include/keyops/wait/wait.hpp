@@ -23,7 +23,7 @@
 // One job is read with GET. Several jobs of a kind that has a list endpoint are read with list
 // requests, not one request per job: filtered by id (as many ids as fit in `max_list_target`),
 // or for large waits first the kind's in-progress jobs, then by id those not in it (see
-// list_plan.hpp).
+// detail/list_plan.hpp).
 //
 // Completion: the error_code is empty when every job reached a terminal state (completed,
 // completed but aborted, failed: the result says which); otherwise it is
@@ -51,10 +51,10 @@
 // throw only std::bad_alloc.
 //
 // The waits are the machines of jobs_wait_fsm.hpp and rotation_wait_fsm.hpp, each run by the
-// sync and the async driver of drivers.hpp; the machines take the cancellation type with each
-// event, the drivers only pass it on.
+// sync and the async driver of detail/drivers.hpp; the machines take the cancellation type with
+// each event, the drivers only pass it on.
 
-#include <keyops/wait/drivers.hpp>
+#include <keyops/wait/detail/drivers.hpp>
 #include <keyops/wait/jobs_wait_fsm.hpp>
 #include <keyops/wait/rotation_wait_fsm.hpp>
 #include <keyops/wait/types.hpp>

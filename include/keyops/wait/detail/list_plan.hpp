@@ -1,5 +1,5 @@
-#ifndef KEYOPS_WAIT_LIST_PLAN_HPP
-#define KEYOPS_WAIT_LIST_PLAN_HPP
+#ifndef KEYOPS_WAIT_DETAIL_LIST_PLAN_HPP
+#define KEYOPS_WAIT_DETAIL_LIST_PLAN_HPP
 
 // How a wait on many jobs of one kind reads them, for jobs_wait_fsm (sans-io, like it). Each
 // round reads every job still waited on, in one of two ways:

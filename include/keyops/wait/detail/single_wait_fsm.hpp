@@ -1,5 +1,5 @@
-#ifndef KEYOPS_WAIT_SINGLE_WAIT_FSM_HPP
-#define KEYOPS_WAIT_SINGLE_WAIT_FSM_HPP
+#ifndef KEYOPS_WAIT_DETAIL_SINGLE_WAIT_FSM_HPP
+#define KEYOPS_WAIT_DETAIL_SINGLE_WAIT_FSM_HPP
 
 // What a wait on one resource does whatever the resource is (the Network Insight proxy key
 // rotation, a CipherTrust scheduler run): it counts polls and attempts, tells the observer,

@@ -1,5 +1,5 @@
-#ifndef KEYOPS_RESPONSE_SERVER_ERROR_HPP
-#define KEYOPS_RESPONSE_SERVER_ERROR_HPP
+#ifndef KEYOPS_RESPONSE_DETAIL_SERVER_ERROR_HPP
+#define KEYOPS_RESPONSE_DETAIL_SERVER_ERROR_HPP
 
 // The client's side of response/read.hpp: the same reading of an error response, from the
 // Beast message a transport filled.

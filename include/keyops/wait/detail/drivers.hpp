@@ -1,5 +1,5 @@
-#ifndef KEYOPS_WAIT_DRIVERS_HPP
-#define KEYOPS_WAIT_DRIVERS_HPP
+#ifndef KEYOPS_WAIT_DETAIL_DRIVERS_HPP
+#define KEYOPS_WAIT_DETAIL_DRIVERS_HPP
 
 // The drivers of the wait machines, one sync and one async for each shape of wait: the jobs of
 // one kind (jobs_wait_fsm.hpp, the kind's calls named by a kind policy: typed_kind_polls here,
@@ -13,6 +13,7 @@
 #include <keyops/endpoint/cckm.hpp>
 #include <keyops/endpoint/network_insight.hpp>
 #include <keyops/wait/jobs_wait_fsm.hpp>
+#include <keyops/wait/list_query.hpp>
 #include <keyops/wait/rotation_wait_fsm.hpp>
 #include <keyops/wait/types.hpp>
 
@@ -36,19 +37,6 @@
 
 namespace keyops {
 namespace detail {
-
-// The list request a list action asks for.
-template <class Kind>
-cckm::list_query<Kind> list_query_for(const jobs_wait_fsm& fsm) {
-    cckm::list_query<Kind> q;
-    for (auto id : fsm.list_ids())
-        q.id.emplace_back(id);
-    q.overall_status = fsm.list_status();
-    q.limit = fsm.list_limit();
-    if (fsm.list_skip() != 0)
-        q.skip = fsm.list_skip();
-    return q;
-}
 
 // The next timer expiry of a pause: its end, or sooner to look at a stop flag.
 inline wait_clock::time_point next_tick(wait_clock::time_point until, bool has_stop) {

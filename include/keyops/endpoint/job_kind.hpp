@@ -1,7 +1,7 @@
-#ifndef KEYOPS_MODEL_JOB_KIND_HPP
-#define KEYOPS_MODEL_JOB_KIND_HPP
+#ifndef KEYOPS_ENDPOINT_JOB_KIND_HPP
+#define KEYOPS_ENDPOINT_JOB_KIND_HPP
 
-// The CCKM job kinds as a run-time value, made from the list in endpoint/cckm_kinds.hpp; the
+// The CCKM job kinds as a run-time value, made from the list in cckm_kinds.hpp beside it; the
 // kinds' tag types and their endpoints are in endpoint/cckm.hpp.
 
 #include <keyops/endpoint/cckm_kinds.hpp>

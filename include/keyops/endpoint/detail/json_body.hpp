@@ -1,5 +1,5 @@
-#ifndef KEYOPS_ENDPOINT_JSON_BODY_HPP
-#define KEYOPS_ENDPOINT_JSON_BODY_HPP
+#ifndef KEYOPS_ENDPOINT_DETAIL_JSON_BODY_HPP
+#define KEYOPS_ENDPOINT_DETAIL_JSON_BODY_HPP
 
 // Writing and checking the small JSON objects that request bodies are, without a JSON DOM: the
 // writer gives, byte for byte, what boost::json::serialize gives for the same object (members in

@@ -1,5 +1,5 @@
-#ifndef KEYOPS_MODEL_PAGING_HPP
-#define KEYOPS_MODEL_PAGING_HPP
+#ifndef KEYOPS_MODEL_DETAIL_PAGING_HPP
+#define KEYOPS_MODEL_DETAIL_PAGING_HPP
 
 // The paging rule every list of the servers follows (CCKM jobs, the scheduler's configs and runs):
 // a page holds `resources` and the server's `total`; the next page starts where this one ended.
