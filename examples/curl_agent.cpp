@@ -1,17 +1,16 @@
-// An agent that brings its own HTTP stack (libcurl here) and uses keyops without its transport:
-// keyops builds each request and reads each response, libcurl moves the bytes. The token state
-// machine decides when to log in again, as the client's own auth policy does.
+// An agent that brings its own HTTP stack (libcurl here) and uses keyops' I/O-free core alone,
+// without its transport or client: keyops builds each request and reads each response, libcurl
+// moves the bytes. The token state machine decides when to log in again, as the client's own
+// auth policy does, and the jobs wait machine decides which request each round of a wait makes,
+// as keyops' own drivers do.
 //
 //     curl_agent URL CA_FILE USER PASSWORD-FILE
 //
-// Logs in, starts an OCI synchronization, polls it until it ends, then reads a job that does not
-// exist and shows the error keyops makes of the server's 404. Exits 0 when all of that happened.
+// Logs in, starts two OCI synchronizations, waits for both with the wait machine (one list
+// request by id per round), then reads a job that does not exist and shows the error keyops
+// makes of the server's 404. Exits 0 when all of that happened.
 
-#include <keyops/auth/token_state.hpp>
-#include <keyops/endpoint/cckm.hpp>
-#include <keyops/endpoint/ciphertrust_auth.hpp>
-#include <keyops/request/build.hpp>
-#include <keyops/response/read.hpp>
+#include <keyops/core.hpp>
 
 #include <curl/curl.h>
 
@@ -21,6 +20,7 @@
 #include <fstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace {
 
@@ -159,36 +159,81 @@ int main(int argc, char** argv) {
     };
 
     do {
-        if (!ensure_token())
-            break;
-        auto started = call<cckm::start_job<cckm::oci>>(
-            curl, url, ca, ctx, &tokens, ec, diag, cckm::raw_json_body{R"({"vaults":["v1"]})"});
-        if (ec) {
-            std::fprintf(stderr, "curl_agent: start: %s\n", diag.describe(ec).c_str());
-            break;
-        }
-        const std::string id(started->id);
-        std::printf("started oci job %s\n", id.c_str());
-
-        bool done = false;
-        for (int poll = 1; poll <= 60 && !done; ++poll) {
+        std::vector<std::string> ids;
+        for (const char* vault : {"v1", "v2"}) {
             if (!ensure_token())
                 break;
-            auto job = call<cckm::get_job<cckm::oci>>(curl, url, ca, ctx, &tokens, ec, diag,
-                                                      keyops::job_id(id));
-            if (ec == keyops::error::unauthorized && tokens.on_unauthorized(tokens.access_token()))
-                continue; // renewed on the next round
+            auto started = call<cckm::start_job<cckm::oci>>(
+                curl, url, ca, ctx, &tokens, ec, diag,
+                cckm::raw_json_body{std::string(R"({"vaults":[")") + vault + "\"]}"});
             if (ec) {
-                std::fprintf(stderr, "curl_agent: poll: %s\n", diag.describe(ec).c_str());
+                std::fprintf(stderr, "curl_agent: start: %s\n", diag.describe(ec).c_str());
                 break;
             }
-            std::printf("poll %d: %.*s\n", poll, static_cast<int>(job->overall_status.raw.size()),
-                        job->overall_status.raw.data());
-            done = job->done();
-            if (!done)
-                std::this_thread::sleep_for(std::chrono::milliseconds(500));
+            ids.emplace_back(started->id);
+            std::printf("started oci job %s\n", ids.back().c_str());
         }
-        if (!done)
+        if (ids.size() != 2)
+            break;
+
+        // The wait: the machine says what to do next, curl does it, the answer goes back.
+        keyops::wait_options w;
+        w.polling.first_interval = w.polling.max_interval = std::chrono::milliseconds(500);
+        w.polling.growth = 1.0;
+        w.polling.deadline = std::chrono::seconds(60);
+        w.on_job_progress = [](const cckm::job& j, auto) {
+            std::printf("%.*s: %.*s\n", static_cast<int>(j.id.size()), j.id.data(),
+                        static_cast<int>(j.overall_status.raw.size()), j.overall_status.raw.data());
+        };
+        keyops::jobs_wait_kind kind;
+        kind.name = cckm::oci::name;
+        kind.list_path_bytes = ctx.ciphertrust_base.size() + cckm::oci::base_path.size();
+        using clock = std::chrono::steady_clock;
+        keyops::jobs_wait_fsm fsm(ids, w, kind, clock::now());
+        unsigned lists = 0;
+        auto a = fsm.start(clock::now());
+        while (a.kind != keyops::jobs_wait_action::type::done) {
+            switch (a.kind) {
+            case keyops::jobs_wait_action::type::list: {
+                ensure_token();
+                ++lists;
+                auto page = call<cckm::list_jobs<cckm::oci>>(
+                    curl, url, ca, ctx, &tokens, ec, diag, keyops::list_query_for<cckm::oci>(fsm));
+                if (ec == keyops::error::unauthorized)
+                    tokens.on_unauthorized(tokens.access_token()); // renewed next round
+                a = fsm.on_list(ec, diag, std::move(page), clock::now());
+                break;
+            }
+            case keyops::jobs_wait_action::type::get: {
+                ensure_token();
+                auto job = call<cckm::get_job<cckm::oci>>(curl, url, ca, ctx, &tokens, ec, diag,
+                                                          keyops::job_id(fsm.job_id()));
+                a = fsm.on_job(ec, diag, std::move(job), clock::now());
+                break;
+            }
+            case keyops::jobs_wait_action::type::cancel: {
+                ensure_token();
+                auto job = call<cckm::cancel_job<cckm::oci>>(curl, url, ca, ctx, &tokens, ec, diag,
+                                                             keyops::job_id(fsm.job_id()));
+                a = fsm.on_job(ec, diag, std::move(job), clock::now());
+                break;
+            }
+            case keyops::jobs_wait_action::type::wait:
+                std::this_thread::sleep_until(a.until);
+                a = fsm.on_wake(clock::now());
+                break;
+            case keyops::jobs_wait_action::type::done:
+                break;
+            }
+        }
+        bool all_completed = true;
+        for (const auto& r : fsm.results()) {
+            std::printf("%s: %s after %u polls\n", r.id.c_str(),
+                        std::string(keyops::to_string(r.outcome)).c_str(), r.polls);
+            all_completed = all_completed && r.outcome == keyops::wait_outcome::completed;
+        }
+        std::printf("%u list requests for %zu jobs\n", lists, ids.size());
+        if (!all_completed)
             break;
 
         // A job that does not exist: the 404 is an error with the server's words, not an empty
