@@ -59,6 +59,16 @@ inline bool sleep_until_or_stop(wait_clock::time_point until, const std::atomic<
 }
 
 // The cancellation type an async wait has been given so far.
+// The clock and the sleep of the sync drivers: the steady clock and the calling thread's sleep.
+// Tests give the drivers one of their own, so that nothing depends on the time a step takes.
+struct thread_clock {
+    wait_clock::time_point now() const { return wait_clock::now(); }
+    // Until `until`, or sooner when the stop flag is set.
+    void sleep_until(wait_clock::time_point until, const std::atomic<bool>* stop) const {
+        sleep_until_or_stop(until, stop);
+    }
+};
+
 template <class Self>
 cancellation_type wait_cancellation(Self& self) {
     return self.get_cancellation_state().cancelled();
@@ -186,41 +196,48 @@ jobs_wait_fsm make_jobs_wait_fsm(const Client& c, const Polls& polls, std::vecto
     return jobs_wait_fsm(std::move(ids), with_observer(c, std::move(opt)), kind, wait_clock::now());
 }
 
-// The sync driver of jobs_wait_fsm: its calls on the calling thread, its pauses asleep.
-template <class Client, class Polls>
-std::vector<job_wait_result> run_jobs_wait(Client& c, Polls polls, std::vector<std::string> ids,
-                                           const wait_options& opt) {
-    jobs_wait_fsm fsm = make_jobs_wait_fsm(c, polls, std::move(ids), opt);
+// The sync driver of a jobs wait machine: its calls on the calling thread through `polls`, its
+// pauses asleep, its times from `clock`. Fsm is jobs_wait_fsm, or a test's scripted machine.
+template <class Client, class Polls, class Fsm, class Clock = thread_clock>
+void drive_jobs_wait(Client& c, Polls& polls, Fsm& fsm, const Clock& clock = {}) {
     diagnostics diag;
     error_code ec;
     // A sync wait has no cancellation but its stop flag, which the machine reads itself.
-    jobs_wait_action a = fsm.start(wait_clock::now());
+    jobs_wait_action a = fsm.start(clock.now());
     for (;;) {
         switch (a.kind) {
         case jobs_wait_action::type::list: {
             auto page = polls.list(c, fsm, ec, diag);
-            a = fsm.on_list(ec, diag, std::move(page), wait_clock::now());
+            a = fsm.on_list(ec, diag, std::move(page), clock.now());
             continue;
         }
         case jobs_wait_action::type::get: {
             auto j = polls.get(c, fsm.job_id(), ec, diag);
-            a = fsm.on_job(ec, diag, std::move(j), wait_clock::now());
+            a = fsm.on_job(ec, diag, std::move(j), clock.now());
             continue;
         }
         case jobs_wait_action::type::cancel: {
             auto j = polls.cancel(c, fsm.job_id(), ec, diag);
-            a = fsm.on_job(ec, diag, std::move(j), wait_clock::now());
+            a = fsm.on_job(ec, diag, std::move(j), clock.now());
             continue;
         }
         case jobs_wait_action::type::wait:
-            sleep_until_or_stop(a.until, opt.stop);
-            a = fsm.on_wake(wait_clock::now());
+            clock.sleep_until(a.until, fsm.options().stop);
+            a = fsm.on_wake(clock.now());
             continue;
         case jobs_wait_action::type::done:
             break;
         }
         break;
     }
+}
+
+// The sync jobs wait: jobs_wait_fsm on `ids`, driven on the calling thread.
+template <class Client, class Polls>
+std::vector<job_wait_result> run_jobs_wait(Client& c, Polls polls, std::vector<std::string> ids,
+                                           const wait_options& opt) {
+    jobs_wait_fsm fsm = make_jobs_wait_fsm(c, polls, std::move(ids), opt);
+    drive_jobs_wait(c, polls, fsm);
     return std::move(fsm.results());
 }
 
@@ -305,24 +322,23 @@ private:
 // call's parsed result), call (the action that asks for it), read() and async_read() that make
 // the call, and feed() that gives the machine its answer.
 
-// Sync: the calls on the calling thread, the pauses asleep.
-template <class Reads, class Client>
-auto run_single_wait(Client& c, typename Reads::fsm_type fsm) {
+// Sync: the calls on the calling thread, the pauses asleep, the times from `clock`.
+template <class Reads, class Client, class Clock = thread_clock>
+auto run_single_wait(Client& c, typename Reads::fsm_type fsm, const Clock& clock = {}) {
     diagnostics diag;
     error_code ec;
     // A sync wait has no cancellation but its stop flag, which the machine reads itself.
-    single_wait_action a = fsm.start(wait_clock::now());
+    single_wait_action a = fsm.start(clock.now());
     for (;;) {
         switch (a.kind) {
         case single_wait_action::type::read: {
             auto r = Reads::read(c, fsm, ec, diag);
-            a = Reads::feed(fsm, ec, diag, std::move(r), wait_clock::now(),
-                            cancellation_type::none);
+            a = Reads::feed(fsm, ec, diag, std::move(r), clock.now(), cancellation_type::none);
             continue;
         }
         case single_wait_action::type::wait:
-            sleep_until_or_stop(a.until, fsm.options().stop);
-            a = fsm.on_wake(wait_clock::now());
+            clock.sleep_until(a.until, fsm.options().stop);
+            a = fsm.on_wake(clock.now());
             continue;
         case single_wait_action::type::done:
             break;
