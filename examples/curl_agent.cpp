@@ -100,7 +100,7 @@ keyops::call_result<E> call(CURL* curl, const std::string& url, const std::strin
                             const keyops::request_context& ctx,
                             const keyops::ciphertrust_token_state* tokens, keyops::error_code& ec,
                             keyops::diagnostics& diag, const Args&... args) {
-    keyops::http_request req = keyops::build_request<E>(ctx, ec, args...);
+    keyops::http_request req = keyops::build_request<E>(ctx, args..., ec);
     if (ec)
         return {};
     if (tokens)

@@ -235,7 +235,7 @@ BOOST_AUTO_TEST_CASE(the_csp_exchange_is_a_form_post_to_another_origin) {
     ctx.host = "api.mgmt.example";
     keyops::error_code ec;
     auto req = keyops::build_request<keyops::csp::authorize>(
-        ctx, ec, keyops::csp::api_token_grant{"a+b c/d=e"});
+        ctx, keyops::csp::api_token_grant{"a+b c/d=e"}, ec);
     BOOST_TEST_REQUIRE(!ec);
     BOOST_TEST(req.method() == http::verb::post);
     BOOST_TEST(req.target() ==
@@ -243,11 +243,11 @@ BOOST_AUTO_TEST_CASE(the_csp_exchange_is_a_form_post_to_another_origin) {
     BOOST_TEST(req[http::field::content_type] == "application/x-www-form-urlencoded");
     BOOST_TEST(req.body() == "api_token=a%2Bb%20c%2Fd%3De");
     // An empty token is refused before anything is sent.
-    keyops::build_request<keyops::csp::authorize>(ctx, ec, keyops::csp::api_token_grant{});
+    keyops::build_request<keyops::csp::authorize>(ctx, keyops::csp::api_token_grant{}, ec);
     BOOST_TEST((ec == keyops::error::invalid_argument));
 
     auto v = keyops::build_request<keyops::ni::create_token_vidm>(
-        ctx, ec, keyops::ni::vidm_credentials{"vidm-1"});
+        ctx, keyops::ni::vidm_credentials{"vidm-1"}, ec);
     BOOST_TEST_REQUIRE(!ec);
     BOOST_TEST(v.target() == "/api/ni/auth/token/vidm");
     BOOST_TEST(boost::json::parse(v.body()).at("vidm_token").as_string() == "vidm-1");

@@ -372,21 +372,21 @@ BOOST_AUTO_TEST_CASE(network_insight_operations_and_bases) {
 BOOST_AUTO_TEST_CASE(invalid_arguments) {
     keyops::error_code ec;
     auto ctx = seed_context();
-    build_request<cckm::get_job<cckm::oci>>(ctx, ec, job_id(""));
+    build_request<cckm::get_job<cckm::oci>>(ctx, job_id(""), ec);
     BOOST_TEST((ec == keyops::error::invalid_argument));
-    build_request<cckm::start_job<cckm::oci>>(ctx, ec, cckm::raw_json_body{"[1,2]"});
+    build_request<cckm::start_job<cckm::oci>>(ctx, cckm::raw_json_body{"[1,2]"}, ec);
     BOOST_TEST((ec == keyops::error::invalid_argument));
-    build_request<cckm::start_job<cckm::oci>>(ctx, ec, cckm::raw_json_body{"{not json"});
+    build_request<cckm::start_job<cckm::oci>>(ctx, cckm::raw_json_body{"{not json"}, ec);
     BOOST_TEST((ec == keyops::error::invalid_argument));
-    build_request<keyops::ctm::create_token>(ctx, ec, keyops::ctm::refresh_grant{});
+    build_request<keyops::ctm::create_token>(ctx, keyops::ctm::refresh_grant{}, ec);
     BOOST_TEST((ec == keyops::error::invalid_argument));
     build_request<cckm::start_job<cckm::google_update_all_versions>>(
-        ctx, ec, cckm::update_all_versions_body{});
+        ctx, cckm::update_all_versions_body{}, ec);
     BOOST_TEST((ec == keyops::error::invalid_argument));
     keyops::request_context no_host;
-    build_request<cckm::get_job<cckm::oci>>(no_host, ec, job_id("x"));
+    build_request<cckm::get_job<cckm::oci>>(no_host, job_id("x"), ec);
     BOOST_TEST((ec == keyops::error::invalid_argument));
-    build_request<cckm::get_job<cckm::oci>>(ctx, ec, job_id("x"));
+    build_request<cckm::get_job<cckm::oci>>(ctx, job_id("x"), ec);
     BOOST_TEST(!ec);
     try {
         (void)build_request<cckm::get_job<cckm::oci>>(ctx, job_id(""));

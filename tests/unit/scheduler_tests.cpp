@@ -172,14 +172,14 @@ BOOST_AUTO_TEST_CASE(create_refuses_missing_fields_and_bad_extra) {
     s.name = "n";
     s.cloud_name = "aws";
     keyops::error_code ec;
-    build_request<scheduler::create_config>(context(), ec, s);
+    build_request<scheduler::create_config>(context(), s, ec);
     BOOST_TEST((ec == keyops::error::invalid_argument)); // no run_at
     s.run_at = "* * * * *";
     s.extra = "[1]";
-    build_request<scheduler::create_config>(context(), ec, s);
+    build_request<scheduler::create_config>(context(), s, ec);
     BOOST_TEST((ec == keyops::error::invalid_argument));
     s.extra.clear();
-    build_request<scheduler::create_config>(context(), ec, s);
+    build_request<scheduler::create_config>(context(), s, ec);
     BOOST_TEST(!ec);
 }
 
@@ -201,7 +201,7 @@ BOOST_AUTO_TEST_CASE(create_with_the_common_members) {
                    {"cloud_name":"oci","synchronize_all":true}})"));
     keyops::error_code ec;
     s.end_date = "the end of the year";
-    build_request<scheduler::create_config>(context(), ec, s);
+    build_request<scheduler::create_config>(context(), s, ec);
     BOOST_TEST((ec == keyops::error::invalid_argument));
 }
 
@@ -223,12 +223,12 @@ BOOST_AUTO_TEST_CASE(create_key_rotation_xks_and_backup) {
     keyops::error_code ec;
     for (const char* bad : {"90", "d", "9x", "12h"}) { // rotation_after: days only
         r.rotation_after = bad;
-        build_request<scheduler::create_config>(context(), ec, r);
+        build_request<scheduler::create_config>(context(), r, ec);
         BOOST_TEST((ec == keyops::error::invalid_argument), bad);
     }
     r.rotation_after.clear();
     r.cloud_name.clear();
-    build_request<scheduler::create_config>(context(), ec, r);
+    build_request<scheduler::create_config>(context(), r, ec);
     BOOST_TEST((ec == keyops::error::invalid_argument));
 
     scheduler::xks_credential_rotation_schedule x;
@@ -255,7 +255,7 @@ BOOST_AUTO_TEST_CASE(create_key_rotation_xks_and_backup) {
                    {"resourceType":"Keys","resourceQuery":{"name":"*enc-key*"}},
                    {"resourceType":"users_groups"}]}})"));
     b.filters = {{"Keys", "[1]"}};
-    build_request<scheduler::create_config>(context(), ec, b);
+    build_request<scheduler::create_config>(context(), b, ec);
     BOOST_TEST((ec == keyops::error::invalid_argument));
 }
 
@@ -283,7 +283,7 @@ BOOST_AUTO_TEST_CASE(update_sends_only_what_is_set) {
     scheduler::config_update c;
     c.cloud_name = std::string("oci");
     keyops::error_code ec;
-    build_request<scheduler::update_config>(context(), ec, scheduler::config_id("c1"), c);
+    build_request<scheduler::update_config>(context(), scheduler::config_id("c1"), c, ec);
     BOOST_TEST((ec == keyops::error::invalid_argument));
     c.operation = "cckm_xks_credential_rotation";
     BOOST_TEST(patch(c) ==
@@ -293,7 +293,7 @@ BOOST_AUTO_TEST_CASE(update_sends_only_what_is_set) {
 BOOST_AUTO_TEST_CASE(update_refuses_what_the_server_would_misread) {
     keyops::error_code ec;
     auto refused = [&](const scheduler::config_update& u) {
-        build_request<scheduler::update_config>(context(), ec, scheduler::config_id("c1"), u);
+        build_request<scheduler::update_config>(context(), scheduler::config_id("c1"), u, ec);
         return ec == keyops::error::invalid_argument;
     };
     BOOST_TEST(refused(scheduler::config_update{})); // nothing to change

@@ -62,7 +62,7 @@ struct list_server {
         keyops::request_context ctx;
         ctx.host = "cm.test";
         keyops::error_code ec;
-        auto req = keyops::build_request<cckm::list_jobs<cckm::oci>>(ctx, ec, q);
+        auto req = keyops::build_request<cckm::list_jobs<cckm::oci>>(ctx, q, ec);
         BOOST_TEST_REQUIRE(!ec);
         targets.emplace_back(req.target());
         std::vector<const std::pair<std::string, std::string>*> match;

@@ -45,7 +45,7 @@ public:
         r.token = state_.refresh_token();
         released_ = r.token; // still redacted from what the server answers
         error_code ec;
-        out = build_request<ctm::revoke_token>(ctx, ec, r);
+        out = build_request<ctm::revoke_token>(ctx, r, ec);
         if (!state_.access_token().empty() &&
             state_.next(std::chrono::system_clock::now()) == ciphertrust_token_state::step::ready)
             apply(out);
@@ -94,7 +94,7 @@ private:
             ctm::refresh_grant g;
             g.refresh_token = state_.refresh_token();
             g.renew_refresh_token = creds_.renew_refresh_token;
-            out = build_request<ctm::create_token>(ctx, ec, g);
+            out = build_request<ctm::create_token>(ctx, g, ec);
         } else {
             ctm::password_grant g;
             g.username = creds_.username;
@@ -102,7 +102,7 @@ private:
             g.domain = creds_.domain;
             g.auth_domain_path = creds_.auth_domain_path;
             g.auth_domain = creds_.auth_domain;
-            out = build_request<ctm::create_token>(ctx, ec, g);
+            out = build_request<ctm::create_token>(ctx, g, ec);
         }
         return ec;
     }

@@ -77,8 +77,8 @@ private:
     error_code build_grant(int, const request_context& ctx, http_request& out) const {
         error_code ec;
         if (!creds_.vidm_token.empty()) {
-            out = build_request<ni::create_token_vidm>(ctx, ec,
-                                                       ni::vidm_credentials{creds_.vidm_token});
+            out = build_request<ni::create_token_vidm>(ctx, ni::vidm_credentials{creds_.vidm_token},
+                                                       ec);
             return ec;
         }
         ni::credentials c;
@@ -86,7 +86,7 @@ private:
         c.password = creds_.password;
         c.domain = creds_.domain;
         c.domain_value = creds_.domain_value;
-        out = build_request<ni::create_token>(ctx, ec, c);
+        out = build_request<ni::create_token>(ctx, c, ec);
         return ec;
     }
 
@@ -177,7 +177,7 @@ private:
 
     error_code build_grant(int, const request_context& ctx, http_request& out) const {
         error_code ec;
-        out = build_request<csp::authorize>(ctx, ec, csp::api_token_grant{creds_.api_token});
+        out = build_request<csp::authorize>(ctx, csp::api_token_grant{creds_.api_token}, ec);
         return ec;
     }
 

@@ -266,26 +266,49 @@ const char* build_into(http_request& req, const request_context& ctx, error_code
 
 } // namespace detail
 
-/// Builds the request for endpoint E. On an invalid argument (an empty host, an empty path
-/// parameter, a raw body that is not a JSON object) sets `ec` to error::invalid_argument.
-template <class E, class... Args>
-http_request build_request(const request_context& ctx, error_code& ec, const Args&... args) {
+namespace detail {
+
+template <class... Args>
+constexpr bool ends_with_error_ref() {
+    if constexpr (sizeof...(Args) == 0)
+        return false;
+    else
+        return std::is_same_v<std::tuple_element_t<sizeof...(Args) - 1, std::tuple<Args...>>,
+                              error_code&>;
+}
+
+template <class E, class Tuple, std::size_t... I>
+http_request build_first(const request_context& ctx, Tuple& all, error_code& ec,
+                         std::index_sequence<I...>) {
     http_request req;
-    detail::build_into<E>(req, ctx, ec, args...);
+    build_into<E>(req, ctx, ec, std::get<I>(all)...);
     return req;
 }
 
-/// As above; throws keyops::exception on an invalid argument.
+} // namespace detail
+
+/// Builds the request for endpoint E from its arguments (path parameters, query, body, in any
+/// order): `build_request<E>(ctx, args..., ec)` sets `ec` to error::invalid_argument on an
+/// invalid argument (an empty host, an empty path parameter, a body that cannot be written);
+/// `build_request<E>(ctx, args...)` throws keyops::exception instead, its diagnostics saying
+/// which. An argument the endpoint does not take does not compile. No I/O; thread-safe.
 template <class E, class... Args>
-http_request build_request(const request_context& ctx, const Args&... args) {
-    http_request req;
-    error_code ec;
-    if (const char* what = detail::build_into<E>(req, ctx, ec, args...)) {
-        diagnostics diag;
-        diag.detail = what;
-        throw exception(ec, std::move(diag));
+http_request build_request(const request_context& ctx, Args&&... args) {
+    if constexpr (detail::ends_with_error_ref<Args...>()) {
+        auto all = std::forward_as_tuple(std::forward<Args>(args)...);
+        constexpr std::size_t n = sizeof...(Args);
+        return detail::build_first<E>(ctx, all, std::get<n - 1>(all),
+                                      std::make_index_sequence<n - 1>());
+    } else {
+        http_request req;
+        error_code ec;
+        if (const char* what = detail::build_into<E>(req, ctx, ec, args...)) {
+            diagnostics diag;
+            diag.detail = what;
+            throw exception(ec, std::move(diag));
+        }
+        return req;
     }
-    return req;
 }
 
 } // namespace keyops
