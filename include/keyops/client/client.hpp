@@ -137,8 +137,19 @@ public:
     /// What this client has done so far (requests, retries, renewals, connects, bytes).
     const client_counters& counters() const noexcept { return counters_; }
 
-    /// Sync call. Arguments as for build_request, optionally followed by
-    /// `(error_code&, diagnostics&)`; without them, failures throw keyops::exception.
+    /// Sync call of endpoint E: `call<E>(args..., ec, diag)` or `call<E>(args...)`.
+    /// - Arguments: as for build_request (path parameters, query, body), then optionally
+    ///   `(error_code&, diagnostics&)`; without them, a failure throws keyops::exception
+    ///   carrying both.
+    /// - Returns the parsed answer (call_result<E>), empty on failure.
+    /// - Errors: transport errors (Asio, SSL, error::timeout), error::unauthorized / not_found /
+    ///   conflict / rate_limited / server_error / http_status for answers, parse errors,
+    ///   deadline_exceeded or retry_budget_exhausted when retries stop, invalid_argument.
+    ///   `diag` says the status, the server's words, the JSON path of a parse error, and why
+    ///   no further attempt was made; it never holds a secret.
+    /// - Thread-safety: one call at a time per client (one thread, or one strand).
+    /// - Runs on the calling thread; no io_context is run. No cancellation but the deadline
+    ///   (client_options::call_timeout).
     template <class E, class... Args>
     call_result<E> call(Args&&... args) {
         constexpr std::size_t n = sizeof...(Args);
@@ -156,10 +167,19 @@ public:
         }
     }
 
-    /// Async call. Arguments as for build_request, optionally followed by a `diagnostics&`
-    /// that must outlive the operation, then a completion token.
-    /// Signature: void(error_code, call_result<E>). Honours terminal per-operation
-    /// cancellation: the call ends with boost::asio::error::operation_aborted.
+    /// Async call of endpoint E: `async_call<E>(args..., diag, token)` or
+    /// `async_call<E>(args..., token)`.
+    /// - Completion signature: void(error_code, call_result<E>); errors as for call().
+    /// - Lifetimes: the client, and `diag` when given, must outlive the operation; the
+    ///   arguments are copied into the request before this returns.
+    /// - Executor: the handler runs on its associated executor (the client's when it has none);
+    ///   it never runs inside this function. Intermediate handlers run there too (see the rule
+    ///   at the top of transport/beast_transport.hpp).
+    /// - Thread-safety: start it from the thread or strand the client is used from.
+    /// - Cancellation: per-operation, by the rule of cancellation.hpp: terminal ends the call
+    ///   at once (operation_aborted, the connection in use closed); partial and total end a
+    ///   pause at once and let a request in flight finish, its answer the call's result unless
+    ///   it would have been retried (then operation_aborted).
     template <class E, class... Args>
     auto async_call(Args&&... args) {
         constexpr std::size_t n = sizeof...(Args);

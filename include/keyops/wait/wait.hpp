@@ -67,8 +67,18 @@
 
 namespace keyops {
 
-/// Waits for several jobs of one kind. Signature void(error_code, std::vector<job_wait_result>),
-/// one result per id, in the order given.
+/// Waits for several jobs of one kind, polling through the client until each ends.
+/// - Completion signature: void(error_code, std::vector<job_wait_result>), one result per id,
+///   in the order given; the error is empty when every job ended (completed, aborted or
+///   failed: each result says which), else operation_aborted, deadline_exceeded or the first
+///   call's error (see "Completion" at the top of this header).
+/// - Lifetimes: the client must outlive the wait; `ids` and `opt` are moved in; `opt.stop`,
+///   when set, must outlive it.
+/// - Executor: the callbacks of `opt` and the handler run on the handler's associated executor
+///   (the client's when it has none); the handler never runs inside this function.
+/// - Thread-safety: start it from the thread or strand the client is used from.
+/// - Cancellation: terminal, partial and total, by the rule of keyops/cancellation.hpp; the
+///   stop flag as total. The jobs go on on the server.
 template <class Kind, class Client, class Token>
 auto async_wait_for_jobs(Client& c, std::vector<std::string> ids, wait_options opt, Token&& token) {
     static_assert(cckm::is_job_kind<Kind>, "keyops: async_wait_for_jobs<K> needs a job kind");
@@ -78,7 +88,8 @@ auto async_wait_for_jobs(Client& c, std::vector<std::string> ids, wait_options o
         token, c.get_executor());
 }
 
-/// Waits for one job. Signature void(error_code, job_wait_result).
+/// Waits for one job. Completion signature void(error_code, job_wait_result); lifetimes,
+/// executor, thread-safety and cancellation as for async_wait_for_jobs.
 template <class Kind, class Client, class Token>
 auto async_wait_for_job(Client& c, std::string id, wait_options opt, Token&& token) {
     static_assert(cckm::is_job_kind<Kind>, "keyops: async_wait_for_job<K> needs a job kind");
@@ -87,8 +98,10 @@ auto async_wait_for_job(Client& c, std::string id, wait_options opt, Token&& tok
         c.get_executor());
 }
 
-/// Waits for the last proxy key rotation to end. Signature void(error_code,
-/// rotation_wait_result). A server with no rotation yet answers 404: outcome error, not_found.
+/// Waits for the last proxy key rotation to end. Completion signature void(error_code,
+/// rotation_wait_result); the error is empty when the rotation ended (SUCCESS or FAILED: the
+/// outcome says which). A server with no rotation yet answers 404: outcome error, not_found.
+/// Lifetimes, executor, thread-safety and cancellation as for async_wait_for_jobs.
 template <class Client, class Token>
 auto async_wait_for_rotation(Client& c, wait_options opt, Token&& token) {
     return boost::asio::async_compose<Token, void(error_code, rotation_wait_result)>(
@@ -98,7 +111,9 @@ auto async_wait_for_rotation(Client& c, wait_options opt, Token&& token) {
         token, c.get_executor());
 }
 
-/// Sync: waits for several jobs of one kind; one result per id, in the order given.
+/// Sync: waits for several jobs of one kind; one result per id, in the order given. Runs on the
+/// calling thread (its pauses asleep, no io_context run); ends early when `opt.stop` is set;
+/// throws only std::bad_alloc.
 template <class Kind, class Client>
 std::vector<job_wait_result> wait_for_jobs(Client& c, std::vector<std::string> ids,
                                            const wait_options& opt = {}) {
