@@ -11,8 +11,10 @@
 #include <keyops/request/build.hpp>
 #include <keyops/transport/exchange.hpp>
 
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/compose.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
 
 #include <chrono>
 #include <memory>
@@ -82,7 +84,12 @@ struct release_job {
 };
 
 // ~client(): the release described there, never throwing. `sync`: the client's last call was a
-// sync one (release on the calling thread); otherwise a detached release is posted.
+// sync one (release on the calling thread); otherwise a detached release is posted. Detached, it
+// has no caller's handler to take an executor from: it runs on a strand it makes of the
+// transport's executor (the rule of transport/beast_transport.hpp), over connections of its own.
+// The client's idle connections are dropped first, here, on the client's thread or strand: what
+// their last exchanges left behind (the check that ends a deadline timer's wait) runs there, and
+// must not meet the release's exchange on another thread.
 template <class Transport, class Auth>
 void release_on_destroy(Transport& transport, Auth& auth, const request_context& ctx, bool sync,
                         std::chrono::milliseconds timeout) noexcept {
@@ -98,15 +105,17 @@ void release_on_destroy(Transport& transport, Auth& auth, const request_context&
                 return;
             }
             using job_type = release_job<Transport, Auth>;
-            const auto ex = transport.get_executor();
+            transport.close();
+            auto strand = boost::asio::make_strand(transport.get_executor());
             auto job = std::make_unique<job_type>(
                 job_type{std::move(transport), std::move(auth), ctx, diagnostics()});
-            boost::asio::post(ex, [job = std::move(job), deadline]() mutable {
+            boost::asio::post(strand, [job = std::move(job), deadline, strand]() mutable {
                 job_type& j = *job;
-                async_release(j.transport, j.auth, j.ctx, j.diag, deadline,
-                              [job = std::move(job)](error_code) mutable {
-                                  job.reset(); // the transport goes with it
-                              });
+                async_release(
+                    j.transport, j.auth, j.ctx, j.diag, deadline,
+                    boost::asio::bind_executor(strand, [job = std::move(job)](error_code) mutable {
+                        job.reset(); // the transport goes with it
+                    }));
             });
         } catch (...) {
             // Best effort: the token then expires on the server.

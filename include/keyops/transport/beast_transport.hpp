@@ -8,9 +8,30 @@
 //
 // Concurrency: each exchange takes an idle connection or opens a new one, so concurrent calls
 // run in parallel on separate connections; at most `max_idle_connections` are kept afterwards.
-// Thread-safety: none. Use one transport from one thread, or from a strand; completion handlers
-// run on the transport's executor (or the handler's associated executor). exchange() needs no
+// Thread-safety: none. Use one transport from one thread, or from a strand. exchange() needs no
 // thread to run the executor: it does its I/O on the calling thread.
+//
+// Executors: the rule every asynchronous operation of keyops follows (the client's calls and
+// waits, and this transport's exchanges; README.md's "Threads and lifetimes" points here).
+//  1. An operation's own work runs through the associated executor of its completion handler,
+//     as Asio runs a completion handler: the executor the handler is bound to (a strand, say),
+//     otherwise the one the object was made with. That is every step of an exchange and every
+//     handler keyops runs for the operation: the connection's deadline timer, the check that
+//     ends the timer's wait after the exchange (queued on the transport's executor, then run
+//     through the exchange's: connect.hpp), a call's pauses, the wake-up of calls waiting for
+//     another call's token fetch, a wait's pauses. Nothing runs on the transport's executor
+//     alone, and no hop is added: a completion handler runs where the last step ran.
+//  2. So a transport, or a client, is used from one thread or one strand: operations are started
+//     there and their handlers are associated with it (bound to the strand, or unbound when the
+//     object was made on it, or on an io_context one thread runs). What operations share (a
+//     connection's socket and timer, the pool, the token being fetched) is then touched from that
+//     one executor only, and what an exchange leaves behind on a kept-alive connection (the
+//     timer's wait, the check that ends it) never runs beside the next exchange on it.
+//  3. An operation keyops starts itself, with no caller's handler (the release a client used
+//     asynchronously leaves when destroyed, client/release.hpp), runs on a strand it makes of
+//     the transport's executor, over connections of its own.
+//  4. exchange(), the sync form, runs on the calling thread over the same pool: a transport that
+//     also runs asynchronous exchanges makes its sync ones on their thread or strand.
 // Lifetime: the transport must outlive its pending exchanges; close() or destruction drops the
 // idle connections (pending exchanges keep theirs until they finish).
 //

@@ -17,6 +17,12 @@
 // socket in blocking mode with the kernel's send and receive timeouts set from the deadline (see
 // detail/deadline_socket.hpp); a blocking connect polls until the deadline. Name resolution in
 // the blocking form is the system's getaddrinfo, which has no deadline of its own.
+//
+// Executors (the rule of beast_transport.hpp): the timer's handler and the posted check run
+// through the executor of the exchange that armed them, the associated executor of its
+// completion handler, as its steps do; never on the transport's executor alone. The next
+// exchange on the connection is started from the same thread or strand (the client's), so what
+// one exchange leaves behind and the next exchange's steps never run at once.
 
 #include <keyops/diagnostics.hpp>
 #include <keyops/error.hpp>
@@ -28,9 +34,13 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/append.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/connect.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -143,7 +153,7 @@ public:
     template <class Handler>
     void async_resolve(time_point deadline, Handler&& h) {
         resolver_ = std::make_unique<boost::asio::ip::tcp::resolver>(cfg_->ex);
-        arm(deadline);
+        arm(deadline, h);
         resolver_->async_resolve(target_host(), std::to_string(target_port()),
                                  std::forward<Handler>(h));
     }
@@ -154,13 +164,13 @@ public:
 
     template <class Handler>
     void async_connect(time_point deadline, Handler&& h) {
-        arm(deadline);
+        arm(deadline, h);
         boost::asio::async_connect(lowest().socket(), endpoints_, std::forward<Handler>(h));
     }
 
     template <class Handler>
     void async_write(bool tunnel, boost::asio::const_buffer b, time_point deadline, Handler&& h) {
-        arm(deadline);
+        arm(deadline, h);
         if (tunnel || !secure_)
             return boost::asio::async_write(lowest(), b, std::forward<Handler>(h));
         boost::asio::async_write(*secure_, b, std::forward<Handler>(h));
@@ -169,7 +179,7 @@ public:
     template <class Handler>
     void async_read_some(bool tunnel, boost::asio::mutable_buffer b, time_point deadline,
                          Handler&& h) {
-        arm(deadline);
+        arm(deadline, h);
         if (tunnel || !secure_)
             return lowest().async_read_some(b, std::forward<Handler>(h));
         secure_->async_read_some(b, std::forward<Handler>(h));
@@ -182,7 +192,7 @@ public:
             return boost::asio::post(ex, boost::asio::append(std::forward<Handler>(h), ec));
         }
         handshake_diag_ = diag;
-        arm(deadline);
+        arm(deadline, h);
         secure_->async_handshake(boost::asio::ssl::stream_base::client, std::forward<Handler>(h));
     }
 
@@ -203,7 +213,8 @@ public:
         if (!waiting_ || idle_check_posted_)
             return;
         idle_check_posted_ = true;
-        boost::asio::post(cfg_->ex, [weak = weak_from_this()] {
+        // After the completion handler, and whatever that started, where the exchange ran.
+        auto check = [weak = weak_from_this()] {
             auto c = weak.lock();
             if (!c)
                 return;
@@ -213,7 +224,15 @@ public:
                 c->waiting_ = false;
                 c->timer_.cancel();
             }
-        });
+        };
+        // Queued on the transport's executor and run through the exchange's, as Asio runs a
+        // completion handler: posted to the exchange's executor itself, it would need that
+        // executor to queue work, which a handler's need not do (use_future's would run it on
+        // a thread of its own).
+        if (ex_ == cfg_->ex)
+            boost::asio::post(cfg_->ex, std::move(check));
+        else
+            boost::asio::post(cfg_->ex, boost::asio::bind_executor(ex_, std::move(check)));
     }
 
 private:
@@ -248,8 +267,15 @@ private:
     }
 
     // Arms the connection's deadline: past `at`, its socket operations are cancelled and the
-    // step ends with error::timeout (see async_error).
-    void arm(time_point at) {
+    // step ends with error::timeout (see async_error). The first step of an exchange notes the
+    // executor it runs on, that of the step's handler (the exchange's own handler's), without
+    // the outstanding work a composed operation's executor tracks: kept by an idle connection,
+    // that would keep its io_context's run() from returning.
+    template <class Handler>
+    void arm(time_point at, const Handler& h) {
+        if (!active_)
+            ex_ = boost::asio::prefer(boost::asio::get_associated_executor(h, cfg_->ex),
+                                      boost::asio::execution::outstanding_work.untracked);
         active_ = true;
         deadline_ = at;
         timed_out_ = false;
@@ -263,21 +289,22 @@ private:
         waiting_until_ = at;
         const unsigned serial = ++serial_;
         timer_.expires_at(at);
-        timer_.async_wait([weak = weak_from_this(), serial](error_code ec) {
-            auto c = weak.lock();
-            if (!c || c->serial_ != serial)
-                return; // a later wait's, or gone
-            c->waiting_ = false;
-            if (ec || !c->active_)
-                return;
-            if (std::chrono::steady_clock::now() < c->deadline_)
-                return c->wait_until(c->deadline_); // a wait begun for an earlier deadline
-            c->timed_out_ = true;
-            error_code ignored;
-            c->lowest().socket().cancel(ignored);
-            if (c->resolver_)
-                c->resolver_->cancel();
-        });
+        timer_.async_wait(
+            boost::asio::bind_executor(ex_, [weak = weak_from_this(), serial](error_code ec) {
+                auto c = weak.lock();
+                if (!c || c->serial_ != serial)
+                    return; // a later wait's, or gone
+                c->waiting_ = false;
+                if (ec || !c->active_)
+                    return;
+                if (std::chrono::steady_clock::now() < c->deadline_)
+                    return c->wait_until(c->deadline_); // a wait begun for an earlier deadline
+                c->timed_out_ = true;
+                error_code ignored;
+                c->lowest().socket().cancel(ignored);
+                if (c->resolver_)
+                    c->resolver_->cancel();
+            }));
     }
 
     std::shared_ptr<const connection_config> cfg_;
@@ -289,6 +316,9 @@ private:
     boost::asio::ip::tcp::resolver::results_type endpoints_;
     std::unique_ptr<boost::asio::ip::tcp::resolver> resolver_;
     boost::asio::steady_timer timer_;
+    // The executor of the asynchronous exchange under way (or of the last one): the timer's
+    // waits and the idle check are bound to it.
+    boost::asio::any_io_executor ex_;
     time_point deadline_{};      // of the asynchronous exchange under way
     time_point waiting_until_{}; // when the timer's wait under way ends
     unsigned serial_ = 0;        // which wait a firing timer belongs to

@@ -11,7 +11,10 @@
 //   template <class Token>
 //   auto async_exchange(http_request& req, http_response& res, const exchange_options& opt,
 //                       Token&& token);               completion signature void(error_code);
-//                                                     never completes inside the call
+//                                                     never completes inside the call; runs
+//                                                     its steps and its own handlers through the
+//                                                     handler's associated executor (the rule
+//                                                     of beast_transport.hpp)
 //   error_code exchange(http_request& req, http_response& res, const exchange_options& opt);
 //                                                     the same on the calling thread, bounded
 //                                                     by the same deadlines, running no
@@ -28,7 +31,8 @@
 //   error_code async_error(error_code ec);   an async operation's error as the machine sees it
 //                                            (operation_aborted after the connection's own
 //                                            deadline passed is error::timeout)
-//   void end_async();                 the exchange is over: disarm what guards its deadline
+//   void end_async();                 the exchange is over: disarm what guards its deadline,
+//                                     on the executor its steps ran on
 // Sync operations fail with error::timeout (or Beast's) past the step's deadline.
 
 #include <keyops/diagnostics.hpp>

@@ -3,8 +3,8 @@
 
 // The kept-alive connections of one transport. Each exchange takes an idle connection or opens a
 // new one, so concurrent exchanges run on separate connections; at most `max_idle` are kept
-// afterwards. Not thread-safe: used from the transport's executor, or from the one thread making
-// sync calls.
+// afterwards. Not thread-safe: used from the one thread or strand the transport's exchanges run
+// on (the rule of beast_transport.hpp), whose sync calls run there too.
 //
 // A connection the server has closed meanwhile would only fail after the request is written;
 // taking one checks first (Connection::is_quiet(), a system call). A connection idle for less
