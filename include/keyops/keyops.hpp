@@ -13,7 +13,7 @@
 #include <keyops/client/call_fsm.hpp>
 #include <keyops/client/client.hpp>
 #include <keyops/client/pages.hpp>
-#include <keyops/client/release.hpp>
+#include <keyops/client/detail/release.hpp>
 #include <keyops/core.hpp>
 #include <keyops/diagnostics.hpp>
 #include <keyops/endpoint/cckm.hpp>
@@ -43,7 +43,7 @@
 #include <keyops/response/retry_after.hpp>
 #include <keyops/retry/policies.hpp>
 #include <keyops/transport/beast_transport.hpp>
-#include <keyops/transport/exchange.hpp>
+#include <keyops/transport/detail/exchange.hpp>
 #include <keyops/transport/exchange_fsm.hpp>
 #include <keyops/transport/fake_transport.hpp>
 #include <keyops/transport/options.hpp>

@@ -4,7 +4,7 @@
 
 #include "test_stream.hpp"
 
-#include <keyops/transport/exchange.hpp>
+#include <keyops/transport/detail/exchange.hpp>
 
 #include <boost/asio/compose.hpp>
 #include <boost/asio/io_context.hpp>

@@ -7,7 +7,7 @@
 #ifndef KEYOPS_TESTS_UNIT_TEST_STREAM_HPP
 #define KEYOPS_TESTS_UNIT_TEST_STREAM_HPP
 
-#include <keyops/transport/exchange.hpp>
+#include <keyops/transport/detail/exchange.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/append.hpp>

@@ -44,8 +44,8 @@
 
 #include <keyops/auth/static_token.hpp>
 #include <keyops/client/call_fsm.hpp>
+#include <keyops/client/detail/release.hpp>
 #include <keyops/client/options.hpp>
-#include <keyops/client/release.hpp>
 #include <keyops/diagnostics.hpp>
 #include <keyops/endpoint/descriptor.hpp>
 #include <keyops/observer.hpp>
@@ -55,7 +55,7 @@
 #include <keyops/response/read.hpp>
 #include <keyops/retry/policies.hpp>
 #include <keyops/transport/detail/erased_handler.hpp>
-#include <keyops/transport/exchange.hpp>
+#include <keyops/transport/detail/exchange.hpp>
 
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/cancellation_type.hpp>
@@ -80,7 +80,7 @@ class client {
     static_assert(detail::is_transport<Transport>::value,
                   "keyops: the Transport policy must provide executor_type, get_executor(), "
                   "host_header(), close(), exchange() and async_exchange(); see "
-                  "keyops/transport/exchange.hpp");
+                  "keyops/transport/detail/exchange.hpp");
     static_assert(detail::is_auth_policy<Auth>::value,
                   "keyops: the Auth policy must provide try_authorize, begin_fetch, "
                   "on_fetch_response, on_unauthorized, begin_release and on_release_response; "

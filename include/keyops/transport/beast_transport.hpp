@@ -4,7 +4,7 @@
 // The real transport: HTTP/1.1 over TCP or TLS with Beast, keep-alive connections kept in a small
 // pool (pool.hpp), an optional HTTP proxy reached with CONNECT, and gzip/deflate decoding. Every
 // exchange is the one machine of exchange_fsm.hpp, run by the async driver (async_exchange) or the
-// blocking one (exchange) over a connection of connect.hpp.
+// blocking one (exchange) over a connection of detail/connect.hpp.
 //
 // Concurrency: each exchange takes an idle connection or opens a new one, so concurrent calls
 // run in parallel on separate connections; at most `max_idle_connections` are kept afterwards.
@@ -18,8 +18,8 @@
 //     otherwise the one the object was made with. That is every step of an exchange and every
 //     handler keyops runs for the operation: the connection's deadline timer, the check that
 //     ends the timer's wait after the exchange (queued on the transport's executor, then run
-//     through the exchange's: connect.hpp), a call's pauses, the wake-up of calls waiting for
-//     another call's token fetch, a wait's pauses. Nothing runs on the transport's executor
+//     through the exchange's: detail/connect.hpp), a call's pauses, the wake-up of calls waiting
+//     for another call's token fetch, a wait's pauses. Nothing runs on the transport's executor
 //     alone, and no hop is added: a completion handler runs where the last step ran.
 //  2. So a transport, or a client, is used from one thread or one strand: operations are started
 //     there and their handlers are associated with it (bound to the strand, or unbound when the
@@ -28,8 +28,8 @@
 //     one executor only, and what an exchange leaves behind on a kept-alive connection (the
 //     timer's wait, the check that ends it) never runs beside the next exchange on it.
 //  3. An operation keyops starts itself, with no caller's handler (the release a client used
-//     asynchronously leaves when destroyed, client/release.hpp), runs on a strand it makes of
-//     the transport's executor, over connections of its own.
+//     asynchronously leaves when destroyed, client/detail/release.hpp), runs on a strand it makes
+//     of the transport's executor, over connections of its own.
 //  4. exchange(), the sync form, runs on the calling thread over the same pool: a transport that
 //     also runs asynchronous exchanges makes its sync ones on their thread or strand.
 // Lifetime: the transport must outlive its pending exchanges; close() or destruction drops the
@@ -46,9 +46,9 @@
 #include <keyops/diagnostics.hpp>
 #include <keyops/error.hpp>
 #include <keyops/request/build.hpp>
-#include <keyops/transport/connect.hpp>
+#include <keyops/transport/detail/connect.hpp>
 #include <keyops/transport/detail/erased_handler.hpp>
-#include <keyops/transport/exchange.hpp>
+#include <keyops/transport/detail/exchange.hpp>
 #include <keyops/transport/options.hpp>
 #include <keyops/transport/pool.hpp>
 #include <keyops/transport/tls.hpp>

@@ -7,8 +7,8 @@
 // executor: each resume() returns the next thing to do (resolve, connect, write these bytes, read
 // some bytes into this buffer, handshake, replace the connection, done) with the deadline it must
 // finish by, and the driver that did it resumes the machine with the result. The sync and the
-// async drivers (exchange.hpp) and every transport (beast_transport, fake_transport) run this one
-// machine, so the parsing, the decoding and the resend rules exist once.
+// async drivers (detail/exchange.hpp) and every transport (beast_transport, fake_transport) run
+// this one machine, so the parsing, the decoding and the resend rules exist once.
 //
 // Cancellation (the rule of cancellation.hpp): the driver passes the cancellation type with each
 // resume(). Terminal ends the exchange at once with operation_aborted and leaves the connection

@@ -3,8 +3,8 @@
 
 // A scripted transport for tests, keyops's and its users': each exchange records the request and
 // plays the next scripted step. Only the socket is fake: the exchange is the same machine and the
-// same drivers as beast_transport's (exchange_fsm.hpp, exchange.hpp), so the scripted bytes go
-// through Beast's HTTP parser (in chunks of any size, to exercise split reads), the same body
+// same drivers as beast_transport's (exchange_fsm.hpp, detail/exchange.hpp), so the scripted bytes
+// go through Beast's HTTP parser (in chunks of any size, to exercise split reads), the same body
 // decoding and the same error mapping as in production.
 //
 //     keyops::fake_transport fake(io.get_executor());
@@ -18,7 +18,7 @@
 
 #include <keyops/error.hpp>
 #include <keyops/http.hpp>
-#include <keyops/transport/exchange.hpp>
+#include <keyops/transport/detail/exchange.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/append.hpp>

@@ -1,5 +1,5 @@
-#ifndef KEYOPS_TRANSPORT_EXCHANGE_HPP
-#define KEYOPS_TRANSPORT_EXCHANGE_HPP
+#ifndef KEYOPS_TRANSPORT_DETAIL_EXCHANGE_HPP
+#define KEYOPS_TRANSPORT_DETAIL_EXCHANGE_HPP
 
 // What the client asks of a transport, and the two drivers that run an exchange_fsm (see
 // exchange_fsm.hpp) over a connection: one blocking the calling thread, one asynchronous.

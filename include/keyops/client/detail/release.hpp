@@ -1,5 +1,5 @@
-#ifndef KEYOPS_CLIENT_RELEASE_HPP
-#define KEYOPS_CLIENT_RELEASE_HPP
+#ifndef KEYOPS_CLIENT_DETAIL_RELEASE_HPP
+#define KEYOPS_CLIENT_DETAIL_RELEASE_HPP
 
 // Giving back what an auth policy holds on the server (begin_release / on_release_response, see
 // auth/concept.hpp) through a transport, sync and async: the client's close() and destructor use
@@ -9,7 +9,7 @@
 #include <keyops/diagnostics.hpp>
 #include <keyops/http.hpp>
 #include <keyops/request/build.hpp>
-#include <keyops/transport/exchange.hpp>
+#include <keyops/transport/detail/exchange.hpp>
 
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/compose.hpp>

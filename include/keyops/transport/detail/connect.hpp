@@ -1,5 +1,5 @@
-#ifndef KEYOPS_TRANSPORT_CONNECT_HPP
-#define KEYOPS_TRANSPORT_CONNECT_HPP
+#ifndef KEYOPS_TRANSPORT_DETAIL_CONNECT_HPP
+#define KEYOPS_TRANSPORT_DETAIL_CONNECT_HPP
 
 // One connection of beast_transport: a TCP socket, TLS on it when the server speaks HTTPS, and the
 // operations the exchange machine asks for (resolve, TCP connect, the proxy's CONNECT bytes, the
