@@ -12,8 +12,8 @@
 #include <keyops/auth/token_state.hpp>
 #include <keyops/client/call_fsm.hpp>
 #include <keyops/client/client.hpp>
-#include <keyops/client/pages.hpp>
 #include <keyops/client/detail/release.hpp>
+#include <keyops/client/pages.hpp>
 #include <keyops/core.hpp>
 #include <keyops/diagnostics.hpp>
 #include <keyops/endpoint/cckm.hpp>
