@@ -347,6 +347,27 @@ void refuse_flags(const command_args& a, const std::vector<std::string>& flags,
             throw usage_error(f + " is not a parameter of " + operation);
 }
 
+// The JSON object of --body or --body-file (empty when neither is given), checked before any
+// connection is made.
+std::string body_text(const command_args& a, const char* command) {
+    const auto body = a.value("--body");
+    const auto file = a.value("--body-file");
+    if (body && file)
+        throw usage_error(std::string("schedule ") + command +
+                          " takes --body or --body-file, not both");
+    std::string text = body ? *body : file ? read_text_file("--body-file", *file) : "";
+    if (body || file) {
+        boost::system::error_code jec;
+        auto v = boost::json::parse(text, jec);
+        const char* flag = body ? "--body" : "--body-file";
+        if (jec)
+            throw usage_error(std::string(flag) + " is not valid JSON: " + jec.message());
+        if (!v.is_object())
+            throw usage_error(std::string(flag) + " must be a JSON object");
+    }
+    return text;
+}
+
 // The create body: the typed flags of --operation (sync when not given), with --body merged over
 // them, or --body alone as given. Checked before any connection is made.
 struct create_request {
@@ -362,18 +383,7 @@ create_request parse_create(const command_args& a) {
     create_request r;
     const auto body = a.value("--body");
     const auto file = a.value("--body-file");
-    if (body && file)
-        throw usage_error("schedule create takes --body or --body-file, not both");
-    std::string text = body ? *body : file ? read_text_file("--body-file", *file) : "";
-    if (body || file) {
-        boost::system::error_code jec;
-        auto v = boost::json::parse(text, jec);
-        const char* flag = body ? "--body" : "--body-file";
-        if (jec)
-            throw usage_error(std::string(flag) + " is not valid JSON: " + jec.message());
-        if (!v.is_object())
-            throw usage_error(std::string(flag) + " must be a JSON object");
-    }
+    std::string text = body_text(a, "create");
     for (const char* flag :
          {"--name", "--cloud", "--run-at", "--run-on", "--kms", "--oci-vault", "--operation",
           "--description", "--disabled", "--start-date", "--end-date", "--all"})
@@ -469,18 +479,7 @@ update_request parse_update(const command_args& a) {
     auto& u = r.update;
     const auto body = a.value("--body");
     const auto file = a.value("--body-file");
-    if (body && file)
-        throw usage_error("schedule update takes --body or --body-file, not both");
-    std::string text = body ? *body : file ? read_text_file("--body-file", *file) : "";
-    if (body || file) {
-        boost::system::error_code jec;
-        auto v = boost::json::parse(text, jec);
-        const char* flag = body ? "--body" : "--body-file";
-        if (jec)
-            throw usage_error(std::string(flag) + " is not valid JSON: " + jec.message());
-        if (!v.is_object())
-            throw usage_error(std::string(flag) + " must be a JSON object");
-    }
+    std::string text = body_text(a, "update");
     const auto text_flag = [&](const char* flag, scheduler::member_update<std::string>& m) {
         if (auto v = a.value(flag)) {
             if (v->empty())
