@@ -1,0 +1,33 @@
+# CPack's pre-build script for keyops (CPACK_PRE_BUILD_SCRIPTS, set by KeyopsPackaging.cmake): run
+# on the staged files of each package before it is made. The tool must be there (cpack packs what
+# was built; it does not build), and a Debian package has its man page and documentation
+# compressed, as Debian's policy asks.
+list(FIND CPACK_COMPONENTS_ALL tools keyops_tools_at)
+if(keyops_tools_at EQUAL -1)
+    set(keyops_with_tools OFF)
+else()
+    set(keyops_with_tools ON)
+endif()
+if(CPACK_GENERATOR STREQUAL "ZIP")
+    file(GLOB_RECURSE keyops_exe "${CPACK_TEMPORARY_DIRECTORY}/*/keyops.exe"
+         "${CPACK_TEMPORARY_DIRECTORY}/keyops.exe")
+    if(NOT keyops_exe)
+        message(FATAL_ERROR "keyops: keyops.exe is not built: `cmake --build` first")
+    endif()
+endif()
+if(NOT CPACK_GENERATOR STREQUAL "DEB" OR NOT keyops_with_tools)
+    return()
+endif()
+set(stage "${CPACK_TEMPORARY_DIRECTORY}/tools${CPACK_PACKAGING_INSTALL_PREFIX}")
+foreach(tool keyops keyops-sim)
+    if(NOT EXISTS "${stage}/${CPACK_KEYOPS_BINDIR}/${tool}")
+        message(FATAL_ERROR "keyops: ${tool} is not built: `cmake --build` first")
+    endif()
+endforeach()
+file(GLOB keyops_docs "${stage}/share/man/man*/*.[1-9]" "${stage}/share/doc/*/*.md")
+foreach(doc IN LISTS keyops_docs)
+    execute_process(COMMAND gzip -9nf "${doc}" RESULT_VARIABLE rc)
+    if(NOT rc EQUAL 0)
+        message(FATAL_ERROR "keyops: gzip ${doc} failed")
+    endif()
+endforeach()
