@@ -1,10 +1,15 @@
 // keyops' JSON scanner against boost::json::basic_parser, its reference: the same events for the
 // same bytes (one handler records both), the same verdict on every malformed, truncated or
-// mutated document, and the same typed results through the schema handler (the parse fuzz
-// target's checks, run here on mutations of every fixture).
+// mutated document and on every input of the fuzz corpus, and the same typed results through
+// the schema handler (the parse fuzz target's checks, run here on mutations of every fixture).
+// Each comparison runs the scanner with every byte kernel the platform has (scan_kernels.hpp:
+// the portable one everywhere, SSE2 or NEON besides), and the kernels must agree with each
+// other exactly, errors and offsets included.
 
 #include "../fuzz/targets.hpp"
+#include "corpus.hpp"
 #include "fixtures.hpp"
+#include "scan_kernels.hpp"
 
 #include <keyops/parse/detail/reference.hpp>
 #include <keyops/parse/detail/scanner.hpp>
@@ -16,6 +21,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -110,6 +116,7 @@ struct run {
     std::size_t consumed = 0;
     std::vector<std::string> events;
     std::vector<double> doubles;
+    std::string detail; // the scanner's
 };
 
 keyops::error_code mapped(const keyops::error_code& jec) {
@@ -162,14 +169,16 @@ run with_reference(const std::string& text, std::size_t depth, bool skip_x) {
     return r;
 }
 
+template <class Kernel>
 run with_scanner(const std::string& text, std::size_t depth, bool skip_x) {
     recorder h(skip_x);
     std::string scratch;
-    keyops::detail::json_scanner<recorder> s(h, depth, scratch);
+    keyops::detail::json_scanner<recorder, Kernel> s(h, depth, scratch);
     run r;
     r.consumed = s.scan(text.data(), text.size(), r.ec);
     if (r.ec)
         BOOST_TEST(*s.detail() != '\0');
+    r.detail = s.detail();
     r.events = std::move(h.events);
     r.doubles = std::move(h.doubles);
     return r;
@@ -187,20 +196,35 @@ bool same_error(const run& ref, const run& got, const std::string& text) {
     return ref.ec == got.ec || keyops_fuzz::detail::scanner_is_more_precise(ref.ec, got.ec, text);
 }
 
+// Every kernel against basic_parser, and every kernel against the first (the portable one):
+// the same outcome to the byte, whatever the kernel.
 void compare(const std::string& text, std::size_t depth = 32, bool skip_x = false) {
     const run ref = with_reference(text, depth, skip_x);
-    const run got = with_scanner(text, depth, skip_x);
-    const std::string what =
-        "for " + std::to_string(text.size()) + " bytes: " + text.substr(0, 120);
-    BOOST_TEST(same_error(ref, got, text),
-               what << ": basic_parser " << ref.ec.message() << ", scanner " << got.ec.message());
-    if (ref.ec || got.ec)
-        return;
-    BOOST_TEST(got.consumed == ref.consumed, what);
-    BOOST_TEST(got.events == ref.events, what);
-    BOOST_TEST_REQUIRE(got.doubles.size() == ref.doubles.size(), what);
-    for (std::size_t i = 0; i < got.doubles.size(); ++i)
-        BOOST_TEST(close_enough(got.doubles[i], ref.doubles[i]), what);
+    std::optional<run> first;
+    keyops_test::for_each_scan_kernel([&](auto kernel) {
+        const run got = with_scanner<typename decltype(kernel)::type>(text, depth, skip_x);
+        const std::string what = std::string(kernel.name) + " kernel, for " +
+                                 std::to_string(text.size()) + " bytes: " + text.substr(0, 120);
+        if (first) {
+            BOOST_TEST((got.ec == first->ec),
+                       what << ": " << got.ec.message() << ", portable " << first->ec.message());
+            BOOST_TEST(got.consumed == first->consumed, what);
+            BOOST_TEST(got.detail == first->detail, what);
+            BOOST_TEST(got.events == first->events, what);
+            BOOST_TEST((got.doubles == first->doubles), what);
+        }
+        BOOST_TEST(same_error(ref, got, text), what << ": basic_parser " << ref.ec.message()
+                                                    << ", scanner " << got.ec.message());
+        if (!ref.ec && !got.ec) {
+            BOOST_TEST(got.consumed == ref.consumed, what);
+            BOOST_TEST(got.events == ref.events, what);
+            BOOST_TEST_REQUIRE(got.doubles.size() == ref.doubles.size(), what);
+            for (std::size_t i = 0; i < got.doubles.size(); ++i)
+                BOOST_TEST(close_enough(got.doubles[i], ref.doubles[i]), what);
+        }
+        if (!first)
+            first = got;
+    });
 }
 
 std::vector<std::string> edge_documents() {
@@ -437,6 +461,30 @@ BOOST_AUTO_TEST_CASE(fixtures_and_their_mutations_match_basic_parser) {
             probe(reinterpret_cast<const std::uint8_t*>(input.data()), input.size());
         }
     }
+}
+
+// Every input of the parse target's corpus (its first byte picks types and limits there; here
+// the rest is the body): whole, with the values of "x" skipped, within the nesting limit the
+// first byte names, and cut at every byte.
+BOOST_AUTO_TEST_CASE(corpus_matches_basic_parser) {
+    BOOST_TEST_MESSAGE("kernels: " << keyops_test::scan_kernel_names());
+    std::size_t inputs = 0;
+    for (const auto& file : keyops_test::corpus_files("parse")) {
+        const std::string input = keyops_test::read_corpus_file(file);
+        BOOST_TEST_CHECKPOINT("parse/" << file.filename().string());
+        if (input.empty())
+            continue;
+        const std::string body = input.substr(1);
+        const auto selector = static_cast<unsigned char>(input[0]);
+        compare(body);
+        compare(body, 32, true);
+        if ((selector & 16) != 0 && (selector >> 5) != 0)
+            compare(body, selector >> 5, (selector & 1) != 0);
+        for (std::size_t n = 0; n < body.size(); ++n)
+            compare(body.substr(0, n), 32, n % 2 == 0);
+        ++inputs;
+    }
+    BOOST_TEST(inputs >= 10u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -147,17 +147,18 @@ inline std::string too_deep_detail(const parse_options& opt) {
     return "nesting deeper than " + std::to_string(opt.max_depth);
 }
 
-// Parses `body` into `out`, of the type that `schema` describes, with keyops' scanner. One
-// function for every type: a program compiles the scanner once, whatever it parses.
-inline bool parse_into_schema(const object_schema* schema, void* out,
-                              boost::json::monotonic_resource& arena, std::string_view body,
-                              error_code& ec, diagnostics& diag, const parse_options& opt,
-                              const field_problem** problems) {
+// Parses `body` into `out`, of the type that `schema` describes, with keyops' scanner and its
+// byte kernel `Bytes` (scan_bytes.hpp).
+template <class Bytes>
+bool parse_into_schema_with(const object_schema* schema, void* out,
+                            boost::json::monotonic_resource& arena, std::string_view body,
+                            error_code& ec, diagnostics& diag, const parse_options& opt,
+                            const field_problem** problems) {
     if (!check_body(body, ec, diag, opt))
         return false;
     parse_state st(arena, body.data(), body.size(), opt.max_depth);
     schema_handler handler(st, schema, out);
-    json_scanner<schema_handler> scanner(handler, opt.max_depth, st.escaped());
+    json_scanner<schema_handler, Bytes> scanner(handler, opt.max_depth, st.escaped());
     const std::size_t n = scanner.scan(body.data(), body.size(), ec);
     if (!ec && n == body.size()) {
         if (problems)
@@ -179,12 +180,31 @@ inline bool parse_into_schema(const object_schema* schema, void* out,
     return false;
 }
 
+// The parse of every type, with the platform's kernel: one function, so that a program compiles
+// the scanner once, whatever it parses.
+inline bool parse_into_schema(const object_schema* schema, void* out,
+                              boost::json::monotonic_resource& arena, std::string_view body,
+                              error_code& ec, diagnostics& diag, const parse_options& opt,
+                              const field_problem** problems) {
+    return parse_into_schema_with<scan_native>(schema, out, arena, body, ec, diag, opt, problems);
+}
+
 template <class T>
 bool parse_into(T& out, boost::json::monotonic_resource& arena, std::string_view body,
                 error_code& ec, diagnostics& diag, const parse_options& opt,
                 const field_problem** problems = nullptr) {
     return parse_into_schema(&schema_of<T>, static_cast<void*>(&out), arena, body, ec, diag, opt,
                              problems);
+}
+
+// parse_into with the kernel `Bytes`, which the tests run for every kernel of the platform:
+//     parsed_access::borrowed<T>(body, ec, diag, opt, &parse_into_with<scan_portable, T>)
+template <class Bytes, class T>
+bool parse_into_with(T& out, boost::json::monotonic_resource& arena, std::string_view body,
+                     error_code& ec, diagnostics& diag, const parse_options& opt,
+                     const field_problem** problems = nullptr) {
+    return parse_into_schema_with<Bytes>(&schema_of<T>, static_cast<void*>(&out), arena, body, ec,
+                                         diag, opt, problems);
 }
 
 struct parsed_access;

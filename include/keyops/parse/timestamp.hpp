@@ -5,11 +5,12 @@
 // timestamp keeps the text; the instant is computed when it is read, losslessly for every year
 // from 0001 to 9999 (keyops::instant), or as a system_clock time point, which holds less.
 
+#include <keyops/parse/detail/byte_order.hpp>
+
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -183,10 +184,9 @@ constexpr std::uint64_t non_digits(std::uint64_t w, std::uint64_t m) noexcept {
     return ((d & highs) ^ (threes & m)) | (((d + (sixes & m)) & highs) ^ (threes & m));
 }
 
+// The 8 bytes at p, the first in the lowest bits whatever the platform's byte order.
 inline std::uint64_t load8(const char* p) noexcept {
-    std::uint64_t w;
-    std::memcpy(&w, p, 8);
-    return w;
+    return load_le64(p);
 }
 
 } // namespace detail
@@ -204,8 +204,7 @@ inline bool is_rfc3339(std::string_view s) noexcept {
     using u64 = std::uint64_t;
     // Bytes 0-7 "YYYY-MM-", 8-15 "DDTHH:MM", 16-19 ":SS." (byte 19 checked above).
     const u64 w0 = detail::load8(p), w1 = detail::load8(p + 8);
-    std::uint32_t w2;
-    std::memcpy(&w2, p + 16, 4);
+    const std::uint32_t w2 = detail::load_le32(p + 16);
     constexpr u64 sep0 = u64{'-'} << 32 | u64{'-'} << 56, dig0 = 0x00FFFF00FFFFFFFFull;
     constexpr u64 sep1 = u64{'T'} << 16 | u64{':'} << 40, dig1 = 0xFFFF00FFFF00FFFFull;
     u64 bad = ((w0 ^ sep0) & ~dig0) | detail::non_digits(w0, dig0) | ((w1 ^ sep1) & ~dig1) |

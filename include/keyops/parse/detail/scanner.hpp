@@ -11,8 +11,9 @@
 // but without a single event. A field mask (cckm::job_brief) then costs little more than the
 // bytes it passes over. Before each key it asks the handler which name it expects
 // (`expected_key()`, the schema's next member in the server's order) and takes a key that is
-// byte for byte that name without reading it as a string. Strings are scanned 16 bytes at a
-// time where SSE2 is there.
+// byte for byte that name without reading it as a string. Strings and whitespace are scanned
+// several bytes at a time by one of scan_bytes.hpp's kernels (`Bytes`: SSE2, NEON or portable;
+// the platform's best by default).
 //
 // Differences from basic_parser, none of which a handler of keyops sees:
 //  - no `_part` events: an escaped string or key is decoded into a scratch buffer and delivered
@@ -54,7 +55,7 @@ template <class Handler>
 struct handler_expects_keys<Handler, decltype(void(std::declval<const Handler&>().expected_key()))>
     : std::true_type {};
 
-template <class Handler>
+template <class Handler, class Bytes = scan_native>
 class json_scanner {
 public:
     /// `scratch` receives decoded escaped strings; each is delivered before the next overwrites it.
@@ -116,7 +117,7 @@ private:
         return fail(ec, f);
     }
 
-    KEYOPS_SCANNER_INLINE void skip_ws() noexcept { p_ = skip_whitespace(p_, end_); }
+    KEYOPS_SCANNER_INLINE void skip_ws() noexcept { p_ = Bytes::whitespace(p_, end_); }
     // Whitespace, then a byte: false at the end of the body.
     KEYOPS_SCANNER_INLINE bool next(error_code& ec) {
         if (p_ != end_ && static_cast<unsigned char>(*p_) > ' ')
@@ -338,7 +339,7 @@ private:
         // The common case inline: no escape and no byte past ASCII.
         const char* const start = p_ + 1;
         bool quote;
-        const char* q = scan_plain(start, end_, quote);
+        const char* q = Bytes::plain(start, end_, quote);
         if (quote) {
             p_ = q + 1;
             if constexpr (Emit)
@@ -350,7 +351,12 @@ private:
         return string_rest<Key, Emit>(ec, q);
     }
 
-    // The rest of the string at p_, from q on, where scan_plain stopped short of the closing
+    KEYOPS_SCANNER_INLINE const char* plain(const char* q) const noexcept {
+        bool quote;
+        return Bytes::plain(q, end_, quote);
+    }
+
+    // The rest of the string at p_, from q on, where Bytes::plain stopped short of the closing
     // quote.
     template <bool Key, bool Emit>
     bool string_rest(error_code& ec, const char* q) {
@@ -371,7 +377,7 @@ private:
                 const int len = multibyte(ec, q);
                 if (len == 0)
                     return false;
-                q = scan_plain(q + len, end_);
+                q = plain(q + len);
                 continue;
             }
             if (c == '\\')
@@ -413,7 +419,7 @@ private:
                 p_ = q;
                 return fail(ec, error::malformed_json, "a control character inside a string");
             }
-            const char* run_end = scan_plain(q, end_);
+            const char* run_end = plain(q);
             if constexpr (Emit)
                 text_.append(q, static_cast<std::size_t>(run_end - q));
             q = run_end;
