@@ -398,11 +398,11 @@ void cancel_loop(const options& o,
             return;
         keyops::error_code ec;
         keyops::diagnostics diag;
-        cckm::visit_kind(job.kind, [&](auto k) {
+        cckm::visit_kind(job.kind, [&, &id = job.id](auto k) {
             using K = decltype(k);
             if constexpr (K::has_cancel) {
                 ++t.sent;
-                cm.call<cckm::cancel_job<K>>(keyops::job_id(job.id), ec, diag);
+                cm.call<cckm::cancel_job<K>>(keyops::job_id(id), ec, diag);
                 if (!ec)
                     ++t.accepted;
             }

@@ -222,7 +222,9 @@ call_trace drive_call(call_env& e, std::size_t fault_at, fault f, std::size_t ca
     keyops::error_code ec;
     for (std::size_t i = 0; i < 30; ++i) {
         const cancellation_type given = i >= cancel_at ? c : cancellation_type::none;
-        const auto a = fsm.resume(ec, {now, w0 + (now - t0)}, given);
+        const auto wall =
+            w0 + std::chrono::duration_cast<std::chrono::system_clock::duration>(now - t0);
+        const auto a = fsm.resume(ec, {now, wall}, given);
         t.actions.push_back(a);
         ec = {};
         if (a.kind == call_action::type::done)

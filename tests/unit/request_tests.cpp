@@ -397,7 +397,6 @@ BOOST_AUTO_TEST_CASE(invalid_arguments) {
 }
 
 BOOST_AUTO_TEST_CASE(passwords_stay_out_of_errors) {
-    keyops::error_code ec;
     keyops::ctm::password_grant pw;
     pw.password = "hunter2-secret";
     try {

@@ -348,9 +348,10 @@ Reply CipherTrustAuth::list_refresh(const boost::urls::url_view& u, Time now) co
     for (const auto& [token, rec] : tokens.refresh) {
         if (rec.expires <= now)
             continue;
-        const bool labelled = std::all_of(want.begin(), want.end(), [&](const std::string& l) {
-            return std::find(rec.labels.begin(), rec.labels.end(), l) != rec.labels.end();
-        });
+        const bool labelled =
+            std::all_of(want.begin(), want.end(), [&labels = rec.labels](const std::string& l) {
+                return std::find(labels.begin(), labels.end(), l) != labels.end();
+            });
         if (labelled)
             live.push_back(&rec);
     }
