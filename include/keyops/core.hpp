@@ -69,5 +69,7 @@
 #include <keyops/wait/rotation_wait_fsm.hpp>
 #include <keyops/wait/run_wait_fsm.hpp>
 #include <keyops/wait/types.hpp>
+#include <keyops/wait/watch_cursor.hpp>
+#include <keyops/wait/watch_fsm.hpp>
 
 #endif
