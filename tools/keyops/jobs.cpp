@@ -5,6 +5,7 @@
 #include "kinds.hpp"
 #include "raw_json.hpp"
 #include "start_bodies.hpp"
+#include "watch.hpp"
 
 #include <keyops/auth/either_auth.hpp>
 #include <keyops/auth/policies.hpp>
@@ -236,8 +237,10 @@ int jobs_wait(cm_client& c, const global_options& g, const kind_info& k,
 
 int run_jobs(const global_options& g, const std::vector<std::string>& rest) {
     if (rest.size() < 2)
-        throw usage_error("jobs needs a subcommand: list, get, start, cancel or wait");
+        throw usage_error("jobs needs a subcommand: list, get, start, cancel, wait or watch");
     const std::string& sub = rest[1];
+    if (sub == "watch")
+        return run_jobs_watch(g, tail(rest, 2));
     std::vector<std::string> valued, switches;
     if (sub == "list") {
         valued = {"--status", "--id", "--filter", "--sort", "--limit", "--skip"};
@@ -251,7 +254,7 @@ int run_jobs(const global_options& g, const std::vector<std::string>& rest) {
         switches = {"--cancel-on-deadline"};
     } else if (sub != "get" && sub != "cancel") {
         throw usage_error("unknown jobs subcommand '" + sub +
-                          "'; one of list, get, start, cancel, wait");
+                          "'; one of list, get, start, cancel, wait, watch");
     }
     command_args a(tail(rest, 2), valued, switches);
     if (a.positionals().empty())

@@ -185,8 +185,41 @@ Jobs::Jobs(const Config& c) : cfg(c) {}
 
 void Jobs::reset(Time now) {
     job_rng.seed(cfg.seed);
+    scenario_rng.seed(cfg.seed + 1);
+    scenario_start = trunc_us(now);
+    scenario_made = 0;
     jobs.assign(kinds().size(), {});
     seed_jobs(trunc_us(now));
+}
+
+void Jobs::run_scenario(Time now) {
+    if (cfg.scenario_per_minute <= 0)
+        return;
+    std::vector<std::size_t> listed;
+    for (std::size_t ki = 0; ki < kinds().size(); ++ki)
+        if (kinds()[ki].has_list)
+            listed.push_back(ki);
+    const double every = 60.0 / cfg.scenario_per_minute; // seconds between two starts
+    for (;;) {
+        if (cfg.scenario_count > 0 && scenario_made >= cfg.scenario_count)
+            return;
+        const Time at = trunc_us(scenario_start + secs(every * static_cast<double>(scenario_made)));
+        if (at > now)
+            return;
+        const std::size_t ki = listed[static_cast<std::size_t>(scenario_made) % listed.size()];
+        const Kind& k = kinds()[ki];
+        Job j;
+        j.kind = ki;
+        j.created = at;
+        j.seconds = cfg.job_seconds;
+        if (cfg.job_seconds_max > cfg.job_seconds)
+            j.seconds = std::uniform_real_distribution<double>(cfg.job_seconds,
+                                                               cfg.job_seconds_max)(scenario_rng);
+        j.resources = {k.samples[0], k.samples[1]};
+        j.id = uuid4(scenario_rng);
+        jobs[ki].push_back(std::move(j));
+        ++scenario_made;
+    }
 }
 
 void Jobs::seed_jobs(Time now) {
@@ -258,7 +291,11 @@ Reply Jobs::list(std::size_t ki, const Request& req, const boost::urls::url_view
     long long skip = 0;
     long long limit = 10;
     std::vector<std::string> ids, statuses, resources;
-    std::vector<std::pair<std::string, bool>> sort{{"createdAt", true}};
+    // --sort documented: a kind whose `sort` is not documented ignores it, oldest first.
+    const bool honours_sort = !cfg.sort_documented_only || k.kind == cckm::job_kind::sfdc_keys ||
+                              k.kind == cckm::job_kind::sfdc_certificates ||
+                              k.kind == cckm::job_kind::dsm;
+    std::vector<std::pair<std::string, bool>> sort{{"createdAt", honours_sort}};
     for (auto p : u.params()) {
         const std::string& key = p.key;
         const std::string& val = p.value;
@@ -295,6 +332,8 @@ Reply Jobs::list(std::size_t ki, const Request& req, const boost::urls::url_view
             }
             if (sort.empty())
                 sort.emplace_back("createdAt", true);
+            if (!honours_sort)
+                sort = {{"createdAt", false}};
         }
         // Other query keys are ignored, as the real server ignores unknown ones.
     }
@@ -423,6 +462,7 @@ Reply Jobs::cancel(Job& j, Time now) {
 
 Reply Jobs::route(const Request& req, std::string_view path, const boost::urls::url_view& u,
                   Time now) {
+    run_scenario(now);
     for (std::size_t ki = 0; ki < kinds().size(); ++ki) {
         const Kind& k = kinds()[ki];
         std::string_view base = k.path;

@@ -60,8 +60,14 @@ private:
     Reply start(std::size_t ki, const Request& req, Time now);
     Reply cancel(Job& j, Time now);
 
+    // --scenario: the jobs due by `now` that are not made yet, each created at its own time.
+    void run_scenario(Time now);
+
     const Config& cfg;
     std::mt19937_64 job_rng;
+    std::mt19937_64 scenario_rng;
+    Time scenario_start{};
+    long scenario_made = 0;
     std::vector<std::vector<Job>> jobs; // by kind index
 };
 

@@ -82,6 +82,15 @@ Options:
                          and .../up opens it again.
   --replication-lag MS   With --nodes: a job started through one node answers 404, and is
                          left out of lists, through the other nodes for MS milliseconds.
+  --sort all|documented  all (default): every kind's list honours `sort`. documented: only
+                         the kinds whose `sort` is documented (sfdc-keys, sfdc-certificates,
+                         dsm) honour it; the others ignore it and list oldest first.
+  --scenario steady:RATE[:COUNT]
+                         Start jobs of every kind with a list, in turn, at RATE a minute
+                         (COUNT in all; default no end) from the start or a reset, each
+                         created at its own time (made when a request comes, so a job may
+                         start and end between two of a client's reads); each runs for
+                         --job-seconds.
   --help                 Show this text.
 SIGINT and SIGTERM stop the server; the exit status is then 0.
 
@@ -108,7 +117,8 @@ CipherTrust Manager routes. Every one but POST auth/tokens and auth/revoke needs
     GET  PATH                list: skip, limit (1..1000, default 10), id, overall_status
                              (in_progress|completed|failed), the kind's resource filter, sort
                              (createdAt|updatedAt|id|overall_status, comma list, "-" descending;
-                             default -createdAt). Repeated keys or comma lists. Bad value: 400.
+                             default -createdAt; see --sort). Repeated keys or comma lists. Bad
+                             value: 400.
     POST PATH                start a job -> 201 with the job (in_progress).
     GET  PATH/{id}           one job; unknown id: 404 NCERRResourceNotFound.
     POST PATH/{id}/cancel    cancel an in_progress job: abort true at once, the job ends
@@ -436,6 +446,31 @@ int main(int argc, char** argv) {
             config.nodes = static_cast<int>(parse_long(need(), "--nodes", 1, 16));
         } else if (arg == "--replication-lag") {
             config.replication_lag_ms = parse_long(need(), "--replication-lag", 0, 600000);
+        } else if (arg == "--sort") {
+            const std::string v = need();
+            if (v != "all" && v != "documented")
+                usage_error("--sort wants all or documented");
+            config.sort_documented_only = v == "documented";
+        } else if (arg == "--scenario") {
+            // steady:RATE[:COUNT]
+            const std::string v = need();
+            const auto bad = [] {
+                usage_error("--scenario wants steady:RATE[:COUNT], RATE jobs a minute (a number "
+                            "above 0, at most 60000) and COUNT jobs in all");
+            };
+            if (v.rfind("steady:", 0) != 0)
+                bad();
+            const std::string rest = v.substr(7);
+            const auto colon = rest.find(':');
+            const std::string rate = rest.substr(0, colon);
+            char* end = nullptr;
+            const double r = std::strtod(rate.c_str(), &end);
+            if (rate.empty() || *end != '\0' || !(r > 0) || r > 60000)
+                bad();
+            config.scenario_per_minute = r;
+            if (colon != std::string::npos)
+                config.scenario_count =
+                    parse_long(rest.substr(colon + 1), "--scenario COUNT", 1, 100000000);
         } else if (arg == "--state-file") {
             config.state_file = need();
             if (config.state_file.empty())

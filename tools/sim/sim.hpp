@@ -80,6 +80,13 @@ struct Config {
     // started through one node stays invisible (404, left out of lists) through the others.
     int nodes = 1;
     long replication_lag_ms = 0;
+    // --sort documented: only the kinds whose `sort` is documented (Salesforce keys and
+    // certificates, DSM) honour it; the others ignore it and list oldest first, as a server may.
+    bool sort_documented_only = false;
+    // --scenario steady:RATE[:COUNT]: jobs of every kind with a list started at RATE a minute
+    // (COUNT in all; 0: no end) from the start (or reset), each created at its own time.
+    double scenario_per_minute = 0;
+    long scenario_count = 0;
 };
 
 // What the transport hands over: only the headers the simulator reads.

@@ -16,7 +16,9 @@
 // is cckm::any_list_jobs with the kind's path. I/O-free: part of <keyops/core.hpp>.
 
 #include <keyops/endpoint/cckm.hpp>
+#include <keyops/endpoint/cckm_any.hpp>
 #include <keyops/wait/jobs_wait_fsm.hpp>
+#include <keyops/wait/watch_fsm.hpp>
 
 namespace keyops {
 
@@ -31,6 +33,22 @@ cckm::list_query<Kind> list_query_for(const jobs_wait_fsm& fsm) {
     q.limit = fsm.list_limit();
     if (fsm.list_skip() != 0)
         q.skip = fsm.list_skip();
+    return q;
+}
+
+/// The list request of a watch's current `list` action (its kind: kind_index(), for
+/// cckm::any_list_jobs with that kind's path).
+inline cckm::any_list_query list_query_for(const watch_fsm& fsm) {
+    const auto& r = fsm.list_request();
+    cckm::any_list_query q;
+    for (auto id : r.ids)
+        q.id.emplace_back(id);
+    q.overall_status = r.status;
+    q.limit = r.limit;
+    if (r.skip != 0)
+        q.skip = r.skip;
+    if (r.sort_newest_first)
+        q.sort = "-createdAt";
     return q;
 }
 

@@ -57,6 +57,11 @@ struct watch_kind_cursor {
     std::optional<instant> since;
     std::map<std::string, instant> recent;
     std::map<std::string, watch_open_job> open;
+
+    friend bool operator==(const watch_kind_cursor& a, const watch_kind_cursor& b) {
+        return a.watermark == b.watermark && a.since == b.since && a.recent == b.recent &&
+               a.open == b.open;
+    }
 };
 
 inline void digest_mix(std::uint64_t& h, std::string_view bytes) noexcept {
@@ -135,6 +140,11 @@ inline std::uint64_t digest_of(json_object_view o) {
 /// Where a watch stands; see the top of this header for its text.
 struct watch_cursor {
     std::map<std::string, detail::watch_kind_cursor> kinds;
+
+    friend bool operator==(const watch_cursor& a, const watch_cursor& b) {
+        return a.kinds == b.kinds;
+    }
+    friend bool operator!=(const watch_cursor& a, const watch_cursor& b) { return !(a == b); }
 
     /// A cursor that reports every job of `kinds` created after `t`.
     static watch_cursor since(const instant& t, std::initializer_list<std::string_view> kinds) {

@@ -138,10 +138,12 @@ struct watch_options {
 /// What a watch needs done next. `until` is meaningful for wait, `ec` for done.
 struct watch_action {
     enum class type : unsigned char {
-        list,   ///< list jobs of kind_index() as list_request() says, then on_list()
-        events, ///< hand events() over, then on_delivered() (the cursor then includes them)
-        wait,   ///< pause until `until`, then on_wake()
-        done,   ///< finished with `ec` (operation_aborted when cancelled)
+        list, ///< list jobs of kind_index() as list_request() says, then on_list()
+        /// hand events() over with next_cursor(), then on_delivered() (the cursor then
+        /// includes them); no events when only the cursor moved (a first read, say)
+        events,
+        wait, ///< pause until `until`, then on_wake()
+        done, ///< finished with `ec` (operation_aborted when cancelled)
     };
     type kind = type::done;
     std::chrono::steady_clock::time_point until{};
@@ -282,6 +284,9 @@ public:
 
     /// The cursor as of the last batch handed over (or as given, before the first).
     const watch_cursor& cursor() const noexcept { return committed_; }
+    /// events: the cursor that includes these events, which cursor() becomes once they are
+    /// handed over (to be saved with them).
+    const watch_cursor& next_cursor() const noexcept { return work_; }
     /// The kinds, as given.
     const std::vector<watch_kind>& kinds() const noexcept { return kinds_; }
     /// Requests answered so far (failed ones included).
@@ -535,7 +540,7 @@ private:
     }
 
     action end_round(time_point now) {
-        if (!events_.empty())
+        if (!events_.empty() || work_ != committed_) // events, or only the cursor moved
             return emit(action::events());
         committed_ = work_;
         return after_round(now);
