@@ -446,8 +446,9 @@ BOOST_AUTO_TEST_CASE(timestamps) {
     using namespace std::chrono;
     auto leap = keyops::parse_rfc3339("2020-02-29T23:59:59.123456789Z");
     BOOST_TEST_REQUIRE(leap.has_value());
-    BOOST_TEST(duration_cast<nanoseconds>(leap->time_since_epoch()).count() ==
-               1583020799123456789LL);
+    // To the clock's own precision: nanoseconds in libstdc++, microseconds in libc++.
+    BOOST_TEST(leap->time_since_epoch().count() ==
+               duration_cast<system_clock::duration>(nanoseconds(1583020799123456789LL)).count());
     auto offset = keyops::parse_rfc3339("2021-03-03T11:22:15+02:00");
     auto utc = keyops::parse_rfc3339("2021-03-03T09:22:15Z");
     BOOST_TEST((offset == utc));
