@@ -18,6 +18,12 @@
 # KEYOPS_PACKAGE_CONTACT (the Maintainer field) and KEYOPS_PACKAGE_HOMEPAGE (Homepage, left out
 # when empty) are for whoever publishes the packages to set.
 
+# Only for keyops's own build: a project that adds keyops with add_subdirectory or FetchContent
+# keeps its own CPack configuration.
+if(NOT KEYOPS_IS_TOP_LEVEL)
+    return()
+endif()
+
 set(KEYOPS_PACKAGE_CONTACT "keyops maintainers <keyops@localhost>" CACHE STRING
     "Maintainer of the packages CPack makes (name <address>)")
 set(KEYOPS_PACKAGE_HOMEPAGE "" CACHE STRING "Homepage of the packages CPack makes (a URL, or empty)")
@@ -31,7 +37,6 @@ if(KEYOPS_PACKAGE_HOMEPAGE)
 endif()
 set(CPACK_PACKAGE_CHECKSUM SHA256)
 set(CPACK_STRIP_FILES ON)
-set(CPACK_SOURCE_IGNORE_FILES "/build/" "/\\\\.git/")
 set(CPACK_PACKAGE_DIRECTORY ${PROJECT_BINARY_DIR}/packages)
 # Read by cmake/KeyopsPackagingChecks.cmake, as cpack runs.
 set(CPACK_KEYOPS_INSTALL_PREFIX "${CMAKE_INSTALL_PREFIX}")
