@@ -5,6 +5,7 @@
 // prints, commands.cpp holds what the commands share.
 
 #include "args.hpp"
+#include "check.hpp"
 #include "commands.hpp"
 #include "completion.hpp"
 
@@ -33,6 +34,10 @@ int run(const global_options& g, const std::vector<std::string>& rest) {
         return run_proxy_key(g, rest);
     if (rest[0] == "schedule")
         return run_schedule(g, rest);
+    if (rest[0] == "check")
+        return run_check(g, rest);
+    if (rest[0] == "metrics")
+        return run_metrics(g, rest);
     if (rest[0] == "help")
         throw usage_error("");
     if (rest[0] == "completion") {

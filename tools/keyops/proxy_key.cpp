@@ -2,6 +2,7 @@
 
 #include "commands.hpp"
 #include "config.hpp"
+#include "ni_client.hpp"
 
 #include <keyops/auth/either_auth.hpp>
 #include <keyops/auth/policies.hpp>
@@ -19,14 +20,6 @@
 namespace keyops_cli {
 
 namespace ni = keyops::ni;
-
-namespace {
-
-// A user's login (password or vIDM), or a CSP API token (SaaS), or a token given as it is.
-using ni_auth = keyops::either_auth<
-    keyops::network_insight_auth,
-    keyops::either_auth<keyops::network_insight_csp_auth, keyops::static_token>>;
-using ni_client = keyops::client<keyops::beast_transport, ni_auth>;
 
 ni_client make_ni(boost::asio::io_context& io, const global_options& g) {
     const global_options n = network_insight_view(g); // --ni-url, else --url
@@ -95,8 +88,6 @@ int finish_ni(ni_client& c, int code) {
         report_error("releasing the Network Insight token", ec, diag);
     return code;
 }
-
-} // namespace
 
 int run_proxy_key(const global_options& g, const std::vector<std::string>& rest) {
     if (rest.size() < 2)
