@@ -2,11 +2,14 @@
 
 #include "output.hpp"
 
+#include <keyops/parse/timestamp.hpp>
 #include <keyops/response/read.hpp>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
-#include <ctime>
 #include <iostream>
+#include <limits>
 #include <sstream>
 #include <unistd.h>
 
@@ -225,7 +228,9 @@ bool says_finished(std::string_view text) {
 std::pair<std::size_t, std::size_t> resource_progress(const cckm::job& j) {
     if (j.version_count) {
         const auto done = j.detailed_status.find("completed").as_array().size();
-        return {done, static_cast<std::size_t>(*j.version_count)};
+        // A count past what a 32-bit size_t holds is shown as its largest, not wrapped.
+        return {done, static_cast<std::size_t>(std::min<std::uint64_t>(
+                          *j.version_count, std::numeric_limits<std::size_t>::max()))};
     }
     // Done: the resources whose text says they finished. Of: the job's resource list; when the
     // job names none, unknown (0) until the job ends, when every entry has its final word.
@@ -314,12 +319,11 @@ void print_details_block(const keyops::ni::key_details& d) {
                 "remaining_validity:", static_cast<int>(d.remaining_validity.size()),
                 d.remaining_validity.data());
     if (d.last_updated_at) {
-        const std::time_t t = static_cast<std::time_t>(*d.last_updated_at / 1000);
-        char buf[32];
-        std::tm tm{};
-        gmtime_r(&t, &tm);
-        std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        std::printf("%-20s%s\n", "last_updated_at:", buf);
+        // Epoch milliseconds, written in 64 bits: past 2038 where time_t has 32.
+        const std::int64_t ms = *d.last_updated_at;
+        const std::int64_t s = ms / 1000 - (ms % 1000 < 0 ? 1 : 0);
+        std::printf("%-20s%s\n",
+                    "last_updated_at:", keyops::format_rfc3339(keyops::instant{s, 0}).c_str());
     }
     std::printf("%-20s%.*s\n", "last_updated_by:", static_cast<int>(d.last_updated_by.size()),
                 d.last_updated_by.data());
