@@ -627,11 +627,22 @@ inline bool reads_outside(const std::vector<std::string>& args) {
 // read (a --profile is then refused), whatever the process's environment names.
 inline void no_password_prompt() {
     static const bool set = [] {
+#ifdef _WIN32
+        // Windows: _putenv sets, an empty value removes; the config file is under %APPDATA%.
+        if (!std::getenv("KEYOPS_PASSWORD"))
+            ::_putenv("KEYOPS_PASSWORD=fuzz");
+        if (!std::getenv("KEYOPS_NI_PASSWORD"))
+            ::_putenv("KEYOPS_NI_PASSWORD=fuzz");
+        ::_putenv("KEYOPS_CONFIG=");
+        ::_putenv("KEYOPS_PROFILE=");
+        ::_putenv("APPDATA=/nonexistent/keyops-fuzz");
+#else
         ::setenv("KEYOPS_PASSWORD", "fuzz", 0);
         ::setenv("KEYOPS_NI_PASSWORD", "fuzz", 0);
         ::unsetenv("KEYOPS_CONFIG");
         ::unsetenv("KEYOPS_PROFILE");
         ::setenv("XDG_CONFIG_HOME", "/nonexistent/keyops-fuzz", 1);
+#endif
         return true;
     }();
     static_cast<void>(set);

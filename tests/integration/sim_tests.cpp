@@ -33,6 +33,18 @@ using keyops::job_id;
 
 using namespace sim_support;
 
+#ifdef _WIN32
+namespace {
+// Windows has no setenv and unsetenv: _putenv sets, and an empty value removes.
+int setenv(const char* name, const char* value, int) {
+    return ::_putenv((std::string(name) + "=" + value).c_str());
+}
+int unsetenv(const char* name) {
+    return ::_putenv((std::string(name) + "=").c_str());
+}
+} // namespace
+#endif
+
 BOOST_AUTO_TEST_SUITE(sim)
 
 BOOST_FIXTURE_TEST_CASE(every_job_kind_lists, sim_fixture) {

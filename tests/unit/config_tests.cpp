@@ -15,8 +15,54 @@
 
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef _WIN32
+#include <windows.h>
+// After <windows.h>:
+#include <aclapi.h>
+#include <filesystem>
+#endif
 
 namespace {
+
+#ifdef _WIN32
+// Windows has no setenv and unsetenv: _putenv sets, and an empty value removes.
+int setenv(const char* name, const char* value, int) {
+    return ::_putenv((std::string(name) + "=" + value).c_str());
+}
+int unsetenv(const char* name) {
+    return ::_putenv((std::string(name) + "=").c_str());
+}
+
+// A file's access on Windows, as `mode` says on POSIX systems: with no group or other bits, its
+// owner alone (a protected list: the owner allowed, then Everyone else denied; Wine, which keeps
+// the list as Unix permissions, takes the others' bits away only for a denial); else its owner
+// and Everyone, who may read it.
+void set_access(const std::string& path, unsigned mode) {
+    HANDLE token = nullptr;
+    BOOST_REQUIRE(::OpenProcessToken(::GetCurrentProcess(), TOKEN_QUERY, &token));
+    DWORD size = 0;
+    ::GetTokenInformation(token, TokenUser, nullptr, 0, &size);
+    std::vector<unsigned char> user(size);
+    BOOST_REQUIRE(::GetTokenInformation(token, TokenUser, user.data(), size, &size));
+    ::CloseHandle(token);
+    PSID me = reinterpret_cast<TOKEN_USER*>(user.data())->User.Sid;
+    unsigned char everyone[SECURITY_MAX_SID_SIZE];
+    DWORD everyone_size = sizeof everyone;
+    BOOST_REQUIRE(::CreateWellKnownSid(WinWorldSid, nullptr, everyone, &everyone_size));
+    std::vector<unsigned char> acl_bytes(1024);
+    auto* acl = reinterpret_cast<PACL>(acl_bytes.data());
+    BOOST_REQUIRE(::InitializeAcl(acl, static_cast<DWORD>(acl_bytes.size()), ACL_REVISION));
+    BOOST_REQUIRE(::AddAccessAllowedAce(acl, ACL_REVISION, FILE_ALL_ACCESS, me));
+    if ((mode & 077u) != 0)
+        BOOST_REQUIRE(::AddAccessAllowedAce(acl, ACL_REVISION, FILE_GENERIC_READ, everyone));
+    else
+        BOOST_REQUIRE(::AddAccessDeniedAce(acl, ACL_REVISION, FILE_ALL_ACCESS, everyone));
+    BOOST_REQUIRE(
+        ::SetNamedSecurityInfoA(const_cast<char*>(path.c_str()), SE_FILE_OBJECT,
+                                DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION,
+                                nullptr, nullptr, acl, nullptr) == ERROR_SUCCESS);
+}
+#endif
 
 using keyops_cli::usage_error;
 
@@ -69,8 +115,16 @@ struct temp_dir {
     std::string path;
     std::vector<std::string> files;
     temp_dir() {
+#ifdef _WIN32
+        static unsigned count = 0;
+        const auto dir = std::filesystem::temp_directory_path() /
+                         ("keyops-config-test." + std::to_string(::GetCurrentProcessId()) + "." +
+                          std::to_string(++count));
+        path = std::filesystem::create_directory(dir) ? dir.string() : "";
+#else
         char name[] = "/tmp/keyops-config-test.XXXXXX";
         path = ::mkdtemp(name) ? name : "";
+#endif
         BOOST_REQUIRE(!path.empty());
     }
     ~temp_dir() {
@@ -81,7 +135,11 @@ struct temp_dir {
     std::string write(const std::string& name, const std::string& text, mode_t mode = 0600) {
         const std::string p = path + "/" + name;
         std::ofstream(p) << text;
+#ifdef _WIN32
+        set_access(p, mode);
+#else
         ::chmod(p.c_str(), mode);
+#endif
         files.push_back(p);
         return p;
     }
@@ -108,7 +166,13 @@ const std::initializer_list<std::pair<const char*, const char*>> clean = {
     {"KEYOPS_NI_TOKEN", nullptr},
     {"KEYOPS_PROFILE", nullptr},
     {"KEYOPS_CONFIG", nullptr},
+#ifdef _WIN32
+    {"APPDATA", "/nonexistent/keyops-config-test"}};
+const std::string default_config = "/nonexistent/keyops-config-test\\keyops\\config";
+#else
     {"XDG_CONFIG_HOME", "/nonexistent/keyops-config-test"}};
+const std::string default_config = "/nonexistent/keyops-config-test/keyops/config";
+#endif
 
 } // namespace
 
@@ -190,8 +254,49 @@ BOOST_AUTO_TEST_CASE(secrets_need_a_private_file) {
     keyops_cli::require_private(files, 0100644, 0, 1000);
 }
 
+#ifdef _WIN32
+// On Windows the rule reads the file's access control list: a file Everyone may read is refused.
+BOOST_AUTO_TEST_CASE(secrets_need_a_private_file_on_windows) {
+    temp_dir d;
+    const auto loose =
+        d.write("loose", "[profile default]\nurl = https://x\nuser = u\npassword = Pw-123\n", 0644);
+    const auto tight =
+        d.write("tight", "[profile default]\nurl = https://y\nuser = u\npassword = Pw-456\n", 0600);
+    scoped_env base(clean);
+    {
+        scoped_env e({{"KEYOPS_CONFIG", loose.c_str()}});
+        const auto m = error_of([&] { parse({}); });
+        BOOST_TEST(m.find("config file " + loose + " holds password (line 4) but lets ") == 0u, m);
+        BOOST_TEST(m.find("Everyone access it") != std::string::npos, m);
+        BOOST_TEST(m.find("icacls \"" + loose + "\" /inheritance:r") != std::string::npos, m);
+        BOOST_TEST(m.find("Pw-123") == std::string::npos, m);
+    }
+    scoped_env e({{"KEYOPS_CONFIG", tight.c_str()}});
+    const auto g = parse({});
+    BOOST_TEST(g.url == "https://y");
+    BOOST_TEST(g.password == "Pw-456");
+}
+#endif
+
 BOOST_AUTO_TEST_CASE(config_path_search) {
     bool explicit_path = true;
+#ifdef _WIN32
+    {
+        scoped_env e({{"KEYOPS_CONFIG", nullptr}, {"APPDATA", "C:\\Users\\u\\AppData\\Roaming"}});
+        BOOST_TEST(keyops_cli::config_path(explicit_path) ==
+                   "C:\\Users\\u\\AppData\\Roaming\\keyops\\config");
+        BOOST_TEST(!explicit_path);
+    }
+    {
+        scoped_env e({{"KEYOPS_CONFIG", nullptr}, {"APPDATA", nullptr}});
+        BOOST_TEST(keyops_cli::config_path(explicit_path).empty());
+    }
+    {
+        scoped_env e({{"KEYOPS_CONFIG", "/c"}, {"APPDATA", "C:\\a"}});
+        BOOST_TEST(keyops_cli::config_path(explicit_path) == "/c");
+        BOOST_TEST(explicit_path);
+    }
+#else
     {
         scoped_env e({{"KEYOPS_CONFIG", nullptr}, {"XDG_CONFIG_HOME", "/x"}, {"HOME", "/h"}});
         BOOST_TEST(keyops_cli::config_path(explicit_path) == "/x/keyops/config");
@@ -206,6 +311,7 @@ BOOST_AUTO_TEST_CASE(config_path_search) {
         BOOST_TEST(keyops_cli::config_path(explicit_path) == "/c");
         BOOST_TEST(explicit_path);
     }
+#endif
 }
 
 BOOST_AUTO_TEST_CASE(flag_over_environment_over_profile) {
@@ -281,9 +387,9 @@ BOOST_AUTO_TEST_CASE(no_config_file) {
     BOOST_TEST(g.profile.empty());
     BOOST_TEST(g.url == "https://x");
     const auto e = error_of([&] { parse({"--profile", "prod"}); });
-    BOOST_TEST(e.find("profile 'prod' asked for, but there is no config file at "
-                      "/nonexistent/keyops-config-test/keyops/config") == 0u,
-               e);
+    BOOST_TEST(
+        e.find("profile 'prod' asked for, but there is no config file at " + default_config) == 0u,
+        e);
     scoped_env missing({{"KEYOPS_CONFIG", "/nonexistent/keyops.conf"}});
     const auto m = error_of([&] { parse({}); });
     BOOST_TEST(m.find("config file /nonexistent/keyops.conf (KEYOPS_CONFIG): ") == 0u, m);

@@ -12,9 +12,19 @@
 #include <iostream>
 #include <sstream>
 
+#ifdef _WIN32
+#ifndef NOMINMAX
+#define NOMINMAX 1
+#endif
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <windows.h>
+#else
 #include <fcntl.h>
 #include <termios.h>
 #include <unistd.h>
+#endif
 
 namespace keyops_cli {
 
@@ -35,9 +45,19 @@ Commands:
                  google-update-all-versions: --key-id ID --operation enable|disable|...
   jobs cancel KIND ID
   jobs wait KIND ID... [--interval SECONDS] [--deadline SECONDS] [--cancel-on-deadline]
+  jobs watch [KIND...] [--cursor FILE] [--since TIME] [--once] [--interval SECONDS]
+                 [--page-size N] [--settle SECONDS]   (every kind with a list by default;
+                 one JSON event a line: started, progress, completed, aborted, failed,
+                 vanished, error)
   proxy-key rotate [--wait] [--deadline SECONDS] [--interval SECONDS]
   proxy-key status
   proxy-key details
+  check jobs [KIND...] [--window 24h] [--warning RANGE] [--critical RANGE] [--running-longer D]
+  check proxy-key [--warning 30d] [--critical 7d]
+  check login [--warning SECONDS] [--critical SECONDS]
+                 (a monitoring plugin: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN; RANGE in
+                 the plugins' syntax: N, N:, ~:N, N:M, @N:M)
+  metrics [KIND...] [--textfile PATH]   (Prometheus' text format)
   schedule list [--name N] [--limit N] [--skip N] [--all]
   schedule get ID
   schedule create --name N --run-at CRON [--operation sync|key-rotation|xks-credential-rotation]
@@ -104,12 +124,24 @@ prompt. --token and --ni-token show the token to every user of the machine.
 
 Durations (SECONDS): 30, 30s, 1.5, 500ms, 5m, 1h.
 
-Config file: KEYOPS_CONFIG, else $XDG_CONFIG_HOME/keyops/config, else ~/.config/keyops/config.
+)"
+#ifdef _WIN32
+                               R"(Config file: KEYOPS_CONFIG, else %APPDATA%\keyops\config.
+[profile NAME] sections of `key = value` lines; a key is an option without -- and with _ for -
+(url, ni_url, user, password_file, ...), or password, token, ni_password, ni_token, which the
+file may hold only when it is yours and private: no account but you, SYSTEM and Administrators
+has access (icacls FILE /inheritance:r /grant:r %USERNAME%:F). A flag wins over the
+environment, which wins over the profile.
+)"
+#else
+                               R"(Config file: KEYOPS_CONFIG, else $XDG_CONFIG_HOME/keyops/config, else ~/.config/keyops/config.
 [profile NAME] sections of `key = value` lines; a key is an option without -- and with _ for -
 (url, ni_url, user, password_file, ...), or password, token, ni_password, ni_token, which the
 file may hold only when it is yours and private (chmod 600). A flag wins over the environment,
 which wins over the profile.
-
+)"
+#endif
+                               R"(
 Exit codes: 0 completed (or SUCCESS), 1 job failed (or FAILED), 2 usage error,
 3 authentication failed, 4 not found, 5 a wait's --deadline passed, 6 completed but
 aborted, 7 network, TLS or server error (a call past --timeout too), 8 refused as a
@@ -153,6 +185,90 @@ std::string usage_text() {
     return usage_head + kinds + line + '\n' + usage_tail;
 }
 
+#ifdef _WIN32
+
+namespace {
+
+// The console's input mode while a password is typed, put back when Ctrl-C or Ctrl-Break ends
+// the tool there (with exit 130, as outside the prompt).
+HANDLE prompt_input = INVALID_HANDLE_VALUE;
+DWORD prompt_saved_mode = 0;
+
+BOOL WINAPI end_prompt(DWORD event) {
+    if (event != CTRL_C_EVENT && event != CTRL_BREAK_EVENT)
+        return FALSE;
+    ::SetConsoleMode(prompt_input, prompt_saved_mode);
+    ::ExitProcess(130);
+}
+
+std::string utf8_of(const std::wstring& w) {
+    if (w.empty())
+        return {};
+    const int n = ::WideCharToMultiByte(CP_UTF8, 0, w.data(), static_cast<int>(w.size()), nullptr,
+                                        0, nullptr, nullptr);
+    std::string out(static_cast<std::size_t>(n > 0 ? n : 0), '\0');
+    if (n > 0)
+        ::WideCharToMultiByte(CP_UTF8, 0, w.data(), static_cast<int>(w.size()), out.data(), n,
+                              nullptr, nullptr);
+    return out;
+}
+
+} // namespace
+
+// The console's own input and output (CONIN$, CONOUT$), as /dev/tty elsewhere, with echo off
+// (SetConsoleMode); nothing when standard input is not a console. The password comes back in
+// UTF-8.
+std::string read_password_from_terminal(const std::string& prompt) {
+    DWORD mode = 0;
+    if (!::GetConsoleMode(::GetStdHandle(STD_INPUT_HANDLE), &mode))
+        return {};
+    const HANDLE in =
+        ::CreateFileW(L"CONIN$", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                      nullptr, OPEN_EXISTING, 0, nullptr);
+    if (in == INVALID_HANDLE_VALUE)
+        return {};
+    const HANDLE out =
+        ::CreateFileW(L"CONOUT$", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                      nullptr, OPEN_EXISTING, 0, nullptr);
+    DWORD saved = 0;
+    const bool have_mode = ::GetConsoleMode(in, &saved) != 0;
+    if (have_mode) {
+        prompt_input = in;
+        prompt_saved_mode = saved;
+        ::SetConsoleCtrlHandler(end_prompt, TRUE);
+        ::SetConsoleMode(in, (saved & ~static_cast<DWORD>(ENABLE_ECHO_INPUT)) | ENABLE_LINE_INPUT |
+                                 ENABLE_PROCESSED_INPUT);
+    }
+    DWORD done = 0;
+    if (out != INVALID_HANDLE_VALUE)
+        ::WriteConsoleA(out, prompt.data(), static_cast<DWORD>(prompt.size()), &done, nullptr);
+    std::wstring typed;
+    wchar_t c = 0;
+    while (typed.size() < 4096) {
+        if (!::ReadConsoleW(in, &c, 1, &done, nullptr) || done != 1) {
+            c = 0;
+            break;
+        }
+        if (c == L'\n' || c == L'\r')
+            break;
+        typed += c;
+    }
+    if (have_mode) {
+        ::SetConsoleMode(in, saved);
+        ::SetConsoleCtrlHandler(end_prompt, FALSE);
+    }
+    if (c == L'\r') // line input ends a line with CR LF: the LF is left to read
+        ::ReadConsoleW(in, &c, 1, &done, nullptr);
+    if (out != INVALID_HANDLE_VALUE) {
+        ::WriteConsoleA(out, "\r\n", 2, &done, nullptr);
+        ::CloseHandle(out);
+    }
+    ::CloseHandle(in);
+    return utf8_of(typed);
+}
+
+#else
+
 std::string read_password_from_terminal(const std::string& prompt) {
     if (::isatty(STDIN_FILENO) != 1)
         return {};
@@ -178,6 +294,8 @@ std::string read_password_from_terminal(const std::string& prompt) {
     ::close(tty);
     return out;
 }
+
+#endif
 
 global_options parse_global(int argc, char** argv, std::vector<std::string>& rest) {
     global_options g;

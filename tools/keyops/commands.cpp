@@ -9,6 +9,10 @@
 #include <csignal>
 #include <iostream>
 
+#ifdef _WIN32
+#include <windows.h> // after Asio's headers (commands.hpp), which include Winsock 2 first
+#endif
+
 namespace keyops_cli {
 
 std::atomic<bool> g_stop{false};
@@ -16,15 +20,36 @@ static_assert(std::atomic<bool>::is_always_lock_free);
 
 namespace {
 
+#ifdef _WIN32
+
+// Ctrl-C and Ctrl-Break, which Windows delivers on a thread of their own: a wait then ends as
+// SIGINT ends it elsewhere, with exit 130. (Until then main.cpp's handler ends the tool at once,
+// with 130 too.)
+BOOL WINAPI on_console_event(DWORD event) {
+    if (event != CTRL_C_EVENT && event != CTRL_BREAK_EVENT)
+        return FALSE;
+    g_stop.store(true);
+    return TRUE;
+}
+
+#else
+
 extern "C" void on_signal(int) {
     g_stop.store(true);
 }
 
+#endif
+
 } // namespace
 
 void install_stop_handlers() {
+#ifdef _WIN32
+    static const bool installed = ::SetConsoleCtrlHandler(on_console_event, TRUE) != 0;
+    (void)installed;
+#else
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
+#endif
 }
 
 int worse(int a, int b) {

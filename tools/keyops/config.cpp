@@ -14,7 +14,21 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#ifdef _WIN32
+#ifndef NOMINMAX
+#define NOMINMAX 1
+#endif
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <windows.h>
+// After <windows.h>:
+#include <aclapi.h>
+#include <io.h>
+#include <sddl.h>
+#else
 #include <unistd.h>
+#endif
 
 namespace keyops_cli {
 
@@ -64,6 +78,102 @@ void check_value(const std::string& where, const std::string& key, const std::st
                           " takes a path; standard input (-) is for the command line");
 }
 
+// "config file PATH holds password (line 3)": the start of a private-file rule's message.
+std::string holds_secrets(const config_file& c) {
+    return "config file " + c.path + " holds " + c.inline_secrets.front() +
+           (c.inline_secrets.size() > 1 ? " and more secrets" : "");
+}
+
+#ifdef _WIN32
+
+// A security identifier's account name ("Everyone", "BUILTIN\\Users"), else its S-1-... form.
+std::string account_name(PSID sid) {
+    char name[256], domain[256];
+    DWORD name_size = sizeof name, domain_size = sizeof domain;
+    SID_NAME_USE use;
+    if (::LookupAccountSidA(nullptr, sid, name, &name_size, domain, &domain_size, &use))
+        return domain_size && *domain ? std::string(domain) + "\\" + name : std::string(name);
+    char* text = nullptr;
+    if (!::ConvertSidToStringSidA(sid, &text))
+        return "an unknown account";
+    std::string out = text;
+    ::LocalFree(text);
+    return out;
+}
+
+bool is_well_known(PSID sid, WELL_KNOWN_SID_TYPE type) {
+    return ::IsWellKnownSid(sid, type) != 0;
+}
+
+// The private-file rule on Windows, from the file's owner and access control list: it is yours
+// (or, when you are an administrator, the Administrators group's), and grants access to no one
+// but you, SYSTEM and the Administrators group, who can read every file anyway. Empty when so;
+// else what is wrong.
+std::string windows_file_exposure(HANDLE file) {
+    struct token_user {
+        std::vector<unsigned char> bytes;
+        PSID sid() { return reinterpret_cast<TOKEN_USER*>(bytes.data())->User.Sid; }
+    } me;
+    HANDLE token = nullptr;
+    if (!::OpenProcessToken(::GetCurrentProcess(), TOKEN_QUERY, &token))
+        return "your account cannot be told";
+    DWORD size = 0;
+    ::GetTokenInformation(token, TokenUser, nullptr, 0, &size);
+    me.bytes.resize(size);
+    const bool have_me =
+        size != 0 && ::GetTokenInformation(token, TokenUser, me.bytes.data(), size, &size);
+    ::CloseHandle(token);
+    if (!have_me)
+        return "your account cannot be told";
+
+    PSID owner = nullptr;
+    PACL dacl = nullptr;
+    PSECURITY_DESCRIPTOR sd = nullptr;
+    if (::GetSecurityInfo(file, SE_FILE_OBJECT,
+                          OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION, &owner, nullptr,
+                          &dacl, nullptr, &sd) != ERROR_SUCCESS)
+        return "its access control list cannot be read";
+    std::string problem;
+    BOOL admin = FALSE;
+    if (owner && is_well_known(owner, WinBuiltinAdministratorsSid))
+        ::CheckTokenMembership(nullptr, owner, &admin);
+    if (!owner || (!::EqualSid(owner, me.sid()) && !admin)) {
+        problem =
+            "is owned by " + (owner ? account_name(owner) : std::string("no one")) + ", not you";
+    } else if (!dacl) {
+        problem = "has no access control list: everyone may read it";
+    } else {
+        for (DWORD i = 0; i < dacl->AceCount && problem.empty(); ++i) {
+            void* ace = nullptr;
+            if (!::GetAce(dacl, i, &ace))
+                continue;
+            const auto* header = static_cast<const ACE_HEADER*>(ace);
+            if (header->AceType != ACCESS_ALLOWED_ACE_TYPE || (header->AceFlags & INHERIT_ONLY_ACE))
+                continue;
+            auto* allowed = static_cast<ACCESS_ALLOWED_ACE*>(ace);
+            PSID sid = &allowed->SidStart;
+            if (allowed->Mask == 0 || ::EqualSid(sid, me.sid()) ||
+                is_well_known(sid, WinLocalSystemSid) ||
+                is_well_known(sid, WinBuiltinAdministratorsSid))
+                continue;
+            problem = "lets " + account_name(sid) + " access it";
+        }
+    }
+    ::LocalFree(sd);
+    return problem;
+}
+
+// require_private's Windows form: `exposure` is windows_file_exposure's finding.
+void require_private_acl(const config_file& c, const std::string& exposure) {
+    if (c.inline_secrets.empty() || exposure.empty())
+        return;
+    throw usage_error(holds_secrets(c) + " but " + exposure +
+                      ": keep secrets in a file of your own that only you can read (icacls \"" +
+                      c.path + "\" /inheritance:r /grant:r \"%USERNAME%:F\")");
+}
+
+#endif
+
 // The file, once read: nothing when there is none where the defaults look.
 struct loaded_config {
     bool found = false;
@@ -76,7 +186,11 @@ loaded_config load_config(std::string& path) {
     loaded_config out;
     if (path.empty())
         return out;
+#ifdef _WIN32
+    const int fd = ::_open(path.c_str(), _O_RDONLY | _O_BINARY);
+#else
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+#endif
     if (fd < 0) {
         const int e = errno;
         if (!explicit_path && (e == ENOENT || e == ENOTDIR))
@@ -94,13 +208,23 @@ loaded_config load_config(std::string& path) {
         else
             text.append(buf, static_cast<std::size_t>(n));
     }
+#ifdef _WIN32
+    const std::string exposure =
+        ok ? windows_file_exposure(reinterpret_cast<HANDLE>(::_get_osfhandle(fd))) : std::string();
+    ::_close(fd);
+#else
     ::close(fd);
+#endif
     if (!ok)
         throw usage_error("config file " + path +
                           ": cannot read it (a regular file of at most 1 MiB is expected)");
     out.file = parse_config(path, text);
+#ifdef _WIN32
+    require_private_acl(out.file, exposure);
+#else
     require_private(out.file, static_cast<unsigned>(st.st_mode), static_cast<unsigned>(st.st_uid),
                     static_cast<unsigned>(::geteuid()));
+#endif
     out.found = true;
     return out;
 }
@@ -133,16 +257,37 @@ public:
     }
 
 private:
-    // ~/x from $HOME; a relative path from the config file's directory.
+    // ~/x from $HOME (on Windows, else %USERPROFILE%); a relative path from the config file's
+    // directory.
     std::string file_path(const std::string& v) const {
-        if (v.rfind("~/", 0) == 0)
-            if (const char* home = env("HOME"))
+        if (v.rfind("~/", 0) == 0 || v.rfind("~\\", 0) == 0)
+            if (const char* home = home_directory())
                 return home + v.substr(1);
-        if (!v.empty() && v[0] == '/')
+        if (is_absolute(v))
             return v;
-        const auto slash = path_.rfind('/');
+        const auto slash = path_.find_last_of(separators);
         return slash == std::string::npos ? v : path_.substr(0, slash + 1) + v;
     }
+#ifdef _WIN32
+    static constexpr const char* separators = "/\\";
+    static const char* home_directory() {
+        const char* h = env("HOME");
+        return h ? h : env("USERPROFILE");
+    }
+    static bool is_absolute(const std::string& v) {
+        return (!v.empty() && (v[0] == '/' || v[0] == '\\')) ||
+               (v.size() > 2 && std::isalpha(static_cast<unsigned char>(v[0])) && v[1] == ':' &&
+                (v[2] == '/' || v[2] == '\\'));
+    }
+#else
+    static constexpr const char* separators = "/";
+    static const char* home_directory() {
+        return env("HOME");
+    }
+    static bool is_absolute(const std::string& v) {
+        return !v.empty() && v[0] == '/';
+    }
+#endif
     const config_profile* p_;
     std::string path_;
 };
@@ -288,8 +433,7 @@ config_file parse_config(const std::string& path, const std::string& text) {
 void require_private(const config_file& c, unsigned mode, unsigned owner, unsigned me) {
     if (c.inline_secrets.empty())
         return;
-    const std::string what = "config file " + c.path + " holds " + c.inline_secrets.front() +
-                             (c.inline_secrets.size() > 1 ? " and more secrets" : "");
+    const std::string what = holds_secrets(c);
     if (owner != me)
         throw usage_error(what + " but is owned by user " + std::to_string(owner) +
                           ", not you: keep secrets in a file of your own (chmod 600)");
@@ -304,6 +448,11 @@ std::string config_path(bool& explicit_path) {
         explicit_path = true;
         return p;
     }
+#ifdef _WIN32
+    if (const char* a = env("APPDATA"))
+        return std::string(a) + "\\keyops\\config";
+    return {};
+#endif
     if (const char* x = env("XDG_CONFIG_HOME"))
         if (x[0] == '/')
             return std::string(x) + "/keyops/config";

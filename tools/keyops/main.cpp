@@ -16,14 +16,52 @@
 #include <openssl/crypto.h>
 #include <zlib.h>
 
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#ifdef _WIN32
+#include <windows.h> // after Asio's headers (commands.hpp), which include Winsock 2 first
+#endif
+
 using namespace keyops_cli;
 
 namespace {
+
+#ifdef _WIN32
+
+// Ctrl-C and Ctrl-Break end the tool with 130, as SIGINT does elsewhere; a wait installs its own
+// handler (install_stop_handlers), which Windows calls first, to end cleanly with 130.
+BOOL WINAPI end_at_once(DWORD event) {
+    if (event != CTRL_C_EVENT && event != CTRL_BREAK_EVENT)
+        return FALSE;
+    ::ExitProcess(exit_interrupted);
+}
+
+// The progress line redraws itself with escape sequences, which a Windows console shows as they
+// are unless asked to interpret them; where it cannot be asked, the line is redrawn without them
+// (as with NO_COLOR).
+void prepare_console() {
+    ::SetConsoleCtrlHandler(end_at_once, TRUE);
+    bool escapes = true;
+    for (const DWORD which : {STD_OUTPUT_HANDLE, STD_ERROR_HANDLE}) {
+        const HANDLE h = ::GetStdHandle(which);
+        DWORD mode = 0;
+        if (h != INVALID_HANDLE_VALUE && ::GetConsoleMode(h, &mode) &&
+            !::SetConsoleMode(h, mode | ENABLE_VIRTUAL_TERMINAL_PROCESSING))
+            escapes = false;
+    }
+    if (!escapes)
+        ::_putenv_s("NO_COLOR", "1");
+}
+
+#else
+
+void prepare_console() {}
+
+#endif
 
 int run(const global_options& g, const std::vector<std::string>& rest) {
     if (rest.empty())
@@ -60,6 +98,7 @@ int run(const global_options& g, const std::vector<std::string>& rest) {
 } // namespace
 
 int main(int argc, char** argv) {
+    prepare_console();
     try {
         std::vector<std::string> rest;
         const auto g = parse_global(argc, argv, rest);

@@ -140,8 +140,12 @@ public:
             if (!waited_) {
                 waited_ = true;
                 if (step_.delay.count() > 0) {
-                    std::this_thread::sleep_until(
-                        std::min(deadline, std::chrono::steady_clock::now() + step_.delay));
+                    // A sleep may end a little before the steady clock says it should (Windows):
+                    // until it has passed.
+                    const auto until =
+                        std::min(deadline, std::chrono::steady_clock::now() + step_.delay);
+                    while (std::chrono::steady_clock::now() < until)
+                        std::this_thread::sleep_until(until);
                     if (std::chrono::steady_clock::now() >= deadline) {
                         ec = make_error_code(error::timeout);
                         return 0;

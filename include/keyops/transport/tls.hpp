@@ -3,7 +3,8 @@
 
 // TLS client contexts, made once per trust configuration and shared.
 //
-// Loading the system store takes tens of milliseconds, so transports share one ssl::context per
+// Loading the system store takes tens of milliseconds (on Windows, the ROOT certificate store,
+// read through CryptoAPI: detail/system_store_win32.hpp), so transports share one ssl::context per
 // trust configuration (tls_options' CA file, CA directory, system store, insecure_skip_verify),
 // loaded once per process. Pass your own in tls_options::context to control it fully. When the
 // server's certificate is refused, the diagnostics' `detail` says which check failed, e.g.
@@ -12,6 +13,7 @@
 
 #include <keyops/diagnostics.hpp>
 #include <keyops/error.hpp>
+#include <keyops/transport/detail/system_store_win32.hpp>
 #include <keyops/transport/options.hpp>
 
 #include <boost/asio/ssl/context.hpp>
@@ -45,6 +47,10 @@ make_tls_context(const tls_options& tls, error_code& ec, diagnostics* diag) {
     if (tls.use_system_store) {
         error_code ignored; // a machine without a system store still has the CA file, if any
         ctx->set_default_verify_paths(ignored);
+#ifdef _WIN32
+        // OpenSSL's default paths are files of its build; the trusted roots are Windows'.
+        add_windows_root_certificates(SSL_CTX_get_cert_store(ctx->native_handle()));
+#endif
     }
     if (!tls.ca_file.empty()) {
         ctx->load_verify_file(tls.ca_file, ec);

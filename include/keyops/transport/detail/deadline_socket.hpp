@@ -12,6 +12,8 @@
 // non-blocking mode themselves; begin_sync() takes it out again.
 
 #include <keyops/error.hpp>
+#include <keyops/transport/detail/socket_ops_posix.hpp>
+#include <keyops/transport/detail/socket_ops_win32.hpp>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
@@ -19,12 +21,7 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/system/system_error.hpp>
 
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <sys/uio.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <climits>
 #include <utility>
@@ -66,9 +63,12 @@ public:
         if (b.size() == 0)
             return 0;
         for (;;) {
-            if (!kernel_timeout(SO_RCVTIMEO, receive_timeout_, ec))
+            const int ready = bound_next(false, receive_timeout_, ec);
+            if (ready < 0)
                 return 0;
-            const auto n = ::recv(socket_.native_handle(), b.data(), b.size(), 0);
+            if (ready == 0)
+                continue; // the deadline is checked again
+            const auto n = sys::receive_some(socket_.native_handle(), b.data(), b.size());
             if (n > 0)
                 return static_cast<std::size_t>(n);
             if (n == 0) {
@@ -82,25 +82,25 @@ public:
 
     template <class Buffers>
     std::size_t write_some(const Buffers& buffers, error_code& ec) {
-        constexpr std::size_t max_iov = 16;
-        iovec iov[max_iov];
+        boost::asio::const_buffer bufs[sys::max_send_buffers];
         std::size_t count = 0;
         for (auto it = boost::asio::buffer_sequence_begin(buffers);
-             it != boost::asio::buffer_sequence_end(buffers) && count < max_iov; ++it) {
+             it != boost::asio::buffer_sequence_end(buffers) && count < sys::max_send_buffers;
+             ++it) {
             const boost::asio::const_buffer b(*it);
             if (b.size() != 0)
-                iov[count++] = iovec{const_cast<void*>(b.data()), b.size()};
+                bufs[count++] = b;
         }
         ec = {};
         if (count == 0)
             return 0;
-        msghdr msg{};
-        msg.msg_iov = iov;
-        msg.msg_iovlen = count;
         for (;;) {
-            if (!kernel_timeout(SO_SNDTIMEO, send_timeout_, ec))
+            const int ready = bound_next(true, send_timeout_, ec);
+            if (ready < 0)
                 return 0;
-            const auto n = ::sendmsg(socket_.native_handle(), &msg, MSG_NOSIGNAL);
+            if (ready == 0)
+                continue;
+            const auto n = sys::send_some(socket_.native_handle(), bufs, count);
             if (n >= 0)
                 return static_cast<std::size_t>(n);
             if (!retry(ec))
@@ -140,34 +140,24 @@ private:
     // After a failed call: true to try again (interrupted, or the kernel's timeout ran out
     // before the deadline), else the error in `ec`.
     static bool retry(error_code& ec) {
-        const int e = errno;
-        if (e == EINTR || e == EAGAIN || e == EWOULDBLOCK)
+        const int e = sys::last_error();
+        if (sys::is_transient(e))
             return true;
-        ec = error_code(e, boost::system::system_category());
+        ec = sys::to_error_code(e);
         return false;
     }
 
-    // Fails with timeout past the deadline; else makes sure the kernel's timeout `option` is at
-    // most 100 ms longer than the time left (`current`: what it was set to, 0 for never).
-    bool kernel_timeout(int option, std::chrono::milliseconds& current, error_code& ec) {
+    // Fails with timeout past the deadline; else bounds the next receive (or send) by the time
+    // left (`current`: the kernel timeout as set, 0 for never). 1: go on; 0: try again; -1: `ec`.
+    int bound_next(bool send, std::chrono::milliseconds& current, error_code& ec) {
         using namespace std::chrono;
         const auto left = deadline_ - steady_clock::now();
         if (left <= steady_clock::duration::zero()) {
             ec = boost::beast::error::timeout;
-            return false;
+            return -1;
         }
         const auto ms = std::min(ceil<milliseconds>(left), milliseconds(INT_MAX));
-        if (current.count() != 0 && current <= ms + milliseconds(100))
-            return true;
-        timeval tv{};
-        tv.tv_sec = static_cast<time_t>(ms.count() / 1000);
-        tv.tv_usec = static_cast<suseconds_t>((ms.count() % 1000) * 1000);
-        if (::setsockopt(socket_.native_handle(), SOL_SOCKET, option, &tv, sizeof tv) != 0) {
-            ec = error_code(errno, boost::system::system_category());
-            return false;
-        }
-        current = ms;
-        return true;
+        return sys::bound_next(socket_.native_handle(), send, ms, current, ec);
     }
 
     socket_type socket_;

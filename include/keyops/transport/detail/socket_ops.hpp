@@ -3,27 +3,29 @@
 
 // The few socket operations Asio has no bounded synchronous form of: a TCP connect that gives up
 // at a deadline, and the checks that a kept-alive connection is still quiet (the server has not
-// closed it, or sent a TLS close_notify, while it was idle).
+// closed it, or sent a TLS close_notify, while it was idle). The system calls under them are in
+// socket_ops_posix.hpp and socket_ops_win32.hpp (namespace sys), one of which is empty.
 
 #include <keyops/error.hpp>
+#include <keyops/transport/detail/socket_ops_posix.hpp>
+#include <keyops/transport/detail/socket_ops_win32.hpp>
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
 #include <openssl/bio.h>
 #include <openssl/ssl.h>
-#include <poll.h>
-#include <sys/socket.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <climits>
+#include <string>
 
 namespace keyops::detail {
 
 // Connects `s` to the first of `endpoints` that accepts, on the calling thread, giving up with
-// error::timeout at `deadline`. The socket is left in blocking mode.
+// error::timeout at `deadline`. The socket is left in blocking mode. (Asio's connect would wait
+// for a connect in progress without a bound: the system's own calls are used.)
 inline void connect_until(boost::asio::ip::tcp::socket& s,
                           const boost::asio::ip::tcp::resolver::results_type& endpoints,
                           std::chrono::steady_clock::time_point deadline, error_code& ec) {
@@ -38,9 +40,8 @@ inline void connect_until(boost::asio::ip::tcp::socket& s,
         s.native_non_blocking(true, ec);
         if (ec)
             continue;
-        s.connect(entry.endpoint(), ec);
-        if (ec == boost::asio::error::would_block || ec == boost::asio::error::in_progress ||
-            ec == boost::asio::error::try_again) {
+        int err = sys::start_connect(s.native_handle(), entry.endpoint());
+        if (err != 0 && sys::connect_in_progress(err)) {
             for (;;) {
                 const auto left = ceil<milliseconds>(deadline - steady_clock::now());
                 if (left.count() <= 0) {
@@ -48,25 +49,22 @@ inline void connect_until(boost::asio::ip::tcp::socket& s,
                     s.close(ignored);
                     return;
                 }
-                pollfd p{s.native_handle(), POLLOUT, 0};
-                const int rc =
-                    ::poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), INT_MAX)));
-                if (rc < 0 && errno == EINTR)
-                    continue;
-                if (rc < 0) {
-                    ec = error_code(errno, boost::system::system_category());
-                    break;
-                }
+                const int rc = sys::wait_connected(
+                    s.native_handle(),
+                    static_cast<int>(std::min<long long>(left.count(), INT_MAX)));
                 if (rc == 0)
                     continue; // the deadline is checked above
-                int err = 0;
-                socklen_t len = sizeof err;
-                if (::getsockopt(s.native_handle(), SOL_SOCKET, SO_ERROR, &err, &len) != 0)
-                    err = errno;
-                ec = err ? error_code(err, boost::system::system_category()) : error_code();
+                if (rc < 0) {
+                    err = sys::last_error();
+                    if (sys::is_transient(err))
+                        continue;
+                    break;
+                }
+                err = sys::pending_error(s.native_handle());
                 break;
             }
         }
+        ec = err ? sys::to_error_code(err) : error_code();
         if (!ec) {
             s.native_non_blocking(false, ec);
             s.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
@@ -80,9 +78,7 @@ inline void connect_until(boost::asio::ip::tcp::socket& s,
 
 // True when nothing is waiting to be read on `s`, and the peer has not closed it.
 inline bool socket_is_quiet(boost::asio::ip::tcp::socket& s) {
-    char byte;
-    const auto n = ::recv(s.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+    return sys::nothing_to_read(s.native_handle());
 }
 
 // The server's close_notify often arrives with the end of the response, and is then read from
