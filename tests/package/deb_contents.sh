@@ -14,14 +14,14 @@ set -uo pipefail
 [[ $# == 4 ]] || { echo "usage: deb_contents.sh DEBS WORK SOURCE_DIR VERSION" >&2; exit 2; }
 DEBS=$1 WORK=$2 SOURCE_DIR=$3 VERSION=$4
 TEST_NAME=package.deb_contents
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
 # field DEB NAME: a control field's value
 field() { dpkg-deb -f "$1" "$2"; }
 # dep_names DEPENDS: the package names a Depends field lists, one a line (versions and
 # architectures left out, alternatives each)
-dep_names() { tr ',|' '\n\n' <<<"$1" | sed 's/^ *//; s/[ :(].*//' | grep -v '^$'; }
+dep_names() { tr ',|' '\n' <<<"$1" | sed 's/^ *//; s/[ :(].*//' | grep -v '^$'; }
 # depends_has DESC DEPENDS NAME...: each NAME is one of the packages DEPENDS lists
 depends_has() {
     local desc=$1 deps=$2 name missing=()

@@ -13,7 +13,7 @@ DEBS=$1 WORK=$2 SOURCE_DIR=$3 VERSION=$4 GENERATOR=$5 CXX=$6
 # The compiler launcher (ccache): the build's, or else the one CMake takes from the environment.
 LAUNCHER=${7:-${CMAKE_CXX_COMPILER_LAUNCHER:-}}
 TEST_NAME=package.deb_install
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
 root=$WORK/root
@@ -85,7 +85,7 @@ inc=$(sed -n 's/.*-I\([^ ]*\).*/\1/p' <<<"$(pkg-config --cflags-only-I keyops)")
 check "... its -I is the root's /usr/include" test "$(realpath -m "$inc")" = "$(realpath "$root/usr/include")"
 mkdir -p "$WORK/consumer-pc"
 # Compiled, then linked: a compiler launcher such as ccache caches the compilation alone.
-# shellcheck disable=SC2086 # the flags are words
+# shellcheck disable=SC2046 # the flags are words
 if $LAUNCHER "$CXX" -std=c++17 -O0 $(pkg-config --cflags keyops) -c \
     "$SOURCE_DIR/tests/consumer/consumer.cpp" -o "$WORK/consumer-pc/consumer.o" \
     >"$WORK/consumer-pc.log" 2>&1 &&

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034 # the variables are the sourcing script's
 # The package tests' shared part, sourced by deb_contents.sh and deb_install.sh: the checks'
 # helpers (every check runs and is reported; the script fails at the end if one did), the two
 # packages' names, and keyops-sim started on loopback for a real call.
@@ -10,11 +11,13 @@ for tool in dpkg dpkg-deb timeout; do
 done
 ARCH=$(dpkg --print-architecture)
 MULTIARCH=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
-TOOLS_DEB=$DEBS/keyops_${VERSION}_$ARCH.deb
-DEV_DEB=$DEBS/keyops-dev_${VERSION}_$ARCH.deb
 
 rm -rf "$WORK"
 mkdir -p "$WORK"
+WORK=$(cd "$WORK" && pwd) # absolute: CMake and dpkg are given paths under it
+[[ -d $DEBS ]] && DEBS=$(cd "$DEBS" && pwd)
+TOOLS_DEB=$DEBS/keyops_${VERSION}_$ARCH.deb
+DEV_DEB=$DEBS/keyops-dev_${VERSION}_$ARCH.deb
 # The tool must see no configuration of the user's.
 unset KEYOPS_URL KEYOPS_NI_URL KEYOPS_PASSWORD KEYOPS_TOKEN KEYOPS_NI_PASSWORD KEYOPS_NI_TOKEN \
     KEYOPS_PROFILE KEYOPS_CONFIG
@@ -67,7 +70,7 @@ done
 # oci jobs, starts one and waits for it to complete, TLS verified against the certificate the
 # simulator writes.
 sim_call() {
-    local bin=$1 port= out=$WORK/sim-call
+    local bin=$1 port='' out=$WORK/sim-call
     mkdir -p "$out"
     printf admin >"$out/pw"
     "$bin/keyops-sim" --listen 127.0.0.1:0 --port-file "$out/port" --write-ca "$out/ca.pem" \
