@@ -58,5 +58,6 @@
 #include <keyops/wait/types.hpp>
 #include <keyops/wait/wait.hpp>
 #include <keyops/wait/wait_any.hpp>
+#include <keyops/wait/watch.hpp>
 
 #endif
