@@ -133,7 +133,8 @@ struct scan_portable {
     static constexpr word ones = 0x0101010101010101ull;
 
     // 0x80 in each byte of w that is zero, 0 in the others. A byte's low 7 bits plus 0x7F
-    // carry into its high bit unless they are all zero, and never beyond the byte.
+    // carry into its high bit unless they are all zero, and never beyond the byte; `| w` adds
+    // the bytes whose own high bit is set.
     static constexpr word zero_bytes(word w) noexcept { return ~(((w & lows) + lows) | w) & highs; }
     // 0x80 in each byte of w equal to c.
     static constexpr word bytes_equal(word w, unsigned char c) noexcept {
