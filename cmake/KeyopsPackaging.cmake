@@ -38,15 +38,11 @@ endif()
 set(CPACK_PACKAGE_CHECKSUM SHA256)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_PACKAGE_DIRECTORY ${PROJECT_BINARY_DIR}/packages)
-# Read by cmake/KeyopsPackagingChecks.cmake, as cpack runs.
+# Read as cpack runs by KeyopsPackagingChecks.cmake (each generator) and KeyopsPackagingStage.cmake
+# (the staged files).
 set(CPACK_KEYOPS_INSTALL_PREFIX "${CMAKE_INSTALL_PREFIX}")
 set(CPACK_KEYOPS_STATIC_TOOLS "${KEYOPS_STATIC_TOOLS}")
 set(CPACK_KEYOPS_BINDIR "${CMAKE_INSTALL_BINDIR}")
-if(TARGET keyops-cli)
-    set(CPACK_KEYOPS_HAS_TOOLS ON)
-else()
-    set(CPACK_KEYOPS_HAS_TOOLS OFF)
-endif()
 set(CPACK_PROJECT_CONFIG_FILE ${CMAKE_CURRENT_LIST_DIR}/KeyopsPackagingChecks.cmake)
 set(CPACK_PRE_BUILD_SCRIPTS ${CMAKE_CURRENT_LIST_DIR}/KeyopsPackagingStage.cmake)
 
