@@ -19,6 +19,7 @@
 #include <keyops/parse/schema.hpp>
 
 #include <boost/json/monotonic_resource.hpp>
+#include <boost/throw_exception.hpp>
 
 #include <cstddef>
 #include <cstring>
@@ -319,7 +320,7 @@ parsed<T> parse(std::string body, const parse_options& opt = {}) {
     diagnostics diag;
     auto out = parse<T>(std::move(body), ec, diag, opt);
     if (ec)
-        throw exception(ec, std::move(diag));
+        boost::throw_exception(exception(ec, std::move(diag)), BOOST_CURRENT_LOCATION);
     return out;
 }
 

@@ -105,8 +105,11 @@ inline std::chrono::system_clock::time_point instant::to_time_point() const noex
     namespace chr = std::chrono;
     const std::int64_t s =
         std::clamp(seconds, -detail::max_clock_seconds, detail::max_clock_seconds);
-    return chr::system_clock::time_point(chr::duration_cast<chr::system_clock::duration>(
-        chr::seconds(s) + chr::nanoseconds(nanoseconds)));
+    // Each part in the clock's own unit: their sum in nanoseconds overflows where the clock's
+    // unit is coarser and its range wider (microseconds in libc++).
+    return chr::system_clock::time_point(
+        chr::duration_cast<chr::system_clock::duration>(chr::seconds(s)) +
+        chr::duration_cast<chr::system_clock::duration>(chr::nanoseconds(nanoseconds)));
 }
 
 /// Parses an RFC 3339 date-time (`T` or `t` or a space between date and time, `Z`/`z` or a

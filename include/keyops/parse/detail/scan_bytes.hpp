@@ -19,6 +19,7 @@
 #include <cerrno>
 #include <charconv>
 #include <clocale>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -373,7 +374,9 @@ inline bool to_double(const char* p, const char* end, double& d) {
         copy[dot] = *std::localeconv()->decimal_point;
     errno = 0;
     d = std::strtod(copy.c_str(), nullptr);
-    return errno != ERANGE;
+    // strtod sets ERANGE for a subnormal result too, which from_chars returns as in range: out
+    // of range is a result of zero or infinity.
+    return errno != ERANGE || (d != 0 && d != HUGE_VAL && d != -HUGE_VAL);
 #endif
 }
 
