@@ -169,6 +169,10 @@ BOOST_AUTO_TEST_CASE(permanent_errors_are_not_retried) {
     keyops::error_code tls(static_cast<int>(boost::asio::ssl::error::unspecified_system_error),
                            boost::asio::ssl::error::get_stream_category());
     BOOST_TEST(!b.on_failure(1, transport(tls), hours(1)).retry);
+    // A stream cut short (no TLS close) is a dropped connection: retried.
+    const keyops::error_code cut = boost::asio::ssl::error::stream_truncated;
+    BOOST_TEST(cut.value() == 1);
+    BOOST_TEST(b.on_failure(1, transport(cut), hours(1)).retry);
     BOOST_TEST(!b.on_failure(1, transport(keyops::error::body_too_large), hours(1)).retry);
     BOOST_TEST(!b.on_failure(1, transport(keyops::error::bad_content_encoding), hours(1)).retry);
 }

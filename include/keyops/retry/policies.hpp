@@ -62,11 +62,15 @@ inline bool failed_before_sending(error_code ec) {
 /// Transport errors worth another attempt at all: connection trouble and time-outs, not TLS
 /// verification failures, size limits or undecodable bodies, which would fail again. TLS errors
 /// are told by their categories' names, "asio.ssl" (OpenSSL's) and "asio.ssl.stream", so that
-/// the policy, like the rest of the I/O-free core, includes no OpenSSL header.
+/// the policy, like the rest of the I/O-free core, includes no OpenSSL header. Of the stream's
+/// errors, a stream cut short (stream_truncated, 1: the connection ended without TLS's close, as
+/// a dropped one does) is connection trouble too, as for waits (wait/types.hpp).
 inline bool transient_transport_error(error_code ec) {
     const std::string_view category = ec.category().name();
-    if (category == "asio.ssl" || category == "asio.ssl.stream")
+    if (category == "asio.ssl")
         return false;
+    if (category == "asio.ssl.stream")
+        return ec.value() == 1; // boost::asio::ssl::error::stream_truncated
     if (ec.category() == error_category())
         return ec == error::timeout || ec == error::proxy_refused;
     return true;

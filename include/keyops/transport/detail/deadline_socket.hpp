@@ -4,12 +4,14 @@
 // The TCP socket under TLS (or alone) of a beast_transport connection. Asynchronous operations go
 // straight to the socket: the transport bounds them with one deadline timer per connection (see
 // connect.hpp), not a timer per operation. Synchronous operations (a sync call on a kept-alive
-// connection) run the socket in blocking mode, one system call each, with the kernel's receive and
-// send timeouts (SO_RCVTIMEO, SO_SNDTIMEO) bounding every wait by the deadline set with
-// begin_sync(), and fail with beast::error::timeout past it. The kernel timeouts are set again only
-// when the time left is more than 100 ms shorter than them, so a stalled server may be waited for
-// up to 100 ms past the deadline. Asio's asynchronous operations put the socket back in
-// non-blocking mode themselves; begin_sync() takes it out again.
+// connection) run the socket in blocking mode, each wait bounded by the deadline set with
+// begin_sync(), and fail with beast::error::timeout past it. On POSIX systems that is one system
+// call each, bounded by the kernel's receive and send timeouts (SO_RCVTIMEO, SO_SNDTIMEO), which
+// are set again only when the time left is more than 100 ms shorter than them, so a stalled
+// server may be waited for up to 100 ms past the deadline; on Windows a receive first waits for
+// data in select() (the system calls: socket_ops_posix.hpp, socket_ops_win32.hpp). Asio's
+// asynchronous operations put the socket back in non-blocking mode themselves; begin_sync() takes
+// it out again.
 
 #include <keyops/error.hpp>
 #include <keyops/transport/detail/socket_ops_posix.hpp>
@@ -143,7 +145,7 @@ private:
         const int e = sys::last_error();
         if (sys::is_transient(e))
             return true;
-        ec = sys::to_error_code(e);
+        ec = sys::is_timeout(e) ? error_code(boost::beast::error::timeout) : sys::to_error_code(e);
         return false;
     }
 

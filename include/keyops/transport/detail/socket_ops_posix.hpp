@@ -42,6 +42,12 @@ inline bool is_transient(int e) noexcept {
     return e == EINTR || e == EAGAIN || e == EWOULDBLOCK;
 }
 
+/// A call that ran out of time for good: none here (a kernel timeout is tried again, and the
+/// deadline checked).
+inline bool is_timeout(int) noexcept {
+    return false;
+}
+
 /// Starts connecting `s` (non-blocking) to `ep`: 0 connected, else the error, where
 /// connect_in_progress() tells a connect that goes on.
 inline int start_connect(socket_handle s, const boost::asio::ip::tcp::endpoint& ep) {

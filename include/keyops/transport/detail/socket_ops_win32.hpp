@@ -4,9 +4,9 @@
 // The system calls under socket_ops.hpp and deadline_socket.hpp, Windows form (Winsock 2), with
 // the names of socket_ops_posix.hpp; empty elsewhere. Errors come from WSAGetLastError(). A
 // receive waits in select() for data until the deadline, then reads what came: after a Winsock
-// receive timeout (SO_RCVTIMEO) the connection's state is undefined, so none is used. A send
-// is bounded by the send timeout (SO_SNDTIMEO, a DWORD of milliseconds), never shorter than the
-// time left, so that it runs out only past the deadline, where the connection is given up.
+// timeout (SO_RCVTIMEO, SO_SNDTIMEO) the connection's state is undefined, so a receive uses
+// none. A send is bounded by the send timeout (a DWORD of milliseconds), never shorter than the
+// time left; when it runs out the call ends with a timeout and the connection is given up.
 // Winsock raises no SIGPIPE: no flag is needed.
 
 #ifdef _WIN32
@@ -36,10 +36,14 @@ inline error_code to_error_code(int e) {
     return error_code(e, boost::system::system_category());
 }
 
-/// A call that failed so is tried again: interrupted, not ready (a socket left non-blocking), or
-/// a send timeout (set to end at the deadline: the caller finds it passed).
+/// A call that failed so is tried again: interrupted, or not ready (a socket left non-blocking).
 inline bool is_transient(int e) noexcept {
-    return e == WSAEINTR || e == WSAEWOULDBLOCK || e == WSAETIMEDOUT;
+    return e == WSAEINTR || e == WSAEWOULDBLOCK;
+}
+
+/// A send that ran out of time (the send timeout, set to the time left): the call's timeout.
+inline bool is_timeout(int e) noexcept {
+    return e == WSAETIMEDOUT;
 }
 
 /// Starts connecting `s` (non-blocking) to `ep`: 0 connected, else the error, where
