@@ -355,7 +355,10 @@ private:
                 io = transport_.exchange(*a.req, *a.res, a.exchange_opt);
                 break;
             case call_action::type::wait:
-                std::this_thread::sleep_until(a.until);
+                // A sleep may end a little before the steady clock reaches its end (Windows):
+                // the machine is resumed once it has.
+                while (std::chrono::steady_clock::now() < a.until)
+                    std::this_thread::sleep_until(a.until);
                 break;
             case call_action::type::wait_auth: // sync calls fetch their own token: not asked
                 break;
