@@ -1,7 +1,8 @@
 // The watch, end to end against keyops-sim (jobs run 2 s: see with_sim.sh): the async watch
 // reports jobs others start (started, then completed, failed or aborted), its cursor carries a
 // second watch on, and cancellation ends it as cancellation.hpp says; the sync watch ends on its
-// stop flag.
+// stop flag. The rotation watch follows the Network Insight proxy key beside the jobs, on the same
+// io_context, and goes on from its cursor.
 
 #include "sim_support.hpp"
 
@@ -143,6 +144,68 @@ BOOST_FIXTURE_TEST_CASE(the_sync_watch_ends_when_its_stop_flag_is_set, watch_fix
     const auto ec = keyops::watch_jobs(cm, two_kinds, {}, quick(), recorder(), &stop);
     setter.join();
     BOOST_TEST((ec == boost::asio::error::operation_aborted));
+}
+
+BOOST_FIXTURE_TEST_CASE(the_rotation_watch_runs_beside_the_jobs_watch_on_one_io_context,
+                        watch_fixture) {
+    auto ni = make_ni();
+    boost::asio::cancellation_signal jobs_signal, rotation_signal;
+    std::optional<keyops::error_code> jobs_done, rotation_done;
+    std::vector<std::string> rotations; // "started 1 SUBMITTED"
+    keyops::watch_cursor rotation_cursor;
+    keyops::async_watch_jobs(
+        cm, two_kinds, {}, quick(), recorder(),
+        boost::asio::bind_cancellation_slot(jobs_signal.slot(),
+                                            [&](keyops::error_code ec) { jobs_done = ec; }));
+    keyops::async_watch_rotation(
+        ni, {}, quick(),
+        [&](const std::vector<keyops::watch_event>& batch, const keyops::watch_cursor& next) {
+            for (const auto& e : batch) {
+                BOOST_TEST(e.kind == "proxy-key");
+                rotations.push_back(std::string(keyops::to_string(e.type)) + " " + e.id);
+            }
+            rotation_cursor = next;
+        },
+        boost::asio::bind_cancellation_slot(rotation_signal.slot(),
+                                            [&](keyops::error_code ec) { rotation_done = ec; }));
+    io.run_for(500ms);
+    ni.async_call<keyops::ni::rotate_proxy_key>(
+        [](keyops::error_code ec, keyops::parsed<keyops::ni::rotation_status>) {
+            BOOST_TEST(!ec, ec.message());
+        });
+    const auto a = start_oci("vault-beside");
+    for (int i = 0; i < 100 && !(rotations.size() >= 2 && events[a].size() >= 2); ++i)
+        io.run_for(100ms);
+    BOOST_TEST((rotations.size() >= 2 && rotations.front() == "started 1"));
+    BOOST_TEST((!rotations.empty() && rotations.back() == "completed 1"));
+    BOOST_TEST(events[a].back() == "completed");
+    BOOST_REQUIRE(rotation_cursor.proxy_key);
+    BOOST_TEST(rotation_cursor.proxy_key->rotations == 1u);
+    BOOST_TEST(!rotation_cursor.proxy_key->open);
+    jobs_signal.emit(boost::asio::cancellation_type::terminal);
+    rotation_signal.emit(boost::asio::cancellation_type::terminal);
+    io.run_for(2s);
+    BOOST_REQUIRE(jobs_done);
+    BOOST_REQUIRE(rotation_done);
+    BOOST_TEST((*rotation_done == boost::asio::error::operation_aborted));
+    // A rotation made while no watch runs: the sync watch from the cursor reports it once.
+    ni.call<keyops::ni::rotate_proxy_key>();
+    std::this_thread::sleep_for(2500ms);
+    auto once = quick();
+    once.once = true;
+    rotations.clear();
+    const auto record = [&](const std::vector<keyops::watch_event>& batch,
+                            const keyops::watch_cursor& next) {
+        for (const auto& e : batch)
+            rotations.push_back(std::string(keyops::to_string(e.type)) + " " + e.id);
+        rotation_cursor = next;
+    };
+    BOOST_TEST(!keyops::watch_rotation(ni, rotation_cursor, once, record));
+    BOOST_TEST(rotations == (std::vector<std::string>{"started 2", "completed 2"}),
+               boost::test_tools::per_element());
+    rotations.clear();
+    BOOST_TEST(!keyops::watch_rotation(ni, rotation_cursor, once, record));
+    BOOST_TEST(rotations.empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -45,8 +45,9 @@ Commands:
                  google-update-all-versions: --key-id ID --operation enable|disable|...
   jobs cancel KIND ID
   jobs wait KIND ID... [--interval SECONDS] [--deadline SECONDS] [--cancel-on-deadline]
-  jobs watch [KIND...] [--cursor FILE] [--since TIME] [--once] [--interval SECONDS]
-                 [--page-size N] [--settle SECONDS]   (every kind with a list by default;
+  jobs watch [KIND...] [proxy-key] [--cursor FILE] [--since TIME] [--once]
+                 [--interval SECONDS] [--page-size N] [--settle SECONDS]   (every kind with a
+                 list when no KIND is given; proxy-key: the Network Insight key's rotations;
                  one JSON event a line: started, progress, completed, aborted, failed,
                  vanished, error)
   proxy-key rotate [--wait] [--deadline SECONDS] [--interval SECONDS]

@@ -1,5 +1,6 @@
-// keyops jobs watch [KIND...]: every job of the kinds given (every kind with a list by default),
-// as events on stdout, one JSON object a line:
+// keyops jobs watch [KIND...] [proxy-key]: every job of the kinds given (every kind with a list
+// when none is given), and the Network Insight proxy key rotations when proxy-key is, as events on
+// stdout, one JSON object a line:
 //
 //   {"event":"started","kind":"oci","id":"..","state":"in_progress","time":"..","seen":"..",
 //    "job":{..the job as the server wrote it..}}
@@ -7,7 +8,11 @@
 // event: started, progress, completed, aborted, failed, vanished (an open job the server no
 // longer has: no job), error (a kind's list could not be read this round: "message" says why;
 // no id, state, time or job). time: the job's own time of the event (createdAt, updatedAt,
-// completed_at), as the server wrote it; seen: when the watch saw it (UTC). --cursor FILE is read
+// completed_at), as the server wrote it; seen: when the watch saw it (UTC). Rotations are kind
+// "proxy-key", numbered by the watch (id "1", "2", ...), with the rotation's status word as
+// state, the key's lastUpdatedAt as the time of completed (else null), no job, and
+// "failed_collector_ids" on failed. The jobs and the rotations are watched side by side, each on
+// its own thread and client, into one output and one cursor. --cursor FILE is read
 // at the start when it exists and written (to FILE.tmp, renamed over FILE) after every batch
 // is printed, so that a watch started again with it misses nothing and repeats nothing.
 
@@ -22,12 +27,18 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "ni_client.hpp"
+
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 namespace keyops_cli {
 
@@ -54,6 +65,13 @@ std::string event_line(const keyops::watch_event& e, const std::string& seen) {
     o += ",\"seen\":\"" + seen + "\",\"job\":";
     const std::string_view job = e.job ? raw_job_text(e.job.body(), *e.job) : "";
     o += job.empty() ? std::string_view("null") : job;
+    if (e.type == keyops::watch_event_type::failed &&
+        e.kind == keyops::rotation_watch_fsm::kind_name) {
+        o += ",\"failed_collector_ids\":[";
+        for (std::size_t i = 0; i < e.failed_collector_ids.size(); ++i)
+            o += (i ? "," : "") + json_text(e.failed_collector_ids[i]);
+        o += ']';
+    }
     return o + '}';
 }
 
@@ -89,14 +107,19 @@ int run_jobs_watch(const global_options& g, const std::vector<std::string>& args
     command_args a(args, {"--cursor", "--since", "--interval", "--page-size", "--settle"},
                    {"--once"});
     std::vector<keyops::cckm::job_kind> kinds;
+    bool rotations = false;
     for (const auto& name : a.positionals()) {
+        if (name == keyops::rotation_watch_fsm::kind_name) {
+            rotations = true;
+            continue;
+        }
         const auto k = parse_kind(name);
         if (!keyops::cckm::kind_row_of(k).has_list)
             throw usage_error("jobs watch: " + name +
                               " jobs have no list endpoint, so they cannot be watched");
         kinds.push_back(k);
     }
-    if (kinds.empty())
+    if (kinds.empty() && !rotations)
         kinds = keyops::watchable_kinds();
 
     keyops::watch_options opt;
@@ -139,32 +162,87 @@ int run_jobs_watch(const global_options& g, const std::vector<std::string>& args
         }
     }
 
-    install_stop_handlers();
-    boost::asio::io_context io;
-    auto c = make_cm(io, g, "jobs watch");
-    const cm_session_end end(c, g);
+    // One output and one cursor for both watches: a batch is printed, and the cursor with it
+    // written, under the lock.
+    std::mutex out_mutex;
+    keyops::watch_cursor saved = cursor;
     bool errors = false;
-    const auto ec = keyops::watch_jobs(
-        c, kinds, std::move(cursor), opt,
-        [&](const std::vector<keyops::watch_event>& events, const keyops::watch_cursor& next) {
-            const std::string seen = utc_now();
-            std::string out;
-            for (const auto& e : events) {
-                out += event_line(e, seen);
-                out += '\n';
-                if (e.type == keyops::watch_event_type::error) {
-                    errors = true;
-                    if (g.verbose)
-                        std::cerr << "keyops: jobs watch: " << e.kind << ": " << e.message << '\n';
-                }
+    const auto deliver = [&](const std::vector<keyops::watch_event>& events,
+                             const keyops::watch_cursor& next, bool of_rotations) {
+        const std::lock_guard<std::mutex> lock(out_mutex);
+        const std::string seen = utc_now();
+        std::string out;
+        for (const auto& e : events) {
+            out += event_line(e, seen);
+            out += '\n';
+            if (e.type == keyops::watch_event_type::error) {
+                errors = true;
+                if (g.verbose)
+                    std::cerr << "keyops: jobs watch: " << e.kind << ": " << e.message << '\n';
             }
-            std::fwrite(out.data(), 1, out.size(), stdout);
-            std::fflush(stdout);
-            if (cursor_path)
-                write_cursor_file(*cursor_path, next.to_string());
-        },
-        &g_stop);
-    if (ec == boost::asio::error::operation_aborted || g_stop.load())
+        }
+        std::fwrite(out.data(), 1, out.size(), stdout);
+        std::fflush(stdout);
+        if (of_rotations)
+            saved.proxy_key = next.proxy_key;
+        else
+            saved.kinds = next.kinds;
+        if (cursor_path)
+            write_cursor_file(*cursor_path, saved.to_string());
+    };
+
+    install_stop_handlers();
+    keyops::error_code rotation_ec;
+    std::exception_ptr rotation_error;
+    std::thread rotation_thread;
+    std::optional<boost::asio::io_context> ni_io;
+    std::unique_ptr<ni_client> ni;
+    if (rotations) { // a bad option is a usage error before anything runs
+        ni_io.emplace();
+        ni.reset(new ni_client(make_ni(*ni_io, g))); // made in place: a client does not move
+    }
+    const auto watch_rotations = [&] {
+        try {
+            rotation_ec = keyops::watch_rotation(
+                *ni, cursor, opt,
+                [&](const std::vector<keyops::watch_event>& events,
+                    const keyops::watch_cursor& next) { deliver(events, next, true); },
+                &g_stop);
+            finish_ni(*ni, 0);
+        } catch (...) {
+            rotation_error = std::current_exception();
+            g_stop = true; // the other watch ends too
+        }
+    };
+    keyops::error_code ec;
+    if (kinds.empty()) {
+        watch_rotations();
+    } else {
+        if (rotations)
+            rotation_thread = std::thread(watch_rotations);
+        try {
+            boost::asio::io_context io;
+            auto c = make_cm(io, g, "jobs watch");
+            const cm_session_end end(c, g);
+            ec = keyops::watch_jobs(
+                c, kinds, cursor, opt,
+                [&](const std::vector<keyops::watch_event>& events,
+                    const keyops::watch_cursor& next) { deliver(events, next, false); },
+                &g_stop);
+        } catch (...) {
+            if (rotation_thread.joinable()) {
+                g_stop = true;
+                rotation_thread.join();
+            }
+            throw;
+        }
+        if (rotation_thread.joinable())
+            rotation_thread.join();
+    }
+    if (rotation_error)
+        std::rethrow_exception(rotation_error);
+    if (ec == boost::asio::error::operation_aborted ||
+        rotation_ec == boost::asio::error::operation_aborted || g_stop.load())
         return exit_interrupted;
     return errors ? exit_network : exit_ok;
 }

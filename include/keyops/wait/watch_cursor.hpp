@@ -9,7 +9,9 @@
 //                      "since":"2026-12-01T00:00:00Z",
 //                      "recent":{"<id>":"<createdAt>",...},
 //                      "open":{"<id>":{"state":"in_progress","abort":false,
-//                                      "digest":"<16 hex digits>"},...}},...}}
+//                                      "digest":"<16 hex digits>"},...}},...},
+//      "proxy_key":{"status":"SUCCESS","updated_at":1765015200000,"rotations":3,"open":false,
+//                   "pending":false}}
 //
 // - watermark: the newest `createdAt` of the kind's jobs accounted for (absent: never read);
 // - since: report no job created at or before it (absent: none given);
@@ -18,6 +20,14 @@
 //   (the state word, the abort flag, a digest of detailed_status).
 // A kind absent from the cursor starts as a kind never read. Its size grows with the jobs
 // created within the settle time and the jobs open, not with the jobs seen.
+//
+// proxy_key, the watch of the Network Insight proxy key rotation (rotation_watch_fsm.hpp; absent:
+// never read):
+// - status: the rotation status word last read (absent: no rotation yet, the server said 404);
+// - updated_at: the key's `lastUpdatedAt` last accounted for (epoch milliseconds);
+// - rotations: the rotations reported, which numbers them: the id of the last one;
+// - open: rotation `rotations` was reported started and has not ended;
+// - pending: it ended SUCCESS before the key's `lastUpdatedAt` moved: the next move is its own.
 
 #include <keyops/parse/json_view.hpp>
 #include <keyops/parse/timestamp.hpp>
@@ -135,14 +145,30 @@ inline std::uint64_t digest_of(json_object_view o) {
     return h;
 }
 
+/// The proxy key rotation's part of a cursor.
+struct watch_rotation_cursor {
+    std::optional<std::string> status;
+    std::optional<std::int64_t> updated_at;
+    std::uint64_t rotations = 0;
+    bool open = false;
+    bool pending = false;
+
+    friend bool operator==(const watch_rotation_cursor& a, const watch_rotation_cursor& b) {
+        return a.status == b.status && a.updated_at == b.updated_at && a.rotations == b.rotations &&
+               a.open == b.open && a.pending == b.pending;
+    }
+};
+
 } // namespace detail
 
 /// Where a watch stands; see the top of this header for its text.
 struct watch_cursor {
     std::map<std::string, detail::watch_kind_cursor> kinds;
+    /// The proxy key rotation's watch (rotation_watch_fsm); none: never read.
+    std::optional<detail::watch_rotation_cursor> proxy_key;
 
     friend bool operator==(const watch_cursor& a, const watch_cursor& b) {
-        return a.kinds == b.kinds;
+        return a.kinds == b.kinds && a.proxy_key == b.proxy_key;
     }
     friend bool operator!=(const watch_cursor& a, const watch_cursor& b) { return !(a == b); }
 
@@ -177,6 +203,16 @@ struct watch_cursor {
                 open[id] =
                     boost::json::object{{"state", j.state}, {"abort", j.abort}, {"digest", hex}};
             }
+        }
+        if (proxy_key) {
+            auto& o = root["proxy_key"].emplace_object();
+            if (proxy_key->status)
+                o["status"] = *proxy_key->status;
+            if (proxy_key->updated_at)
+                o["updated_at"] = *proxy_key->updated_at;
+            o["rotations"] = proxy_key->rotations;
+            o["open"] = proxy_key->open;
+            o["pending"] = proxy_key->pending;
         }
         return boost::json::serialize(root);
     }
@@ -257,6 +293,34 @@ struct watch_cursor {
                     out.open[std::string(id.data(), id.size())] = std::move(w);
                 }
             }
+        }
+        if (const auto* pk = root->if_contains("proxy_key")) {
+            const auto* o = pk->if_object();
+            if (!o)
+                return fail("\"proxy_key\" is not an object");
+            detail::watch_rotation_cursor r;
+            if (const auto* st = o->if_contains("status")) {
+                if (!st->is_string())
+                    return fail("\"proxy_key\".status is not text");
+                r.status = std::string(st->get_string());
+            }
+            if (const auto* u = o->if_contains("updated_at")) {
+                if (!u->is_int64())
+                    return fail("\"proxy_key\".updated_at is not an integer (epoch ms)");
+                r.updated_at = u->get_int64();
+            }
+            const auto* n = o->if_contains("rotations");
+            if (!n || !(n->is_uint64() || (n->is_int64() && n->get_int64() >= 0)))
+                return fail("\"proxy_key\".rotations is not a count");
+            r.rotations =
+                n->is_uint64() ? n->get_uint64() : static_cast<std::uint64_t>(n->get_int64());
+            for (const char* field : {"open", "pending"}) {
+                const auto* b = o->if_contains(field);
+                if (!b || !b->is_bool())
+                    return fail(std::string("\"proxy_key\".") + field + " is not true or false");
+                (std::string_view(field) == "open" ? r.open : r.pending) = b->get_bool();
+            }
+            c.proxy_key = std::move(r);
         }
         return c;
     }

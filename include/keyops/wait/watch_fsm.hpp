@@ -109,6 +109,8 @@ struct watch_event {
     std::string time;
     job_snapshot job;    ///< the job as read (none for vanished and error events)
     std::string message; ///< error events: what went wrong
+    /// Proxy key rotations that failed (rotation_watch_fsm): `failedCollectorIds`.
+    std::vector<std::string> failed_collector_ids;
 };
 
 /// A kind a watch follows: its name (for events and the cursor) and the length of its list

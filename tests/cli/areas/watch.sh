@@ -2,7 +2,8 @@
 # rate (--scenario) and honours `sort` only where it is documented (--sort documented): the
 # events of every job (started once, ended once, as the server ends it; some start and end between
 # two rounds), across a kill -9 of the watch and a restart from its cursor, and Ctrl-C (exit 130,
-# the cursor saved); --once, --since, an error event, and the usage errors.
+# the cursor saved); --once, --since, an error event, and the usage errors. The Network Insight
+# proxy key's rotations beside the jobs: followed, failed, and one made between two runs.
 SIM_ARGS+=(--scenario steady:240:48 --sort documented --job-seconds 1-4)
 start_main_sim
 WATCH=("${G[@]}" "${CC[@]}" jobs watch)
@@ -41,7 +42,10 @@ for path in sys.argv[2:]:
         missing = [m for m in need if m not in e]
         if missing:
             print(f"{path}:{n}: {t} without {missing}"); sys.exit()
-        if t not in ("error", "vanished") and (e["job"] or {}).get("id") != e["id"]:
+        if e["kind"] == "proxy-key":
+            if e["job"] is not None or (t == "failed") != ("failed_collector_ids" in e):
+                print(f"{path}:{n}: a rotation event with a job, or failed_collector_ids amiss"); sys.exit()
+        elif t not in ("error", "vanished") and (e["job"] or {}).get("id") != e["id"]:
             print(f"{path}:{n}: the job is not job {e['id']}"); sys.exit()
 EOF
 )
@@ -171,5 +175,49 @@ jis "  ... an error event for dsm naming the status, oci's events as before" \
       any("503" in e.get("message", "") for e in d), any(e["kind"] == "oci" for e in d)]' \
     '[["dsm"],true,true]' "$WORK/errors.json"
 admin DELETE faults
+
+section "proxy-key: the rotations beside the jobs, into one output and one cursor"
+reset
+PK=("${G[@]}" "${CC[@]}" "${NI[@]}" jobs watch)
+PCUR=$WORK/pk.cursor
+ko "${PK[@]}" proxy-key --once --cursor "$PCUR"
+rc 0 "jobs watch proxy-key --once, no rotation yet: exit 0"
+[[ ! -s $OUT ]] && ok "  ... no event" || bad "  ... no event" "$(head -3 "$OUT")"
+jis "  ... the cursor has the key, and no rotation" \
+    '[d["proxy_key"]["rotations"], "status" in d["proxy_key"], d["proxy_key"]["open"]]' \
+    '[0,false,false]' "$PCUR"
+"$KEYOPS" "${PK[@]}" oci proxy-key --cursor "$PCUR" --interval 0.3s </dev/null \
+    >"$WORK/pk1.out" 2>>"$WORK/watch.err" &
+WPID=$!
+BG_PIDS+=("$WPID")
+sleep 1
+ko "${G[@]}" "${NI[@]}" proxy-key rotate --wait --interval 0.2
+rc 0 "proxy-key rotate --wait while the watch runs: exit 0"
+admin POST rotation-fail '{"collectors":["collector-7"]}'
+ko "${G[@]}" "${NI[@]}" proxy-key rotate --wait --interval 0.2
+sleep 1
+kill -INT "$WPID"
+RC=0
+wait "$WPID" || RC=$?
+KCMD="keyops jobs watch oci proxy-key --cursor FILE (Ctrl-C)"
+rc 130 "jobs watch oci proxy-key stopped by SIGINT: exit 130"
+events_ok "  ... every line is an event object" "$WORK/pk1.out"
+nd "$WORK/pk1.out" "$WORK/pk1.json"
+jis "  ... rotation 1 started and completed at the key's new time, rotation 2 started and failed with its collectors" \
+    '[[e["event"], e["id"]] for e in d if e["kind"] == "proxy-key" and e["event"] != "progress"] + [[e["time"] is not None for e in d if e["kind"] == "proxy-key" and e["event"] == "completed"], [e["failed_collector_ids"] for e in d if e["event"] == "failed" and e["kind"] == "proxy-key"]]' \
+    '[["started","1"],["completed","1"],["started","2"],["failed","2"],[true],[["collector-7"]]]' \
+    "$WORK/pk1.json"
+jis "  ... the cursor has both: the kinds and the rotations" \
+    '[list(d["kinds"]), d["proxy_key"]["rotations"], d["proxy_key"]["status"]]' \
+    '[["oci"],2,"FAILED"]' "$PCUR"
+ko "${G[@]}" "${NI[@]}" proxy-key rotate --wait --interval 0.2
+ko "${PK[@]}" proxy-key --once --cursor "$PCUR"
+rc 0 "a rotation made while no watch ran, then jobs watch proxy-key --once: exit 0"
+nd "$OUT" "$WORK/pk2.json"
+jis "  ... started then completed, as rotation 3" \
+    '[[e["event"], e["id"], e["state"]] for e in d]' \
+    '[["started","3","SUCCESS"],["completed","3","SUCCESS"]]' "$WORK/pk2.json"
+ko "${PK[@]}" proxy-key --once --cursor "$PCUR"
+[[ ! -s $OUT ]] && ok "  ... and not again from the cursor" || bad "  ... and not again" "$(cat "$OUT")"
 
 cli_end
