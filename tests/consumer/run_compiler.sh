@@ -3,8 +3,8 @@
 # the program must run as expected.
 #   run_compiler.sh pkgconfig CXX WORK_DIR PREFIX
 #       g++ $(pkg-config --cflags --libs keyops), keyops.pc from the prefix consumer.install made
-#   run_compiler.sh plain CXX WORK_DIR README INCLUDE_DIR
-#       g++ -std=c++17 -I INCLUDE_DIR with exactly the link flags of README.md's plain g++ line
+#   run_compiler.sh plain CXX WORK_DIR PAGE INCLUDE_DIR
+#       g++ -std=c++17 -I INCLUDE_DIR with exactly the link flags of the plain g++ line of docs/guides/building-with-keyops.md
 set -euo pipefail
 mode=$1 cxx=$2 work=$3
 src=$(cd "$(dirname "$0")" && pwd)/consumer.cpp
@@ -28,11 +28,11 @@ pkgconfig)
     ;;
 plain)
     readme=$4 include=$5
-    # README.md's line: g++ -std=c++17 -I keyops/include my_agent.cpp LINK FLAGS...
+    # The page's line: g++ -std=c++17 -I keyops/include my_agent.cpp LINK FLAGS...
     line=$(grep -E '^g\+\+ -std=c\+\+17 -I [^ ]+ my_agent\.cpp ' "$readme" | head -1)
-    [ -n "$line" ] || { echo "README.md has no plain g++ line" >&2; exit 1; }
+    [ -n "$line" ] || { echo "the page has no plain g++ line" >&2; exit 1; }
     link=${line#* my_agent.cpp }
-    echo "README.md's link flags: $link"
+    echo "the page's link flags: $link"
     # shellcheck disable=SC2086
     "$cxx" -std=c++17 -O0 -I "$include" "$src" -o "$work/consumer" $link
     ;;

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""The layers of include/keyops, as README.md's "Layout" block lists them, and the includes
+"""The layers of include/keyops, as the "Layout" block of docs/design.md lists them, and the includes
 between them: a header may include its own layer and the layers listed before it, never one
 listed after it (a layer that sits on it). There is no list of exceptions.
 
-    check_layers.py README.md INCLUDE_DIR
+    check_layers.py docs/design.md INCLUDE_DIR
 
 The layout block's first line names the headers at the top of include/keyops/: those before
 "(the vocabulary" sit below every folder, those before "(the umbrellas" above every folder. Each
@@ -22,7 +22,7 @@ def read_layout(readme):
     text = open(readme, encoding="utf-8").read()
     at = text.find("## Layout")
     if at < 0:
-        sys.exit("README.md has no '## Layout' section")
+        sys.exit("docs/design.md has no '## Layout' section")
     block = text[at:].split("```", 2)[1]
     lines = block.splitlines()[1:]
     first = ""
@@ -59,7 +59,7 @@ def main():
     readme, inc = sys.argv[1], sys.argv[2]
     vocabulary, umbrellas, layers = read_layout(readme)
     if not vocabulary or not umbrellas or len(layers) < 5:
-        sys.exit("README.md's layout block does not name the vocabulary, the umbrellas and the "
+        sys.exit("the layout's block does not name the vocabulary, the umbrellas and the "
                  "layers as this check reads them (see its docstring)")
     rank = {}
     for i, folders in enumerate(layers, start=1):
@@ -95,7 +95,7 @@ def main():
             rel = os.path.relpath(path, root).replace(os.sep, "/")
             mine = layer_of(rel)
             if mine is None:
-                problems.append(f"{rel}: README.md's layout places no such header or folder")
+                problems.append(f"{rel}: the layout places no such header or folder")
                 continue
             for n, line in enumerate(open(path, encoding="utf-8"), start=1):
                 m = re.match(r"\s*#\s*include\s*<keyops/([^>]+)>", line)
@@ -104,11 +104,11 @@ def main():
                 checked += 1
                 theirs = layer_of(m.group(1))
                 if theirs is None:
-                    problems.append(f"{rel}:{n}: includes keyops/{m.group(1)}, which README.md's "
+                    problems.append(f"{rel}:{n}: includes keyops/{m.group(1)}, which the "
                                     "layout places nowhere")
                 elif theirs > mine:
                     problems.append(f"{rel}:{n}: {name_of(mine)} includes keyops/{m.group(1)}, "
-                                    f"of {name_of(theirs)}, which sits on it (later in README.md's layout)")
+                                    f"of {name_of(theirs)}, which sits on it (later in the layout)")
     for p in problems:
         print("FAIL - " + p)
     print(f"{checked} includes checked against {len(layers)} layers")
