@@ -3,7 +3,7 @@
 
 // The I/O-free core, for programs that bring their own HTTP: the endpoint descriptors, the
 // request builder, the parsers and models, the server-error and Retry-After readers, the auth
-// policies and token state machines, the retry policies and the wait state machines with the
+// policies and token state machines, the retry policies, the wait and watch state machines with the
 // list requests they ask for (wait/list_query.hpp), and the rule by which every machine takes a
 // cancellation (cancellation.hpp). Nothing
 // here opens a socket, starts a timer or needs an executor.
@@ -67,6 +67,7 @@
 #include <keyops/wait/jobs_wait_fsm.hpp>
 #include <keyops/wait/list_query.hpp>
 #include <keyops/wait/rotation_wait_fsm.hpp>
+#include <keyops/wait/rotation_watch_fsm.hpp>
 #include <keyops/wait/run_wait_fsm.hpp>
 #include <keyops/wait/types.hpp>
 #include <keyops/wait/watch_cursor.hpp>
