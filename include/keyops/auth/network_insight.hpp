@@ -172,7 +172,7 @@ public:
     /// Never called (begin_release sends nothing); returns `ec`.
     error_code on_release_response(error_code ec, const http_response&, diagnostics&) { return ec; }
 
-    /// The current access token; empty before the first exchange and after a 401 dropped it.
+    /// The current access token; empty before the first one is granted and after a 401 dropped it.
     const std::string& access_token() const noexcept { return token_; }
     /// When the access token is renewed: `renew_margin` (at most a fifth of its life) before it
     /// expires; CSP's 30 minutes are assumed when the answer gives no `expires_in`.
