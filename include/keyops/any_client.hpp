@@ -74,6 +74,8 @@ namespace keyops {
 using any_credentials = std::variant<std::monostate, token_credentials, ciphertrust_credentials,
                                      network_insight_credentials, network_insight_csp_credentials>;
 
+/// Everything an any_client is made from, chosen at run time: where the server is and how to
+/// reach it, the client's settings, the retry policy's and the credentials.
 struct any_client_config {
     /// The server (parse_server_url, parse_server_urls), TLS trust, proxy, limits, time-outs.
     transport_options transport;
@@ -81,6 +83,8 @@ struct any_client_config {
     client_options client;
     /// Retries: exponential backoff with full jitter and a retry budget.
     backoff_options retry;
+    /// Who to sign in as; the kind of credentials picks the server's sign-in (CipherTrust,
+    /// Network Insight, a static token). Default: none (`std::monostate`), no credentials sent.
     any_credentials credentials;
 };
 
@@ -89,18 +93,36 @@ namespace cckm {
 /// (OCI vaults, AWS KMS, ...: see kind_row::filter_name); a kind without one is refused with
 /// error::invalid_argument when it is not empty.
 struct job_query {
+    /// Only these job ids (repeated `id=` parameters). Empty: no filter.
     std::vector<std::string> id;
+    /// Only jobs in this state (`overall_status=`); unset or job_state::unknown: no filter.
     std::optional<job_state> overall_status;
+    /// How many jobs to skip before the page (`skip=`); unset: the server's default (0).
     std::optional<std::uint64_t> skip;
+    /// The most jobs on the page (`limit=`); unset: the server's default page size.
     std::optional<std::uint64_t> limit;
+    /// Comma-separated fields, `-` for descending, e.g. "-createdAt". Empty: the server's order.
     std::string sort;
+    /// Values of the kind's resource filter, each sent as one parameter named as the server
+    /// names it (`vaults` for OCI, `kms` for AWS, ...).
     std::vector<std::string> resources;
+    /// Further parameters sent as given (name, value), after the others, for filters newer
+    /// servers add.
     std::vector<std::pair<std::string, std::string>> extra;
 };
 } // namespace cckm
 
+/// One concrete client for every CCKM job kind and both servers, with its credentials, kind and
+/// options chosen at run time; with KEYOPS_SEPARATE_COMPILATION it is compiled once, and its
+/// users include no Beast and no OpenSSL header.
+///
+/// It behaves as keyops::client: not thread-safe (use it from one thread or one strand), sync
+/// calls do their I/O on the calling thread, async calls take any completion token and honour
+/// terminal cancellation. What a kind cannot do (no list, no cancel, no resource filter) fails
+/// with error::invalid_argument, before anything is sent.
 class any_client {
 public:
+    /// The executor of async calls: the caller's, or that of the client's own io_context.
     using executor_type = boost::asio::any_io_executor;
 
     /// Throws keyops::exception when the settings cannot be used (a CA file that cannot be
@@ -113,6 +135,8 @@ public:
     /// For sync use, without an executor of the caller's: the client owns an io_context of its
     /// own, which sync calls never need run. Async calls on it complete only while run() runs.
     KEYOPS_DECL explicit any_client(any_client_config cfg);
+    /// With an io_context of its own, as any_client(any_client_config); never throws for bad
+    /// settings: `ec` and `diag` say what is wrong, and every call then fails with that error.
     KEYOPS_DECL any_client(any_client_config cfg, error_code& ec, diagnostics& diag);
     /// Releases what the server holds (a Network Insight token), best effort, as
     /// keyops::client's destructor does.
@@ -122,20 +146,30 @@ public:
     /// Moving is allowed while no operation is pending. A moved-from client holds nothing: it
     /// may be destroyed or assigned to, and nothing else (as Boost.MySQL's connections).
     KEYOPS_DECL any_client(any_client&&) noexcept;
+    /// As the move constructor; what the assigned-to client held is destroyed, as by
+    /// ~any_client().
     KEYOPS_DECL any_client& operator=(any_client&&) noexcept;
 
+    /// The executor given, or that of the client's own io_context.
     KEYOPS_DECL executor_type get_executor() const;
     /// A client made without an executor: runs its io_context until no async operation of it
     /// is pending; returns the handlers run. Elsewhere: 0, nothing run.
     KEYOPS_DECL std::size_t run();
+    /// What the client has done so far (calls, attempts, retries, token fetches, ...), as
+    /// keyops::client::counters.
     KEYOPS_DECL const client_counters& counters() const noexcept;
 
     // --- CipherTrust Manager: CCKM jobs -----------------------------------------------------
 
+    /// GETs a page of jobs of `kind`, filtered by `q`. A kind without a list endpoint, or
+    /// resources for a kind without a resource filter: error::invalid_argument, nothing sent.
     KEYOPS_DECL parsed<cckm::job_list> list_jobs(cckm::job_kind kind, const cckm::job_query& q,
                                                  error_code& ec, diagnostics& diag);
+    /// GETs the job `id` of `kind`.
     KEYOPS_DECL parsed<cckm::job> get_job(cckm::job_kind kind, std::string_view id, error_code& ec,
                                           diagnostics& diag);
+    /// Asks the server to cancel the job `id` of `kind` (a POST) and returns the job as the server
+    /// then reports it. A kind that cannot be cancelled: error::invalid_argument, nothing sent.
     KEYOPS_DECL parsed<cckm::job> cancel_job(cckm::job_kind kind, std::string_view id,
                                              error_code& ec, diagnostics& diag);
     /// Starts a job with a JSON object as its body (the kind's documented fields). Never retried
@@ -146,7 +180,11 @@ public:
     KEYOPS_DECL std::vector<job_wait_result>
     wait_for_jobs(cckm::job_kind kind, std::vector<std::string> ids, const wait_options& opt = {});
 
-    // The same, throwing keyops::exception (with its diagnostics) on failure.
+    /// @name Throwing forms
+    /// @{
+
+    /// As the call of the same name with `ec` and `diag`, throwing keyops::exception (with its
+    /// diagnostics) on failure.
     parsed<cckm::job_list> list_jobs(cckm::job_kind kind, const cckm::job_query& q) {
         return throwing([&](error_code& ec, diagnostics& d) { return list_jobs(kind, q, ec, d); });
     }
@@ -162,12 +200,17 @@ public:
             return start_job(kind, std::move(json_body), ec, d);
         });
     }
+    /// @}
 
     // --- Network Insight: the collector proxy key -------------------------------------------
 
+    /// Starts a rotation of the collector proxy key (a POST). Never retried once it may have
+    /// reached the server: a repeat may find the rotation running (409).
     KEYOPS_DECL parsed<ni::rotation_status> rotate_proxy_key(error_code& ec, diagnostics& diag);
+    /// GETs the state of the latest proxy key rotation.
     KEYOPS_DECL parsed<ni::rotation_status> proxy_key_rotation_status(error_code& ec,
                                                                       diagnostics& diag);
+    /// GETs the current proxy key's details.
     KEYOPS_DECL parsed<ni::key_details> proxy_key_details(error_code& ec, diagnostics& diag);
     /// As wait_for_rotation in wait/wait.hpp.
     KEYOPS_DECL rotation_wait_result wait_for_rotation(const wait_options& opt = {});
@@ -179,6 +222,8 @@ public:
     // --- async: signature void(error_code, parsed<...>) -------------------------------------
     // `diag` and the client must outlive the operation.
 
+    /// As list_jobs, async; a refusal (error::invalid_argument) is posted: it never completes
+    /// inside this call.
     template <class Token>
     auto async_list_jobs(cckm::job_kind kind, cckm::job_query q, diagnostics& diag, Token&& token) {
         return boost::asio::async_initiate<Token, list_signature>(
@@ -187,19 +232,24 @@ public:
             },
             token, kind, std::move(q), &diag);
     }
+    /// As get_job, async. `id` is copied into the operation.
     template <class Token>
     auto async_get_job(cckm::job_kind kind, std::string id, diagnostics& diag, Token&& token) {
         return initiate_job(job_call::get, kind, std::move(id), diag, token);
     }
+    /// As cancel_job, async; a refusal (error::invalid_argument) is posted: it never completes
+    /// inside this call.
     template <class Token>
     auto async_cancel_job(cckm::job_kind kind, std::string id, diagnostics& diag, Token&& token) {
         return initiate_job(job_call::cancel, kind, std::move(id), diag, token);
     }
+    /// As start_job, async: never retried once it may have reached the server.
     template <class Token>
     auto async_start_job(cckm::job_kind kind, std::string json_body, diagnostics& diag,
                          Token&& token) {
         return initiate_job(job_call::start, kind, std::move(json_body), diag, token);
     }
+    /// As proxy_key_rotation_status, async.
     template <class Token>
     auto async_proxy_key_rotation_status(diagnostics& diag, Token&& token) {
         return boost::asio::async_initiate<Token, rotation_signature>(

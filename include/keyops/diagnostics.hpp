@@ -21,11 +21,15 @@ namespace keyops {
 
 /// One entry of a Network Insight error body's `details`.
 struct server_error_detail {
-    std::optional<std::int32_t> code;
-    std::string message;
-    std::vector<std::string> target;
+    std::optional<std::int32_t> code; ///< the detail's `code`; unset when the body has none
+    std::string message;              ///< the detail's `message`
+    std::vector<std::string> target;  ///< the detail's `target`: the fields it is about
 };
 
+/// What went wrong, beyond the error code: where a response body failed to parse, what the server
+/// said, how the call went. Passed by reference next to an error_code, cleared on success, and
+/// carried by keyops::exception. Never holds a secret: values from a body are never copied into
+/// it, only paths, offsets and type names, and the client redacts its auth policy's secrets.
 class diagnostics {
 public:
     // --- where a response body failed to parse ---------------------------------------------
@@ -69,6 +73,7 @@ public:
     /// "503 Service Unavailable; Retry-After 2 s exceeds the deadline".
     std::string last_attempt;
 
+    /// Resets every member to its default (empty, 0, unset).
     void clear() { *this = diagnostics(); }
 
     /// Replaces every occurrence of `secret` in every text (the server's included: a server or
@@ -97,6 +102,7 @@ public:
         }
     }
 
+    /// What redact() puts in place of a secret.
     static constexpr std::string_view redacted = "<redacted>";
 
     /// One line for logs and exception texts, e.g.
@@ -168,10 +174,13 @@ public:
 /// Thrown by the overloads without an error_code; `what()` includes the diagnostics.
 class exception : public boost::system::system_error {
 public:
+    /// Takes the diagnostics and builds the what() text from them (diagnostics::describe).
     exception(const error_code& ec, diagnostics diag)
         : boost::system::system_error(ec), diag_(std::move(diag)), what_(diag_.describe(ec)) {}
 
+    /// The error's message and the diagnostics, on one line (diagnostics::describe).
     const char* what() const noexcept override { return what_.c_str(); }
+    /// The diagnostics of the failed call, as the error_code overload would have filled them.
     const diagnostics& get_diagnostics() const noexcept { return diag_; }
 
 private:

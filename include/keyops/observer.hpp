@@ -31,14 +31,14 @@ using event_duration = std::chrono::steady_clock::duration;
 
 /// A new connection: name resolution and TCP connect (through the proxy's address if any).
 struct connect_event {
-    event_duration elapsed{};
-    error_code ec; ///< empty when connected
+    event_duration elapsed{}; ///< from the start of name resolution to connected (or the failure)
+    error_code ec;            ///< empty when connected
 };
 
 /// The TLS handshake of a new connection, certificate verification included.
 struct tls_event {
-    event_duration elapsed{};
-    error_code ec; ///< empty when the server's certificate was accepted
+    event_duration elapsed{}; ///< the handshake's duration, from its start to its end
+    error_code ec;            ///< empty when the server's certificate was accepted
 };
 
 /// A request about to be sent (an attempt: a retried call sends several).
@@ -51,19 +51,19 @@ struct request_event {
 
 /// The end of an attempt: a response arrived (`status`), or none did (`ec`).
 struct response_event {
-    std::string_view method;
-    std::string_view target;
-    unsigned status = 0;      ///< 0 when no response arrived
-    error_code ec;            ///< the transport's error when no response arrived
-    event_duration elapsed{}; ///< from sending to the end of the response (or the failure)
-    std::uint64_t body_bytes = 0;
-    bool token_request = false;
+    std::string_view method;      ///< e.g. "GET"
+    std::string_view target;      ///< path and query, as in request_event
+    unsigned status = 0;          ///< 0 when no response arrived
+    error_code ec;                ///< the transport's error when no response arrived
+    event_duration elapsed{};     ///< from sending to the end of the response (or the failure)
+    std::uint64_t body_bytes = 0; ///< the body's size as received (decompressed); 0 without one
+    bool token_request = false;   ///< a request for credentials (its body is never shown)
 };
 
 /// The retry policy chose to try again.
 struct retry_event {
-    std::string_view method;
-    std::string_view target;
+    std::string_view method; ///< of the call retried, e.g. "GET"
+    std::string_view target; ///< path and query of the call retried
     unsigned attempt = 1;    ///< the attempt that failed
     unsigned status = 0;     ///< its HTTP status, 0 when no response arrived
     error_code ec;           ///< what the attempt ended with
@@ -99,13 +99,21 @@ struct poll_event {
 class observer {
 public:
     virtual ~observer() = default;
+    /// A new connection was made or failed (a reused one is not reported).
     virtual void on_connect(const connect_event&) {}
+    /// A TLS handshake ended, after on_connect (not called without TLS).
     virtual void on_tls_handshake(const tls_event&) {}
+    /// An attempt is about to be sent, token requests included.
     virtual void on_request(const request_event&) {}
+    /// An attempt ended, with a response or without one.
     virtual void on_response(const response_event&) {}
+    /// The retry policy chose to try a failed attempt again, after the event's delay.
     virtual void on_retry(const retry_event&) {}
+    /// A token request ended, granted or not.
     virtual void on_token_renewal(const renewal_event&) {}
+    /// An exchange moved to the next node of a cluster.
     virtual void on_failover(const failover_event&) {}
+    /// A wait's poll ended (wait/wait.hpp).
     virtual void on_wait_poll(const poll_event&) {}
 };
 

@@ -23,9 +23,12 @@ namespace keyops {
 /// password grant.
 class ciphertrust_auth : public detail::token_auth_base<ciphertrust_auth> {
 public:
+    /// Signs in with `c`: the first request fetches a token with the password grant.
     explicit ciphertrust_auth(ciphertrust_credentials c)
         : creds_(std::move(c)), state_(creds_.renew_margin) {}
 
+    /// After a 401: drops the access token the request carried (not a newer one). True when
+    /// fresh credentials may help, and the client then retries once.
     bool on_unauthorized(const http_request& req) {
         auto it = req.find(boost::beast::http::field::authorization);
         std::string_view used;
@@ -53,6 +56,8 @@ public:
         return !ec;
     }
 
+    /// The answer to begin_release's revocation: the transport's error, or the status of an
+    /// answer that is not 2xx (the server's words in `diag`), or none.
     error_code on_release_response(error_code ec, const http_response& res, diagnostics& diag) {
         const error_code e = detail::release_answer(ec, res, diag, api_service::ciphertrust);
         if (e)
@@ -66,8 +71,11 @@ public:
         return creds_.revoke_on_close && !state_.refresh_token().empty();
     }
 
+    /// The tokens and their times (for tests and diagnostics; the tokens are secrets).
     const ciphertrust_token_state& state() const noexcept { return state_; }
 
+    /// Calls `f` with the password and every token held or revoked last, for the client to
+    /// redact them from diagnostics.
     template <class F>
     void for_each_secret(F&& f) const {
         f(std::string_view(creds_.password));

@@ -13,19 +13,20 @@ namespace keyops {
 
 /// A token obtained elsewhere, sent as it is (static_token, auth/static_token.hpp).
 struct token_credentials {
+    /// How the token is sent on each request.
     enum class scheme {
         bearer,          ///< `Authorization: Bearer <token>` (CipherTrust Manager)
         network_insight, ///< `Authorization: NetworkInsight <token>` (on premises)
         csp              ///< `csp-auth-token: <token>` (Network Insight SaaS)
     };
-    scheme kind = scheme::bearer;
-    std::string token;
+    scheme kind = scheme::bearer; ///< how the token is sent (default: Bearer)
+    std::string token;            ///< the token itself, without the scheme's word
 };
 
 /// CipherTrust Manager (auth/ciphertrust.hpp).
 struct ciphertrust_credentials {
-    std::string username;
-    std::string password;
+    std::string username;         ///< the user of the password grant
+    std::string password;         ///< the user's password; redacted from diagnostics
     std::string domain;           ///< optional
     std::string auth_domain_path; ///< optional
     std::string auth_domain;      ///< optional; the tenant (CipherTrust as a service)
@@ -40,13 +41,15 @@ struct ciphertrust_credentials {
 
 /// Network Insight on premises (auth/network_insight.hpp).
 struct network_insight_credentials {
-    std::string username;
-    std::string password;
+    std::string username; ///< the user signing in
+    std::string password; ///< the user's password; redacted from diagnostics
+    /// The user's domain, the token request's `domain_type`: local users (LOCAL) or LDAP.
     ni::domain_type domain = ni::domain_type::local;
-    std::string domain_value = "local";
+    std::string domain_value = "local"; ///< the domain's `value`: the LDAP domain, or "local"
     /// A VMware Identity Manager token: when set, the token comes from POST /auth/token/vidm
     /// with it, and the user name and password are not used.
     std::string vidm_token;
+    /// Renew this long before the token expires (at most a fifth of the token's life).
     std::chrono::seconds renew_margin{30};
 };
 

@@ -19,6 +19,8 @@
 
 namespace keyops {
 
+/// An auth policy chosen at run time among `First`, `Second` and `More`: it holds one of them and
+/// passes every call of the auth policy concept (auth/concept.hpp) to it.
 template <class First, class Second = static_token, class... More>
 class either_auth {
     template <class P>
@@ -26,7 +28,9 @@ class either_auth {
                                    (std::is_same_v<P, More> || ...);
 
 public:
+    /// Uses `a` (index 0).
     either_auth(First a) : a_(std::in_place_index<0>, std::move(a)) {}
+    /// Uses `b` (index 1).
     either_auth(Second b) : a_(std::in_place_index<1>, std::move(b)) {}
     /// Any of the further policies.
     template <class P, class = std::enable_if_t<!std::is_same_v<P, First> &&
@@ -35,7 +39,9 @@ public:
 
     /// Which one is in use (0: First, 1: Second, 2: the first of More ...).
     std::size_t index() const noexcept { return a_.index(); }
+    /// The First policy, or null when another one is in use.
     First* first() noexcept { return std::get_if<0>(&a_); }
+    /// The Second policy, or null when another one is in use.
     Second* second() noexcept { return std::get_if<1>(&a_); }
     /// The policy of type P, if it is the one in use.
     template <class P>
@@ -43,6 +49,10 @@ public:
         return std::get_if<P>(&a_);
     }
 
+    /// @name The auth policy concept (auth/concept.hpp)
+    /// @{
+
+    /// Each passed to the policy in use.
     bool
     try_authorize(http_request& r,
                   std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) {
@@ -76,6 +86,7 @@ public:
             },
             a_);
     }
+    /// @}
 
     /// True while the policy in use holds something on the server (see needs_release in
     /// policies.hpp); false for policies without that notion.

@@ -24,9 +24,13 @@ namespace keyops {
 /// at most 100).
 class network_insight_auth : public detail::token_auth_base<network_insight_auth> {
 public:
+    /// Signs in with `c`: the first request fetches a token (POST /auth/token, or
+    /// /auth/token/vidm with a vidm_token).
     explicit network_insight_auth(network_insight_credentials c)
         : creds_(std::move(c)), state_(creds_.renew_margin) {}
 
+    /// After a 401: drops the token the request carried (not a newer one); always true: the
+    /// client fetches a token and retries once.
     bool on_unauthorized(const http_request& req) {
         auto it = req.find(boost::beast::http::field::authorization);
         constexpr std::size_t prefix = sizeof("NetworkInsight ") - 1;
@@ -47,15 +51,21 @@ public:
         return !ec;
     }
 
+    /// The answer to begin_release's DELETE: the transport's error, or the status of an answer
+    /// that is not 2xx (the server's words in `diag`), or none.
     error_code on_release_response(error_code ec, const http_response& res, diagnostics& diag) {
         return detail::release_answer(ec, res, diag, api_service::network_insight);
     }
 
+    /// Whether a token is held (fresh or not).
     bool has_token() const noexcept { return !state_.token().empty(); }
     /// A token the server still counts against the user's 100: released on destruction.
     bool needs_release() const noexcept { return has_token(); }
+    /// The token and its times (for tests and diagnostics; the token is a secret).
     const network_insight_token_state& state() const noexcept { return state_; }
 
+    /// Calls `f` with the password, the vIDM token and the token held, for the client to redact
+    /// them from diagnostics.
     template <class F>
     void for_each_secret(F&& f) const {
         f(std::string_view(creds_.password));
@@ -141,8 +151,11 @@ private:
 /// Use it with `network_insight_base = "/ni/api/ni"` on the SaaS host.
 class network_insight_csp_auth : public detail::token_auth_base<network_insight_csp_auth> {
 public:
+    /// Signs in with `c`: the first request exchanges the API token for an access token.
     explicit network_insight_csp_auth(network_insight_csp_credentials c) : creds_(std::move(c)) {}
 
+    /// After a 401: drops the access token the request carried (not a newer one); always true:
+    /// the client renews it and retries once.
     bool on_unauthorized(const http_request& req) {
         auto it = req.find("csp-auth-token");
         const std::string_view used =
@@ -154,12 +167,19 @@ public:
         return true;
     }
 
+    /// Always false: access tokens expire on their own, nothing is released.
     bool begin_release(const request_context&, http_request&) noexcept { return false; }
+    /// Never called (begin_release sends nothing); returns `ec`.
     error_code on_release_response(error_code ec, const http_response&, diagnostics&) { return ec; }
 
+    /// The current access token; empty before the first one is granted and after a 401 dropped it.
     const std::string& access_token() const noexcept { return token_; }
+    /// When the access token is renewed: `renew_margin` (at most a fifth of its life) before it
+    /// expires; CSP's 30 minutes are assumed when the answer gives no `expires_in`.
     std::chrono::system_clock::time_point renew_at() const noexcept { return renew_at_; }
 
+    /// Calls `f` with the API token and the access token, for the client to redact them from
+    /// diagnostics.
     template <class F>
     void for_each_secret(F&& f) const {
         f(std::string_view(creds_.api_token));

@@ -19,6 +19,7 @@ namespace keyops {
 /// No credentials (the simulator's admin routes, or a proxy that adds them).
 class no_auth : public detail::no_fetch {
 public:
+    /// Adds nothing to the request; always true.
     bool try_authorize(http_request&, std::chrono::system_clock::time_point = {}) noexcept {
         return true;
     }
@@ -27,11 +28,15 @@ public:
 /// A token obtained elsewhere, sent as it is on every request.
 class static_token : public detail::no_fetch {
 public:
+    /// How the token is sent: Bearer, NetworkInsight or `csp-auth-token`.
     using scheme = token_credentials::scheme;
 
+    /// Sends `token` as scheme `s` says.
     static_token(scheme s, std::string token) : scheme_(s), token_(std::move(token)) {}
+    /// Sends `c.token` as `c.kind` says.
     explicit static_token(token_credentials c) : scheme_(c.kind), token_(std::move(c.token)) {}
 
+    /// Sets the token's header on `req`; always true (nothing is ever fetched).
     bool try_authorize(http_request& req, std::chrono::system_clock::time_point = {}) {
         namespace http = boost::beast::http;
         switch (scheme_) {
@@ -48,6 +53,7 @@ public:
         return true;
     }
 
+    /// Calls `f` with the token, for the client to redact it from diagnostics.
     template <class F>
     void for_each_secret(F&& f) const {
         f(std::string_view(token_));

@@ -116,9 +116,15 @@ constexpr std::chrono::milliseconds renewal_margin(std::chrono::seconds margin,
 /// CipherTrust Manager tokens: password grant, refresh grant, renewal before expiry.
 class ciphertrust_token_state {
 public:
+    /// The wall clock: token lifetimes are measured in it.
     using clock = std::chrono::system_clock;
+    /// What to do before the next request (next()), or what a refused grant leads to
+    /// (on_refused()): `ready`, the access token is fresh: send the request with it;
+    /// `password_grant`, ask for a token with the user name and password; `refresh_grant`, ask
+    /// for one with the refresh token; `failed`, a password grant was refused: the call fails.
     enum class step { ready, password_grant, refresh_grant, failed };
 
+    /// Renews `margin` before expiry, at most a fifth of the token's life (renewal_margin).
     explicit ciphertrust_token_state(std::chrono::seconds margin = std::chrono::seconds(30))
         : margin_(margin) {}
 
@@ -181,9 +187,13 @@ public:
         expires_at_ = renew_at_ = {};
     }
 
+    /// The access token (a JWT, sent as Bearer); empty when none is held.
     const std::string& access_token() const noexcept { return access_; }
+    /// The refresh token of the last grant that gave one; empty when none is held.
     const std::string& refresh_token() const noexcept { return refresh_; }
+    /// When the access token expires; the clock's epoch before the first token.
     clock::time_point expires_at() const noexcept { return expires_at_; }
+    /// When the access token is renewed: expires_at() minus the renewal margin.
     clock::time_point renew_at() const noexcept { return renew_at_; }
 
 private:
@@ -197,16 +207,24 @@ private:
 /// Network Insight tokens: one grant, an absolute expiry (seconds or milliseconds).
 class network_insight_token_state {
 public:
+    /// The wall clock: token lifetimes are measured in it.
     using clock = std::chrono::system_clock;
+    /// What to do before the next request (next()): `ready`, the token is fresh: send the
+    /// request with it; `create_token`, ask for a token. `failed` is not
+    /// returned by this class.
     enum class step { ready, create_token, failed };
 
+    /// Renews `margin` before expiry, at most a fifth of the token's life (renewal_margin).
     explicit network_insight_token_state(std::chrono::seconds margin = std::chrono::seconds(30))
         : margin_(margin) {}
 
+    /// What to do before the next request: ready while a token is held and not due for renewal.
     step next(clock::time_point now) const {
         return !token_.empty() && now < renew_at_ ? step::ready : step::create_token;
     }
 
+    /// A token was granted. Its lifetime comes from its expiry (seconds or milliseconds since
+    /// the epoch); 60 s when it has none.
     void on_token(const ni::token& t, clock::time_point now) {
         token_.assign(t.token.data(), t.token.size());
         auto expiry = t.expires_at().value_or(now + std::chrono::seconds(60));
@@ -216,6 +234,8 @@ public:
         renew_at_ = expires_at_ - renewal_margin(margin_, life);
     }
 
+    /// A request sent with `used` got 401: forget that token (not a newer one) so that the next
+    /// request asks for one. Always true.
     bool on_unauthorized(std::string_view used) {
         if (used.empty() || used != token_)
             return true;
@@ -226,7 +246,9 @@ public:
     /// The token was released (DELETE) or must not be used any more.
     void forget() noexcept { token_.clear(); }
 
+    /// The token (sent as `NetworkInsight <token>`); empty when none is held.
     const std::string& token() const noexcept { return token_; }
+    /// When the token expires; the clock's epoch before the first token.
     clock::time_point expires_at() const noexcept { return expires_at_; }
 
 private:

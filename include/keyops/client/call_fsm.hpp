@@ -46,8 +46,9 @@ namespace keyops {
 /// The two clocks a call reads: the steady one for deadlines and waits, the wall clock for
 /// token lifetimes.
 struct call_clock {
-    std::chrono::steady_clock::time_point steady;
-    std::chrono::system_clock::time_point wall;
+    std::chrono::steady_clock::time_point steady; ///< for deadlines, pauses and elapsed times
+    std::chrono::system_clock::time_point wall;   ///< for token lifetimes (auth policies)
+    /// Both clocks read now.
     static call_clock now() noexcept {
         return {std::chrono::steady_clock::now(), std::chrono::system_clock::now()};
     }
@@ -56,12 +57,14 @@ struct call_clock {
 /// What a call needs done next. Made by its named factories; each member is meaningful for the
 /// kinds its comment names.
 struct call_action {
+    /// The kinds of action.
     enum class type : unsigned char {
         exchange,  ///< send `*req`, read into `*res`, with `exchange`; resume with the error
         wait,      ///< resume at `until` (or earlier when cancelled)
         wait_auth, ///< resume when another call's token fetch ended (async drivers only)
         done,      ///< finished with `ec`; on success the 2xx answer is in the call's response
     };
+    /// Which action; the members below say with what.
     type kind = type::done;
     http_request* req = nullptr;                   ///< exchange
     http_response* res = nullptr;                  ///< exchange
@@ -71,6 +74,7 @@ struct call_action {
     /// A token fetch has just ended (any kind): drivers wake the calls waiting for it.
     bool fetch_ended = false;
 
+    /// exchange: send `req`, read into `res`, with `opt`.
     static call_action exchange(http_request& req, http_response& res,
                                 const exchange_options& opt) noexcept {
         call_action a;
@@ -80,17 +84,20 @@ struct call_action {
         a.exchange_opt = opt;
         return a;
     }
+    /// wait: resume at `t`.
     static call_action wait_until(std::chrono::steady_clock::time_point t) noexcept {
         call_action a;
         a.kind = type::wait;
         a.until = t;
         return a;
     }
+    /// wait_auth: resume when another call's token fetch ends.
     static call_action wait_auth() noexcept {
         call_action a;
         a.kind = type::wait_auth;
         return a;
     }
+    /// done: the call ended with `ec` (empty on success).
     static call_action done(error_code ec) noexcept {
         call_action a;
         a.kind = type::done;
@@ -134,16 +141,19 @@ inline std::ostream& operator<<(std::ostream& os, const call_action& a) {
 /// The messages of one call; kept by the client from call to call, so that their storage is
 /// reused.
 struct call_buffers {
-    http_request req;
-    std::string target; // the request builder's scratch
-    http_response res;
-    http_request grant_req;
-    http_response grant_res;
+    http_request req;        ///< the call's request, sent again on each attempt
+    std::string target;      ///< the request builder's scratch
+    http_response res;       ///< the answer to the last attempt; on success, the 2xx answer
+    http_request grant_req;  ///< a token request (auth policy's begin_fetch)
+    http_response grant_res; ///< the answer to the token request
 };
 
 /// What one call is.
 struct call_params {
+    /// May the request be sent again once it may have reached the server (the endpoint's
+    /// idempotency)? False: retried only when it never left.
     bool idempotent = true;
+    /// The server the call goes to: how its error answers are read into the diagnostics.
     api_service service = api_service::ciphertrust;
     /// The whole call's limit: token requests, every attempt and every wait between them.
     std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
@@ -179,6 +189,9 @@ inline std::string_view target_text(const http_request& req) noexcept {
 }
 } // namespace detail
 
+/// One call as a sans-io state machine (see the top of this header): credentials, the request,
+/// retries and pauses until a 2xx answer, an error given up on, or the deadline. resume() returns
+/// what to do next, and the driver resumes it with the result and the time.
 template <class Auth, class Retry>
 class call_fsm {
 public:
@@ -236,6 +249,7 @@ public:
         return call_action::done(result_);
     }
 
+    /// Attempts made so far, token requests not counted (as diagnostics::attempts).
     unsigned attempts() const noexcept { return attempts_; }
 
 private:

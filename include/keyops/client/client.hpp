@@ -75,6 +75,11 @@
 
 namespace keyops {
 
+/// Runs an endpoint descriptor to a finished call: builds the request, authorizes it (fetching
+/// a token when needed), sends it through `Transport`, retries as `Retry` decides, and parses the
+/// answer. Sync calls (call) do their I/O on the calling thread; async calls (async_call) take
+/// any completion token. Not thread-safe: use a client from one thread or one strand (see the
+/// top of this header for lifetimes, errors and cancellation).
 template <class Transport, class Auth = no_auth, class Retry = exponential_backoff>
 class client {
     static_assert(detail::is_transport<Transport>::value,
@@ -91,11 +96,14 @@ class client {
                   "keyops/retry/policies.hpp");
 
 public:
+    /// The transport's executor: async calls run through it when their handler has none.
     using executor_type = typename Transport::executor_type;
-    using transport_type = Transport;
-    using auth_type = Auth;
-    using retry_type = Retry;
+    using transport_type = Transport; ///< how requests are sent (beast_transport, fake_transport)
+    using auth_type = Auth;           ///< how requests are authorized (auth/concept.hpp)
+    using retry_type = Retry;         ///< what is retried, after how long (retry/policies.hpp)
 
+    /// Takes the policies and options; nothing is sent until the first call (the first token
+    /// is fetched then).
     explicit client(Transport transport, Auth auth = Auth(), Retry retry = Retry(),
                     client_options opt = {})
         : transport_(std::move(transport)), auth_(std::move(auth)), retry_(std::move(retry)),
@@ -128,11 +136,18 @@ public:
     /// io_context must outlive the client itself.
     ~client() { release_on_destroy(); }
 
+    /// The transport's executor.
     executor_type get_executor() const { return transport_.get_executor(); }
+    /// The transport the client owns (e.g. to read its connection counts, or script a fake).
     Transport& transport() noexcept { return transport_; }
+    /// The auth policy the client owns (e.g. to read its token state in tests).
     Auth& auth() noexcept { return auth_; }
+    /// The retry policy the client owns, shared by all its calls.
     Retry& retry() noexcept { return retry_; }
+    /// What requests are built with: the transport's Host header and the options' base paths
+    /// and headers.
     const request_context& context() const noexcept { return ctx_; }
+    /// The options given.
     const client_options& options() const noexcept { return opt_; }
     /// What this client has done so far (requests, retries, renewals, connects, bytes).
     const client_counters& counters() const noexcept { return counters_; }
@@ -220,6 +235,7 @@ public:
     /// Sync close, on the calling thread; errors (a token that could not be released) are
     /// reported, not thrown. The release takes at most `limit` (default: the call timeout).
     void close(error_code& ec, diagnostics& diag) { close(ec, diag, opt_.call_timeout); }
+    /// As close(error_code&, diagnostics&), the release taking at most `limit`.
     void close(error_code& ec, diagnostics& diag, std::chrono::milliseconds limit) {
         diag.clear();
         ec = detail::release(transport_, auth_, ctx_, diag,

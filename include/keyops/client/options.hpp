@@ -33,12 +33,17 @@ struct has_string_id<R, std::void_t<decltype(std::string_view(std::declval<const
     : std::true_type {};
 } // namespace detail
 
+/// The settings of a keyops::client (and any_client_config::client): the APIs' base paths, the
+/// headers it sends, its time limits, the parse limits and the observer. Plain data.
 struct client_options {
+    /// Base path of CipherTrust Manager's API on the server (request_context::ciphertrust_base).
     std::string ciphertrust_base = "/api";
+    /// Base path of Network Insight's API: `/api/ni` on premises, `/ni/api/ni` on SaaS.
     std::string network_insight_base = "/api/ni";
     /// VMware Cloud Services' token exchange (Network Insight SaaS): `https://host[:port]` of
     /// another host (the transport connects there for it), or a path on the server itself.
     std::string csp_base = "https://console.cloud.vmware.com";
+    /// The User-Agent header of every request.
     std::string user_agent = "keyops/" KEYOPS_VERSION_STRING;
     /// Accept-Encoding sent; the transport decodes gzip and deflate. Empty sends none.
     std::string accept_encoding = "gzip, deflate";
@@ -53,6 +58,7 @@ struct client_options {
     /// 404 is asked again after a short pause instead of failing: another node may not have
     /// the job yet. 0 turns this off.
     std::chrono::milliseconds read_after_write_grace{2000};
+    /// Limits of the JSON parse of answers (body size, nesting depth).
     parse_options parse;
     /// Told of connects, handshakes, requests, responses, retries, token requests and (through
     /// the waits) polls; null for none. Must outlive the client. See observer.hpp.

@@ -41,6 +41,7 @@ struct request_context {
     /// another host, `https://host[:port]`, which makes the request's target absolute (the
     /// transport then connects there; see beast_transport), or a path on the server itself.
     std::string csp_base = "https://console.cloud.vmware.com";
+    /// The User-Agent header of every request.
     std::string user_agent = "keyops/" KEYOPS_VERSION_STRING;
     /// Accept-Encoding; empty to send none. The transport must decode what it asks for.
     std::string accept_encoding = "gzip, deflate";

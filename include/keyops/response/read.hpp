@@ -32,10 +32,14 @@ namespace keyops {
 template <class E>
 using call_result = parsed<typename E::response>;
 
+/// The result of an endpoint whose answer has no body to read (a DELETE, for one): no storage,
+/// nothing parsed, and copyable.
 template <>
 class parsed<empty_response> {
 public:
+    /// The empty value, for code written for any parsed<T>.
     const empty_response& value() const noexcept { return value_; }
+    /// Always empty: nothing is parsed.
     field_problems problems() const noexcept { return {}; }
 
 private:
@@ -184,8 +188,8 @@ inline void fill_server_error(diagnostics& diag, api_service service, unsigned s
 /// What an HTTP stack received, in the terms read_response() needs. The body is the decoded
 /// entity (after any Content-Encoding was undone).
 struct received_response {
-    unsigned status = 0;
-    std::string body;
+    unsigned status = 0; ///< the HTTP status, e.g. 200
+    std::string body;    ///< the decoded body; empty when there was none
     /// The Retry-After header's value, if the response had one.
     std::string_view retry_after;
 };

@@ -42,8 +42,11 @@ struct attempt_outcome {
     bool throttled = false;
 };
 
+/// A retry policy's answer to a failed attempt (on_failure): whether to try again, and when.
 struct retry_decision {
-    bool retry = false;
+    bool retry = false; ///< true: send the request again after `delay`; false: give up
+    /// The pause before the next attempt (the client waits on a timer); when giving up, the
+    /// pause that was refused, if any (e.g. one that would pass the deadline).
     std::chrono::milliseconds delay{0};
     /// Why not, when retry is false (or what the delay is based on): for diagnostics.
     std::string reason;
@@ -107,10 +110,12 @@ inline const char* retry_refusal(const attempt_outcome& o) {
 /// Never retries.
 class no_retry {
 public:
+    /// Always gives up ("retries are disabled").
     retry_decision on_failure(unsigned, const attempt_outcome&,
                               std::chrono::steady_clock::duration) {
         return {false, {}, "retries are disabled", {}};
     }
+    /// Does nothing.
     void on_success() noexcept {}
 };
 
@@ -119,15 +124,20 @@ public:
 /// bucket is empty instead of multiplying the load.
 class retry_budget {
 public:
+    /// A full bucket of `capacity` tokens; each success puts back `refill_per_success`, up to
+    /// `capacity`.
     explicit retry_budget(double capacity = 10, double refill_per_success = 0.1) noexcept
         : capacity_(capacity), tokens_(capacity), refill_(refill_per_success) {}
+    /// Takes one token for a retry: false, and nothing taken, when less than one is left.
     bool try_take() noexcept {
         if (tokens_ < 1)
             return false;
         tokens_ -= 1;
         return true;
     }
+    /// A call succeeded: puts back the refill, up to the capacity.
     void on_success() noexcept { tokens_ = std::min(capacity_, tokens_ + refill_); }
+    /// The tokens left (a fraction between whole ones is kept).
     double tokens() const noexcept { return tokens_; }
 
 private:
@@ -136,17 +146,20 @@ private:
     double refill_;
 };
 
+/// The settings of exponential_backoff (any_client_config::retry): delays, attempts, the budget.
 struct backoff_options {
+    /// The first retry's upper bound of its random delay (the n-th: this times
+    /// `multiplier`^(n-1), up to `max_delay`).
     std::chrono::milliseconds initial_delay{200};
-    std::chrono::milliseconds max_delay{10000};
-    double multiplier = 2.0;
+    std::chrono::milliseconds max_delay{10000}; ///< the most a computed delay's bound may grow to
+    double multiplier = 2.0; ///< the growth of the delay's bound from one retry to the next
     /// Attempts in all, the first included.
     unsigned max_attempts = 5;
     /// Server-chosen delays (Retry-After) longer than this are cut to it.
     std::chrono::milliseconds max_retry_after{60000};
     /// Retry budget: size of the bucket and the refill per successful call.
     double budget_capacity = 10;
-    double budget_refill_per_success = 0.1;
+    double budget_refill_per_success = 0.1; ///< tokens put back per successful call
 };
 
 /// Exponential backoff with full jitter: the n-th retry waits a uniformly random time in
@@ -154,10 +167,14 @@ struct backoff_options {
 /// which wins (capped). Not thread-safe: one per client, used from the client's executor.
 class exponential_backoff {
 public:
+    /// `seed` seeds the jitter's random numbers: a fixed one makes the delays repeatable (tests).
     explicit exponential_backoff(backoff_options opt = {},
                                  std::uint64_t seed = std::random_device{}())
         : opt_(opt), budget_(opt.budget_capacity, opt.budget_refill_per_success), rng_(seed) {}
 
+    /// Gives up when the outcome is not retried (retry_refusal), after max_attempts, when the
+    /// delay would reach `time_left` (error::deadline_exceeded) or when the budget is empty
+    /// (error::retry_budget_exhausted); otherwise retries after the delay, taking a budget token.
     retry_decision on_failure(unsigned attempts_made, const attempt_outcome& o,
                               std::chrono::steady_clock::duration time_left) {
         if (const char* why = retry_refusal(o))
@@ -189,8 +206,11 @@ public:
         return {true, delay, basis, {}};
     }
 
+    /// A call succeeded: refills the budget.
     void on_success() noexcept { budget_.on_success(); }
+    /// The retry budget, shared by every call of the client.
     const retry_budget& budget() const noexcept { return budget_; }
+    /// The options given.
     const backoff_options& options() const noexcept { return opt_; }
 
 private:

@@ -65,8 +65,13 @@
 
 namespace keyops {
 
+/// The real transport: HTTP/1.1 over TCP or TLS with Beast, kept-alive connections, an optional
+/// HTTP proxy, gzip/deflate decoding, failover between a cluster's nodes. Not thread-safe: use it
+/// from one thread or one strand (the executor rules at the top of this header). It must outlive
+/// its pending exchanges.
 class beast_transport {
 public:
+    /// The executor the transport was made with; operations run through their handler's.
     using executor_type = boost::asio::any_io_executor;
     /// Exchanges replace the response's fields, keeping those that come again unchanged.
     static constexpr bool replaces_response_fields = true;
@@ -91,7 +96,10 @@ public:
     /// Moving is allowed only while no exchange is pending.
     beast_transport(beast_transport&&) = default;
 
+    /// The executor the transport was made with.
     executor_type get_executor() const noexcept { return ex_; }
+    /// The options given, with IPv6 brackets taken off the hosts and `proxy` set to what the
+    /// environment chose when it was not given.
     const transport_options& options() const noexcept { return opt_; }
     /// The Host header of the first node (each request names its own node when there are
     /// several).
@@ -119,12 +127,14 @@ public:
             n += nd->cfg->opened;
         return n;
     }
-    /// The cluster's nodes (one without other_nodes), and the one exchanges go to now.
+    /// How many nodes the cluster has: 1 + transport_options::other_nodes.size().
     std::size_t node_count() const noexcept { return nodes_.size(); }
+    /// The index of the node exchanges go to now (0: `host`); it changes on a failover.
     std::size_t current_node() const noexcept { return current_; }
     /// `host:port` of node `i`.
     const std::string& node_name(std::size_t i) const noexcept { return nodes_[i].name; }
 
+    /// Drops the idle connections; pending exchanges keep theirs until they finish.
     void close() noexcept {
         for (auto& nd : nodes_)
             nd.pool->clear();
@@ -160,6 +170,9 @@ public:
         }
     }
 
+    /// One exchange, async: signature void(error_code). `req`, `res` and the transport must
+    /// outlive it; `opt` is copied. Terminal cancellation ends it with operation_aborted; partial
+    /// and total cancellation are ignored.
     template <class Token>
     auto async_exchange(http_request& req, http_response& res, const exchange_options& opt,
                         Token&& token) {

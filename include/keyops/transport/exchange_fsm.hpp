@@ -71,8 +71,8 @@ struct exchange_limits {
     std::chrono::milliseconds connect_timeout{10000}; ///< resolve, TCP, proxy and TLS setup
     std::chrono::milliseconds request_timeout{30000}; ///< writing the request, reading the answer
     std::size_t max_body_size = 16 * 1024 * 1024;     ///< after decoding
-    std::size_t max_header_size = 64 * 1024;
-    bool tls = false;
+    std::size_t max_header_size = 64 * 1024;          ///< the status line and headers
+    bool tls = false; ///< the connection is TLS: a new one is handshaken before the request
     /// Non-empty: the connection goes through an HTTP proxy, asked with `CONNECT <authority>`.
     std::string connect_authority;
 };
@@ -119,7 +119,7 @@ inline std::ostream& operator<<(std::ostream& os, exchange_step s) {
 
 /// The next thing an exchange needs done. Made by its named factories.
 struct exchange_action {
-    exchange_step step = exchange_step::done;
+    exchange_step step = exchange_step::done; ///< what to do; the members below say with what
     /// The step must finish by then; past it, resume with error::timeout.
     std::chrono::steady_clock::time_point deadline{};
     boost::asio::const_buffer out{};  ///< proxy_write, write: all of it
@@ -145,6 +145,7 @@ struct exchange_action {
         BOOST_ASSERT(s == exchange_step::proxy_read || s == exchange_step::read);
         return {s, deadline, {}, in, {}};
     }
+    /// done: the exchange ended with `ec` (empty on success).
     static exchange_action done(error_code ec) noexcept {
         return {exchange_step::done, {}, {}, {}, ec};
     }
@@ -192,8 +193,12 @@ private:
     detail::inflater inflate;
 };
 
+/// One HTTP/1.1 exchange as a sans-io state machine (see the top of this header): each resume()
+/// returns the next thing to do, and the driver resumes it with the result. It holds no socket,
+/// timer or executor; one machine serves one exchange.
 class exchange_fsm {
 public:
+    /// Deadlines and the `now` of resume(): the steady clock's.
     using time_point = std::chrono::steady_clock::time_point;
 
     /// `req`, `res`, `conn` and `lim` must outlive the machine.

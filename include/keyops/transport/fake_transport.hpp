@@ -41,12 +41,17 @@
 
 namespace keyops {
 
+/// A scripted transport for tests: each exchange records the request (requests()) and plays the
+/// next step of the script (push()) through the same exchange machine and drivers as
+/// beast_transport. Thread-safety and lifetime as for beast_transport.
 class fake_transport {
 public:
+    /// The executor the fake was made with: async exchanges post their steps on it.
     using executor_type = boost::asio::any_io_executor;
     /// Exchanges replace the response's fields, keeping those that come again unchanged.
     static constexpr bool replaces_response_fields = true;
 
+    /// One scripted exchange: what the server sends, how it is read, how it ends, and when.
     struct step {
         /// Bytes the server sends: status line, headers, body. May be partial.
         std::string raw_response;
@@ -59,13 +64,19 @@ public:
         std::chrono::milliseconds delay{0};
     };
 
+    /// An empty script; `host` is what host_header() returns.
     explicit fake_transport(executor_type ex, std::string host = "fake.invalid")
         : ex_(std::move(ex)), host_(std::move(host)) {}
 
+    /// The executor the fake was made with.
     executor_type get_executor() const noexcept { return ex_; }
+    /// The Host header clients put on their requests: the `host` given.
     std::string host_header() const { return host_; }
+    /// Only counts the call (close_calls()); the script and the requests are kept.
     void close() noexcept { ++closed_; }
 
+    /// Appends a step to the script; each exchange plays the next one, in order. An exchange
+    /// with no step left fails with boost::asio::error::not_found, as its name resolution.
     void push(step s) { steps_.push_back(std::move(s)); }
 
     /// A complete response with Content-Length and the given extra header lines.
@@ -86,16 +97,23 @@ public:
 
     /// Every request received so far, in order.
     const std::vector<http_request>& requests() const noexcept { return requests_; }
+    /// Steps pushed and not yet played.
     std::size_t pending_steps() const noexcept { return steps_.size(); }
+    /// How many times close() was called.
     std::size_t close_calls() const noexcept { return closed_; }
+    /// The body limit of the exchanges started after it is set, in bytes after decoding, as
+    /// transport_options::max_body_size: a larger body fails with error::body_too_large.
     std::size_t max_body_size = 16 * 1024 * 1024;
 
+    /// One exchange on the calling thread, playing the next step (sleeping through its delay).
     error_code exchange(http_request& req, http_response& res, const exchange_options& opt) {
         auto c = next(req);
         exchange_fsm fsm(limits_, req, res, opt, c->state());
         return detail::run_exchange(*c, fsm, opt.diag);
     }
 
+    /// One exchange, async: signature void(error_code). Takes the next step and records the
+    /// request at once; `req`, `res` and the fake must outlive the operation.
     template <class Token>
     auto async_exchange(http_request& req, http_response& res, const exchange_options& opt,
                         Token&& token) {
@@ -115,26 +133,40 @@ public:
     /// One scripted connection: what the drivers run the exchange machine over.
     class connection {
     public:
+        /// The steady clock's: the deadlines the drivers pass.
         using time_point = std::chrono::steady_clock::time_point;
 
+        /// A connection that plays `s`. `scripted` is false when the script had run out: the
+        /// exchange then fails resolving.
         connection(executor_type ex, step s, bool scripted)
             : ex_(std::move(ex)), step_(std::move(s)), scripted_(scripted) {}
 
+        /// What the exchange machine keeps of this connection.
         connection_state& state() noexcept { return state_; }
-        void reset() { state_.reset(); } // a fresh connection plays the same step again
+        /// A fresh connection: it plays the same step again.
+        void reset() { state_.reset(); }
 
+        /// Fails with boost::asio::error::not_found when the script had run out (an exchange
+        /// the test did not expect); succeeds otherwise.
         void resolve(time_point, error_code& ec) {
             // The script ran out: the test did not expect this exchange.
             ec = scripted_ ? error_code() : error_code(boost::asio::error::not_found);
         }
+        /// Fails with the step's error when the step has no bytes (push_error()); succeeds
+        /// otherwise.
         void connect(time_point, error_code& ec) {
             ec = step_.raw_response.empty() ? step_.error : error_code();
         }
+        /// Always succeeds: no TLS is played.
         void handshake(time_point, diagnostics*, error_code& ec) { ec = {}; }
+        /// Takes all of `b` at once; the bytes are dropped (the request is recorded as a whole).
         std::size_t write(bool, boost::asio::const_buffer b, time_point, error_code& ec) {
             ec = {};
             return b.size();
         }
+        /// The next bytes of the step's response, at most `chunk` at a time. The first read
+        /// sleeps through the step's delay, and fails with error::timeout if `deadline` passes
+        /// meanwhile. Past the last byte: the step's error, or boost::asio::error::eof.
         std::size_t read_some(bool, boost::asio::mutable_buffer b, time_point deadline,
                               error_code& ec) {
             if (!waited_) {
@@ -155,28 +187,35 @@ public:
             return feed(b, ec);
         }
 
+        /// Ignored: nothing is resolved.
         void set_endpoints(boost::asio::ip::tcp::resolver::results_type) {}
 
+        /// As resolve(), completing through a post on the executor.
         template <class Handler>
         void async_resolve(time_point t, Handler&& h) {
             error_code ec;
             resolve(t, ec);
             post(std::forward<Handler>(h), ec);
         }
+        /// As connect(), completing through a post on the executor.
         template <class Handler>
         void async_connect(time_point t, Handler&& h) {
             error_code ec;
             connect(t, ec);
             post(std::forward<Handler>(h), ec);
         }
+        /// As handshake(), completing through a post on the executor.
         template <class Handler>
         void async_handshake(time_point, diagnostics*, Handler&& h) {
             post(std::forward<Handler>(h), error_code());
         }
+        /// As write(), completing through a post on the executor.
         template <class Handler>
         void async_write(bool, boost::asio::const_buffer b, time_point, Handler&& h) {
             post(std::forward<Handler>(h), error_code(), b.size());
         }
+        /// As read_some(), completing through a post on the executor; the step's delay is waited
+        /// on a timer, whose end async_error() turns into a read of nothing or error::timeout.
         template <class Handler>
         void async_read_some(bool, boost::asio::mutable_buffer b, time_point deadline,
                              Handler&& h) {
@@ -196,8 +235,9 @@ public:
             post(std::forward<Handler>(h), ec, n);
         }
 
-        // After a delay, the timer's end is a read of nothing, or error::timeout past the
-        // deadline; a cancelled wait is operation_aborted.
+        /// The error of an async step as the drivers must see it: after a delay, the timer's end
+        /// is a read of nothing, or error::timeout past the deadline; a cancelled wait is
+        /// operation_aborted.
         error_code async_error(error_code ec) {
             if (delayed_) {
                 delayed_ = false;
@@ -206,6 +246,7 @@ public:
             }
             return ec;
         }
+        /// The async exchange has ended: drops the delay's timer.
         void end_async() { timer_.reset(); }
 
     private:

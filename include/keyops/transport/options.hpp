@@ -28,12 +28,13 @@ enum class log_level { debug, info, warning };
 /// Receives the transport's and client's log lines. Never called with a secret.
 using log_function = std::function<void(log_level, std::string_view)>;
 
+/// What the transport trusts and verifies on a TLS connection (transport_options::tls).
 struct tls_options {
     /// Extra trust anchors: a PEM file, and/or a directory of hashed certificates. The system
     /// store is used too unless `use_system_store` is false.
     std::string ca_file;
-    std::string ca_directory;
-    bool use_system_store = true;
+    std::string ca_directory;     ///< a directory of hashed certificates (c_rehash); empty: none
+    bool use_system_store = true; ///< also trust the system's store (default: yes)
     /// Skips certificate and host-name verification. Only for throwaway test setups: the
     /// transport logs a warning each time it connects this way.
     bool insecure_skip_verify = false;
@@ -45,22 +46,26 @@ struct tls_options {
     std::shared_ptr<boost::asio::ssl::context> context;
 };
 
+/// An HTTP proxy, reached with CONNECT (transport_options::proxy).
 struct proxy_options {
-    std::string host;
-    unsigned short port = 3128;
+    std::string host;           ///< the proxy's host name or IP literal
+    unsigned short port = 3128; ///< the proxy's port
 };
 
 /// One node of a cluster: a host name or IP literal and its port (same scheme as the first).
 struct node_address {
-    std::string host;
-    unsigned short port = 443;
+    std::string host;          ///< host name or IP literal
+    unsigned short port = 443; ///< the node's port
 };
 
+/// Where the Beast transport connects and how: the server (and its cluster's other nodes),
+/// time-outs, size limits, TLS trust, the proxy, logging. parse_server_url() fills host, port and
+/// use_tls.
 struct transport_options {
     /// Server host name or IP literal (IPv6 with or without brackets).
     std::string host;
-    unsigned short port = 443;
-    bool use_tls = true;
+    unsigned short port = 443; ///< the server's port
+    bool use_tls = true;       ///< HTTPS (true, the default) or plain HTTP
     /// Further nodes of the same cluster (CipherTrust Manager), after `host`: an exchange that
     /// cannot reach its node (name resolution, connect, proxy or time-out, before any byte of the
     /// request was written) or is answered 503 is sent to the next node at once; the node that
@@ -73,20 +78,20 @@ struct transport_options {
     std::chrono::milliseconds connect_timeout{10000}; ///< resolve, TCP, proxy and TLS setup
     std::chrono::milliseconds request_timeout{30000}; ///< writing the request, reading the response
     std::size_t max_body_size = 16 * 1024 * 1024;     ///< after decompression
-    std::size_t max_header_size = 64 * 1024;
+    std::size_t max_header_size = 64 * 1024;          ///< a response's status line and headers
     /// Kept-alive connections held for reuse; concurrent calls open more, up to no limit.
     std::size_t max_idle_connections = 4;
 
-    tls_options tls;
+    tls_options tls; ///< trust anchors and verification, used when `use_tls`
     /// An HTTP proxy reached with CONNECT. When empty and `proxy_from_environment` is true,
     /// HTTPS_PROXY / HTTP_PROXY and NO_PROXY decide, read once, when the transport is
     /// constructed. A proxy that answers CONNECT with anything but 2xx fails the exchange with
     /// error::proxy_refused; the diagnostics then give its status, and the retry policies do not
     /// retry a refusal with a status that is not retried (403, 407).
     std::optional<proxy_options> proxy;
-    bool proxy_from_environment = true;
+    bool proxy_from_environment = true; ///< without `proxy`: environment_proxy() decides
 
-    log_function log;
+    log_function log; ///< receives log lines, e.g. the warning of insecure_skip_verify; empty: none
 };
 
 namespace detail {

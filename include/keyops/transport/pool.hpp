@@ -21,9 +21,14 @@
 
 namespace keyops {
 
+/// The kept-alive connections of one transport: an exchange takes an idle one or opens a new one,
+/// and gives it back when it may be kept alive. Not thread-safe: used from the thread or strand
+/// the transport's exchanges run on.
 template <class Connection>
 class connection_pool {
 public:
+    /// Keeps at most `max_idle` idle connections (transport_options::max_idle_connections);
+    /// connections given back beyond that are closed.
     explicit connection_pool(std::size_t max_idle = 4) : max_idle_(max_idle) {}
 
     /// An idle connection still usable, or null.
@@ -49,7 +54,9 @@ public:
         idle_.push_back(std::move(c));
     }
 
+    /// Drops (closes) every idle connection.
     void clear() noexcept { idle_.clear(); }
+    /// How many idle connections are held.
     std::size_t idle() const noexcept { return idle_.size(); }
 
 private:
