@@ -18,12 +18,16 @@ namespace ctm {
 
 /// CipherTrust Manager `POST /api/v1/auth/tokens` response.
 struct token {
+    /// The access token, a JWT: requests carry it as `Authorization: Bearer <jwt>`. A secret.
     std::string_view jwt;
     std::optional<std::int64_t> duration; ///< access token lifetime in seconds
     std::string_view token_type;          ///< "Bearer"
+    /// The refresh token, which the refresh grant trades for a new jwt. A secret.
     std::string_view refresh_token;
+    /// The server's id of the refresh token: `DELETE /api/v1/auth/tokens/{id}` revokes it.
     std::string_view refresh_token_id;
-    std::string_view client_id;
+    std::string_view client_id; ///< the id of the client the tokens were issued to
+    /// The refresh token's lifetime in seconds, as the server sent it.
     std::optional<std::int64_t> refresh_token_expires_in;
 };
 
@@ -33,7 +37,7 @@ namespace ni {
 
 /// Network Insight `POST /api/ni/auth/token` response.
 struct token {
-    std::string_view token;
+    std::string_view token; ///< the access token for later requests. A secret.
     /// Epoch time of expiry, documented in seconds but sent in milliseconds; see expires_at().
     std::optional<std::int64_t> expiry;
 
@@ -56,9 +60,11 @@ struct token {
 } // namespace ni
 } // namespace keyops
 
+/// How ctm::token is read from JSON: its members and the server's names for them.
 template <>
 struct keyops::json_schema<keyops::ctm::token> {
-    using T = ctm::token;
+    using T = ctm::token; ///< the type this schema reads
+    /// The members read, in the order the server writes them (see parse/schema.hpp).
     static constexpr field_entry fields[] = {
         field<&T::jwt>("jwt"),
         field<&T::duration>("duration"),
@@ -70,9 +76,11 @@ struct keyops::json_schema<keyops::ctm::token> {
     };
 };
 
+/// How ni::token is read from JSON: its members and the server's names for them.
 template <>
 struct keyops::json_schema<keyops::ni::token> {
-    using T = ni::token;
+    using T = ni::token; ///< the type this schema reads
+    /// The members read, in the order the server writes them (see parse/schema.hpp).
     static constexpr field_entry fields[] = {
         field<&T::token>("token"),
         field<&T::expiry>("expiry"),

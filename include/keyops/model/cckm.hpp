@@ -20,38 +20,53 @@ namespace keyops::cckm {
 
 /// A synchronization, refresh or update-all-versions job, as GET, start and cancel return it.
 struct job {
-    std::string_view id;
-    std::string_view uri; ///< e.g. `kylo:kylo:cckm:synchronize:<id>`
-    std::string_view account;
-    std::string_view application;
+    std::string_view id;          ///< the job's id: the `{id}` of its GET and cancel paths
+    std::string_view uri;         ///< e.g. `kylo:kylo:cckm:synchronize:<id>`
+    std::string_view account;     ///< the owning account, e.g. `kylo:kylo:admin:accounts:kylo`
+    std::string_view application; ///< e.g. `ncryptify:gemalto:admin:apps:kylo`
     std::string_view dev_account; ///< `devAccount`
     timestamp created_at;         ///< `createdAt`
     timestamp updated_at;         ///< `updatedAt`
     timestamp completed_at;       ///< `completed_at`: only once the job is done
+    /// `overall_status`: `in_progress`, `completed` or `failed` (see done()), the word as sent.
     job_status overall_status;
     /// Usually resource name -> text, but values may be any JSON (update-all-versions jobs hold
     /// `"completed": ["2","1"]`). `detailed_status.string(name)` reads a text value.
     json_object_view detailed_status;
-    std::string_view cloud;
+    std::string_view cloud; ///< the cloud as the server names it, e.g. `AzureCloud`, `oci`, `dsm`
     /// True once a cancel was asked for; a cancelled job ends `completed` with abort set.
     bool abort = false;
     std::string_view sync_item; ///< Azure certificates and secrets jobs
 
-    // The resource list, named per cloud. resources() answers whichever is present.
+    /// @name The resource list, named per cloud
+    /// @{
+
+    /// The resources the job works on, under a member name that depends on the cloud: `kms`
+    /// (AWS), `key_vaults` (Azure; some OCI jobs), `key_rings` (Google), `vaults` (OCI),
+    /// `domains` (DSM, external CipherTrust Manager), `organizations` (Salesforce), `groups`
+    /// (SAP). Empty when absent; resources() answers the one present.
     string_list key_vaults;
     string_list vaults;
     string_list key_rings;
     string_list kms;
     string_list domains;
     string_list organizations;
-    string_list groups; ///< SAP
-    string_list regions;
+    string_list groups;
+    /// @}
 
-    // Google update-all-versions jobs.
-    std::string_view job_id;
-    std::string_view key_id;
-    std::optional<std::uint64_t> version_count;
+    string_list regions; ///< AWS: the regions the job covers
+
+    /// @name Google update-all-versions jobs
+    /// Empty for every other kind of job.
+    /// @{
+
+    std::string_view job_id;                    ///< `job_id`, which these jobs send beside `id`
+    std::string_view key_id;                    ///< the key whose versions the job updates
+    std::optional<std::uint64_t> version_count; ///< the number of versions the job updates
+    /// What the job does to each version: `enable`, `disable`, `schedule_destroy` or
+    /// `cancel_destroy`.
     std::string_view operation;
+    /// @}
 
     /// The first non-empty resource list of the job.
     string_list resources() const noexcept {
@@ -68,10 +83,10 @@ struct job {
 
 /// One page of a job list.
 struct job_list {
-    std::optional<std::uint64_t> skip;
-    std::optional<std::uint64_t> limit;
-    std::optional<std::uint64_t> total;
-    std::vector<job> resources;
+    std::optional<std::uint64_t> skip;  ///< the offset of the page's first job in the list
+    std::optional<std::uint64_t> limit; ///< the page size the server applied
+    std::optional<std::uint64_t> total; ///< the number of jobs in the whole list
+    std::vector<job> resources;         ///< the jobs of the page
 };
 
 /// The paging rule: the offset of the page after `page`, which was read from offset `skip`, or
@@ -87,11 +102,11 @@ inline std::optional<std::uint64_t> next_page_skip(const job_list& page,
 /// but every other member is skipped without being looked at, which makes a large list cheaper
 /// to read. The members mean what they mean in `job`.
 struct job_brief {
-    std::string_view id;
-    job_status overall_status;
+    std::string_view id;       ///< job::id
+    job_status overall_status; ///< job::overall_status
     /// True once a cancel was asked for.
     bool abort = false;
-    json_object_view detailed_status;
+    json_object_view detailed_status; ///< job::detailed_status
 
     /// Done: completed (possibly aborted) or failed. Unknown words are not terminal.
     bool done() const noexcept { return is_terminal(overall_status.state); }
@@ -99,10 +114,10 @@ struct job_brief {
 
 /// One page of a job list, with the fields of job_brief for each job.
 struct job_brief_list {
-    std::optional<std::uint64_t> skip;
-    std::optional<std::uint64_t> limit;
-    std::optional<std::uint64_t> total;
-    std::vector<job_brief> resources;
+    std::optional<std::uint64_t> skip;  ///< the offset of the page's first job in the list
+    std::optional<std::uint64_t> limit; ///< the page size the server applied
+    std::optional<std::uint64_t> total; ///< the number of jobs in the whole list
+    std::vector<job_brief> resources;   ///< the jobs of the page
 };
 
 /// The paging rule of next_page_skip(const job_list&, ...) for a page read through the mask.
@@ -113,17 +128,19 @@ inline std::optional<std::uint64_t> next_page_skip(const job_brief_list& page,
 
 /// The body of a CCKM error response, e.g. `{"code":16,"codeDesc":"NCERRResourceNotFound: ..."}`.
 struct error_body {
-    std::optional<std::int32_t> code;
-    std::string_view code_desc; ///< `codeDesc`
-    std::string_view message;
-    std::string_view request_id; ///< `requestID`
+    std::optional<std::int32_t> code; ///< e.g. 16 (NCERRResourceNotFound)
+    std::string_view code_desc;       ///< `codeDesc`
+    std::string_view message;         ///< a further text, which some errors carry
+    std::string_view request_id;      ///< `requestID`
 };
 
 } // namespace keyops::cckm
 
+/// How cckm::job is read from JSON: its members and the server's names for them.
 template <>
 struct keyops::json_schema<keyops::cckm::job> {
-    using T = cckm::job;
+    using T = cckm::job; ///< the type this schema reads
+    /// The members read, in the order the server writes them (see parse/schema.hpp).
     static constexpr field_entry fields[] = {
         field<&T::id>("id"),
         field<&T::uri>("uri"),
@@ -153,9 +170,11 @@ struct keyops::json_schema<keyops::cckm::job> {
     };
 };
 
+/// How cckm::job_list is read from JSON: its members and the server's names for them.
 template <>
 struct keyops::json_schema<keyops::cckm::job_list> {
-    using T = cckm::job_list;
+    using T = cckm::job_list; ///< the type this schema reads
+    /// The members read, in the order the server writes them (see parse/schema.hpp).
     static constexpr field_entry fields[] = {
         field<&T::skip>("skip"),
         field<&T::limit>("limit"),
@@ -164,11 +183,13 @@ struct keyops::json_schema<keyops::cckm::job_list> {
     };
 };
 
-// Every member of json_schema<cckm::job>, in the same order (the server's), the unread ones
-// too: each key is then recognised by its position, and the values nobody reads are skipped.
+/// How cckm::job_brief is read from JSON: every member of json_schema<cckm::job>, in the same
+/// order (the server's), the unread ones too: each key is then recognised by its position, and
+/// the values nobody reads are skipped.
 template <>
 struct keyops::json_schema<keyops::cckm::job_brief> {
-    using T = cckm::job_brief;
+    using T = cckm::job_brief; ///< the type this schema reads
+    /// The members read, in the order the server writes them (see parse/schema.hpp).
     static constexpr field_entry fields[] = {
         field<&T::id>("id"),
         unread("uri"),
@@ -198,9 +219,11 @@ struct keyops::json_schema<keyops::cckm::job_brief> {
     };
 };
 
+/// How cckm::job_brief_list is read from JSON: its members and the server's names for them.
 template <>
 struct keyops::json_schema<keyops::cckm::job_brief_list> {
-    using T = cckm::job_brief_list;
+    using T = cckm::job_brief_list; ///< the type this schema reads
+    /// The members read, in the order the server writes them (see parse/schema.hpp).
     static constexpr field_entry fields[] = {
         field<&T::skip>("skip"),
         field<&T::limit>("limit"),
@@ -209,9 +232,11 @@ struct keyops::json_schema<keyops::cckm::job_brief_list> {
     };
 };
 
+/// How cckm::error_body is read from JSON: its members and the server's names for them.
 template <>
 struct keyops::json_schema<keyops::cckm::error_body> {
-    using T = cckm::error_body;
+    using T = cckm::error_body; ///< the type this schema reads
+    /// The members read, in the order the server writes them (see parse/schema.hpp).
     static constexpr field_entry fields[] = {
         field<&T::code>("code"),
         field<&T::code_desc>("codeDesc"),

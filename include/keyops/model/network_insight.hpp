@@ -17,13 +17,15 @@ namespace keyops::ni {
 /// `ProxyKeyRotationStatus`: answer of rotate and of rotation status.
 struct rotation_status {
     std::optional<std::int32_t> customer_id; ///< `customerId`
+    /// `status`: `SUBMITTED`, `IN_PROGRESS`, `SUCCESS` or `FAILED`, the word as sent.
     rotation_status_word status;
     string_list failed_collector_ids; ///< `failedCollectorIds`
 
+    /// Done: SUCCESS or FAILED. Unknown words are not terminal.
     bool done() const noexcept { return is_terminal(status.state); }
 };
 
-/// `ProxyKeyDetails`.
+/// `ProxyKeyDetails`: the proxy key's lifetime, its remaining validity and its last update.
 struct key_details {
     std::optional<std::int32_t> customer_id;     ///< `customerId`
     std::string_view lifetime;                   ///< days, as text
@@ -32,24 +34,27 @@ struct key_details {
     std::string_view last_updated_by;            ///< `lastUpdatedBy`
 };
 
+/// One entry of an error response's `details`: a further error, and what it is about.
 struct error_detail {
-    std::optional<std::int32_t> code;
-    std::string_view message;
-    string_list target;
+    std::optional<std::int32_t> code; ///< the error's code
+    std::string_view message;         ///< the error text
+    string_list target;               ///< what the error is about, as the server names it
 };
 
 /// The body of a Network Insight error response. Older servers send none for 401, 403, 500.
 struct error_body {
-    std::optional<std::int32_t> code;
-    std::string_view message;
-    std::vector<error_detail> details;
+    std::optional<std::int32_t> code;  ///< the error's code, e.g. 400
+    std::string_view message;          ///< the error text
+    std::vector<error_detail> details; ///< further errors, each about a target; may be empty
 };
 
 } // namespace keyops::ni
 
+/// How ni::rotation_status is read from JSON: its members and the server's names for them.
 template <>
 struct keyops::json_schema<keyops::ni::rotation_status> {
-    using T = ni::rotation_status;
+    using T = ni::rotation_status; ///< the type this schema reads
+    /// The members read, in the order the server writes them (see parse/schema.hpp).
     static constexpr field_entry fields[] = {
         field<&T::customer_id>("customerId"),
         field<&T::status>("status"),
@@ -57,9 +62,11 @@ struct keyops::json_schema<keyops::ni::rotation_status> {
     };
 };
 
+/// How ni::key_details is read from JSON: its members and the server's names for them.
 template <>
 struct keyops::json_schema<keyops::ni::key_details> {
-    using T = ni::key_details;
+    using T = ni::key_details; ///< the type this schema reads
+    /// The members read, in the order the server writes them (see parse/schema.hpp).
     static constexpr field_entry fields[] = {
         field<&T::customer_id>("customerId"),
         field<&T::lifetime>("lifetime"),
@@ -69,9 +76,11 @@ struct keyops::json_schema<keyops::ni::key_details> {
     };
 };
 
+/// How ni::error_detail is read from JSON: its members and the server's names for them.
 template <>
 struct keyops::json_schema<keyops::ni::error_detail> {
-    using T = ni::error_detail;
+    using T = ni::error_detail; ///< the type this schema reads
+    /// The members read, in the order the server writes them (see parse/schema.hpp).
     static constexpr field_entry fields[] = {
         field<&T::code>("code"),
         field<&T::message>("message"),
@@ -79,9 +88,11 @@ struct keyops::json_schema<keyops::ni::error_detail> {
     };
 };
 
+/// How ni::error_body is read from JSON: its members and the server's names for them.
 template <>
 struct keyops::json_schema<keyops::ni::error_body> {
-    using T = ni::error_body;
+    using T = ni::error_body; ///< the type this schema reads
+    /// The members read, in the order the server writes them (see parse/schema.hpp).
     static constexpr field_entry fields[] = {
         field<&T::code>("code"),
         field<&T::message>("message"),

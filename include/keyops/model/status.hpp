@@ -20,6 +20,7 @@ enum class job_state : std::uint8_t { unknown, in_progress, completed, failed };
 /// The state of a Network Insight proxy key rotation (`status`).
 enum class rotation_state : std::uint8_t { unknown, submitted, in_progress, success, failed };
 
+/// The meaning of a CCKM `overall_status` word; `unknown` for any word not known to keyops.
 constexpr job_state job_state_from_word(std::string_view w) noexcept {
     if (w == "in_progress")
         return job_state::in_progress;
@@ -30,6 +31,8 @@ constexpr job_state job_state_from_word(std::string_view w) noexcept {
     return job_state::unknown;
 }
 
+/// The meaning of a Network Insight rotation `status` word (upper case, as sent); `unknown` for
+/// any word not known to keyops.
 constexpr rotation_state rotation_state_from_word(std::string_view w) noexcept {
     if (w == "SUBMITTED")
         return rotation_state::submitted;
@@ -42,6 +45,7 @@ constexpr rotation_state rotation_state_from_word(std::string_view w) noexcept {
     return rotation_state::unknown;
 }
 
+/// The server's word for `s` (`in_progress`, `completed`, `failed`), or `unknown`.
 constexpr std::string_view to_string(job_state s) noexcept {
     switch (s) {
     case job_state::in_progress:
@@ -56,6 +60,7 @@ constexpr std::string_view to_string(job_state s) noexcept {
     return "unknown";
 }
 
+/// The server's word for `s` (`SUBMITTED`, `IN_PROGRESS`, `SUCCESS`, `FAILED`), or `unknown`.
 constexpr std::string_view to_string(rotation_state s) noexcept {
     switch (s) {
     case rotation_state::submitted:
@@ -72,9 +77,11 @@ constexpr std::string_view to_string(rotation_state s) noexcept {
     return "unknown";
 }
 
+/// Writes to_string(s).
 inline std::ostream& operator<<(std::ostream& os, job_state s) {
     return os << to_string(s);
 }
+/// Writes to_string(s).
 inline std::ostream& operator<<(std::ostream& os, rotation_state s) {
     return os << to_string(s);
 }
@@ -83,6 +90,7 @@ inline std::ostream& operator<<(std::ostream& os, rotation_state s) {
 constexpr bool is_terminal(job_state s) noexcept {
     return s == job_state::completed || s == job_state::failed;
 }
+/// True when the rotation will not change any more: success or failed.
 constexpr bool is_terminal(rotation_state s) noexcept {
     return s == rotation_state::success || s == rotation_state::failed;
 }
@@ -90,25 +98,32 @@ constexpr bool is_terminal(rotation_state s) noexcept {
 /// A status word as sent, with its normalised meaning.
 template <class State>
 struct status_word {
+    /// The word's meaning; `unknown` when absent, null or a word keyops does not know.
     State state = State::unknown;
     /// The word as the server sent it; empty when absent or null.
     std::string_view raw;
 
+    /// True when the server sent a word (raw is not empty).
     bool has_value() const noexcept { return !raw.empty(); }
 };
 
+/// A CCKM job's `overall_status` (also a scheduler run's `status`).
 using job_status = status_word<job_state>;
+/// A Network Insight rotation's `status`.
 using rotation_status_word = status_word<rotation_state>;
 
-// Status words read from JSON: the word kept as sent, its meaning looked up.
+/// Status words read from JSON: the word kept as sent, its meaning looked up. Null leaves the
+/// status_word empty; a value that is not a string fails the parse with error::wrong_type.
 template <class State>
 struct json_member_type<status_word<State>> {
+    /// The meaning of word `s`: job_state_from_word or rotation_state_from_word.
     static constexpr State from_word(std::string_view s) noexcept {
         if constexpr (std::is_same_v<State, job_state>)
             return job_state_from_word(s);
         else
             return rotation_state_from_word(s);
     }
+    /// How a status_word member consumes JSON values (see parse/schema.hpp).
     static constexpr value_sink value{"a status word string",
                                       [](detail::parse_state&, void* m, std::string_view s) {
                                           *static_cast<status_word<State>*>(m) = {from_word(s), s};

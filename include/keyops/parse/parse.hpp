@@ -219,9 +219,10 @@ class parsed {
 public:
     parsed() = default;
 
+    /// The parsed value. Its views point into this object's storage: use them while it lives.
     const T& value() const noexcept { return value_; }
-    const T& operator*() const noexcept { return value_; }
-    const T* operator->() const noexcept { return &value_; }
+    const T& operator*() const noexcept { return value_; }   ///< value()
+    const T* operator->() const noexcept { return &value_; } ///< &value()
 
     /// The body the value was parsed from.
     std::string_view body() const noexcept { return body_; }

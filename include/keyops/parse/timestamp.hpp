@@ -36,12 +36,15 @@ struct instant {
     /// where it counts nanoseconds) are taken at its limit, never wrapped.
     std::chrono::system_clock::time_point to_time_point() const noexcept;
 
+    /// True for the same instant.
     friend constexpr bool operator==(const instant& a, const instant& b) noexcept {
         return a.seconds == b.seconds && a.nanoseconds == b.nanoseconds;
     }
+    /// True for different instants.
     friend constexpr bool operator!=(const instant& a, const instant& b) noexcept {
         return !(a == b);
     }
+    /// True when `a` is earlier than `b`.
     friend constexpr bool operator<(const instant& a, const instant& b) noexcept {
         return a.seconds != b.seconds ? a.seconds < b.seconds : a.nanoseconds < b.nanoseconds;
     }
@@ -304,7 +307,7 @@ struct timestamp {
 
     /// True when the server sent a text (Go's zero time included: see is_set()).
     bool has_value() const noexcept { return !raw.empty(); }
-    explicit operator bool() const noexcept { return has_value(); }
+    explicit operator bool() const noexcept { return has_value(); } ///< has_value()
 
     /// The exact instant; nullopt when the field was absent, null or not RFC 3339.
     std::optional<instant> value() const noexcept { return parse_instant(raw); }

@@ -47,11 +47,19 @@ struct jobs_wait_kind {
     std::size_t list_path_bytes = 64;
 };
 
+/// A wait on one or many CCKM jobs of one kind, as a sans-io state machine. It makes no call:
+/// each event returns the next jobs_wait_action, which the driver carries out and answers with
+/// the matching event: start() first, on_list() after list, on_job() after get or cancel,
+/// on_wake() after wait, nothing after done; results() then holds one result per job. keyops'
+/// clients drive it; so can an agent with its own HTTP stack (wait/list_query.hpp).
 class jobs_wait_fsm {
 public:
-    using time_point = std::chrono::steady_clock::time_point;
-    using action = jobs_wait_action;
+    using time_point = std::chrono::steady_clock::time_point; ///< the steady clock's time
+    using action = jobs_wait_action;                          ///< what each event returns
 
+    /// A wait on the jobs `ids` (kept in that order in results()), started at `now`. Several
+    /// jobs of a kind with a list endpoint are read by lists, one job or a kind without one by
+    /// GET.
     jobs_wait_fsm(std::vector<std::string> ids, wait_options opt, const jobs_wait_kind& kind,
                   time_point now)
         : opt_(std::move(opt)), timing_(opt_.polling, now), kind_name_(kind.name),
@@ -224,6 +232,7 @@ public:
     bool stop_requested() const noexcept {
         return opt_.stop && opt_.stop->load(std::memory_order_relaxed);
     }
+    /// The options the wait was made with (`ids_per_list` at least 1).
     const wait_options& options() const noexcept { return opt_; }
 
 private:

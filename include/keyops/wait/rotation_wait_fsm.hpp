@@ -19,8 +19,14 @@
 
 namespace keyops {
 
+/// A wait on the Network Insight proxy key rotation, as a sans-io state machine. Each event
+/// returns the next single_wait_action, which the driver carries out and answers: start()
+/// first, on_status() after read, on_wake() after wait, nothing after done; result() then holds
+/// a rotation_wait_result. (start(), on_wake(), result(), stop_requested() and options() come
+/// from a base class that is not part of the reference; they work as in jobs_wait_fsm.)
 class rotation_wait_fsm : public detail::single_wait_fsm<rotation_wait_result> {
 public:
+    /// A wait started at `now`.
     rotation_wait_fsm(wait_options opt, time_point now)
         : single_wait_fsm(std::move(opt), now, "rotation", "proxy-key rotation") {}
 

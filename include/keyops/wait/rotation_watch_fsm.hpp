@@ -57,6 +57,7 @@ namespace keyops {
 
 /// What a rotation watch needs done next. `until` is meaningful for wait, `ec` for done.
 struct rotation_watch_action {
+    /// The kinds of action.
     enum class type : unsigned char {
         status,  ///< read the rotation status, then on_status()
         details, ///< read the key details, then on_details()
@@ -65,19 +66,25 @@ struct rotation_watch_action {
         wait, ///< pause until `until`, then on_wake()
         done, ///< finished with `ec` (operation_aborted when cancelled)
     };
-    type kind = type::done;
-    std::chrono::steady_clock::time_point until{};
-    error_code ec{};
+    type kind = type::done;                        ///< what to do
+    std::chrono::steady_clock::time_point until{}; ///< wait: the end of the pause
+    error_code ec{}; ///< done: operation_aborted when cancelled, else empty
 
+    /// A read of the rotation status.
     static rotation_watch_action status() noexcept { return {type::status, {}, {}}; }
+    /// A read of the key details.
     static rotation_watch_action details() noexcept { return {type::details, {}, {}}; }
+    /// A hand-over of the round's events.
     static rotation_watch_action events() noexcept { return {type::events, {}, {}}; }
+    /// A pause until `t`.
     static rotation_watch_action wait_until(std::chrono::steady_clock::time_point t) noexcept {
         return {type::wait, t, {}};
     }
+    /// The end, with `ec`.
     static rotation_watch_action done(error_code ec) noexcept { return {type::done, {}, ec}; }
 };
 
+/// The action's name: "status", "details", "events", "wait" or "done".
 constexpr std::string_view to_string(rotation_watch_action::type t) noexcept {
     switch (t) {
     case rotation_watch_action::type::status:
@@ -94,14 +101,22 @@ constexpr std::string_view to_string(rotation_watch_action::type t) noexcept {
     return "done";
 }
 
+/// Writes to_string(t).
 inline std::ostream& operator<<(std::ostream& os, rotation_watch_action::type t) {
     return os << to_string(t);
 }
 
+/// A watch on the Network Insight proxy key rotations, as a sans-io state machine: the events
+/// of watch_fsm for kind "proxy-key", in batches, one per round, with the cursor's `proxy_key`
+/// part to go on from in another process. Each round reads the status, then the key details;
+/// rotations are numbered by the watch ("1", "2", ...), as the server gives them no id. Each
+/// event answers the action returned last: start() first, on_status() after status,
+/// on_details() after details, on_delivered() after events, on_wake() after wait, nothing
+/// after done. Two rotations ended within one interval are reported as one.
 class rotation_watch_fsm {
 public:
-    using time_point = std::chrono::steady_clock::time_point;
-    using action = rotation_watch_action;
+    using time_point = std::chrono::steady_clock::time_point; ///< the steady clock's time
+    using action = rotation_watch_action;                     ///< what each event returns
 
     /// The kind named by the events and the error events.
     static constexpr std::string_view kind_name = "proxy-key";

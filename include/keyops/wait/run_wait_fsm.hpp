@@ -27,20 +27,28 @@ namespace keyops {
 /// The end of a wait for a scheduler run. The outcome is completed, failed, deadline, cancelled
 /// or error.
 struct run_wait_result {
-    std::string id;
-    wait_outcome outcome = wait_outcome::error;
+    std::string id;                             ///< the run's id, as given to the wait
+    wait_outcome outcome = wait_outcome::error; ///< how the wait ended
     /// The run as last read (its body kept); empty if it was never read.
     parsed<scheduler::run> run;
     /// Empty for terminal outcomes; operation_aborted, deadline_exceeded or the call's error.
     error_code ec;
+    /// What the failed call said (HTTP status, server text, attempts), or for deadline and
+    /// cancelled, why the wait ended before the run.
     diagnostics diag;
-    unsigned polls = 0;
-    unsigned attempts = 0;
-    std::chrono::steady_clock::duration elapsed{};
+    unsigned polls = 0;    ///< requests that read the run
+    unsigned attempts = 0; ///< HTTP attempts of those requests, retries included
+    std::chrono::steady_clock::duration elapsed{}; ///< from the start of the wait to its end
 };
 
+/// A wait on one CipherTrust scheduler run, as a sans-io state machine. Each event returns the
+/// next single_wait_action, which the driver carries out and answers: start() first, on_run()
+/// after read (GET the run job_id()), on_wake() after wait, nothing after done; result() then
+/// holds a run_wait_result. (start(), on_wake(), result(), stop_requested() and options() come
+/// from a base class that is not part of the reference; they work as in jobs_wait_fsm.)
 class run_wait_fsm : public detail::single_wait_fsm<run_wait_result> {
 public:
+    /// A wait on the run `id`, started at `now`.
     run_wait_fsm(std::string id, wait_options opt, time_point now)
         : single_wait_fsm(std::move(opt), now, "run", "scheduler run") {
         result_.id = std::move(id);

@@ -27,12 +27,13 @@ namespace keyops {
 /// How often to poll. The first poll happens at once; then the pause starts at
 /// `first_interval` and is multiplied by `growth` after each round, up to `max_interval`.
 struct polling_policy {
-    std::chrono::milliseconds first_interval{1000};
-    double growth = 1.5;
-    std::chrono::milliseconds max_interval{15000};
+    std::chrono::milliseconds first_interval{1000}; ///< the first pause (default 1 s)
+    double growth = 1.5; ///< the factor of each pause over the last; below 1 counts as 1
+    std::chrono::milliseconds max_interval{15000}; ///< the longest pause (default 15 s)
     /// Longest wait in all; zero for none.
     std::chrono::milliseconds deadline{std::chrono::hours(1)};
 
+    /// The pause after one of `current`: `current` times growth, at most max_interval.
     std::chrono::milliseconds next(std::chrono::milliseconds current) const noexcept {
         const double grown = static_cast<double>(current.count()) * (growth < 1.0 ? 1.0 : growth);
         const double cap = static_cast<double>(max_interval.count());
@@ -52,6 +53,8 @@ enum class wait_outcome : std::uint8_t {
     error,             ///< a call failed: see ec and diag
 };
 
+/// The outcome as text: "completed", "completed (aborted)", "failed", "SUCCESS", "FAILED",
+/// "deadline passed", "cancelled" or "error".
 constexpr std::string_view to_string(wait_outcome o) noexcept {
     switch (o) {
     case wait_outcome::completed:
@@ -86,14 +89,18 @@ constexpr bool is_terminal(wait_outcome o) noexcept {
 class job_snapshot {
 public:
     job_snapshot() = default;
+    /// The job at `job`, which `owner` keeps alive (the parsed response holding it), read from
+    /// `body`. The waits make these.
     job_snapshot(std::shared_ptr<const void> owner, const cckm::job* job,
                  std::string_view body) noexcept
         : owner_(std::move(owner)), job_(job), body_(body) {}
 
-    bool has_value() const noexcept { return job_ != nullptr; }
-    explicit operator bool() const noexcept { return has_value(); }
+    bool has_value() const noexcept { return job_ != nullptr; }     ///< true when there is a job
+    explicit operator bool() const noexcept { return has_value(); } ///< has_value()
+    /// The job; has_value() must be true.
     const cckm::job& operator*() const noexcept { return *job_; }
-    const cckm::job* operator->() const noexcept { return job_; }
+    const cckm::job* operator->() const noexcept { return job_; } ///< get()
+    /// The job, or null when there is none. It lives as long as a copy of this snapshot does.
     const cckm::job* get() const noexcept { return job_; }
     /// The response body the job was read from: the job object itself (GET, cancel), or the
     /// whole list page that holds it (waits on several jobs).
@@ -107,12 +114,14 @@ private:
 
 /// The end of a wait for one job.
 struct job_wait_result {
-    std::string id;
-    wait_outcome outcome = wait_outcome::error;
+    std::string id;                             ///< the job's id, as given to the wait
+    wait_outcome outcome = wait_outcome::error; ///< how the job's wait ended
     /// The job as last read; empty if it was never read.
     job_snapshot job;
     /// Empty for terminal outcomes; operation_aborted, deadline_exceeded or the call's error.
     error_code ec;
+    /// What the failed call said (HTTP status, server text, attempts), or for deadline and
+    /// cancelled, why the wait ended before the job.
     diagnostics diag;
     /// Requests that read this job (a list request counts for every job it carried).
     unsigned polls = 0;
@@ -126,20 +135,26 @@ struct job_wait_result {
 
 /// The end of a wait for a proxy key rotation.
 struct rotation_wait_result {
+    /// How the wait ended: rotation_success, rotation_failed, deadline, cancelled or error.
     wait_outcome outcome = wait_outcome::error;
     /// The rotation status as last read; empty if never read.
     parsed<ni::rotation_status> status;
     /// Copied from the last status when the rotation FAILED.
     std::vector<std::string> failed_collector_ids;
+    /// Empty for terminal outcomes; operation_aborted, deadline_exceeded or the call's error.
     error_code ec;
+    /// What the failed call said (HTTP status, server text, attempts), or for deadline and
+    /// cancelled, why the wait ended before the rotation.
     diagnostics diag;
-    unsigned polls = 0;
-    unsigned attempts = 0;
-    std::chrono::steady_clock::duration elapsed{};
+    unsigned polls = 0;    ///< status requests made
+    unsigned attempts = 0; ///< HTTP attempts of those requests, retries included
+    std::chrono::steady_clock::duration elapsed{}; ///< from the start of the wait to its end
 };
 
+/// What a wait is asked: its pauses and deadline, a stop flag, callbacks, and how it lists jobs.
+/// The defaults suit most waits; each wait reads the members that concern it.
 struct wait_options {
-    polling_policy polling;
+    polling_policy polling; ///< the pauses between polls, and the deadline
     /// When the deadline passes, send the CCKM cancel for every job still running (kinds that
     /// can be cancelled). The outcome stays `deadline`; `cancel_sent` says whether it was taken.
     bool cancel_on_deadline = false;
@@ -291,6 +306,7 @@ struct wait_timing {
 /// What a wait on CCKM jobs (jobs_wait_fsm) needs done next. Made by its named factories;
 /// `until` is meaningful for wait, `ec` for done.
 struct jobs_wait_action {
+    /// The kinds of action.
     enum class type : unsigned char {
         list,   ///< list jobs: ids list_ids(), status list_status(), list_skip(), list_limit()
         get,    ///< GET the job job_id()
@@ -298,19 +314,23 @@ struct jobs_wait_action {
         wait,   ///< pause until `until`, then on_wake()
         done,   ///< finished with `ec`: see results()
     };
-    type kind = type::done;
-    std::chrono::steady_clock::time_point until{};
+    type kind = type::done;                        ///< what to do
+    std::chrono::steady_clock::time_point until{}; ///< wait: the end of the pause
+    /// done: the wait's error, empty when every job ended (see jobs_wait_fsm::results()).
     error_code ec{};
 
-    static jobs_wait_action list() noexcept { return {type::list, {}, {}}; }
-    static jobs_wait_action get() noexcept { return {type::get, {}, {}}; }
-    static jobs_wait_action cancel() noexcept { return {type::cancel, {}, {}}; }
+    static jobs_wait_action list() noexcept { return {type::list, {}, {}}; }     ///< a list
+    static jobs_wait_action get() noexcept { return {type::get, {}, {}}; }       ///< a get
+    static jobs_wait_action cancel() noexcept { return {type::cancel, {}, {}}; } ///< a cancel
+    /// A pause until `t`.
     static jobs_wait_action wait_until(std::chrono::steady_clock::time_point t) noexcept {
         return {type::wait, t, {}};
     }
+    /// The end, with the wait's error `ec`.
     static jobs_wait_action done(error_code ec) noexcept { return {type::done, {}, ec}; }
 };
 
+/// The action's name: "list", "get", "cancel", "wait" or "done".
 constexpr std::string_view to_string(jobs_wait_action::type t) noexcept {
     switch (t) {
     case jobs_wait_action::type::list:
@@ -330,22 +350,26 @@ constexpr std::string_view to_string(jobs_wait_action::type t) noexcept {
 /// What a wait on one resource (rotation_wait_fsm, run_wait_fsm) needs done next. Made by its
 /// named factories; `until` is meaningful for wait, `ec` for done.
 struct single_wait_action {
+    /// The kinds of action.
     enum class type : unsigned char {
         read, ///< read the resource: the rotation status, or the run job_id()
         wait, ///< pause until `until`, then on_wake()
         done, ///< finished with `ec`: see result()
     };
-    type kind = type::done;
-    std::chrono::steady_clock::time_point until{};
-    error_code ec{};
+    type kind = type::done;                        ///< what to do
+    std::chrono::steady_clock::time_point until{}; ///< wait: the end of the pause
+    error_code ec{}; ///< done: the wait's error, empty when the resource ended (see result())
 
-    static single_wait_action read() noexcept { return {type::read, {}, {}}; }
+    static single_wait_action read() noexcept { return {type::read, {}, {}}; } ///< a read
+    /// A pause until `t`.
     static single_wait_action wait_until(std::chrono::steady_clock::time_point t) noexcept {
         return {type::wait, t, {}};
     }
+    /// The end, with the wait's error `ec`.
     static single_wait_action done(error_code ec) noexcept { return {type::done, {}, ec}; }
 };
 
+/// The action's name: "read", "wait" or "done".
 constexpr std::string_view to_string(single_wait_action::type t) noexcept {
     switch (t) {
     case single_wait_action::type::read:
@@ -358,16 +382,20 @@ constexpr std::string_view to_string(single_wait_action::type t) noexcept {
     return "done";
 }
 
+/// Writes to_string(t).
 inline std::ostream& operator<<(std::ostream& os, jobs_wait_action::type t) {
     return os << to_string(t);
 }
+/// Writes to_string(t).
 inline std::ostream& operator<<(std::ostream& os, single_wait_action::type t) {
     return os << to_string(t);
 }
+/// Writes to_string(o).
 inline std::ostream& operator<<(std::ostream& os, wait_outcome o) {
     return os << to_string(o);
 }
-/// `list`, `get`, `cancel`, `wait until +Nms` (from the clock's epoch), `done: <error>`.
+/// Writes `list`, `get`, `cancel`, `wait until N` (`until` in ticks of the steady clock since
+/// its epoch), or `done: ` and the error's message (`ok` when none).
 inline std::ostream& operator<<(std::ostream& os, const jobs_wait_action& a) {
     os << a.kind;
     if (a.kind == jobs_wait_action::type::wait)
@@ -376,6 +404,8 @@ inline std::ostream& operator<<(std::ostream& os, const jobs_wait_action& a) {
         os << ": " << (a.ec ? a.ec.message() : std::string("ok"));
     return os;
 }
+/// Writes `read`, `wait until N` (`until` in ticks of the steady clock since its epoch), or
+/// `done: ` and the error's message (`ok` when none).
 inline std::ostream& operator<<(std::ostream& os, const single_wait_action& a) {
     os << a.kind;
     if (a.kind == single_wait_action::type::wait)

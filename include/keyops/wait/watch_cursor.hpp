@@ -163,13 +163,17 @@ struct watch_rotation_cursor {
 
 /// Where a watch stands; see the top of this header for its text.
 struct watch_cursor {
+    /// Per kind name (watch_kind::name): where the watch of that kind's jobs stands. Its
+    /// contents are the watch's own; a kind absent starts as a kind never read.
     std::map<std::string, detail::watch_kind_cursor> kinds;
     /// The proxy key rotation's watch (rotation_watch_fsm); none: never read.
     std::optional<detail::watch_rotation_cursor> proxy_key;
 
+    /// True when both cursors hold the same state.
     friend bool operator==(const watch_cursor& a, const watch_cursor& b) {
         return a.kinds == b.kinds && a.proxy_key == b.proxy_key;
     }
+    /// The negation of ==.
     friend bool operator!=(const watch_cursor& a, const watch_cursor& b) { return !(a == b); }
 
     /// A cursor that reports every job of `kinds` created after `t`.

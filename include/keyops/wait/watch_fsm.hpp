@@ -78,6 +78,8 @@ enum class watch_event_type : unsigned char {
     error,     ///< a kind's list could not be read this round (`message` says why)
 };
 
+/// The event type's name: "started", "progress", "completed", "aborted", "failed", "vanished"
+/// or "error".
 constexpr std::string_view to_string(watch_event_type t) noexcept {
     switch (t) {
     case watch_event_type::started:
@@ -100,10 +102,10 @@ constexpr std::string_view to_string(watch_event_type t) noexcept {
 
 /// One event of a watch.
 struct watch_event {
-    watch_event_type type = watch_event_type::started;
-    std::string kind;  ///< the kind's name, e.g. "oci"
-    std::string id;    ///< the job's id (empty for error events)
-    std::string state; ///< `overall_status` as the server wrote it
+    watch_event_type type = watch_event_type::started; ///< what happened
+    std::string kind;                                  ///< the kind's name, e.g. "oci"
+    std::string id;                                    ///< the job's id (empty for error events)
+    std::string state;                                 ///< `overall_status` as the server wrote it
     /// The job's own time of the event, as the server wrote it: `createdAt` for started,
     /// `updatedAt` for progress, `completed_at` (else `updatedAt`) for an end; may be empty.
     std::string time;
@@ -116,8 +118,8 @@ struct watch_event {
 /// A kind a watch follows: its name (for events and the cursor) and the length of its list
 /// request's target without the query (the client's base and the kind's path).
 struct watch_kind {
-    std::string_view name;
-    std::size_t list_path_bytes = 64;
+    std::string_view name;            ///< e.g. "oci": watch_event::kind and the cursor's key
+    std::size_t list_path_bytes = 64; ///< the target's length without the query, in bytes
 };
 
 /// How a watch reads.
@@ -139,6 +141,7 @@ struct watch_options {
 
 /// What a watch needs done next. `until` is meaningful for wait, `ec` for done.
 struct watch_action {
+    /// The kinds of action.
     enum class type : unsigned char {
         list, ///< list jobs of kind_index() as list_request() says, then on_list()
         /// hand events() over with next_cursor(), then on_delivered() (the cursor then
@@ -147,18 +150,21 @@ struct watch_action {
         wait, ///< pause until `until`, then on_wake()
         done, ///< finished with `ec` (operation_aborted when cancelled)
     };
-    type kind = type::done;
-    std::chrono::steady_clock::time_point until{};
-    error_code ec{};
+    type kind = type::done;                        ///< what to do
+    std::chrono::steady_clock::time_point until{}; ///< wait: the end of the pause
+    error_code ec{}; ///< done: operation_aborted when cancelled, else empty
 
-    static watch_action list() noexcept { return {type::list, {}, {}}; }
-    static watch_action events() noexcept { return {type::events, {}, {}}; }
+    static watch_action list() noexcept { return {type::list, {}, {}}; }     ///< a list
+    static watch_action events() noexcept { return {type::events, {}, {}}; } ///< a hand-over
+    /// A pause until `t`.
     static watch_action wait_until(std::chrono::steady_clock::time_point t) noexcept {
         return {type::wait, t, {}};
     }
+    /// The end, with `ec`.
     static watch_action done(error_code ec) noexcept { return {type::done, {}, ec}; }
 };
 
+/// The action's name: "list", "events", "wait" or "done".
 constexpr std::string_view to_string(watch_action::type t) noexcept {
     switch (t) {
     case watch_action::type::list:
@@ -173,10 +179,12 @@ constexpr std::string_view to_string(watch_action::type t) noexcept {
     return "done";
 }
 
+/// Writes to_string(t).
 inline std::ostream& operator<<(std::ostream& os, watch_action::type t) {
     return os << to_string(t);
 }
 
+/// Writes to_string(t).
 inline std::ostream& operator<<(std::ostream& os, watch_event_type t) {
     return os << to_string(t);
 }
@@ -186,15 +194,21 @@ struct watch_list_request {
     std::size_t kind = 0;              ///< index into the watch's kinds
     std::vector<std::string_view> ids; ///< `id=` filters (reading open jobs by id), else none
     std::optional<job_state> status;   ///< an `overall_status` filter, else none
-    std::uint64_t skip = 0;
-    std::uint64_t limit = 100;
-    bool sort_newest_first = false; ///< send `sort=-createdAt`
+    std::uint64_t skip = 0;            ///< the page's offset (`skip`)
+    std::uint64_t limit = 100;         ///< the page's size (`limit`)
+    bool sort_newest_first = false;    ///< send `sort=-createdAt`
 };
 
+/// A watch on every CCKM job of the kinds it is given, as a sans-io state machine. It makes no
+/// call: each event returns the next watch_action, which the driver carries out and answers
+/// with the matching event: start() first, on_list() after list, on_delivered() after events,
+/// on_wake() after wait, nothing after done. The events come in batches, one per round, each
+/// with the cursor to save with it (next_cursor()), from which a watch in another process goes
+/// on, missing nothing and repeating nothing.
 class watch_fsm {
 public:
-    using time_point = std::chrono::steady_clock::time_point;
-    using action = watch_action;
+    using time_point = std::chrono::steady_clock::time_point; ///< the steady clock's time
+    using action = watch_action;                              ///< what each event returns
 
     /// A watch from `cursor` (watch_cursor::parse; a default cursor starts now: the jobs running
     /// now are reported started, the ended ones not at all).
@@ -298,7 +312,9 @@ public:
 
     /// The order a kind's list was last seen in (for the observer and the tests).
     enum class list_order : unsigned char { newest_first, oldest_first, none };
+    /// The order kind number `kind` (an index into kinds()) was last seen listed in.
     list_order order_of(std::size_t kind) const noexcept { return live_[kind].order; }
+    /// True when the server refused `sort` (400) for kind number `kind`: it is listed without.
     bool sort_refused(std::size_t kind) const noexcept { return live_[kind].sort_refused; }
 
 private:
