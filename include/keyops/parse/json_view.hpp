@@ -148,7 +148,7 @@ private:
 class json_array_view {
 public:
     /// Iterates the elements in order, answering each as a json_view (a value, not a
-    /// reference). Its category says random access, but it offers only `*`, `++`, `==` and `!=`.
+    /// reference): a forward iterator (`*`, `++`, `==`, `!=`), as the object view's.
     class const_iterator {
     public:
         /// @name Iterator traits
@@ -156,7 +156,7 @@ public:
 
         /// The standard iterator member types: elements are json_view values (`reference` is
         /// json_view, `pointer` is void).
-        using iterator_category = std::random_access_iterator_tag;
+        using iterator_category = std::forward_iterator_tag;
         using value_type = json_view;
         using difference_type = std::ptrdiff_t;
         using pointer = void;
