@@ -340,11 +340,17 @@ struct delete_job : descriptor_defaults {
     static_assert(is_job_kind<Kind>, "keyops: cckm::delete_job<K> needs a kind such as cckm::oci");
     static_assert(Kind::kind == job_kind::azure_bulk,
                   "keyops: only Azure bulk jobs can be deleted (cckm::delete_job<azure_bulk>)");
+    /// @name Endpoint descriptor
+    /// @{
+
+    /// Read by build_request and the clients (see descriptor_defaults); `path` is under the
+    /// base path of `service`.
     static constexpr http_method method = http_method::delete_;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = Kind::base_path + fixed_string("/{id}");
     using path_params = std::tuple<job_id>;
     using response = empty_response;
+    /// @}
 };
 
 /// GET a page of jobs of one kind.
@@ -352,22 +358,34 @@ template <class Kind>
 struct list_jobs : descriptor_defaults {
     static_assert(is_job_kind<Kind>, "keyops: cckm::list_jobs<K> needs a kind such as cckm::oci");
     static_assert(Kind::has_list, "keyops: this kind of job has no list endpoint");
+    /// @name Endpoint descriptor
+    /// @{
+
+    /// Read by build_request and the clients (see descriptor_defaults); `path` is under the
+    /// base path of `service`.
     static constexpr http_method method = http_method::get;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = Kind::base_path;
     using query = list_query<Kind>;
     using response = job_list;
+    /// @}
 };
 
 /// GET one job.
 template <class Kind>
 struct get_job : descriptor_defaults {
     static_assert(is_job_kind<Kind>, "keyops: cckm::get_job<K> needs a kind such as cckm::oci");
+    /// @name Endpoint descriptor
+    /// @{
+
+    /// Read by build_request and the clients (see descriptor_defaults); `path` is under the
+    /// base path of `service`.
     static constexpr http_method method = http_method::get;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = Kind::base_path + fixed_string("/{id}");
     using path_params = std::tuple<job_id>;
     using response = job;
+    /// @}
 };
 
 /// POST a cancel for an in-progress job. Repeating a cancel changes nothing, so it is retried.
@@ -375,17 +393,28 @@ template <class Kind>
 struct cancel_job : descriptor_defaults {
     static_assert(is_job_kind<Kind>, "keyops: cckm::cancel_job<K> needs a kind such as cckm::oci");
     static_assert(Kind::has_cancel, "keyops: this kind of job cannot be cancelled");
+    /// @name Endpoint descriptor
+    /// @{
+
+    /// Read by build_request and the clients (see descriptor_defaults); `path` is under the
+    /// base path of `service`.
     static constexpr http_method method = http_method::post;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = Kind::base_path + fixed_string("/{id}/cancel");
     using path_params = std::tuple<job_id>;
     using response = job;
+    /// @}
 };
 
 /// POST a new job. Never retried once it may have reached the server: it would start two.
 template <class Kind>
 struct start_job : descriptor_defaults {
     static_assert(is_job_kind<Kind>, "keyops: cckm::start_job<K> needs a kind such as cckm::oci");
+    /// @name Endpoint descriptor
+    /// @{
+
+    /// Read by build_request and the clients (see descriptor_defaults); `path` is under the
+    /// base path of `service`.
     static constexpr http_method method = http_method::post;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = Kind::base_path;
@@ -395,6 +424,7 @@ struct start_job : descriptor_defaults {
     static constexpr bool body_required = true;
     using response = job;
     static constexpr idempotency retry = idempotency::not_idempotent;
+    /// @}
     /// Its answer names a new job, which other nodes of a cluster may not show for a moment:
     /// see client_options::read_after_write_grace.
     static constexpr bool creates_resource = true;

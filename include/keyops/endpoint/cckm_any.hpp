@@ -77,31 +77,54 @@ using any_list_query = list_query<any_kind>;
 
 /// list_jobs, get_job, cancel_job and start_job, with the kind as a path parameter.
 struct any_list_jobs : descriptor_defaults {
+    /// @name Endpoint descriptor
+    /// @{
+
+    /// Read by build_request and the clients (see descriptor_defaults); `path` is under the
+    /// base path of `service`.
     static constexpr http_method method = http_method::get;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = fixed_string("/{kind}");
     using path_params = std::tuple<kind_path>;
     using query = any_list_query;
     using response = job_list;
+    /// @}
 };
 
 struct any_get_job : descriptor_defaults {
+    /// @name Endpoint descriptor
+    /// @{
+
+    /// Read by build_request and the clients (see descriptor_defaults); `path` is under the
+    /// base path of `service`.
     static constexpr http_method method = http_method::get;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = fixed_string("/{kind}/{id}");
     using path_params = std::tuple<kind_path, job_id>;
     using response = job;
+    /// @}
 };
 
 struct any_cancel_job : descriptor_defaults {
+    /// @name Endpoint descriptor
+    /// @{
+
+    /// Read by build_request and the clients (see descriptor_defaults); `path` is under the
+    /// base path of `service`.
     static constexpr http_method method = http_method::post;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = fixed_string("/{kind}/{id}/cancel");
     using path_params = std::tuple<kind_path, job_id>;
     using response = job;
+    /// @}
 };
 
 struct any_start_job : descriptor_defaults {
+    /// @name Endpoint descriptor
+    /// @{
+
+    /// Read by build_request and the clients (see descriptor_defaults); `path` is under the
+    /// base path of `service`.
     static constexpr http_method method = http_method::post;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = fixed_string("/{kind}");
@@ -110,6 +133,7 @@ struct any_start_job : descriptor_defaults {
     static constexpr bool body_required = true;
     using response = job;
     static constexpr idempotency retry = idempotency::not_idempotent;
+    /// @}
     static constexpr bool creates_resource = true;
 };
 

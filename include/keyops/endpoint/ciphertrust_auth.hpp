@@ -61,12 +61,18 @@ struct refresh_grant {
 
 /// POST /api/v1/auth/tokens. Repeating a grant only mints another token, so it is retried.
 struct create_token : descriptor_defaults {
+    /// @name Endpoint descriptor
+    /// @{
+
+    /// Read by build_request and the clients (see descriptor_defaults); `path` is under the
+    /// base path of `service`.
     static constexpr http_method method = http_method::post;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = fixed_string("/v1/auth/tokens");
     using bodies = std::tuple<password_grant, refresh_grant>;
     static constexpr bool body_required = true;
     using response = token;
+    /// @}
 };
 
 /// The body of a revocation: `{"token":T,"token_type_hint":"refresh_token"}`.
@@ -88,22 +94,34 @@ struct revocation {
 /// POST /api/v1/auth/revoke: ends a session by revoking its refresh token (ciphertrust_auth
 /// does this on close). Revoking twice changes nothing, so it is retried.
 struct revoke_token : descriptor_defaults {
+    /// @name Endpoint descriptor
+    /// @{
+
+    /// Read by build_request and the clients (see descriptor_defaults); `path` is under the
+    /// base path of `service`.
     static constexpr http_method method = http_method::post;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = fixed_string("/v1/auth/revoke");
     using bodies = std::tuple<revocation>;
     static constexpr bool body_required = true;
     using response = empty_response;
+    /// @}
 };
 
 /// DELETE /api/v1/auth/tokens/{id}: the other way to revoke a refresh token, by the
 /// `refresh_token_id` of the grant that gave it.
 struct delete_refresh_token : descriptor_defaults {
+    /// @name Endpoint descriptor
+    /// @{
+
+    /// Read by build_request and the clients (see descriptor_defaults); `path` is under the
+    /// base path of `service`.
     static constexpr http_method method = http_method::delete_;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = fixed_string("/v1/auth/tokens/{id}");
     using path_params = std::tuple<job_id>;
     using response = empty_response;
+    /// @}
 };
 
 } // namespace keyops::ctm

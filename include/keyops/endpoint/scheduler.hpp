@@ -567,6 +567,11 @@ struct run_list_query {
 
 /// POST a new job config. Never retried once it may have reached the server: it would make two.
 struct create_config : descriptor_defaults {
+    /// @name Endpoint descriptor
+    /// @{
+
+    /// Read by build_request and the clients (see descriptor_defaults); `path` is under the
+    /// base path of `service`.
     static constexpr http_method method = http_method::post;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = fixed_string("/v1/scheduler/job-configs");
@@ -576,30 +581,48 @@ struct create_config : descriptor_defaults {
     static constexpr bool body_required = true;
     using response = job_config;
     static constexpr idempotency retry = idempotency::not_idempotent;
+    /// @}
 };
 
 /// GET a page of job configs.
 struct list_configs : descriptor_defaults {
+    /// @name Endpoint descriptor
+    /// @{
+
+    /// Read by build_request and the clients (see descriptor_defaults); `path` is under the
+    /// base path of `service`.
     static constexpr http_method method = http_method::get;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = fixed_string("/v1/scheduler/job-configs");
     using query = config_list_query;
     using response = job_config_list;
+    /// @}
 };
 
 /// GET one job config.
 struct get_config : descriptor_defaults {
+    /// @name Endpoint descriptor
+    /// @{
+
+    /// Read by build_request and the clients (see descriptor_defaults); `path` is under the
+    /// base path of `service`.
     static constexpr http_method method = http_method::get;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = fixed_string("/v1/scheduler/job-configs/{id}");
     using path_params = std::tuple<config_id>;
     using response = job_config;
+    /// @}
 };
 
 /// PATCH a job config with the members given (config_update, or any JSON object): the server
 /// keeps what is not sent or sent as `""`, and clears what is sent as `null`. Sending the same
 /// members again leaves the same config, so it is retried.
 struct update_config : descriptor_defaults {
+    /// @name Endpoint descriptor
+    /// @{
+
+    /// Read by build_request and the clients (see descriptor_defaults); `path` is under the
+    /// base path of `service`.
     static constexpr http_method method = http_method::patch;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = fixed_string("/v1/scheduler/job-configs/{id}");
@@ -607,21 +630,33 @@ struct update_config : descriptor_defaults {
     using bodies = std::tuple<config_update, raw_json_body>;
     static constexpr bool body_required = true;
     using response = job_config;
+    /// @}
 };
 
 /// DELETE a job config.
 struct delete_config : descriptor_defaults {
+    /// @name Endpoint descriptor
+    /// @{
+
+    /// Read by build_request and the clients (see descriptor_defaults); `path` is under the
+    /// base path of `service`.
     static constexpr http_method method = http_method::delete_;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = fixed_string("/v1/scheduler/job-configs/{id}");
     using path_params = std::tuple<config_id>;
     using response = empty_response;
+    /// @}
 };
 
 /// POST: runs a job config at once. Answers the run it started (assumed; see
 /// started_without_run() for a server that answers without a body). Never retried: it would
 /// start two. A body is optional (none is documented).
 struct run_now : descriptor_defaults {
+    /// @name Endpoint descriptor
+    /// @{
+
+    /// Read by build_request and the clients (see descriptor_defaults); `path` is under the
+    /// base path of `service`.
     static constexpr http_method method = http_method::post;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = fixed_string("/v1/scheduler/job-configs/{id}/run-now");
@@ -629,24 +664,37 @@ struct run_now : descriptor_defaults {
     using bodies = std::tuple<raw_json_body>;
     using response = run;
     static constexpr idempotency retry = idempotency::not_idempotent;
+    /// @}
 };
 
 /// GET a page of runs.
 struct list_runs : descriptor_defaults {
+    /// @name Endpoint descriptor
+    /// @{
+
+    /// Read by build_request and the clients (see descriptor_defaults); `path` is under the
+    /// base path of `service`.
     static constexpr http_method method = http_method::get;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = fixed_string("/v1/scheduler/jobs");
     using query = run_list_query;
     using response = run_list;
+    /// @}
 };
 
 /// GET one run.
 struct get_run : descriptor_defaults {
+    /// @name Endpoint descriptor
+    /// @{
+
+    /// Read by build_request and the clients (see descriptor_defaults); `path` is under the
+    /// base path of `service`.
     static constexpr http_method method = http_method::get;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = fixed_string("/v1/scheduler/jobs/{id}");
     using path_params = std::tuple<job_id>;
     using response = run;
+    /// @}
 };
 
 /// After a run_now call that failed with `ec`: true when the server accepted it (2xx) but sent
