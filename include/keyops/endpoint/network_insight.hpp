@@ -20,11 +20,15 @@ namespace keyops::ni {
 
 /// Body of POST /auth/token.
 struct credentials {
-    std::string username;
-    std::string password;
+    std::string username; ///< must not be empty
+    std::string password; ///< sent as given
+    /// A local or an LDAP user: sent as `domain_type` `LOCAL` or `LDAP`.
     domain_type domain = domain_type::local;
     std::string domain_value = "local"; ///< the LDAP domain, or "local"
 
+    /// Writes the JSON body into `out`, replacing what it held; the body is
+    /// `{"username":..,"password":..,"domain":{"domain_type":..,"value":..}}`. invalid_argument
+    /// when username is empty.
     error_code write_json(std::string& out) const {
         if (username.empty())
             return make_error_code(error::invalid_argument);
@@ -57,8 +61,10 @@ struct create_token : descriptor_defaults {
 
 /// Body of POST /auth/token/vidm: a VMware Identity Manager token.
 struct vidm_credentials {
-    std::string vidm_token;
+    std::string vidm_token; ///< the token vIDM issued; must not be empty
 
+    /// Writes the JSON body into `out`, replacing what it held; invalid_argument when
+    /// vidm_token is empty.
     error_code write_json(std::string& out) const {
         if (vidm_token.empty())
             return make_error_code(error::invalid_argument);
