@@ -28,14 +28,14 @@ namespace keyops::cckm {
 
 /// One job kind, at run time.
 struct kind_row {
-    job_kind kind;
-    std::string_view name;
+    job_kind kind;         ///< its job_kind value
+    std::string_view name; ///< its command-line name, e.g. `azure-certificates`
     /// The kind's base_path without its leading '/', e.g. `v1/cckm/oci/synchronization-jobs`.
     std::string_view path;
     /// Its resource filter's parameter (`vaults`, `kms`, ...); empty when it has none.
     std::string_view filter_name;
-    bool has_list;
-    bool has_cancel;
+    bool has_list;   ///< whether it has a list: any_list_jobs may be called for it
+    bool has_cancel; ///< whether its jobs can be cancelled: any_cancel_job may be called for it
 };
 
 namespace detail {
@@ -62,20 +62,24 @@ inline const kind_row& kind_row_of(job_kind k) {
 
 /// The `{kind}` path parameter: a kind's path, written as it is (it needs no encoding).
 struct kind_path {
+    /// The placeholder in the any_* descriptors' paths that the value replaces.
     static constexpr std::string_view placeholder = "{kind}";
-    static constexpr bool encoded = true;
+    static constexpr bool encoded = true; ///< written into the path as it is, slashes included
+    /// Refers to `k.path` without copying it (the rows of kind_row_of live as long as the program).
     explicit kind_path(const kind_row& k) noexcept : value(k.path) {}
-    std::string_view value;
+    std::string_view value; ///< the kind's path, e.g. `v1/cckm/oci/synchronization-jobs`
 };
 
+/// The kind that any_list_query is made for: it has no resource filter.
+struct any_kind {
+    using resource_filter = no_resource_filter; ///< none: see any_list_query
+};
 /// A job list query without a resource filter member: resource filters go in `extra`
 /// (`{filter_name, value}`), since their name depends on the kind.
-struct any_kind {
-    using resource_filter = no_resource_filter;
-};
 using any_list_query = list_query<any_kind>;
 
-/// list_jobs, get_job, cancel_job and start_job, with the kind as a path parameter.
+/// list_jobs with the kind as a path parameter: GET a page of jobs of one kind. For a kind
+/// whose row has has_list.
 struct any_list_jobs : descriptor_defaults {
     /// @name Endpoint descriptor
     /// @{
@@ -91,6 +95,7 @@ struct any_list_jobs : descriptor_defaults {
     /// @}
 };
 
+/// get_job with the kind as a path parameter: GET one job.
 struct any_get_job : descriptor_defaults {
     /// @name Endpoint descriptor
     /// @{
@@ -105,6 +110,8 @@ struct any_get_job : descriptor_defaults {
     /// @}
 };
 
+/// cancel_job with the kind as a path parameter: POST a cancel for an in-progress job;
+/// retried. For a kind whose row has has_cancel.
 struct any_cancel_job : descriptor_defaults {
     /// @name Endpoint descriptor
     /// @{
@@ -119,6 +126,8 @@ struct any_cancel_job : descriptor_defaults {
     /// @}
 };
 
+/// start_job with the kind as a path parameter: POST a new job, its body a raw_json_body. Never
+/// retried once it may have reached the server: it would start two.
 struct any_start_job : descriptor_defaults {
     /// @name Endpoint descriptor
     /// @{
@@ -134,6 +143,8 @@ struct any_start_job : descriptor_defaults {
     using response = job;
     static constexpr idempotency retry = idempotency::not_idempotent;
     /// @}
+    /// Its answer names a new job, which other nodes of a cluster may not show for a moment:
+    /// see client_options::read_after_write_grace.
     static constexpr bool creates_resource = true;
 };
 
