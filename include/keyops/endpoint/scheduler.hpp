@@ -369,8 +369,8 @@ struct config_update {
     std::optional<bool> retain_alias;          ///< AWS `retain_alias`; sent when set
     std::optional<bool> rotate_material;       ///< AWS `rotate_material`; sent when set
     // Database backup.
-    member_update<std::string> backup_key; ///< `backupKey`: the key that encrypts the backups
-    member_update<std::string> connection; ///< `connection`: an SCP connection
+    member_update<std::string> backup_key;         ///< `backupKey`: the key encrypting backups
+    member_update<std::string> connection;         ///< `connection`: an SCP connection
     member_update<std::string> backup_description; ///< the backup's own `description`
     std::optional<bool> do_scp;                    ///< `do_scp`; sent when set
     std::optional<bool> tied_to_hsm;               ///< `tiedToHSM`; sent when set
