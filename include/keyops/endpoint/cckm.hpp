@@ -277,8 +277,8 @@ struct update_all_versions_body {
 KEYOPS_CCKM_KINDS(KEYOPS_CCKM_KIND_TYPE)
 #undef KEYOPS_CCKM_KIND_TYPE
 
-/// Every kind, in the order of job_kind.
 #define KEYOPS_CCKM_KIND_TUPLE(type, ...) std::tuple<type>{},
+/// Every kind, in the order of job_kind: a std::tuple of the kinds' tag types.
 using all_kinds =
     decltype(std::tuple_cat(KEYOPS_CCKM_KINDS(KEYOPS_CCKM_KIND_TUPLE) std::tuple<>{}));
 #undef KEYOPS_CCKM_KIND_TUPLE
@@ -286,9 +286,9 @@ using all_kinds =
 /// How many kinds there are.
 inline constexpr std::size_t kind_count = std::tuple_size_v<all_kinds>;
 
+#define KEYOPS_CCKM_KIND_NAME(type, name_, ...) std::string_view(name_),
 /// Every kind's command-line name, in the order of job_kind: `kind_names[std::size_t(k)]` is
 /// the name of `k`. For usage texts and messages.
-#define KEYOPS_CCKM_KIND_NAME(type, name_, ...) std::string_view(name_),
 inline constexpr std::array<std::string_view, kind_count> kind_names = {
     KEYOPS_CCKM_KINDS(KEYOPS_CCKM_KIND_NAME)};
 #undef KEYOPS_CCKM_KIND_NAME

@@ -87,6 +87,7 @@ struct fixed_string {
         return r;
     }
 };
+/// Deduces N from a string literal: its size without the terminating NUL.
 template <std::size_t N>
 fixed_string(const char (&)[N]) -> fixed_string<N - 1>;
 
