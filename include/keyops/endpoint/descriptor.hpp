@@ -40,6 +40,8 @@
 
 namespace keyops {
 
+/// The HTTP method of an endpoint: Boost.Beast's `verb` (`http_method::get`, `post`, `patch`,
+/// `delete_`).
 using http_method = boost::beast::http::verb;
 
 /// Whether an operation may be sent again after it may have reached the server.
@@ -48,7 +50,6 @@ enum class idempotency : unsigned char {
     not_idempotent ///< repeating it may act twice (starting a job, rotating a key)
 };
 
-/// Which server an endpoint belongs to; selects the base path and the auth scheme.
 /// Which server an endpoint belongs to: its base path (request_context) and error shape.
 enum class api_service : unsigned char {
     ciphertrust,     ///< CipherTrust Manager, under ciphertrust_base
@@ -59,17 +60,23 @@ enum class api_service : unsigned char {
 /// A string usable as a compile-time constant and concatenable with `+`.
 template <std::size_t N>
 struct fixed_string {
-    char data[N + 1] = {};
+    char data[N + 1] = {}; ///< the N characters and a terminating NUL
 
     constexpr fixed_string() = default;
+    /// Copies a string literal of N characters and its NUL; the deduction guide gives N, as in
+    /// `fixed_string("/v1/auth/tokens")`.
     constexpr fixed_string(const char (&s)[N + 1]) {
         for (std::size_t i = 0; i <= N; ++i)
             data[i] = s[i];
     }
+    /// N, the number of characters.
     constexpr std::size_t size() const noexcept { return N; }
+    /// The N characters, without the NUL, as a view of this object's array.
     constexpr std::string_view view() const noexcept { return std::string_view(data, N); }
+    /// The same as view(), so that a fixed_string is accepted where a string_view is.
     constexpr operator std::string_view() const noexcept { return view(); }
 
+    /// This string followed by `o`, e.g. `Kind::base_path + fixed_string("/{id}")`.
     template <std::size_t M>
     constexpr fixed_string<N + M> operator+(const fixed_string<M>& o) const {
         fixed_string<N + M> r;
@@ -80,15 +87,18 @@ struct fixed_string {
         return r;
     }
 };
+/// Deduces N from a string literal: its size without the terminating NUL.
 template <std::size_t N>
 fixed_string(const char (&)[N]) -> fixed_string<N - 1>;
 
 /// The `{id}` path parameter: a job's id. Explicit, so that a plain string cannot be passed by
 /// mistake where the endpoint expects an id.
 struct job_id {
+    /// The placeholder in an endpoint's path that the value replaces.
     static constexpr std::string_view placeholder = "{id}";
+    /// Holds `v` without copying it: the string must stay valid until the request is built.
     constexpr explicit job_id(std::string_view v) noexcept : value(v) {}
-    std::string_view value;
+    std::string_view value; ///< the id; percent-encoded into the path
 };
 
 /// Marks an endpoint without query parameters.
@@ -101,11 +111,11 @@ struct empty_response {};
 /// descriptor derived from it redeclares only what differs; E::query, E::retry and the others it
 /// does not declare are found here.
 struct descriptor_defaults {
-    using path_params = std::tuple<>;
-    using query = no_query;
-    using bodies = std::tuple<>;
-    static constexpr bool body_required = false;
-    static constexpr idempotency retry = idempotency::idempotent;
+    using path_params = std::tuple<>;                             ///< no path parameter
+    using query = no_query;                                       ///< no query parameters
+    using bodies = std::tuple<>;                                  ///< no request body
+    static constexpr bool body_required = false;                  ///< false: no body needed
+    static constexpr idempotency retry = idempotency::idempotent; ///< retried: idempotent
 };
 
 namespace detail {

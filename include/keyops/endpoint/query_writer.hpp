@@ -15,10 +15,15 @@
 
 namespace keyops {
 
+/// Writes query parameters after a request target: `?` before the first, `&` before the others,
+/// names and values percent-encoded as the top of this header says. A query type's
+/// `append_to(query_writer&)` writes its parameters with it.
 class query_writer {
 public:
+    /// Appends to `target`, which must outlive the writer and have no query yet.
     explicit query_writer(std::string& target) noexcept : target_(target) {}
 
+    /// Appends `name=value`, both percent-encoded; an empty value is sent as `name=`.
     void add(std::string_view name, std::string_view value) {
         target_ += first_ ? '?' : '&';
         first_ = false;
@@ -27,6 +32,7 @@ public:
         append_encoded(value);
     }
 
+    /// Appends `name=value`, the number in decimal.
     void add(std::string_view name, std::uint64_t value) { add(name, std::to_string(value)); }
 
 private:

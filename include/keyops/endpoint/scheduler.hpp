@@ -45,9 +45,11 @@ namespace keyops::scheduler {
 /// The `{id}` path parameter of the job-config endpoints: a schedule's id. A type of its own, so
 /// that a run's id (keyops::job_id) cannot be passed where a schedule's is expected.
 struct config_id {
+    /// The placeholder in the job-config paths that the value replaces.
     static constexpr std::string_view placeholder = "{id}";
+    /// Holds `v` without copying it: the string must stay valid until the request is built.
     constexpr explicit config_id(std::string_view v) noexcept : value(v) {}
-    std::string_view value;
+    std::string_view value; ///< the schedule's id; percent-encoded into the path
 };
 
 /// Any JSON object as the body: create bodies with fields not modelled, and PATCH bodies.
@@ -118,8 +120,8 @@ struct schedule_common {
     std::string extra;
 
 protected:
-    // The common members, or invalid_argument when name or run_at is empty or a date is not
-    // RFC 3339.
+    /// Writes the common members and `operation` into `o`, for the bodies' write_json;
+    /// invalid_argument when name or run_at is empty or a date is not RFC 3339.
     error_code write_common(boost::json::object& o, std::string_view operation) const {
         if (name.empty() || run_at.empty() || !detail::rfc3339_or_empty(start_date) ||
             !detail::rfc3339_or_empty(end_date))
@@ -141,15 +143,15 @@ protected:
     }
 };
 
-/// The create body of a CCKM synchronization schedule:
-/// `{"name":..,"operation":"cckm_synchronization","run_on":..,"run_at":..,
-///   "cckm_synchronization_params":{"cloud_name":..,"kms":[..],"oci_vaults":[..],
-///   "synchronize_all":b}}`. `kms` and `oci_vaults` are sent when not empty.
+/// The create body of a CCKM synchronization schedule, `cckm_synchronization_params`:
+/// `{"cloud_name":..,"kms":[..],"oci_vaults":[..],"synchronize_all":b}` beside the common
+/// members and `"operation":"cckm_synchronization"`. `kms` and `oci_vaults` are sent when not
+/// empty.
 struct cckm_sync_schedule : schedule_common {
-    std::string cloud_name; ///< "aws", "oci" (what Thales' provider offers), ...
-    std::vector<std::string> kms;
-    std::vector<std::string> oci_vaults;
-    bool synchronize_all = false;
+    std::string cloud_name;              ///< "aws", "oci" (what Thales' provider offers), ...
+    std::vector<std::string> kms;        ///< AWS: the KMS to synchronize, names or ids
+    std::vector<std::string> oci_vaults; ///< OCI: the vaults to synchronize
+    bool synchronize_all = false; ///< `synchronize_all`: true asks for all, not only those listed
 
     /// invalid_argument when name, run_at or cloud_name is empty, a date is not RFC 3339, or
     /// extra is not an object.
@@ -246,14 +248,14 @@ struct backup_filter_spec {
 /// (`backupKey`, `connection`, `description`, `do_scp`, `tiedToHSM`, `retentionCount`,
 /// `scope`, `filters`): each member sent when set.
 struct database_backup_schedule : schedule_common {
-    std::string backup_key;         ///< `backupKey`; empty: the default backup key
-    std::string connection;         ///< an SCP connection's name or id
-    std::string backup_description; ///< the backup's own `description`
-    std::optional<bool> do_scp;
-    std::optional<bool> tied_to_hsm; ///< `tiedToHSM`
-    std::optional<std::uint64_t> retention_count;
-    std::string scope; ///< "system" (the server's default) or "domain"
-    std::vector<backup_filter_spec> filters;
+    std::string backup_key;                       ///< `backupKey`; empty: the default backup key
+    std::string connection;                       ///< an SCP connection's name or id
+    std::string backup_description;               ///< the backup's own `description`
+    std::optional<bool> do_scp;                   ///< `do_scp`: copy the backup over `connection`
+    std::optional<bool> tied_to_hsm;              ///< `tiedToHSM`
+    std::optional<std::uint64_t> retention_count; ///< `retentionCount`: how many backups to keep
+    std::string scope;                            ///< "system" (the server's default) or "domain"
+    std::vector<backup_filter_spec> filters;      ///< `filters`: what a domain backup holds
 
     /// invalid_argument when name or run_at is empty, a filter has no type or a query that is
     /// not a JSON object, a date is not RFC 3339, or extra is not an object.
@@ -303,6 +305,7 @@ struct database_backup_schedule : schedule_common {
 struct cleared_t {
     explicit constexpr cleared_t() = default;
 };
+/// Assigned to a member of config_update to clear it: `u.kms = scheduler::cleared;`.
 inline constexpr cleared_t cleared{};
 
 /// One member of a PATCH body, with the server's three meanings: not sent (kept), a value
@@ -312,11 +315,16 @@ template <class T>
 class member_update {
 public:
     member_update() = default;
+    /// Sets the member to `v`; implicit, so that a member is assigned like its value.
     member_update(T v) : value_(std::move(v)) {} // NOLINT: assigned like the value
+    /// Clears the member: it is sent as `null` (`u.kms = scheduler::cleared`).
     member_update(cleared_t) noexcept : cleared_(true) {}
 
+    /// True when the member is sent: set or cleared.
     bool sent() const noexcept { return value_.has_value() || cleared_; }
+    /// True when the member is sent as `null`.
     bool is_cleared() const noexcept { return cleared_; }
+    /// The value set; empty when the member is left alone or cleared.
     const std::optional<T>& value() const noexcept { return value_; }
 
 private:
@@ -336,13 +344,13 @@ private:
 ///     u.synchronize_all = true;
 ///     cm.call<scheduler::update_config>(scheduler::config_id(id), u);
 struct config_update {
-    member_update<std::string> name;
-    member_update<std::string> description;
-    member_update<std::string> run_at;
-    member_update<std::string> run_on;
-    std::optional<bool> disabled;
-    member_update<std::string> start_date; ///< RFC 3339; cleared: no start date
-    member_update<std::string> end_date;   ///< RFC 3339; cleared: no end date
+    member_update<std::string> name;        ///< `name`, unique among the configs
+    member_update<std::string> description; ///< `description`: free text about the config
+    member_update<std::string> run_at;      ///< `run_at`: a cron line, e.g. `30 3 * * *`
+    member_update<std::string> run_on;      ///< `run_on`: the node that runs it, or `any`
+    std::optional<bool> disabled;           ///< `disabled`: true stops its runs; sent when set
+    member_update<std::string> start_date;  ///< RFC 3339; cleared: no start date
+    member_update<std::string> end_date;    ///< RFC 3339; cleared: no end date
 
     /// Which operation's parameters are changed: cckm_synchronization, cckm_key_rotation,
     /// cckm_xks_credential_rotation, database_backup. Not sent: a config's operation cannot
@@ -351,23 +359,23 @@ struct config_update {
 
     member_update<std::string> cloud_name; ///< any CCKM operation
     // CCKM synchronization.
-    member_update<std::vector<std::string>> kms;
-    member_update<std::vector<std::string>> oci_vaults;
-    std::optional<bool> synchronize_all;
+    member_update<std::vector<std::string>> kms;        ///< `kms`: AWS KMS names or ids
+    member_update<std::vector<std::string>> oci_vaults; ///< `oci_vaults`: OCI vaults
+    std::optional<bool> synchronize_all;                ///< `synchronize_all`; sent when set
     // CCKM key rotation.
-    member_update<std::string> expiration;
-    member_update<std::string> expire_in;
-    member_update<std::string> rotation_after;
-    std::optional<bool> retain_alias;
-    std::optional<bool> rotate_material;
+    member_update<std::string> expiration;     ///< `expiration`: `Xd` or `Yh`
+    member_update<std::string> expire_in;      ///< `expire_in`: `Xd` or `Yh`
+    member_update<std::string> rotation_after; ///< `rotation_after`: `Xd`
+    std::optional<bool> retain_alias;          ///< AWS `retain_alias`; sent when set
+    std::optional<bool> rotate_material;       ///< AWS `rotate_material`; sent when set
     // Database backup.
-    member_update<std::string> backup_key;
-    member_update<std::string> connection;
-    member_update<std::string> backup_description;
-    std::optional<bool> do_scp;
-    std::optional<bool> tied_to_hsm;
-    std::optional<std::uint64_t> retention_count;
-    member_update<std::string> scope;
+    member_update<std::string> backup_key;         ///< `backupKey`: the key encrypting backups
+    member_update<std::string> connection;         ///< `connection`: an SCP connection
+    member_update<std::string> backup_description; ///< the backup's own `description`
+    std::optional<bool> do_scp;                    ///< `do_scp`; sent when set
+    std::optional<bool> tied_to_hsm;               ///< `tiedToHSM`; sent when set
+    std::optional<std::uint64_t> retention_count;  ///< `retentionCount`; sent when set
+    member_update<std::string> scope;              ///< `scope`: `system` or `domain`
 
     /// Empty, or a JSON object merged over the body.
     std::string extra;
@@ -505,8 +513,8 @@ struct config_update {
 
 /// Paging and order of the job-config list.
 struct config_list_query {
-    std::optional<std::uint64_t> skip;
-    std::optional<std::uint64_t> limit;
+    std::optional<std::uint64_t> skip;  ///< how many configs to pass over (`skip=`)
+    std::optional<std::uint64_t> limit; ///< at most this many per page (`limit=`)
     /// Every config on one page: `limit=-1`, as Thales' Terraform provider asks real servers
     /// (`limit` is then not sent).
     bool every = false;
@@ -517,6 +525,8 @@ struct config_list_query {
     /// Further parameters sent as given.
     std::vector<std::pair<std::string, std::string>> extra;
 
+    /// Writes what is set into `w`: name, skip, limit (`-1` when every is set), sort, then
+    /// extra.
     void append_to(query_writer& w) const {
         if (!name.empty())
             w.add("name", name);
@@ -537,14 +547,16 @@ struct config_list_query {
 struct run_list_query {
     /// Only the runs of this job config (`job_config_id=`; unconfirmed).
     std::string job_config_id;
-    std::optional<job_state> status; ///< `status=` (unconfirmed)
-    std::optional<std::uint64_t> skip;
-    std::optional<std::uint64_t> limit;
+    std::optional<job_state> status;    ///< `status=` (unconfirmed)
+    std::optional<std::uint64_t> skip;  ///< how many runs to pass over (`skip=`)
+    std::optional<std::uint64_t> limit; ///< at most this many per page (`limit=`)
     /// Every run on one page (`limit=-1`; `limit` is then not sent).
     bool every = false;
-    std::string sort;
-    std::vector<std::pair<std::string, std::string>> extra;
+    std::string sort; ///< comma-separated fields, `-` for descending (`sort=`)
+    std::vector<std::pair<std::string, std::string>> extra; ///< further parameters, sent as given
 
+    /// Writes what is set into `w`: job_config_id, status (job_state::unknown is not sent), skip,
+    /// limit (`-1` when every is set), sort, then extra.
     void append_to(query_writer& w) const {
         if (!job_config_id.empty())
             w.add("job_config_id", job_config_id);
@@ -567,6 +579,11 @@ struct run_list_query {
 
 /// POST a new job config. Never retried once it may have reached the server: it would make two.
 struct create_config : descriptor_defaults {
+    /// @name Endpoint descriptor
+    /// @{
+
+    /// Read by build_request and the clients (see descriptor_defaults); `path` is under the
+    /// base path of `service`.
     static constexpr http_method method = http_method::post;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = fixed_string("/v1/scheduler/job-configs");
@@ -576,30 +593,48 @@ struct create_config : descriptor_defaults {
     static constexpr bool body_required = true;
     using response = job_config;
     static constexpr idempotency retry = idempotency::not_idempotent;
+    /// @}
 };
 
 /// GET a page of job configs.
 struct list_configs : descriptor_defaults {
+    /// @name Endpoint descriptor
+    /// @{
+
+    /// Read by build_request and the clients (see descriptor_defaults); `path` is under the
+    /// base path of `service`.
     static constexpr http_method method = http_method::get;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = fixed_string("/v1/scheduler/job-configs");
     using query = config_list_query;
     using response = job_config_list;
+    /// @}
 };
 
 /// GET one job config.
 struct get_config : descriptor_defaults {
+    /// @name Endpoint descriptor
+    /// @{
+
+    /// Read by build_request and the clients (see descriptor_defaults); `path` is under the
+    /// base path of `service`.
     static constexpr http_method method = http_method::get;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = fixed_string("/v1/scheduler/job-configs/{id}");
     using path_params = std::tuple<config_id>;
     using response = job_config;
+    /// @}
 };
 
 /// PATCH a job config with the members given (config_update, or any JSON object): the server
 /// keeps what is not sent or sent as `""`, and clears what is sent as `null`. Sending the same
 /// members again leaves the same config, so it is retried.
 struct update_config : descriptor_defaults {
+    /// @name Endpoint descriptor
+    /// @{
+
+    /// Read by build_request and the clients (see descriptor_defaults); `path` is under the
+    /// base path of `service`.
     static constexpr http_method method = http_method::patch;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = fixed_string("/v1/scheduler/job-configs/{id}");
@@ -607,21 +642,33 @@ struct update_config : descriptor_defaults {
     using bodies = std::tuple<config_update, raw_json_body>;
     static constexpr bool body_required = true;
     using response = job_config;
+    /// @}
 };
 
 /// DELETE a job config.
 struct delete_config : descriptor_defaults {
+    /// @name Endpoint descriptor
+    /// @{
+
+    /// Read by build_request and the clients (see descriptor_defaults); `path` is under the
+    /// base path of `service`.
     static constexpr http_method method = http_method::delete_;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = fixed_string("/v1/scheduler/job-configs/{id}");
     using path_params = std::tuple<config_id>;
     using response = empty_response;
+    /// @}
 };
 
 /// POST: runs a job config at once. Answers the run it started (assumed; see
 /// started_without_run() for a server that answers without a body). Never retried: it would
 /// start two. A body is optional (none is documented).
 struct run_now : descriptor_defaults {
+    /// @name Endpoint descriptor
+    /// @{
+
+    /// Read by build_request and the clients (see descriptor_defaults); `path` is under the
+    /// base path of `service`.
     static constexpr http_method method = http_method::post;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = fixed_string("/v1/scheduler/job-configs/{id}/run-now");
@@ -629,24 +676,37 @@ struct run_now : descriptor_defaults {
     using bodies = std::tuple<raw_json_body>;
     using response = run;
     static constexpr idempotency retry = idempotency::not_idempotent;
+    /// @}
 };
 
 /// GET a page of runs.
 struct list_runs : descriptor_defaults {
+    /// @name Endpoint descriptor
+    /// @{
+
+    /// Read by build_request and the clients (see descriptor_defaults); `path` is under the
+    /// base path of `service`.
     static constexpr http_method method = http_method::get;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = fixed_string("/v1/scheduler/jobs");
     using query = run_list_query;
     using response = run_list;
+    /// @}
 };
 
 /// GET one run.
 struct get_run : descriptor_defaults {
+    /// @name Endpoint descriptor
+    /// @{
+
+    /// Read by build_request and the clients (see descriptor_defaults); `path` is under the
+    /// base path of `service`.
     static constexpr http_method method = http_method::get;
     static constexpr api_service service = api_service::ciphertrust;
     static constexpr auto path = fixed_string("/v1/scheduler/jobs/{id}");
     using path_params = std::tuple<job_id>;
     using response = run;
+    /// @}
 };
 
 /// After a run_now call that failed with `ec`: true when the server accepted it (2xx) but sent

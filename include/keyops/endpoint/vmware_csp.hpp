@@ -20,8 +20,11 @@ namespace keyops::csp {
 
 /// The form body `api_token=<token>`, percent-encoded. The token is only ever written here.
 struct api_token_grant {
+    /// The CSP API token; must not be empty.
     std::string api_token;
 
+    /// Writes the body into `out`, replacing what it held; invalid_argument when api_token is
+    /// empty.
     error_code write_form(std::string& out) const {
         if (api_token.empty())
             return make_error_code(error::invalid_argument);
@@ -37,12 +40,18 @@ struct api_token_grant {
 /// POST /csp/gateway/am/api/auth/api-tokens/authorize. A grant: repeating it only mints another
 /// access token, so it is retried.
 struct authorize : descriptor_defaults {
+    /// @name Endpoint descriptor
+    /// @{
+
+    /// Read by build_request and the clients (see descriptor_defaults); `path` is under the
+    /// base path of `service`.
     static constexpr http_method method = http_method::post;
     static constexpr api_service service = api_service::vmware_csp;
     static constexpr auto path = fixed_string("/csp/gateway/am/api/auth/api-tokens/authorize");
     using bodies = std::tuple<api_token_grant>;
     static constexpr bool body_required = true;
     using response = access_token;
+    /// @}
 };
 
 } // namespace keyops::csp
