@@ -53,8 +53,7 @@ int main(int argc, char** argv) {
     }
     std::cout << page->total.value_or(0) << " OCI synchronization jobs\n";
     for (const auto& job : page->resources)
-        std::cout << job.id << "  " << job.overall_status.raw << "  " << job.created_at.raw
-                  << '\n';
+        std::cout << job.id << "  " << job.overall_status.raw << "  " << job.created_at.raw << '\n';
     cm.close(ec, diag); // ends the session: the refresh token is revoked
     return 0;
 }

@@ -45,8 +45,7 @@ int main(int argc, char** argv) {
             std::cout << "  " << j.overall_status.raw << '\n';
         };
         auto r = keyops::wait_for_job<keyops::cckm::oci>(cm, std::string(job->id), w);
-        std::cout << "ended " << keyops::to_string(r.outcome) << " after " << r.polls
-                  << " polls\n";
+        std::cout << "ended " << keyops::to_string(r.outcome) << " after " << r.polls << " polls\n";
         if (r.outcome == keyops::wait_outcome::error)
             std::cerr << r.diag.describe(r.ec) << '\n';
         return r.outcome == keyops::wait_outcome::completed ? 0 : 1;
