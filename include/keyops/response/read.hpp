@@ -4,7 +4,7 @@
 // Reading a response that any HTTP stack received: its status decides between the endpoint's
 // typed response and an error with the server's own words in the diagnostics. The client does
 // exactly this after each exchange; an agent with an HTTP stack of its own calls read_response()
-// after sending what build_request() made (see examples/curl_agent.cpp). No I/O, no Beast type.
+// after sending what build_request() made (see examples/10_curl_agent.cpp). No I/O, no Beast type.
 //
 //     keyops::received_response got{status, std::move(body), retry_after_header};
 //     auto job = keyops::read_response<keyops::cckm::get_job<keyops::cckm::aws>>(

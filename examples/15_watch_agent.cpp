@@ -1,12 +1,14 @@
-// An agent that reacts to CipherTrust Manager's jobs as they start and end, whoever started them:
-// it follows every kind of job with the async watch on its own io_context, reports each failed
-// or cancelled job (a compliance agent's work), and keeps its cursor so that a restart misses
-// nothing. To show a reaction end to end, it starts two jobs itself once the watch has taken its
-// first look (one that completes, one that fails), and stops when it has seen both end.
+// Guide "Watching jobs and monitoring": an agent that reacts to CipherTrust Manager's jobs as they
+// start and end, whoever started them: it follows every kind of job with the async watch on its own
+// io_context, reports each failed or cancelled job (a compliance agent's work), and keeps its
+// cursor so that a restart misses nothing. To show a reaction end to end, it starts two jobs itself
+// once the watch has taken its first look (one that completes, one that fails), and stops when it
+// has seen both end.
 //
-//   watch_agent URL CA_FILE USER PASSWORD_FILE [CURSOR_FILE]
+//   15_watch_agent URL CA_FILE [CURSOR_FILE]   (KEYOPS_USER and KEYOPS_PASSWORD in the environment)
 //
-// Exit 0 when both jobs were seen started and ended as the server ended them, 1 otherwise.
+// Exit 0 when both jobs were seen started and ended as the server ended them, 1 otherwise, 2 for
+// bad usage.
 
 #include <keyops/keyops.hpp>
 #include <keyops/wait/watch.hpp>
@@ -16,6 +18,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -26,22 +29,22 @@ namespace cckm = keyops::cckm;
 using namespace std::chrono_literals;
 
 int main(int argc, char** argv) {
-    if (argc < 5) {
-        std::cerr << "usage: watch_agent URL CA_FILE USER PASSWORD_FILE [CURSOR_FILE]\n";
+    const char* user = std::getenv("KEYOPS_USER");
+    const char* password = std::getenv("KEYOPS_PASSWORD");
+    if (argc < 3 || argc > 4 || !user || !password) {
+        std::cerr << "usage: KEYOPS_USER=.. KEYOPS_PASSWORD=.. 15_watch_agent URL CA_FILE "
+                     "[CURSOR_FILE]\n";
         return 2;
     }
-    std::ifstream pw_file(argv[4]);
-    std::string password;
-    std::getline(pw_file, password);
 
     keyops::transport_options topt;
     if (auto ec = keyops::parse_server_url(argv[1], topt)) {
-        std::cerr << "watch_agent: " << argv[1] << ": " << ec.message() << '\n';
+        std::cerr << "15_watch_agent: " << argv[1] << ": " << ec.message() << '\n';
         return 2;
     }
     topt.tls.ca_file = argv[2];
     keyops::ciphertrust_credentials cred;
-    cred.username = argv[3];
+    cred.username = user;
     cred.password = password;
 
     boost::asio::io_context io;
@@ -51,8 +54,9 @@ int main(int argc, char** argv) {
     cm_client others(keyops::beast_transport(io.get_executor(), topt),
                      keyops::ciphertrust_auth(cred));
 
+    //[cursor
     // Where the last run stopped, if it saved a cursor.
-    const std::string cursor_path = argc > 5 ? argv[5] : "";
+    const std::string cursor_path = argc > 3 ? argv[3] : "";
     keyops::watch_cursor cursor;
     if (std::ifstream in{cursor_path}; !cursor_path.empty() && in) {
         std::stringstream text;
@@ -61,13 +65,15 @@ int main(int argc, char** argv) {
         if (auto saved = keyops::watch_cursor::parse(text.str(), why))
             cursor = std::move(*saved);
         else
-            std::cerr << "watch_agent: ignoring " << cursor_path << ": " << why << '\n';
+            std::cerr << "15_watch_agent: ignoring " << cursor_path << ": " << why << '\n';
     }
+    //]
 
     std::map<std::string, std::string> mine; // the jobs this agent started: id -> how it ended
     bool started_ours = false;
     boost::asio::cancellation_signal stop;
 
+    //[watch
     keyops::watch_options opt;
     opt.interval = 500ms;
     auto on_batch = [&](const std::vector<keyops::watch_event>& events,
@@ -99,7 +105,7 @@ int main(int argc, char** argv) {
                     cckm::raw_json_body{std::string(R"({"domains":[")") + domain + R"("]})"},
                     [&](keyops::error_code ec, auto job) {
                         if (ec)
-                            std::cerr << "watch_agent: starting a job: " << ec.message() << '\n';
+                            std::cerr << "15_watch_agent: starting a job: " << ec.message() << '\n';
                         else
                             mine.emplace(std::string(job->id), "");
                     });
@@ -122,6 +128,7 @@ int main(int argc, char** argv) {
     });
     while (!ended && io.run_one())
         ;
+    //]
     guard.cancel();
 
     int code = 0;

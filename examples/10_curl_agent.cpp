@@ -1,14 +1,14 @@
-// An agent that brings its own HTTP stack (libcurl here) and uses keyops' I/O-free core alone,
-// without its transport or client: keyops builds each request and reads each response, libcurl
-// moves the bytes. The token state machine decides when to log in again, as the client's own
-// auth policy does, and the jobs wait machine decides which request each round of a wait makes,
-// as keyops' own drivers do.
+// Guide "Your own HTTP stack": an agent that brings its own (libcurl here) and uses keyops'
+// I/O-free core alone, without its transport or client: keyops builds each request and reads each
+// response, libcurl moves the bytes. The token state machine decides when to log in again, as the
+// client's own auth policy does, and the jobs wait machine decides which request each round of a
+// wait makes, as keyops' own drivers do.
 //
-//     curl_agent URL CA_FILE USER PASSWORD-FILE
+//   10_curl_agent URL CA_FILE        (KEYOPS_USER and KEYOPS_PASSWORD in the environment)
 //
 // Logs in, starts two OCI synchronizations, waits for both with the wait machine (one list
 // request by id per round), then reads a job that does not exist and shows the error keyops
-// makes of the server's 404. Exits 0 when all of that happened.
+// makes of the server's 404. Exit 0 when all of that happened, 1 otherwise, 2 for bad usage.
 
 #include <keyops/core.hpp>
 
@@ -17,7 +17,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
+#include <cstdlib>
 #include <string>
 #include <thread>
 #include <vector>
@@ -84,7 +84,7 @@ bool send(CURL* curl, const std::string& base_url, const std::string& ca_file,
     const CURLcode rc = curl_easy_perform(curl);
     curl_slist_free_all(headers);
     if (rc != CURLE_OK) {
-        std::fprintf(stderr, "curl_agent: %s %s: %s\n", method.c_str(), url.c_str(),
+        std::fprintf(stderr, "10_curl_agent: %s %s: %s\n", method.c_str(), url.c_str(),
                      curl_easy_strerror(rc));
         return false;
     }
@@ -94,6 +94,7 @@ bool send(CURL* curl, const std::string& base_url, const std::string& ca_file,
     return true;
 }
 
+//[build_send_read
 // One request for endpoint E: built by keyops, sent by libcurl, read by keyops.
 template <class E, class... Args>
 keyops::call_result<E> call(CURL* curl, const std::string& url, const std::string& ca,
@@ -113,18 +114,21 @@ keyops::call_result<E> call(CURL* curl, const std::string& url, const std::strin
     }
     return keyops::read_response<E>({status, std::move(reply.body), reply.retry_after}, ec, diag);
 }
+//]
 
 } // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 5) {
-        std::fprintf(stderr, "usage: curl_agent URL CA_FILE USER PASSWORD-FILE\n");
+    const char* user = std::getenv("KEYOPS_USER");
+    const char* password_env = std::getenv("KEYOPS_PASSWORD");
+    if (argc != 3 || !user || !password_env) {
+        std::fprintf(stderr,
+                     "usage: KEYOPS_USER=.. KEYOPS_PASSWORD=.. 10_curl_agent URL CA_FILE\n");
         return 2;
     }
     const std::string url = argv[1];
     const std::string ca = argv[2];
-    std::string password;
-    std::getline(std::ifstream(argv[4]), password);
+    const std::string password = password_env;
 
     keyops::request_context ctx;
     ctx.host = url.substr(url.find("://") + 3);
@@ -138,25 +142,27 @@ int main(int argc, char** argv) {
     keyops::ciphertrust_token_state tokens;
     namespace cckm = keyops::cckm;
 
+    //[token_state
     // Log in when the token state says so (before the first call and whenever renewal is due).
     auto ensure_token = [&]() {
         const auto now = std::chrono::system_clock::now();
         if (tokens.next(now) == keyops::ciphertrust_token_state::step::ready)
             return true;
         keyops::ctm::password_grant grant;
-        grant.username = argv[3];
+        grant.username = user;
         grant.password = password;
         auto token = call<keyops::ctm::create_token>(curl, url, ca, ctx, nullptr, ec, diag, grant);
         if (ec) {
             // read_response() knows no secret: a server that echoes the login body would show
             // the password, so it is redacted here, as the client does for its own calls.
             diag.redact(password);
-            std::fprintf(stderr, "curl_agent: login: %s\n", diag.describe(ec).c_str());
+            std::fprintf(stderr, "10_curl_agent: login: %s\n", diag.describe(ec).c_str());
             return false;
         }
         tokens.on_token(*token, now);
         return true;
     };
+    //]
 
     do {
         std::vector<std::string> ids;
@@ -167,7 +173,7 @@ int main(int argc, char** argv) {
                 curl, url, ca, ctx, &tokens, ec, diag,
                 cckm::raw_json_body{std::string(R"({"vaults":[")") + vault + "\"]}"});
             if (ec) {
-                std::fprintf(stderr, "curl_agent: start: %s\n", diag.describe(ec).c_str());
+                std::fprintf(stderr, "10_curl_agent: start: %s\n", diag.describe(ec).c_str());
                 break;
             }
             ids.emplace_back(started->id);
@@ -176,6 +182,7 @@ int main(int argc, char** argv) {
         if (ids.size() != 2)
             break;
 
+        //[wait_machine
         // The wait: the machine says what to do next, curl does it, the answer goes back.
         keyops::wait_options w;
         w.polling.first_interval = w.polling.max_interval = std::chrono::milliseconds(500);
@@ -226,6 +233,7 @@ int main(int argc, char** argv) {
                 break;
             }
         }
+        //]
         bool all_completed = true;
         for (const auto& r : fsm.results()) {
             std::printf("%s: %s after %u polls\n", r.id.c_str(),
@@ -242,7 +250,7 @@ int main(int argc, char** argv) {
             call<cckm::get_job<cckm::oci>>(curl, url, ca, ctx, &tokens, ec, diag,
                                            keyops::job_id("00000000-0000-4000-8000-000000000000"));
         if (ec != keyops::error::not_found || diag.http_status != 404 || !diag.server_code) {
-            std::fprintf(stderr, "curl_agent: expected not_found for an unknown job, got %s\n",
+            std::fprintf(stderr, "10_curl_agent: expected not_found for an unknown job, got %s\n",
                          diag.describe(ec).c_str());
             break;
         }
