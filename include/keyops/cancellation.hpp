@@ -30,6 +30,7 @@ namespace keyops {
 /// The cancellation types of Asio's per-operation cancellation, as the machines take them.
 using cancellation_type = boost::asio::cancellation_type_t;
 
+/// The strongest type set in `c`: "terminal", "partial", "total" or "none".
 constexpr std::string_view to_string(cancellation_type c) noexcept {
     if ((c & cancellation_type::terminal) != cancellation_type::none)
         return "terminal";

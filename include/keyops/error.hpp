@@ -11,8 +11,11 @@
 
 namespace keyops {
 
+/// The error code of every layer: keyops::error values, or system, Asio and TLS codes.
 using error_code = boost::system::error_code;
 
+/// keyops' own errors, in the category named "keyops"; docs/reference/errors.md says when each
+/// happens and what to do. Compare with them: `ec == keyops::error::not_found`.
 enum class error {
     // Parsing a response body.
     malformed_json = 1,  ///< Not JSON: a syntax error, trailing bytes, a bad number.
@@ -117,6 +120,7 @@ inline const boost::system::error_category& error_category() noexcept {
     return instance;
 }
 
+/// Makes `e` an error_code of keyops' category (so that `error_code ec = error::timeout;` works).
 inline error_code make_error_code(error e) noexcept {
     return error_code(static_cast<int>(e), error_category());
 }

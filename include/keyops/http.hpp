@@ -10,7 +10,9 @@
 
 namespace keyops {
 
+/// The request the builder makes and the transports send: a Beast request with a string body.
 using http_request = boost::beast::http::request<boost::beast::http::string_body>;
+/// The response the transports read: a Beast response with a string body (decoded).
 using http_response = boost::beast::http::response<boost::beast::http::string_body>;
 
 } // namespace keyops

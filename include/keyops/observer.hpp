@@ -27,6 +27,7 @@
 
 namespace keyops {
 
+/// The durations an observer is told (steady clock).
 using event_duration = std::chrono::steady_clock::duration;
 
 /// A new connection: name resolution and TCP connect (through the proxy's address if any).

@@ -106,6 +106,7 @@ struct call_action {
     }
 };
 
+/// The action's name, for logs and test messages.
 constexpr std::string_view to_string(call_action::type t) noexcept {
     switch (t) {
     case call_action::type::exchange:
@@ -120,6 +121,7 @@ constexpr std::string_view to_string(call_action::type t) noexcept {
     return "done";
 }
 
+/// Writes the action's name.
 inline std::ostream& operator<<(std::ostream& os, call_action::type t) {
     return os << to_string(t);
 }

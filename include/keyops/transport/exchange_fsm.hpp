@@ -77,6 +77,8 @@ struct exchange_limits {
     std::string connect_authority;
 };
 
+/// What an exchange machine asks its driver to do next: the step of the exchange_action that
+/// exchange_fsm::resume returns.
 enum class exchange_step : unsigned char {
     resolve,     ///< resolve the server's (or the proxy's) name
     connect,     ///< open TCP to the resolved endpoints
@@ -89,6 +91,7 @@ enum class exchange_step : unsigned char {
     done,        ///< finished with `ec`; on success keep_alive() says if the connection may stay
 };
 
+/// The step's name, for logs and test messages.
 constexpr std::string_view to_string(exchange_step s) noexcept {
     switch (s) {
     case exchange_step::resolve:
@@ -113,6 +116,7 @@ constexpr std::string_view to_string(exchange_step s) noexcept {
     return "done";
 }
 
+/// Writes the step's name.
 inline std::ostream& operator<<(std::ostream& os, exchange_step s) {
     return os << to_string(s);
 }

@@ -23,6 +23,7 @@ class context;
 
 namespace keyops {
 
+/// The level of a log line given to transport_options::log.
 enum class log_level { debug, info, warning };
 
 /// Receives the transport's and client's log lines. Never called with a secret.
