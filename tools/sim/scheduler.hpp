@@ -1,7 +1,7 @@
 // keyops-sim: the CipherTrust scheduler: job configs (schedules of CCKM synchronization, CCKM key
 // rotation, XKS credential rotation and database backup) and their runs, which progress by the
-// wall clock as the CCKM jobs do. Routes under /api/v1/scheduler (see README.md); the bearer
-// token and Accept header are checked before.
+// wall clock as the CCKM jobs do. Routes under /api/v1/scheduler (see docs/reference/simulator.md);
+// the bearer token and Accept header are checked before.
 #ifndef KEYOPS_SIM_SCHEDULER_HPP
 #define KEYOPS_SIM_SCHEDULER_HPP
 
