@@ -1115,7 +1115,9 @@ section "restart with --state-file"
 SAVE_BASE=$BASE
 SAVE_CA=$CA
 STATE=$WORK/restart.state
-start_sim restart --write-ca "$WORK/restart/ca.pem" --job-seconds 3 --state-file "$STATE"
+# Jobs run 10 s: time for the requests, the kill and the restart below on a loaded machine, the
+# job still running after them.
+start_sim restart --write-ca "$WORK/restart/ca.pem" --job-seconds 10 --state-file "$STATE"
 R_PID=$PID
 R_PORT=$PORT
 CA=$WORK/restart/ca.pem
@@ -1124,6 +1126,7 @@ cckm_login
 req POST /api/v1/cckm/dsm/refresh "${AUTH[@]}" -d '{"domains":["r-1","r-2"]}'
 check "restart: job started" "$CODE" 201
 R_JOB=$(jget 'd["id"]')
+R_T0=$(date +%s.%N)
 req POST /api/v1/scheduler/job-configs "${AUTH[@]}" -d '{"name":"r-rotate","description":"","operation":"cckm_key_rotation","run_on":"","run_at":"0 3 * * *","disabled":false,"start_date":"0001-01-01T00:00:00Z","end_date":"0001-01-01T00:00:00Z","cckm_synchronization_params":null,"cckm_key_rotation_params":{"cloud_name":"aws","expiration":"30d","expire_in":"","rotation_after":"","aws_param":null},"cckm_xks_credential_rotation_params":null,"database_backup_params":null}'
 check "restart: key rotation config created" "$CODE" 201
 R_CFG=$(jget 'd["id"]')
@@ -1140,7 +1143,7 @@ kill -KILL "$R_PID"
 wait "$R_PID" 2>/dev/null || true
 cp "$WORK/restart/ca.pem" "$WORK/restart-ca-before.pem"
 rm -f "$WORK/restart/port"
-start_sim restart --listen "127.0.0.1:$R_PORT" --write-ca "$WORK/restart/ca.pem" --job-seconds 3 \
+start_sim restart --listen "127.0.0.1:$R_PORT" --write-ca "$WORK/restart/ca.pem" --job-seconds 10 \
     --state-file "$STATE"
 R_PID=$PID
 check "restart: same port" "$PORT" "$R_PORT"
@@ -1163,7 +1166,7 @@ admin GET /__sim/jobs
 check "restart: /__sim/jobs lists the job" \
     "$(jget "[j['overall_status'] for j in d['jobs'] if j['id'] == '$R_JOB' and j['kind'] == 'dsm']")" \
     '["in_progress"]'
-sleep 3.2
+sleep "$(python3 -c "import sys, time; print(max(0.0, float(sys.argv[1]) + 10.3 - time.time()))" "$R_T0")"
 req GET "/api/v1/cckm/dsm/refresh/$R_JOB" "${AUTH[@]}"
 check "restart: the job ends on time, by the wall clock" "$(jget 'd["overall_status"]')" completed
 req POST /api/v1/cckm/dsm/refresh "${AUTH[@]}" -d '{"domains":["r-3"]}'
