@@ -31,7 +31,7 @@ struct fake_ni {
     int requests = 0;
     bool failing_status = false;
     bool failing_details = false;
-    std::function<void()> between; // runs once, after a status read, before the details read
+    std::function<void()> between; // runs once, after a details read, before the status read
 
     // A rotation ended SUCCESS: the key moves by `seconds`.
     void succeed(std::int64_t seconds = 60) {
@@ -88,7 +88,7 @@ struct round_result {
 };
 
 // Drives the machine from `a` until it waits or is done. `cancel_at`: the cancellation given
-// with the answer to that read (1: status, 2: details).
+// with the answer to that read of a round (1: the key details, 2: the status).
 round_result drive(keyops::rotation_watch_fsm& fsm, fake_ni& s, rotation_watch_action a,
                    clock_type::time_point now, int cancel_at = 0,
                    keyops::cancellation_type cancel = keyops::cancellation_type::none) {
@@ -100,20 +100,20 @@ round_result drive(keyops::rotation_watch_fsm& fsm, fake_ni& s, rotation_watch_a
     };
     for (;;) {
         switch (a.kind) {
-        case rotation_watch_action::type::status: {
-            ec = {};
-            auto st = s.serve_status(ec, d);
-            ++r.requests;
-            a = fsm.on_status(ec, d, std::move(st), now, c(1));
-            if (auto f = std::exchange(s.between, nullptr))
-                f();
-            break;
-        }
         case rotation_watch_action::type::details: {
             ec = {};
             auto k = s.serve_details(ec, d);
             ++r.requests;
-            a = fsm.on_details(ec, d, std::move(k), now, c(2));
+            a = fsm.on_details(ec, d, std::move(k), now, c(1));
+            if (auto f = std::exchange(s.between, nullptr))
+                f();
+            break;
+        }
+        case rotation_watch_action::type::status: {
+            ec = {};
+            auto st = s.serve_status(ec, d);
+            ++r.requests;
+            a = fsm.on_status(ec, d, std::move(st), now, c(2));
             break;
         }
         case rotation_watch_action::type::events:
@@ -256,19 +256,49 @@ BOOST_AUTO_TEST_CASE(a_rotation_that_ends_between_the_two_reads_is_reported_once
     s.between = [&] {
         s.succeed();
     };
-    auto r = next_round(fsm, s, 1); // status IN_PROGRESS, then the key moved
-    BOOST_TEST(r.events.empty());
-    r = next_round(fsm, s, 2);
+    auto r = next_round(fsm, s, 1); // the key read before the move, the status after it
     BOOST_TEST(r.events == strings({"completed 1 SUCCESS"}), boost::test_tools::per_element());
-    BOOST_TEST(r.raw[0].time == "2026-12-06T10:01:00Z");
-    BOOST_TEST(next_round(fsm, s, 3).events.empty());
-    // Not open: the status read SUCCESS, then another rotation started and succeeded.
+    BOOST_TEST(r.raw[0].time.empty());
+    BOOST_TEST(fsm.cursor().proxy_key->pending);
+    BOOST_TEST(next_round(fsm, s, 2).events.empty()); // the move is rotation 1's
+    // Not open: the key read, then another rotation started and succeeded before the status:
+    // the status still reads SUCCESS; the next round sees the move.
     s.between = [&] {
         s.succeed();
     };
+    BOOST_TEST(next_round(fsm, s, 3).events.empty());
     r = next_round(fsm, s, 4);
     BOOST_TEST(r.events == strings({"started 2 SUCCESS", "completed 2 SUCCESS"}),
                boost::test_tools::per_element());
+    BOOST_TEST(next_round(fsm, s, 5).events.empty());
+}
+
+BOOST_AUTO_TEST_CASE(an_end_and_the_next_start_in_one_interval_are_both_reported) {
+    fake_ni s;
+    s.status = "IN_PROGRESS";
+    keyops::rotation_watch_fsm fsm(opts(), {});
+    drive(fsm, s, fsm.start(t0), t0); // started 1
+    s.succeed(90);                    // rotation 1 ends SUCCESS: the key moves...
+    s.status = "SUBMITTED";           // ...and rotation 2 starts, within one interval
+    auto r = next_round(fsm, s, 1);
+    BOOST_TEST(r.events == strings({"completed 1 SUCCESS", "started 2 SUBMITTED"}),
+               boost::test_tools::per_element());
+    BOOST_TEST(r.raw[0].time == "2026-12-06T10:01:30Z");
+    s.status = "FAILED";
+    s.failed_ids = {"c3"};
+    r = next_round(fsm, s, 2);
+    BOOST_TEST(r.events == strings({"failed 2 FAILED"}), boost::test_tools::per_element());
+    // An end SUCCESS and a rotation that failed after it, both in one interval.
+    s.status = "IN_PROGRESS";
+    BOOST_TEST(next_round(fsm, s, 3).events == strings({"started 3 IN_PROGRESS"}),
+               boost::test_tools::per_element());
+    s.succeed();
+    s.status = "FAILED";
+    s.failed_ids = {"c4"};
+    r = next_round(fsm, s, 4);
+    BOOST_TEST(r.events == strings({"completed 3 SUCCESS", "started 4 FAILED", "failed 4 FAILED"}),
+               boost::test_tools::per_element());
+    BOOST_TEST(r.raw[2].failed_collector_ids == strings({"c4"}), boost::test_tools::per_element());
     BOOST_TEST(next_round(fsm, s, 5).events.empty());
 }
 
@@ -310,21 +340,21 @@ BOOST_AUTO_TEST_CASE(a_failed_read_is_an_error_event_and_the_next_round_catches_
     drive(fsm, s, fsm.start(t0), t0);
     const auto before = fsm.cursor();
     s.status = "SUBMITTED";
-    s.failing_status = true;
+    s.failing_details = true;
     auto r = next_round(fsm, s, 1);
-    BOOST_TEST(r.requests == 1); // no details without the status
+    BOOST_TEST(r.requests == 1); // no status read without the key
     BOOST_REQUIRE(r.raw.size() == 1u);
     BOOST_TEST((r.raw[0].type == keyops::watch_event_type::error));
     BOOST_TEST(r.raw[0].kind == "proxy-key");
     BOOST_TEST(r.raw[0].message.find("503") != std::string::npos, r.raw[0].message);
     BOOST_TEST((fsm.cursor() == before));
-    s.failing_status = false;
-    s.failing_details = true;
+    s.failing_details = false;
+    s.failing_status = true;
     r = next_round(fsm, s, 2);
     BOOST_TEST(r.requests == 2);
     BOOST_TEST(r.events == strings({"error  "}), boost::test_tools::per_element());
-    BOOST_TEST((fsm.cursor() == before)); // the status alone decides nothing
-    s.failing_details = false;
+    BOOST_TEST((fsm.cursor() == before)); // the key alone decides nothing
+    s.failing_status = false;
     BOOST_TEST(next_round(fsm, s, 3).events == strings({"started 1 SUBMITTED"}),
                boost::test_tools::per_element());
 }
@@ -337,14 +367,14 @@ BOOST_AUTO_TEST_CASE(cancellation_ends_at_once_or_after_the_round_s_last_read) {
         drive(fsm, s, fsm.start(t0), t0);
         const auto before = fsm.cursor();
         s.status = "SUBMITTED";
-        // With the status: the round is dropped, whatever the type.
+        // With the key details, the round's first read: it is dropped, whatever the type.
         auto r = drive(fsm, s, fsm.on_wake(t0 + 10s), t0 + 10s, 1, c);
         BOOST_TEST(r.requests == 1);
         BOOST_TEST(r.events.empty());
         BOOST_TEST((r.last.kind == rotation_watch_action::type::done));
         BOOST_TEST((r.last.ec == boost::asio::error::operation_aborted));
         BOOST_TEST((fsm.cursor() == before));
-        // With the details: terminal drops the round, partial hands it over.
+        // With the status, its last: terminal drops the round, partial hands it over.
         keyops::rotation_watch_fsm again(opts(), before);
         r = drive(again, s, again.start(t0), t0, 2, c);
         BOOST_TEST(r.requests == 2);
@@ -390,12 +420,12 @@ BOOST_AUTO_TEST_CASE(a_watch_resumed_from_the_cursor_text_misses_nothing_and_rep
     s.succeed();
     keep(next_round(fsm, s, 1));
     keep(next_round(fsm, s, 2));
-    // Rotation 1's end was the move the new watch took for it when rotation 2 ended: the
-    // documented limit of a server that shows only the last rotation. Nothing twice.
-    BOOST_TEST(
-        seen == strings({"started 1 SUBMITTED", "progress 1 IN_PROGRESS", "completed 1 SUCCESS"}),
-        boost::test_tools::per_element());
-    BOOST_TEST(fsm.cursor().proxy_key->rotations == 1u);
+    // Rotation 1 ended and rotation 2 started while no watch ran: the new watch reports both.
+    BOOST_TEST(seen ==
+                   strings({"started 1 SUBMITTED", "progress 1 IN_PROGRESS", "completed 1 SUCCESS",
+                            "started 2 IN_PROGRESS", "completed 2 SUCCESS"}),
+               boost::test_tools::per_element());
+    BOOST_TEST(fsm.cursor().proxy_key->rotations == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(the_cursor_text_keeps_the_rotation_and_bad_text_is_named) {

@@ -6,28 +6,33 @@
 // with the cursor's `proxy_key` part (watch_cursor.hpp) to go on from in another process.
 //
 // The server shows only the last rotation (its status, no id, no time) and the key's
-// `lastUpdatedAt`, which a successful rotation moves. So each round reads the status, then the
-// key details (two requests), and:
+// `lastUpdatedAt`, which a successful rotation moves. So each round reads the key details, then
+// the status (two requests), in that order: a move of the key seen first was made by a rotation
+// that ended before the status was read, so the status, read after it, cannot be of that
+// rotation still running. Then:
 // - a rotation running (SUBMITTED, IN_PROGRESS, or a word this version does not know) that is not
 //   open is new: started; a change of its word is progress; SUCCESS or FAILED ends it (completed,
 //   failed); 404 (no rotation) while one is open: vanished;
+// - a move of the key ends the open rotation completed (or, with none open, is a rotation that
+//   started and ended between two rounds: started, then completed); a running or FAILED status
+//   beside the move is a rotation after it;
 // - with no rotation open, a status that ended differently from the one last read (FAILED after
-//   SUCCESS, say), or a key whose `lastUpdatedAt` moved, is a rotation that started and ended
-//   between two rounds: started, then ended, in the same batch.
-// Rotations are numbered by the watch (the event's id: "1", "2", ...), from the cursor on. The
-// completed event's time is the key's `lastUpdatedAt` (RFC 3339), when it moved; the others have
-// none, as the server gives none.
+//   SUCCESS, say) is a rotation that started and ended between two rounds.
+// A SUCCESS read before the key moved (the rotation ended between the two reads) leaves the
+// move pending: the next move is that rotation's, not a new one. Rotations are numbered by the
+// watch (the event's id: "1", "2", ...), from the cursor on. The completed event's time is the
+// key's `lastUpdatedAt` (RFC 3339), when it moved; the others have none, as the server gives
+// none.
 //
 // A default cursor starts now: a rotation running is reported started, one ended is not.
 //
-// Limits, as the server shows no more: two rotations ended in one interval are one; a rotation
-// that failed between two rounds after another that failed is not seen (the status reads FAILED
-// both times and the key does not move); a rotation ended SUCCESS and another started in one
-// interval are reported as one. Both reads are needed for a round: a failed read is
-// an error event, and the round is read again at the next one.
+// Limits, as the server shows no more: two rotations that succeed within one interval are one;
+// a rotation that failed between two rounds after another that failed is not seen (the status
+// reads FAILED both times and the key does not move). Both reads are needed for a round: a
+// failed read is an error event, and the round is read again at the next one.
 //
 // Cancellation follows cancellation.hpp: terminal ends at once; partial and total let the read in
-// flight finish, and the round's events are handed over when it was the details read (the
+// flight finish, and the round's events are handed over when it was the status read (the
 // round's last), else the round is dropped. Each event answers the action returned last, as in
 // watch_fsm.
 
@@ -108,11 +113,11 @@ inline std::ostream& operator<<(std::ostream& os, rotation_watch_action::type t)
 
 /// A watch on the Network Insight proxy key rotations, as a sans-io state machine: the events
 /// of watch_fsm for kind "proxy-key", in batches, one per round, with the cursor's `proxy_key`
-/// part to go on from in another process. Each round reads the status, then the key details;
+/// part to go on from in another process. Each round reads the key details, then the status;
 /// rotations are numbered by the watch ("1", "2", ...), as the server gives them no id. Each
-/// event answers the action returned last: start() first, on_status() after status,
-/// on_details() after details, on_delivered() after events, on_wake() after wait, nothing
-/// after done. Two rotations ended within one interval are reported as one.
+/// event answers the action returned last: start() first, on_details() after details,
+/// on_status() after status, on_delivered() after events, on_wake() after wait, nothing
+/// after done. Two rotations that succeed within one interval are reported as one.
 class rotation_watch_fsm {
 public:
     using time_point = std::chrono::steady_clock::time_point; ///< the steady clock's time
@@ -138,41 +143,42 @@ public:
         return begin(now, c);
     }
 
-    /// The answer to a status action. 404 is no rotation yet, not an error.
-    action on_status(error_code ec, const diagnostics& d, parsed<ni::rotation_status> st,
-                     time_point now, cancellation_type c = cancellation_type::none) {
-        BOOST_ASSERT(last_ == last::status);
-        note_cancel(c);
-        if (cancel_ != detail::cancel_rule::go_on || ec == boost::asio::error::operation_aborted)
-            return emit(action::done(boost::asio::error::operation_aborted));
-        ++requests_;
-        status_.reset();
-        failed_ids_.clear();
-        if (ec && ec != error::not_found) {
-            add_error(d.describe(ec));
-            return end_round(now);
-        }
-        if (!ec) { // 404: no rotation yet, or none any more
-            status_ = std::string(st->status.raw);
-            for (auto id : st->failed_collector_ids)
-                failed_ids_.emplace_back(id);
-        }
-        return emit(action::details());
-    }
-
-    /// The answer to a details action.
+    /// The answer to a details action: the key's `lastUpdatedAt`, kept for the status read.
     action on_details(error_code ec, const diagnostics& d, parsed<ni::key_details> k,
                       time_point now, cancellation_type c = cancellation_type::none) {
         BOOST_ASSERT(last_ == last::details);
         note_cancel(c);
-        if (cancel_ == detail::cancel_rule::end_now || ec == boost::asio::error::operation_aborted)
+        if (cancel_ != detail::cancel_rule::go_on || ec == boost::asio::error::operation_aborted)
             return emit(action::done(boost::asio::error::operation_aborted));
         ++requests_;
         if (ec) {
             add_error(d.describe(ec));
             return end_round(now);
         }
-        decide(k->last_updated_at);
+        updated_at_ = k->last_updated_at;
+        return emit(action::status());
+    }
+
+    /// The answer to a status action. 404 is no rotation yet, not an error.
+    action on_status(error_code ec, const diagnostics& d, parsed<ni::rotation_status> st,
+                     time_point now, cancellation_type c = cancellation_type::none) {
+        BOOST_ASSERT(last_ == last::status);
+        note_cancel(c);
+        if (cancel_ == detail::cancel_rule::end_now || ec == boost::asio::error::operation_aborted)
+            return emit(action::done(boost::asio::error::operation_aborted));
+        ++requests_;
+        if (ec && ec != error::not_found) {
+            add_error(d.describe(ec));
+            return end_round(now);
+        }
+        std::optional<std::string> status; // none: 404, no rotation yet (or none any more)
+        failed_ids_.clear();
+        if (!ec) {
+            status = std::string(st->status.raw);
+            for (auto id : st->failed_collector_ids)
+                failed_ids_.emplace_back(id);
+        }
+        decide(status, updated_at_);
         return end_round(now);
     }
 
@@ -230,7 +236,7 @@ private:
             return emit(action::done(boost::asio::error::operation_aborted));
         ++rounds_;
         round_start_ = now;
-        return emit(action::status());
+        return emit(action::details());
     }
 
     action end_round(time_point now) {
@@ -255,10 +261,9 @@ private:
     }
 
     // Both reads of a round are in: the events, and the cursor moved on.
-    void decide(std::optional<std::int64_t> updated_at) {
+    void decide(const std::optional<std::string>& s, std::optional<std::int64_t> updated_at) {
         const bool baseline = !work_.proxy_key;
         auto& r = baseline ? work_.proxy_key.emplace() : *work_.proxy_key;
-        const auto& s = status_;
         if (baseline) { // a rotation running now is reported; one ended before the watch, not
             r.status = s;
             r.updated_at = updated_at;
@@ -269,53 +274,57 @@ private:
             }
             return;
         }
-        const auto moved = [&] {
-            return updated_at && (!r.updated_at || *updated_at > *r.updated_at);
-        };
-        if (moved() && r.pending) { // the move of the rotation that ended SUCCESS before
+        bool moved = updated_at && (!r.updated_at || *updated_at > *r.updated_at);
+        if (moved && r.pending) { // the move of the rotation that ended SUCCESS before
             r.updated_at = updated_at;
             r.pending = false;
+            moved = false;
         }
-        if (r.open) {
+        if (moved) { // a rotation succeeded: the open one, or one between two rounds
+            if (!r.open) {
+                ++r.rotations;
+                add(watch_event_type::started, r.rotations, "SUCCESS", {});
+            }
+            add(watch_event_type::completed, r.rotations, "SUCCESS", time_of(*updated_at));
+            r.open = false;
+            r.pending = false;
+            r.updated_at = updated_at;
+            // The status, read after the move, is of that rotation or of one after it.
             if (running(s)) {
-                // A move of the key while the status still shows the rotation running: it
-                // ended between the two reads; the next round's status says so and takes it.
-                if (s != r.status)
-                    add(watch_event_type::progress, r.rotations, *s, {});
-            } else if (ended(s)) {
-                const bool success = rotation_state_from_word(*s) == rotation_state::success;
-                const bool key_moved = moved();
-                add(success ? watch_event_type::completed : watch_event_type::failed, r.rotations,
-                    *s, success && key_moved ? time_of(*updated_at) : std::string(), !success);
-                r.pending = success && !key_moved; // its move is still to come
-                r.open = false;
-                if (key_moved)
-                    r.updated_at = updated_at;
-            } else { // 404: the server has no rotation any more
-                add(watch_event_type::vanished, r.rotations, {}, {});
-                r.open = false;
-                if (moved())
-                    r.updated_at = updated_at;
+                ++r.rotations;
+                r.open = true;
+                add(watch_event_type::started, r.rotations, *s, {});
+            } else if (ended(s) && rotation_state_from_word(*s) == rotation_state::failed) {
+                ++r.rotations;
+                add(watch_event_type::started, r.rotations, *s, {});
+                add(watch_event_type::failed, r.rotations, *s, {}, true);
             }
             r.status = s;
             return;
         }
-        if (running(s)) { // a new rotation; a move of the key is taken when it ends
+        if (r.open) {
+            if (running(s)) {
+                if (s != r.status)
+                    add(watch_event_type::progress, r.rotations, *s, {});
+            } else if (ended(s)) {
+                const bool success = rotation_state_from_word(*s) == rotation_state::success;
+                add(success ? watch_event_type::completed : watch_event_type::failed, r.rotations,
+                    *s, {}, !success);
+                r.pending = success; // the key moves after the status said SUCCESS
+                r.open = false;
+            } else { // 404: the server has no rotation any more
+                add(watch_event_type::vanished, r.rotations, {}, {});
+                r.open = false;
+            }
+            r.status = s;
+            return;
+        }
+        if (running(s)) { // a new rotation
             ++r.rotations;
             r.open = true;
             r.pending = false;
-            r.status = s;
             add(watch_event_type::started, r.rotations, *s, {});
-            return;
-        }
-        if (moved()) { // a rotation ended SUCCESS between two rounds
-            ++r.rotations;
-            add(watch_event_type::started, r.rotations, "SUCCESS", {});
-            add(watch_event_type::completed, r.rotations, "SUCCESS", time_of(*updated_at));
-            r.updated_at = updated_at;
-            r.status = std::string("SUCCESS");
-        }
-        if (ended(s) && s != r.status) { // one ended otherwise (FAILED after SUCCESS, say)
+        } else if (ended(s) && s != r.status) { // one ended otherwise (FAILED after SUCCESS, say)
             ++r.rotations;
             const bool success = rotation_state_from_word(*s) == rotation_state::success;
             add(watch_event_type::started, r.rotations, *s, {});
@@ -362,7 +371,7 @@ private:
     watch_cursor committed_;
     watch_cursor work_;
     std::vector<watch_event> events_;
-    std::optional<std::string> status_;
+    std::optional<std::int64_t> updated_at_; // the key details of the round
     std::vector<std::string> failed_ids_;
     last last_ = last::none;
     detail::cancel_rule cancel_ = detail::cancel_rule::go_on;
